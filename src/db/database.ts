@@ -1,0 +1,73 @@
+import { Dexie, type Table } from 'dexie';
+import type {
+  ChecklistStepRow,
+  DraftRow,
+  HouseholdRow,
+  MemberRow,
+  MetaRow,
+  NeighborhoodRow,
+  OutboxRow,
+  SessionRow,
+  UserRow,
+  VisitRow,
+} from './rows';
+import { DB_NAMES, STORAGE_KEYS } from '../storageKeys';
+
+/** The one typed Dexie database. Schema changes only by adding `version(n)`. */
+export class AppDB extends Dexie {
+  households!: Table<HouseholdRow, string>;
+  members!: Table<MemberRow, string>;
+  visits!: Table<VisitRow, string>;
+  sessions!: Table<SessionRow, string>;
+  neighborhoods!: Table<NeighborhoodRow, string>;
+  checklistSteps!: Table<ChecklistStepRow, string>;
+  outbox!: Table<OutboxRow, number>;
+  drafts!: Table<DraftRow, string>;
+  meta!: Table<MetaRow, string>;
+  users!: Table<UserRow, string>;
+
+  /** Demo data lives in its own database and never enters the outbox. */
+  readonly isDemo: boolean;
+
+  constructor(name: string, isDemo = false) {
+    super(name);
+    this.isDemo = isDemo;
+    this.version(1).stores({
+      households: 'id, nameKey, neighborhood, lastVisitDate, followUpDate, syncState',
+      members: 'id, householdId, syncState',
+      visits: 'id, [householdId+date], date, syncState',
+      sessions: 'id, date, syncState',
+      neighborhoods: 'id, name',
+      checklistSteps: 'id, memberId',
+      outbox: '++key, &mid, seq, [entity+id], state',
+      drafts: 'key, updatedAt',
+      meta: 'key',
+      users: 'id',
+    });
+  }
+}
+
+let active: AppDB | undefined;
+
+function demoModeRequested(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(STORAGE_KEYS.demoMode) === '1';
+  } catch {
+    return false;
+  }
+}
+
+/** The database the app works on: the team's, or the demo one while demo mode is on. */
+export function db(): AppDB {
+  if (!active) {
+    const demo = demoModeRequested();
+    active = new AppDB(demo ? DB_NAMES.demo : DB_NAMES.main, demo);
+  }
+  return active;
+}
+
+/** For tests and for switching demo mode: the next `db()` call opens a fresh instance. */
+export function resetDbInstance(): void {
+  active?.close();
+  active = undefined;
+}

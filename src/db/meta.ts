@@ -1,0 +1,40 @@
+/** Device-level facts kept in the `meta` table: installation id, mutation sequence, current user. */
+import { db, type AppDB } from './database';
+import { uuidv7 } from '../domain/ids';
+
+const KEYS = { deviceId: 'deviceId', seq: 'seq', currentUserId: 'currentUserId' } as const;
+
+export async function getMeta<T>(key: string, database: AppDB = db()): Promise<T | undefined> {
+  return (await database.meta.get(key))?.value as T | undefined;
+}
+
+export async function setMeta(key: string, value: unknown, database: AppDB = db()): Promise<void> {
+  await database.meta.put({ key, value });
+}
+
+/** The UUID this installation sends as `deviceId`; created once. */
+export async function deviceId(database: AppDB = db()): Promise<string> {
+  return database.transaction('rw', database.meta, async () => {
+    const existing = await getMeta<string>(KEYS.deviceId, database);
+    if (existing) return existing;
+    const id = uuidv7();
+    await setMeta(KEYS.deviceId, id, database);
+    return id;
+  });
+}
+
+/** Next per-device sequence number. Must be called inside a transaction that includes `meta`. */
+export async function nextSeq(database: AppDB): Promise<number> {
+  const current = (await getMeta<number>(KEYS.seq, database)) ?? 0;
+  const next = current + 1;
+  await setMeta(KEYS.seq, next, database);
+  return next;
+}
+
+export async function currentUserId(database: AppDB = db()): Promise<string | undefined> {
+  return getMeta<string>(KEYS.currentUserId, database);
+}
+
+export async function setCurrentUserId(id: string, database: AppDB = db()): Promise<void> {
+  await setMeta(KEYS.currentUserId, id, database);
+}

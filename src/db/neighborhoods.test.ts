@@ -1,0 +1,141 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppDB } from './database';
+import { allNeighborhoods, createNeighborhood, deleteNeighborhood, updateNeighborhood } from './neighborhoods';
+import { StorageFullError, ValidationError } from './errors';
+
+let database: AppDB;
+
+beforeEach(() => {
+  database = new AppDB('t-' + crypto.randomUUID());
+});
+
+afterEach(async () => {
+  await database.delete();
+});
+
+const outbox = () => database.outbox.orderBy('seq').toArray();
+
+describe('createNeighborhood', () => {
+  it('stores the row and queues one create', async () => {
+    const n = await createNeighborhood({ name: 'Thôn Đông', kind: 'thon', notes: '85 hộ, 2 xóm.' }, database);
+    expect(await database.neighborhoods.get(n.id)).toEqual({
+      id: n.id,
+      name: 'Thôn Đông',
+      kind: 'thon',
+      notes: '85 hộ, 2 xóm.',
+      version: 0,
+      deleted: 0,
+      syncState: 'pending',
+      localUpdatedAt: n.localUpdatedAt,
+    });
+    const entries = await outbox();
+    expect(entries).toEqual([
+      {
+        key: 1,
+        mid: entries[0]!.mid,
+        seq: 1,
+        entity: 'neighborhood',
+        op: 'create',
+        id: n.id,
+        baseVersion: null,
+        fields: { name: 'Thôn Đông', kind: 'thon', notes: '85 hộ, 2 xóm.' },
+        clientTs: entries[0]!.clientTs,
+        state: 'pending',
+      },
+    ]);
+  });
+
+  it('rejects an unknown kind or an over-long name, writing nothing', async () => {
+    const err = await createNeighborhood({ name: 'Ấ'.repeat(101), kind: 'xa' as never }, database).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).errors).toEqual({ name: 'validation.tooLong', kind: 'validation.required' });
+    expect(await database.neighborhoods.count()).toBe(0);
+    expect(await database.outbox.count()).toBe(0);
+  });
+
+  it('a name of 100 decomposed letters is accepted (NFC code points)', async () => {
+    const name = 'Ộ'.normalize('NFD').repeat(100);
+    const n = await createNeighborhood({ name, kind: 'toDanPho' }, database);
+    expect((await database.neighborhoods.get(n.id))?.name).toBe(name);
+  });
+
+  it('is atomic and maps quota errors', async () => {
+    const spy = vi.spyOn(database.outbox, 'add').mockRejectedValue(new Error('outbox broke'));
+    await expect(createNeighborhood({ name: 'Thôn Tây', kind: 'thon' }, database)).rejects.toThrow('outbox broke');
+    spy.mockRejectedValue(new DOMException('full', 'QuotaExceededError'));
+    await expect(createNeighborhood({ name: 'Thôn Tây', kind: 'thon' }, database)).rejects.toBeInstanceOf(StorageFullError);
+    expect(await database.neighborhoods.count()).toBe(0);
+    expect(await database.outbox.count()).toBe(0);
+  });
+
+  it('a demo database never queues', async () => {
+    const demo = new AppDB('t-' + crypto.randomUUID(), true);
+    try {
+      await createNeighborhood({ name: 'Thôn Tây', kind: 'thon' }, demo);
+      expect(await demo.neighborhoods.count()).toBe(1);
+      expect(await demo.outbox.count()).toBe(0);
+    } finally {
+      await demo.delete();
+    }
+  });
+});
+
+describe('updateNeighborhood / deleteNeighborhood', () => {
+  it('queues only the changed field with baseVersion', async () => {
+    const n = await createNeighborhood({ name: 'Thôn Đông', kind: 'thon' }, database);
+    await database.neighborhoods.update(n.id, { version: 9 });
+    await updateNeighborhood(n.id, { name: 'Thôn Đông Hòa', kind: 'thon' }, database);
+    const [, patch] = await outbox();
+    expect(patch).toMatchObject({ seq: 2, op: 'patch', entity: 'neighborhood', id: n.id, baseVersion: 9, fields: { name: 'Thôn Đông Hòa' } });
+    expect(Object.keys(patch!.fields!)).toEqual(['name']);
+    expect((await database.neighborhoods.get(n.id))?.name).toBe('Thôn Đông Hòa');
+  });
+
+  it('a no-op patch queues nothing; clearing notes queues null', async () => {
+    const n = await createNeighborhood({ name: 'Tổ dân phố 3', kind: 'toDanPho', notes: 'Gần UBND phường.' }, database);
+    await updateNeighborhood(n.id, { name: 'Tổ dân phố 3' }, database);
+    expect(await database.outbox.count()).toBe(1);
+    await updateNeighborhood(n.id, { notes: '' }, database);
+    expect((await outbox())[1]?.fields).toEqual({ notes: null });
+    expect(await database.neighborhoods.get(n.id)).not.toHaveProperty('notes');
+  });
+
+  it('rejects clearing the name', async () => {
+    const n = await createNeighborhood({ name: 'Thôn Đông', kind: 'thon' }, database);
+    await expect(updateNeighborhood(n.id, { name: '' }, database)).rejects.toMatchObject({ errors: { name: 'validation.required' } });
+  });
+
+  it('delete tombstones and queues a delete without fields', async () => {
+    const n = await createNeighborhood({ name: 'Thôn Đông', kind: 'thon' }, database);
+    await deleteNeighborhood(n.id, database);
+    expect((await database.neighborhoods.get(n.id))?.deleted).toBe(1);
+    const [, del] = await outbox();
+    expect(del).toMatchObject({ op: 'delete', entity: 'neighborhood', id: n.id, baseVersion: 0 });
+    expect(del).not.toHaveProperty('fields');
+  });
+});
+
+describe('allNeighborhoods', () => {
+  it('lists live neighborhoods in Vietnamese alphabetical order', async () => {
+    for (const [name, kind] of [
+      ['Thôn Đông', 'thon'],
+      ['Tổ dân phố 2', 'toDanPho'],
+      ['Thôn Bắc', 'thon'],
+      ['Thôn Dưới', 'thon'],
+      ['Thôn Cao', 'thon'],
+      ['Thôn Ải', 'thon'],
+    ] as const) {
+      await createNeighborhood({ name, kind }, database);
+    }
+    const gone = await createNeighborhood({ name: 'Thôn Anh', kind: 'thon' }, database);
+    await deleteNeighborhood(gone.id, database);
+    expect((await allNeighborhoods(database)).map((n) => n.name)).toEqual([
+      'Thôn Ải',
+      'Thôn Bắc',
+      'Thôn Cao',
+      'Thôn Dưới',
+      'Thôn Đông',
+      'Tổ dân phố 2',
+    ]);
+  });
+});

@@ -1,0 +1,108 @@
+/**
+ * Generic create / patch / delete for synced entities, shared by the per-entity repositories.
+ * Each validates with the domain schema, then commits the row with its outbox entry.
+ */
+import type { Table } from 'dexie';
+import type { AppDB } from './database';
+import type { RecordMeta } from './rows';
+import type { EntityFieldsMap } from '../domain/schemas';
+import { validateCreate, validatePatch } from '../domain/schemas';
+import type { EntityName } from '../domain/vocab';
+import { ValidationError } from './errors';
+import { changedFields, commitChange, compact, newMeta, nowIso } from './write';
+
+type Row<E extends EntityName> = EntityFieldsMap[E] & RecordMeta;
+
+export interface Hooks<E extends EntityName, R extends Row<E>> {
+  /** Local derived fields of the row itself (search keys…). */
+  derive?: (row: Row<E>) => R;
+  extraTables?: Table[];
+  /** Work on related rows in the same transaction (e.g. refresh the household's last visit). */
+  after?: (row: R, before?: R) => Promise<void>;
+}
+
+export async function createRecord<E extends EntityName, R extends Row<E>>(
+  database: AppDB,
+  entity: E,
+  table: Table<R, string>,
+  input: EntityFieldsMap[E],
+  hooks: Hooks<E, R> = {},
+  id?: string,
+): Promise<R> {
+  const checked = validateCreate(entity, compact(input));
+  if (!checked.ok) throw new ValidationError(checked.errors);
+  const base = { ...newMeta(id), ...checked.value } as Row<E>;
+  const row = (hooks.derive ? hooks.derive(base) : base) as R;
+  await commitChange(database, {
+    entity,
+    table,
+    op: 'create',
+    row,
+    fields: checked.value as Record<string, unknown>,
+    extraTables: hooks.extraTables,
+    also: hooks.after ? () => hooks.after!(row) : undefined,
+  });
+  return row;
+}
+
+/**
+ * Applies the changed fields of `changes`. An empty string or undefined clears an optional
+ * field (sent as null). Returns the new row, or the old one when nothing changed.
+ */
+export async function patchRecord<E extends EntityName, R extends Row<E>>(
+  database: AppDB,
+  entity: E,
+  table: Table<R, string>,
+  id: string,
+  changes: Partial<EntityFieldsMap[E]>,
+  hooks: Hooks<E, R> = {},
+): Promise<R> {
+  const before = await table.get(id);
+  if (!before || before.deleted) throw new Error(`${entity} ${id} not found`);
+  const normalized: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(changes)) normalized[k] = v === '' || v === undefined ? null : v;
+  const prev = before as unknown as Record<string, unknown>;
+  const diff = changedFields(prev, normalized);
+  for (const [k, v] of Object.entries(diff)) if (v === null && prev[k] === undefined) delete diff[k];
+  if (Object.keys(diff).length === 0) return before;
+  const checked = validatePatch(entity, diff);
+  if (!checked.ok) throw new ValidationError(checked.errors);
+  const merged: Record<string, unknown> = { ...before, ...checked.value, localUpdatedAt: nowIso() };
+  for (const [k, v] of Object.entries(checked.value)) if (v === null) delete merged[k];
+  const row = (hooks.derive ? hooks.derive(merged as unknown as Row<E>) : merged) as unknown as R;
+  await commitChange(database, {
+    entity,
+    table,
+    op: 'patch',
+    row,
+    fields: checked.value as Record<string, unknown>,
+    extraTables: hooks.extraTables,
+    also: hooks.after ? () => hooks.after!(row, before) : undefined,
+  });
+  return row;
+}
+
+/** Marks the record as a tombstone and queues its delete. */
+export async function deleteRecord<E extends EntityName, R extends Row<E>>(
+  database: AppDB,
+  entity: E,
+  table: Table<R, string>,
+  id: string,
+  hooks: Hooks<E, R> = {},
+): Promise<void> {
+  const before = await table.get(id);
+  if (!before || before.deleted) return;
+  const row = { ...before, deleted: 1, localUpdatedAt: nowIso() } as R;
+  await commitChange(database, {
+    entity,
+    table,
+    op: 'delete',
+    row,
+    extraTables: hooks.extraTables,
+    also: hooks.after ? () => hooks.after!(row, before) : undefined,
+  });
+}
+
+export function alive<R extends { deleted: 0 | 1 }>(row: R | undefined): row is R {
+  return !!row && !row.deleted;
+}

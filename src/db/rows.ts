@@ -1,0 +1,69 @@
+/** What the device stores: the synced fields plus sync metadata and local, derived search keys. */
+import type {
+  ChecklistStepFields,
+  HouseholdFields,
+  MemberFields,
+  NeighborhoodFields,
+  SessionFields,
+  VisitFields,
+} from '../domain/schemas';
+import type { Mutation, SyncState } from '../domain/sync';
+
+export interface RecordMeta {
+  id: string;
+  teamId?: string;
+  /** Server version; 0 until the server first accepts the record. */
+  version: number;
+  /** Tombstone flag (0/1 so that IndexedDB can index it). */
+  deleted: 0 | 1;
+  syncState: SyncState;
+  /** Device time of the last local change: for display only, never for ordering. */
+  localUpdatedAt: string;
+}
+
+export type HouseholdRow = HouseholdFields &
+  RecordMeta & {
+    /** Folded head name, address, neighborhood, phone and member names. */
+    searchText: string;
+    nameKey: string;
+    /** Date of the newest visit, '' when never visited. */
+    lastVisitDate: string;
+    /** When the household should be visited again, '' when nothing is open. */
+    followUpDate: string;
+  };
+
+export type MemberRow = MemberFields & RecordMeta & { nameKey: string };
+export type VisitRow = VisitFields & RecordMeta;
+export type SessionRow = SessionFields & RecordMeta;
+export type NeighborhoodRow = NeighborhoodFields & RecordMeta;
+export type ChecklistStepRow = ChecklistStepFields & RecordMeta;
+
+export type OutboxState = 'pending' | 'conflict' | 'rejected';
+
+export interface OutboxRow extends Mutation {
+  key?: number;
+  state: OutboxState;
+  error?: string;
+}
+
+export interface DraftRow {
+  /** e.g. `visit:new:<householdId>` or `household:edit:<id>`. */
+  key: string;
+  data: unknown;
+  /** Where to go to resume it. */
+  route: string;
+  updatedAt: string;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+/** A person of the team (the roster). Before joining a team there is only the local user. */
+export interface UserRow {
+  id: string;
+  name: string;
+  role: 'member' | 'head' | 'admin';
+  local?: boolean;
+}

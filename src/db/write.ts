@@ -1,0 +1,77 @@
+/**
+ * The single write path for synced records: the row and its outbox entry commit in one
+ * transaction, so the waiting count is always real and a crash never separates them.
+ */
+import type { Table } from 'dexie';
+import type { AppDB } from './database';
+import type { RecordMeta } from './rows';
+import type { EntityName } from '../domain/vocab';
+import type { MutationOp } from '../domain/sync';
+import { uuidv7 } from '../domain/ids';
+import { nextSeq } from './meta';
+import { guardQuota } from './errors';
+
+export interface ChangeSpec<R extends RecordMeta> {
+  entity: EntityName;
+  table: Table<R, string>;
+  op: MutationOp;
+  row: R;
+  /** Fields sent to the server: all of them for a create, only the changed ones for a patch. */
+  fields?: Record<string, unknown>;
+  /** Other tables the `also` callback touches in the same transaction. */
+  extraTables?: Table[];
+  /** Local follow-up work in the same transaction (derived fields of related rows). */
+  also?: () => Promise<void>;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+export async function commitChange<R extends RecordMeta>(database: AppDB, spec: ChangeSpec<R>): Promise<void> {
+  const tables = [spec.table, database.outbox, database.meta, ...(spec.extraTables ?? [])];
+  await guardQuota(() =>
+    database.transaction('rw', tables, async () => {
+      const row: R = { ...spec.row, syncState: database.isDemo ? 'synced' : 'pending' };
+      await spec.table.put(row);
+      if (!database.isDemo) {
+        const seq = await nextSeq(database);
+        await database.outbox.add({
+          mid: uuidv7(),
+          seq,
+          entity: spec.entity,
+          op: spec.op,
+          id: row.id,
+          baseVersion: spec.op === 'create' ? null : row.version,
+          ...(spec.op === 'delete' ? {} : { fields: spec.fields ?? {} }),
+          clientTs: nowIso(),
+          state: 'pending',
+        });
+      }
+      await spec.also?.();
+    }),
+  );
+}
+
+/** Keys whose value differs between two field objects (deep for arrays and objects). */
+export function changedFields<T extends object>(before: T, after: Partial<T>): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(after) as (keyof T)[]) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) out[key] = after[key];
+  }
+  return out;
+}
+
+/** Drops keys whose value is undefined or '' so optional fields are absent, not empty. */
+export function compact<T extends object>(fields: T): T {
+  const out = {} as T;
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined || v === '' || v === null) continue;
+    (out as Record<string, unknown>)[k] = v;
+  }
+  return out;
+}
+
+export function newMeta(id: string = uuidv7()): RecordMeta {
+  return { id, version: 0, deleted: 0, syncState: 'pending', localUpdatedAt: nowIso() };
+}

@@ -1,0 +1,190 @@
+/**
+ * Entity field schemas: the data dictionary of the sync spec, shared by the app and the server.
+ * Messages are i18n keys under `validation.` so the UI can show them in the person's language.
+ */
+import * as z from 'zod/mini';
+import { codePointLength } from './text';
+import { isCalendarDate, isIsoDateTime } from './dates';
+import { isUuid } from './ids';
+import {
+  CONSENT_PURPOSES,
+  GENDERS,
+  NEIGHBORHOOD_KINDS,
+  OUTCOMES,
+  RESULT_KEYS,
+  TOPICS,
+  type EntityName,
+} from './vocab';
+
+function text(min: number, max: number) {
+  return z.string('validation.required').check(
+    z.refine((s) => min === 0 || s.trim().length > 0, 'validation.required'),
+    z.refine((s) => codePointLength(s) >= min, 'validation.required'),
+    z.refine((s) => codePointLength(s) <= max, 'validation.tooLong'),
+  );
+}
+
+const notes = z.optional(text(0, 2000));
+const uuid = z.string().check(z.refine(isUuid, 'validation.invalid'));
+const date = z.string('validation.required').check(z.refine(isCalendarDate, 'validation.invalidDate'));
+const datetime = z.string().check(z.refine(isIsoDateTime, 'validation.invalidDate'));
+const int = (min: number, max: number) =>
+  z.int('validation.invalidNumber').check(z.gte(min, 'validation.outOfRange'), z.lte(max, 'validation.outOfRange'));
+const topics = z.array(z.enum(TOPICS)).check(
+  z.minLength(1, 'validation.chooseOne'),
+  z.refine((a) => new Set(a).size === a.length, 'validation.invalid'),
+);
+
+export const consentSchema = z.strictObject({
+  recordedAt: datetime,
+  recordedBy: text(1, 200),
+  purposes: z.array(z.enum(CONSENT_PURPOSES)).check(z.minLength(1, 'validation.chooseOne')),
+  textVersion: text(1, 200),
+  withdrawnAt: z.optional(datetime),
+});
+
+export const neighborhoodFields = z.strictObject({
+  name: text(1, 100),
+  kind: z.enum(NEIGHBORHOOD_KINDS, 'validation.required'),
+  notes,
+});
+
+export const householdFields = z.strictObject({
+  neighborhood: text(1, 100),
+  neighborhoodId: z.optional(uuid),
+  address: text(1, 200),
+  /** The parts the form asks for; `address` is what people read and search. */
+  houseNumber: z.optional(text(0, 50)),
+  lane: z.optional(text(0, 200)),
+  headName: text(1, 100),
+  phone: z.optional(z.string().check(z.regex(/^\+?\d{8,15}$/, 'validation.invalidPhone'))),
+  consent: consentSchema,
+  notes,
+});
+
+export const memberFields = z.strictObject({
+  householdId: uuid,
+  fullName: text(1, 100),
+  birthYear: z.int('validation.invalidNumber').check(
+    z.gte(1900, 'validation.outOfRange'),
+    z.refine((y) => y <= new Date().getFullYear(), 'validation.outOfRange'),
+  ),
+  gender: z.optional(z.enum(GENDERS)),
+  hasSmartphone: z.optional(z.boolean()),
+  usesOnlineServices: z.optional(z.boolean()),
+  hasPaymentAccount: z.optional(z.boolean()),
+  vneidLevel: z.optional(z.union([z.literal(0), z.literal(1), z.literal(2)])),
+  vneidLevelSince: z.optional(date),
+  notes,
+});
+
+export const visitFields = z.strictObject({
+  householdId: uuid,
+  date,
+  topics,
+  outcome: z.enum(OUTCOMES, 'validation.required'),
+  memberIds: z.optional(z.array(uuid)),
+  durationMinutes: z.optional(int(0, 600)),
+  followUpDate: z.optional(date),
+  notes,
+});
+
+export const sessionFields = z.strictObject({
+  date,
+  place: text(1, 200),
+  topics,
+  attendees: int(0, 10000),
+  neighborhoodId: z.optional(uuid),
+  facilitatorIds: z.optional(z.array(uuid)),
+  householdIds: z.optional(z.array(uuid)),
+  results: z.optional(z.partialRecord(z.enum(RESULT_KEYS), int(0, 10000))),
+  notes,
+});
+
+export const checklistStepFields = z.strictObject({
+  memberId: uuid,
+  stepKey: text(1, 64),
+  status: z.enum(['pending', 'done']),
+  doneOn: z.optional(date),
+  note: z.optional(text(0, 2000)),
+});
+
+export type NeighborhoodFields = z.infer<typeof neighborhoodFields>;
+export type HouseholdFields = z.infer<typeof householdFields>;
+export type Consent = z.infer<typeof consentSchema>;
+export type MemberFields = z.infer<typeof memberFields>;
+export type VisitFields = z.infer<typeof visitFields>;
+export type SessionFields = z.infer<typeof sessionFields>;
+export type ChecklistStepFields = z.infer<typeof checklistStepFields>;
+
+export const FIELD_SCHEMAS = {
+  neighborhood: neighborhoodFields,
+  household: householdFields,
+  member: memberFields,
+  visit: visitFields,
+  session: sessionFields,
+  checklistStep: checklistStepFields,
+} as const satisfies Record<EntityName, z.ZodMiniObject>;
+
+export interface EntityFieldsMap {
+  neighborhood: NeighborhoodFields;
+  household: HouseholdFields;
+  member: MemberFields;
+  visit: VisitFields;
+  session: SessionFields;
+  checklistStep: ChecklistStepFields;
+}
+
+/** Field path → i18n message key, for forms. Empty when valid. */
+export type FieldErrors = Record<string, string>;
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+function collect(issues: readonly z.core.$ZodIssue[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const path = issue.path.map(String).join('.') || '_';
+    if (errors[path]) continue;
+    errors[path] = issue.message.startsWith('validation.') ? issue.message : 'validation.invalid';
+  }
+  return errors;
+}
+
+/** Validates a create: all required fields, no unknown ones. */
+export function validateCreate<E extends EntityName>(entity: E, fields: unknown): Validation<EntityFieldsMap[E]> {
+  const r = FIELD_SCHEMAS[entity].safeParse(fields);
+  return r.success
+    ? { ok: true, value: r.data as EntityFieldsMap[E] }
+    : { ok: false, errors: collect(r.error.issues) };
+}
+
+/** Validates a patch: only the fields given, each against its own rule, no unknown ones. */
+/**
+ * Validates a patch: only the fields given, each against its own rule, no unknown ones.
+ * `null` clears an optional field; a required field cannot be cleared.
+ */
+export function validatePatch<E extends EntityName>(
+  entity: E,
+  fields: unknown,
+): Validation<Partial<EntityFieldsMap[E]> & Record<string, unknown>> {
+  const schema = FIELD_SCHEMAS[entity];
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) {
+    return { ok: false, errors: { _: 'validation.invalid' } };
+  }
+  const shape = schema.shape as Record<string, { _zod: { optin?: string } }>;
+  const present: Record<string, unknown> = {};
+  const cleared: Record<string, null> = {};
+  const errors: FieldErrors = {};
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === null && shape[key]) {
+      if (shape[key]._zod.optin === 'optional') cleared[key] = null;
+      else errors[key] = 'validation.required';
+    } else {
+      present[key] = value;
+    }
+  }
+  const r = z.partial(schema).safeParse(present);
+  if (!r.success) Object.assign(errors, collect(r.error.issues));
+  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, value: { ...(r.data as object), ...cleared } as Partial<EntityFieldsMap[E]> & Record<string, unknown> };
+}

@@ -1,0 +1,49 @@
+/** Fixed vocabularies of the sync contract (../shared/spec/sync-protocol.md). */
+
+export const TOPICS = [
+  'vneid',
+  'onlineService',
+  'feePayment',
+  'paymentAccount',
+  'eHealth',
+  'digitalSkills',
+  'scamAwareness',
+  'other',
+] as const;
+export type Topic = (typeof TOPICS)[number];
+
+export const OUTCOMES = ['done', 'partial', 'followUp', 'notHome'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Outcomes that leave the household waiting for another visit. */
+export const OPEN_OUTCOMES: readonly Outcome[] = ['partial', 'followUp', 'notHome'];
+
+export const RESULT_KEYS = [
+  'vneidInstalled',
+  'vneidLevel2',
+  'onlineDossiers',
+  'feesPaidOnline',
+  'paymentAccounts',
+  'scamTraining',
+] as const;
+export type ResultKey = (typeof RESULT_KEYS)[number];
+
+export const CONSENT_PURPOSES = ['support', 'followUp', 'reporting'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
+/** Version of the consent text shown on the device; bump it when the wording changes. */
+export const CONSENT_TEXT_VERSION = 'vi-2026-01';
+
+export const GENDERS = ['female', 'male', 'other'] as const;
+export const NEIGHBORHOOD_KINDS = ['thon', 'toDanPho'] as const;
+export const VNEID_LEVELS = [0, 1, 2] as const;
+
+export const ENTITIES = [
+  'household',
+  'member',
+  'visit',
+  'session',
+  'checklistStep',
+  'neighborhood',
+] as const;
+export type EntityName = (typeof ENTITIES)[number];

@@ -1,0 +1,103 @@
+/** Form models of the household and member forms, and their conversion to entity fields. */
+import type { Consent, HouseholdFields, MemberFields } from '../../domain/schemas';
+import type { HouseholdRow, MemberRow } from '../../db/rows';
+
+export interface HouseholdForm {
+  neighborhood: string;
+  houseNumber: string;
+  lane: string;
+  headName: string;
+  phone: string;
+  notes: string;
+}
+
+export interface MemberForm {
+  fullName: string;
+  birthYear: string;
+  gender: '' | 'female' | 'male' | 'other';
+  hasSmartphone: boolean;
+  vneidLevel: '' | '0' | '1' | '2';
+  usesOnlineServices: boolean;
+  hasPaymentAccount: boolean;
+  notes: string;
+}
+
+export function emptyHousehold(): HouseholdForm {
+  return { neighborhood: '', houseNumber: '', lane: '', headName: '', phone: '', notes: '' };
+}
+
+export function emptyMember(fullName = ''): MemberForm {
+  return {
+    fullName,
+    birthYear: '',
+    gender: '',
+    hasSmartphone: false,
+    vneidLevel: '',
+    usesOnlineServices: false,
+    hasPaymentAccount: false,
+    notes: '',
+  };
+}
+
+export function composeAddress(form: Pick<HouseholdForm, 'houseNumber' | 'lane'>): string {
+  return [form.houseNumber.trim(), form.lane.trim()].filter(Boolean).join(', ');
+}
+
+/** Phone numbers are typed with spaces and dots; only digits (and a leading +) are kept. */
+export function cleanPhone(phone: string): string {
+  const trimmed = phone.trim();
+  return (trimmed.startsWith('+') ? '+' : '') + trimmed.replace(/\D/g, '');
+}
+
+export function toHouseholdFields(form: HouseholdForm, consent: Consent, neighborhoodId?: string): HouseholdFields {
+  return {
+    neighborhood: form.neighborhood.trim(),
+    ...(neighborhoodId ? { neighborhoodId } : {}),
+    address: composeAddress(form),
+    houseNumber: form.houseNumber.trim(),
+    lane: form.lane.trim(),
+    headName: form.headName.trim(),
+    phone: cleanPhone(form.phone),
+    notes: form.notes.trim(),
+    consent,
+  };
+}
+
+export function householdToForm(h: HouseholdRow): HouseholdForm {
+  return {
+    neighborhood: h.neighborhood,
+    houseNumber: h.houseNumber ?? '',
+    lane: h.lane ?? (h.houseNumber ? '' : h.address),
+    headName: h.headName,
+    phone: h.phone ?? '',
+    notes: h.notes ?? '',
+  };
+}
+
+export function toMemberFields(form: MemberForm, householdId: string): MemberFields {
+  const year = form.birthYear.trim() === '' ? Number.NaN : Number(form.birthYear);
+  return {
+    householdId,
+    fullName: form.fullName.trim(),
+    birthYear: year,
+    ...(form.gender ? { gender: form.gender } : {}),
+    hasSmartphone: form.hasSmartphone,
+    ...(form.vneidLevel ? { vneidLevel: Number(form.vneidLevel) as 0 | 1 | 2 } : {}),
+    usesOnlineServices: form.usesOnlineServices,
+    hasPaymentAccount: form.hasPaymentAccount,
+    notes: form.notes.trim(),
+  };
+}
+
+export function memberToForm(m: MemberRow): MemberForm {
+  return {
+    fullName: m.fullName,
+    birthYear: String(m.birthYear),
+    gender: m.gender ?? '',
+    hasSmartphone: m.hasSmartphone ?? false,
+    vneidLevel: m.vneidLevel === undefined ? '' : (String(m.vneidLevel) as '0' | '1' | '2'),
+    usesOnlineServices: m.usesOnlineServices ?? false,
+    hasPaymentAccount: m.hasPaymentAccount ?? false,
+    notes: m.notes ?? '',
+  };
+}

@@ -1,0 +1,68 @@
+import type { SessionFields } from '../../domain/schemas';
+import type { SessionRow } from '../../db/rows';
+import { RESULT_KEYS, type ResultKey, type Topic } from '../../domain/vocab';
+import { localToday } from '../../domain/dates';
+
+export interface SessionForm {
+  date: string;
+  place: string;
+  neighborhoodId: string;
+  facilitatorIds: string[];
+  topics: Topic[];
+  attendees: string;
+  householdIds: string[];
+  results: Record<ResultKey, string>;
+  notes: string;
+}
+
+function emptyResults(): Record<ResultKey, string> {
+  return Object.fromEntries(RESULT_KEYS.map((k) => [k, ''])) as Record<ResultKey, string>;
+}
+
+export function emptySession(): SessionForm {
+  return {
+    date: localToday(),
+    place: '',
+    neighborhoodId: '',
+    facilitatorIds: [],
+    topics: [],
+    attendees: '',
+    householdIds: [],
+    results: emptyResults(),
+    notes: '',
+  };
+}
+
+const toInt = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
+
+export function toSessionFields(form: SessionForm): SessionFields {
+  const results: Partial<Record<ResultKey, number>> = {};
+  for (const k of RESULT_KEYS) if (form.results[k].trim() !== '') results[k] = toInt(form.results[k]);
+  return {
+    date: form.date,
+    place: form.place.trim(),
+    topics: [...form.topics],
+    attendees: toInt(form.attendees),
+    ...(form.neighborhoodId ? { neighborhoodId: form.neighborhoodId } : {}),
+    facilitatorIds: [...form.facilitatorIds],
+    householdIds: [...form.householdIds],
+    results,
+    notes: form.notes.trim(),
+  };
+}
+
+export function sessionToForm(s: SessionRow): SessionForm {
+  const results = emptyResults();
+  for (const k of RESULT_KEYS) if (s.results?.[k] !== undefined) results[k] = String(s.results[k]);
+  return {
+    date: s.date,
+    place: s.place,
+    neighborhoodId: s.neighborhoodId ?? '',
+    facilitatorIds: [...(s.facilitatorIds ?? [])],
+    topics: [...s.topics],
+    attendees: String(s.attendees),
+    householdIds: [...(s.householdIds ?? [])],
+    results,
+    notes: s.notes ?? '',
+  };
+}

@@ -1,0 +1,50 @@
+import type { VisitFields } from '../../domain/schemas';
+import type { VisitRow } from '../../db/rows';
+import type { Outcome, Topic } from '../../domain/vocab';
+import { localToday } from '../../domain/dates';
+
+export interface VisitForm {
+  date: string;
+  memberIds: string[];
+  topics: Topic[];
+  outcome: Outcome | '';
+  durationMinutes: string;
+  followUpDate: string;
+  notes: string;
+}
+
+export function emptyVisit(): VisitForm {
+  return { date: localToday(), memberIds: [], topics: [], outcome: '', durationMinutes: '', followUpDate: '', notes: '' };
+}
+
+export function toVisitFields(form: VisitForm, householdId: string): VisitFields {
+  const duration = form.durationMinutes.trim();
+  return {
+    householdId,
+    date: form.date,
+    topics: [...form.topics],
+    outcome: form.outcome as Outcome,
+    memberIds: [...form.memberIds],
+    ...(duration === '' ? {} : { durationMinutes: Number(duration) }),
+    ...(form.followUpDate ? { followUpDate: form.followUpDate } : {}),
+    notes: form.notes.trim(),
+  };
+}
+
+export function visitToForm(v: VisitRow): VisitForm {
+  return {
+    date: v.date,
+    memberIds: [...(v.memberIds ?? [])],
+    topics: [...v.topics],
+    outcome: v.outcome,
+    durationMinutes: v.durationMinutes === undefined ? '' : String(v.durationMinutes),
+    followUpDate: v.followUpDate ?? '',
+    notes: v.notes ?? '',
+  };
+}
+
+/** A follow-up date before the visit itself is a typing mistake worth catching. */
+export function visitFormErrors(fields: VisitFields): Record<string, string> {
+  if (fields.followUpDate && fields.followUpDate < fields.date) return { followUpDate: 'validation.followUpBeforeVisit' };
+  return {};
+}

@@ -1,0 +1,30 @@
+import { ref } from 'vue';
+
+/** True when a new version is waiting; the app shows "Update" (never a silent reload). */
+export const updateReady = ref(false);
+let applyUpdate: (() => Promise<void>) | undefined;
+
+export function installPwa(): void {
+  if (!('serviceWorker' in navigator) || import.meta.env.DEV && import.meta.env.VITE_PWA_DEV !== '1') return;
+  void import('virtual:pwa-register').then(({ registerSW }) => {
+    const update = registerSW({
+      onNeedRefresh() {
+        updateReady.value = true;
+      },
+      onRegisteredSW(_url, registration) {
+        if (!registration) return;
+        // Look for a new version every hour and when the person comes back to the app.
+        setInterval(() => void registration.update(), 60 * 60 * 1000);
+        document.addEventListener('visibilitychange', () => {
+          if (document.visibilityState === 'visible') void registration.update();
+        });
+      },
+    });
+    applyUpdate = () => update(true);
+  });
+}
+
+export async function acceptUpdate(beforeReload: () => Promise<void>): Promise<void> {
+  await beforeReload();
+  await applyUpdate?.();
+}

@@ -1,0 +1,41 @@
+import type { App } from 'vue';
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { nextTick } from 'vue';
+
+// Every page is its own chunk, so the first paint loads only the page it shows.
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'today', component: () => import('../features/today/TodayPage.vue'), meta: { title: 'nav.today' } },
+  { path: '/households', name: 'households', component: () => import('../features/households/HouseholdListPage.vue'), meta: { title: 'nav.households' } },
+  { path: '/households/new', name: 'household-new', component: () => import('../features/households/HouseholdNewPage.vue'), meta: { title: 'household.newTitle' } },
+  { path: '/households/:id', name: 'household', component: () => import('../features/households/HouseholdPage.vue'), props: true, meta: { title: 'household.title' } },
+  { path: '/households/:id/edit', name: 'household-edit', component: () => import('../features/households/HouseholdEditPage.vue'), props: true, meta: { title: 'household.editTitle' } },
+  { path: '/households/:householdId/members/new', name: 'member-new', component: () => import('../features/households/MemberFormPage.vue'), props: true, meta: { title: 'member.newTitle' } },
+  { path: '/members/:id/edit', name: 'member-edit', component: () => import('../features/households/MemberFormPage.vue'), props: true, meta: { title: 'member.editTitle' } },
+  { path: '/households/:householdId/visits/new', name: 'visit-new', component: () => import('../features/visits/VisitFormPage.vue'), props: true, meta: { title: 'visit.newTitle' } },
+  { path: '/visits/:id/edit', name: 'visit-edit', component: () => import('../features/visits/VisitFormPage.vue'), props: true, meta: { title: 'visit.editTitle' } },
+  { path: '/sessions', name: 'sessions', component: () => import('../features/sessions/SessionListPage.vue'), meta: { title: 'nav.sessions' } },
+  { path: '/sessions/new', name: 'session-new', component: () => import('../features/sessions/SessionFormPage.vue'), meta: { title: 'session.newTitle' } },
+  { path: '/sessions/:id/edit', name: 'session-edit', component: () => import('../features/sessions/SessionFormPage.vue'), props: true, meta: { title: 'session.editTitle' } },
+  { path: '/settings', name: 'settings', component: () => import('../features/settings/SettingsPage.vue'), meta: { title: 'nav.settings' } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
+];
+
+export function createAppRouter() {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  });
+  // After a route change, move focus to the page heading so screen readers announce the new page.
+  router.afterEach((_to, from) => {
+    if (!from.name) return;
+    void nextTick(() => {
+      setTimeout(() => document.querySelector<HTMLElement>('main h1')?.focus(), 0);
+    });
+  });
+  return router;
+}
+
+export function installRouter(app: App): void {
+  app.use(createAppRouter());
+}

@@ -1,0 +1,11 @@
+/** Every key this app keeps outside IndexedDB, in one place. */
+export const STORAGE_KEYS = {
+  language: 'cds.language',
+  largeText: 'cds.largeText',
+  demoMode: 'cds.demoMode',
+} as const;
+
+export const DB_NAMES = {
+  main: 'cong-dong-so',
+  demo: 'cong-dong-so-demo',
+} as const;
