@@ -91,9 +91,13 @@ export interface HouseholdExport {
   visits: (Omit<VisitRow, 'syncState' | 'deleted' | 'localUpdatedAt' | 'version'>)[];
 }
 
-function publicFields<T extends object>(row: T): T {
+const LOCAL_KEYS = ['nameKey', 'syncState', 'deleted', 'localUpdatedAt', 'version'];
+/** Derived on the household row only; on a visit `followUpDate` is real data. */
+const HOUSEHOLD_DERIVED_KEYS = ['searchText', 'lastVisitDate', 'followUpDate'];
+
+function publicFields<T extends object>(row: T, extra: string[] = []): T {
   const out = { ...row } as Record<string, unknown>;
-  for (const k of ['searchText', 'nameKey', 'lastVisitDate', 'followUpDate', 'syncState', 'deleted', 'localUpdatedAt', 'version']) delete out[k];
+  for (const k of [...LOCAL_KEYS, ...extra]) delete out[k];
   return out as T;
 }
 
@@ -105,9 +109,9 @@ export async function exportHousehold(id: string, database: AppDB = db()): Promi
   const visits = (await database.visits.where('[householdId+date]').between([id, ''], [id, '\uffff']).toArray()).filter((v) => !v.deleted);
   return {
     exportedAt: nowIso(),
-    household: publicFields(household),
-    members: members.map(publicFields),
-    visits: visits.map(publicFields),
+    household: publicFields(household, HOUSEHOLD_DERIVED_KEYS),
+    members: members.map((m) => publicFields(m)),
+    visits: visits.map((v) => publicFields(v)),
   };
 }
 

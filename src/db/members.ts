@@ -10,7 +10,11 @@ function hooks(database: AppDB): Hooks<'member', MemberRow> {
   return {
     derive: (row) => ({ ...row, nameKey: personSortKey(row.fullName) }),
     extraTables: [database.households, database.visits],
-    after: async (row) => refreshHousehold(database, row.householdId),
+    after: async (row, before) => {
+      await refreshHousehold(database, row.householdId);
+      // A record moved to another household leaves the old one to be refreshed too.
+      if (before && before.householdId !== row.householdId) await refreshHousehold(database, before.householdId);
+    },
   };
 }
 

@@ -8,8 +8,8 @@ import type { RecordMeta } from './rows';
 import type { EntityFieldsMap } from '../domain/schemas';
 import { validateCreate, validatePatch } from '../domain/schemas';
 import type { EntityName } from '../domain/vocab';
-import { ValidationError } from './errors';
-import { changedFields, commitChange, compact, newMeta, nowIso } from './write';
+import { guardQuota, ValidationError } from './errors';
+import { changedFields, commitChange, compact, inTransaction, newMeta, nowIso } from './write';
 
 type Row<E extends EntityName> = EntityFieldsMap[E] & RecordMeta;
 
@@ -56,6 +56,19 @@ export async function patchRecord<E extends EntityName, R extends Row<E>>(
   id: string,
   changes: Partial<EntityFieldsMap[E]>,
   hooks: Hooks<E, R> = {},
+): Promise<R> {
+  // Read and write in one transaction so two patches of one record cannot lose each other.
+  const tables = [table, database.outbox, database.meta, ...(hooks.extraTables ?? [])];
+  return guardQuota(() => inTransaction(database, tables, () => patchInTransaction(database, entity, table, id, changes, hooks)));
+}
+
+async function patchInTransaction<E extends EntityName, R extends Row<E>>(
+  database: AppDB,
+  entity: E,
+  table: Table<R, string>,
+  id: string,
+  changes: Partial<EntityFieldsMap[E]>,
+  hooks: Hooks<E, R>,
 ): Promise<R> {
   const before = await table.get(id);
   if (!before || before.deleted) throw new Error(`${entity} ${id} not found`);

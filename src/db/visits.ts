@@ -8,7 +8,11 @@ import { refreshHousehold } from './derived';
 function hooks(database: AppDB): Hooks<'visit', VisitRow> {
   return {
     extraTables: [database.households, database.members],
-    after: async (row) => refreshHousehold(database, row.householdId),
+    after: async (row, before) => {
+      await refreshHousehold(database, row.householdId);
+      // A record moved to another household leaves the old one to be refreshed too.
+      if (before && before.householdId !== row.householdId) await refreshHousehold(database, before.householdId);
+    },
   };
 }
 

@@ -2,7 +2,7 @@
  * The single write path for synced records: the row and its outbox entry commit in one
  * transaction, so the waiting count is always real and a crash never separates them.
  */
-import type { Table } from 'dexie';
+import { Dexie, type Table } from 'dexie';
 import type { AppDB } from './database';
 import type { RecordMeta } from './rows';
 import type { EntityName } from '../domain/vocab';
@@ -24,6 +24,15 @@ export interface ChangeSpec<R extends RecordMeta> {
   also?: () => Promise<void>;
 }
 
+/**
+ * Runs `body` in the transaction already open (a caller grouping several writes), or in a new one.
+ * Nesting Dexie transactions from native async functions commits the outer one too early.
+ */
+export function inTransaction<T>(database: AppDB, tables: Table[], body: () => Promise<T>): Promise<T> {
+  // Dexie keeps its transaction zone across native awaits only for an async scope function.
+  return Dexie.currentTransaction ? body() : database.transaction('rw', tables, async () => await body());
+}
+
 export function nowIso(): string {
   return new Date().toISOString();
 }
@@ -31,7 +40,7 @@ export function nowIso(): string {
 export async function commitChange<R extends RecordMeta>(database: AppDB, spec: ChangeSpec<R>): Promise<void> {
   const tables = [spec.table, database.outbox, database.meta, ...(spec.extraTables ?? [])];
   await guardQuota(() =>
-    database.transaction('rw', tables, async () => {
+    inTransaction(database, tables, async () => {
       const row: R = { ...spec.row, syncState: database.isDemo ? 'synced' : 'pending' };
       await spec.table.put(row);
       if (!database.isDemo) {

@@ -33,5 +33,5 @@ export function addDays(date: string, days: number): string {
 const ISO_DATETIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 export function isIsoDateTime(value: string): boolean {
-  return ISO_DATETIME_RE.test(value) && !Number.isNaN(Date.parse(value));
+  return ISO_DATETIME_RE.test(value) && isCalendarDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value));
 }
