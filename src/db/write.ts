@@ -9,6 +9,7 @@ import type { EntityName } from '../domain/vocab';
 import type { MutationOp } from '../domain/sync';
 import { uuidv7 } from '../domain/ids';
 import { nextSeq } from './meta';
+export { compact } from '../domain/objects';
 import { guardQuota } from './errors';
 
 export interface ChangeSpec<R extends RecordMeta> {
@@ -67,16 +68,6 @@ export function changedFields<T extends object>(before: T, after: Partial<T>): P
   const out: Partial<T> = {};
   for (const key of Object.keys(after) as (keyof T)[]) {
     if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) out[key] = after[key];
-  }
-  return out;
-}
-
-/** Drops keys whose value is undefined or '' so optional fields are absent, not empty. */
-export function compact<T extends object>(fields: T): T {
-  const out = {} as T;
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined || v === '' || v === null) continue;
-    (out as Record<string, unknown>)[k] = v;
   }
   return out;
 }

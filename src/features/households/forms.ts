@@ -1,3 +1,4 @@
+import { compact, formNumber } from '../../domain/objects';
 /** Form models of the household and member forms, and their conversion to entity fields. */
 import type { Consent, HouseholdFields, MemberFields } from '../../domain/schemas';
 import type { HouseholdRow, MemberRow } from '../../db/rows';
@@ -13,7 +14,7 @@ export interface HouseholdForm {
 
 export interface MemberForm {
   fullName: string;
-  birthYear: string;
+  birthYear: string | number;
   gender: '' | 'female' | 'male' | 'other';
   hasSmartphone: boolean;
   vneidLevel: '' | '0' | '1' | '2';
@@ -50,7 +51,7 @@ export function cleanPhone(phone: string): string {
 }
 
 export function toHouseholdFields(form: HouseholdForm, consent: Consent, neighborhoodId?: string): HouseholdFields {
-  return {
+  return compact({
     neighborhood: form.neighborhood.trim(),
     ...(neighborhoodId ? { neighborhoodId } : {}),
     address: composeAddress(form),
@@ -60,7 +61,7 @@ export function toHouseholdFields(form: HouseholdForm, consent: Consent, neighbo
     phone: cleanPhone(form.phone),
     notes: form.notes.trim(),
     consent,
-  };
+  });
 }
 
 export function householdToForm(h: HouseholdRow): HouseholdForm {
@@ -75,18 +76,17 @@ export function householdToForm(h: HouseholdRow): HouseholdForm {
 }
 
 export function toMemberFields(form: MemberForm, householdId: string): MemberFields {
-  const year = form.birthYear.trim() === '' ? Number.NaN : Number(form.birthYear);
-  return {
+  return compact({
     householdId,
     fullName: form.fullName.trim(),
-    birthYear: year,
+    birthYear: formNumber(form.birthYear),
     ...(form.gender ? { gender: form.gender } : {}),
     hasSmartphone: form.hasSmartphone,
     ...(form.vneidLevel ? { vneidLevel: Number(form.vneidLevel) as 0 | 1 | 2 } : {}),
     usesOnlineServices: form.usesOnlineServices,
     hasPaymentAccount: form.hasPaymentAccount,
     notes: form.notes.trim(),
-  };
+  });
 }
 
 export function memberToForm(m: MemberRow): MemberForm {

@@ -1,3 +1,4 @@
+import { compact, formNumber, isBlank } from '../../domain/objects';
 import type { SessionFields } from '../../domain/schemas';
 import type { SessionRow } from '../../db/rows';
 import { RESULT_KEYS, type ResultKey, type Topic } from '../../domain/vocab';
@@ -9,14 +10,14 @@ export interface SessionForm {
   neighborhoodId: string;
   facilitatorIds: string[];
   topics: Topic[];
-  attendees: string;
+  attendees: string | number;
   householdIds: string[];
-  results: Record<ResultKey, string>;
+  results: Record<ResultKey, string | number>;
   notes: string;
 }
 
-function emptyResults(): Record<ResultKey, string> {
-  return Object.fromEntries(RESULT_KEYS.map((k) => [k, ''])) as Record<ResultKey, string>;
+function emptyResults(): Record<ResultKey, string | number> {
+  return Object.fromEntries(RESULT_KEYS.map((k) => [k, ''])) as Record<ResultKey, string | number>;
 }
 
 export function emptySession(): SessionForm {
@@ -33,22 +34,21 @@ export function emptySession(): SessionForm {
   };
 }
 
-const toInt = (s: string) => (s.trim() === '' ? Number.NaN : Number(s));
 
 export function toSessionFields(form: SessionForm): SessionFields {
   const results: Partial<Record<ResultKey, number>> = {};
-  for (const k of RESULT_KEYS) if (form.results[k].trim() !== '') results[k] = toInt(form.results[k]);
-  return {
+  for (const k of RESULT_KEYS) if (!isBlank(form.results[k])) results[k] = formNumber(form.results[k]);
+  return compact({
     date: form.date,
     place: form.place.trim(),
     topics: [...form.topics],
-    attendees: toInt(form.attendees),
+    attendees: formNumber(form.attendees),
     ...(form.neighborhoodId ? { neighborhoodId: form.neighborhoodId } : {}),
     facilitatorIds: [...form.facilitatorIds],
     householdIds: [...form.householdIds],
     results,
     notes: form.notes.trim(),
-  };
+  });
 }
 
 export function sessionToForm(s: SessionRow): SessionForm {

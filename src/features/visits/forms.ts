@@ -1,3 +1,4 @@
+import { compact, formNumber, isBlank } from '../../domain/objects';
 import type { VisitFields } from '../../domain/schemas';
 import type { VisitRow } from '../../db/rows';
 import type { Outcome, Topic } from '../../domain/vocab';
@@ -8,7 +9,7 @@ export interface VisitForm {
   memberIds: string[];
   topics: Topic[];
   outcome: Outcome | '';
-  durationMinutes: string;
+  durationMinutes: string | number;
   followUpDate: string;
   notes: string;
 }
@@ -18,17 +19,16 @@ export function emptyVisit(): VisitForm {
 }
 
 export function toVisitFields(form: VisitForm, householdId: string): VisitFields {
-  const duration = form.durationMinutes.trim();
-  return {
+  return compact({
     householdId,
     date: form.date,
     topics: [...form.topics],
     outcome: form.outcome as Outcome,
     memberIds: [...form.memberIds],
-    ...(duration === '' ? {} : { durationMinutes: Number(duration) }),
+    ...(isBlank(form.durationMinutes) ? {} : { durationMinutes: formNumber(form.durationMinutes) }),
     ...(form.followUpDate ? { followUpDate: form.followUpDate } : {}),
     notes: form.notes.trim(),
-  };
+  });
 }
 
 export function visitToForm(v: VisitRow): VisitForm {
