@@ -1,0 +1,41 @@
+/** `npm start`: the app and the sync API on one port. */
+import { readFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { configFromEnv } from './config';
+import { openDatabase } from './db/adapter';
+import { migrate } from './db/migrate';
+import { buildApp } from './app';
+import { countTeams, createTeam } from './services/teams';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+const config = configFromEnv(process.env, pkg.version);
+
+if (config.staticDir === 'dist' && (!existsSync('dist/index.html') || process.argv.includes('--rebuild'))) {
+  const r = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+await migrate(db);
+const app = await buildApp({ db, config }, { logger: true });
+await app.listen({ port: config.port, host: config.host });
+const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+console.log(`\nCộng Đồng Số is running at ${base}/  (database: ${db.kind})`);
+
+// A newcomer on the embedded database gets a demo team to join at once; never on PostgreSQL.
+if (db.kind === 'pglite' && (await countTeams(db)) === 0) {
+  const demo = await createTeam(db, 'Xã Demo', 'Tổ công nghệ số thôn Demo');
+  console.log(`A demo team was created. Join it as its head: ${base}/join?code=${demo.inviteCode}  (code ${demo.inviteCode})\n`);
+}
+
+let closing = false;
+async function shutdown(signal: string): Promise<void> {
+  if (closing) return;
+  closing = true;
+  console.log(`${signal}: finishing requests in flight, then closing the database`);
+  await app.close();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

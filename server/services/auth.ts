@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Database, Queryable } from '../db/adapter';
+import { hashInviteCode, hashSecret, newToken } from './tokens';
+import type { Role } from './teams';
+
+export interface Caller {
+  userId: string;
+  userName: string;
+  role: Role;
+  teamId: string | null;
+  communeId: string;
+  deviceId: string;
+  tokenHash: string;
+}
+
+export interface EnrollResult {
+  token: string;
+  user: { id: string; name: string; role: Role };
+  team: { id: string; name: string } | null;
+  commune?: { id: string; name: string };
+}
+
+/** Joins a device to a team with an invite code; null when the code is unknown, expired or used up. */
+export async function enroll(db: Database, code: string, name: string, deviceLabel: string): Promise<EnrollResult | null> {
+  return db.transaction(async (tx) => {
+    const invites = await tx.query<{ commune_id: string; team_id: string | null; role: Role; code_hash: string }>(
+      `update invites set uses = uses + 1
+       where code_hash = $1 and uses < max_uses and expires_at > now()
+       returning commune_id, team_id, role, code_hash`,
+      [hashInviteCode(code)],
+    );
+    const invite = invites[0];
+    if (!invite) return null;
+    const userId = randomUUID();
+    const deviceId = randomUUID();
+    const token = newToken();
+    await tx.query('insert into users (id, team_id, commune_id, name, role) values ($1, $2, $3, $4, $5)', [
+      userId,
+      invite.team_id,
+      invite.commune_id,
+      name,
+      invite.role,
+    ]);
+    await tx.query('insert into devices (id, team_id, user_id, label, token_hash, last_seen_at) values ($1, $2, $3, $4, $5, now())', [
+      deviceId,
+      invite.team_id,
+      userId,
+      deviceLabel,
+      hashSecret(token),
+    ]);
+    const user = { id: userId, name, role: invite.role };
+    if (invite.team_id) {
+      const team = (await tx.query<{ id: string; name: string }>('select id, name from teams where id = $1', [invite.team_id]))[0]!;
+      return { token, user, team };
+    }
+    const commune = (await tx.query<{ id: string; name: string }>('select id, name from communes where id = $1', [invite.commune_id]))[0]!;
+    return { token, user, team: null, commune };
+  });
+}
+
+export type AuthOutcome = { ok: true; caller: Caller } | { ok: false; code: 'UNAUTHENTICATED' | 'DEVICE_REVOKED' };
+
+const lastSeenWritten = new Map<string, number>();
+
+export async function authenticate(db: Queryable, token: string | undefined): Promise<AuthOutcome> {
+  if (!token) return { ok: false, code: 'UNAUTHENTICATED' };
+  const tokenHash = hashSecret(token);
+  const rows = await db.query<{
+    device_id: string;
+    revoked_at: string | null;
+    user_id: string;
+    name: string;
+    role: Role;
+    team_id: string | null;
+    commune_id: string;
+  }>(
+    `select d.id as device_id, d.revoked_at, u.id as user_id, u.name, u.role, u.team_id, u.commune_id
+     from devices d join users u on u.id = d.user_id where d.token_hash = $1`,
+    [tokenHash],
+  );
+  const row = rows[0];
+  if (!row) return { ok: false, code: 'UNAUTHENTICATED' };
+  if (row.revoked_at) return { ok: false, code: 'DEVICE_REVOKED' };
+  // Last-seen is for the head's device list; writing it once a minute is plenty.
+  const now = Date.now();
+  if ((lastSeenWritten.get(row.device_id) ?? 0) < now - 60_000) {
+    lastSeenWritten.set(row.device_id, now);
+    await db.query('update devices set last_seen_at = now() where id = $1', [row.device_id]);
+  }
+  return {
+    ok: true,
+    caller: {
+      userId: row.user_id,
+      userName: row.name,
+      role: row.role,
+      teamId: row.team_id,
+      communeId: row.commune_id,
+      deviceId: row.device_id,
+      tokenHash,
+    },
+  };
+}

@@ -1,0 +1,100 @@
+/** Changes of the caller's team after a cursor, in server order (sync spec, "GET /api/sync/pull"). */
+import type { Queryable } from '../db/adapter';
+import type { Caller } from './auth';
+
+export interface Change {
+  entity: string;
+  id: string;
+  version: number;
+  deleted: boolean;
+  data: Record<string, unknown> | null;
+}
+
+export interface PullPage {
+  changes: Change[];
+  cursor: string;
+  hasMore: boolean;
+  reset: boolean;
+}
+
+interface Cursor {
+  e: string;
+  s: number;
+}
+
+export function encodeCursor(epoch: string, seq: number): string {
+  return Buffer.from(JSON.stringify({ e: epoch, s: seq })).toString('base64url');
+}
+
+/** The cursor, or null when it is not one of ours. */
+export function decodeCursor(raw: string): Cursor | null {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as unknown;
+    if (typeof c !== 'object' || c === null) return null;
+    const { e, s } = c as Record<string, unknown>;
+    if (typeof e !== 'string' || !Number.isSafeInteger(s) || (s as number) < 0) return null;
+    return { e, s: s as number };
+  } catch {
+    return null;
+  }
+}
+
+let cachedEpoch: string | undefined;
+
+export async function serverEpoch(db: Queryable): Promise<string> {
+  if (!cachedEpoch) {
+    const rows = await db.query<{ value: string }>(`select value from server_meta where key = 'epoch'`);
+    cachedEpoch = rows[0]?.value ?? 'none';
+  }
+  return cachedEpoch;
+}
+
+/** For tests that restore a database: forget the cached epoch. */
+export function forgetEpoch(): void {
+  cachedEpoch = undefined;
+}
+
+export async function pull(db: Queryable, caller: Caller, cursor: Cursor | null, limit: number): Promise<PullPage> {
+  const epoch = await serverEpoch(db);
+  const reset = !!cursor && cursor.e !== epoch;
+  const after = cursor && !reset ? cursor.s : 0;
+  if (!caller.teamId) return { changes: [], cursor: encodeCursor(epoch, after), hasMore: false, reset };
+  const rows = await db.query<{
+    entity: string;
+    id: string;
+    version: number;
+    deleted: boolean;
+    data: Record<string, unknown> | null;
+    server_seq: number | string;
+    created_by: string | null;
+    updated_by: string | null;
+    updated_at: string | Date;
+  }>(
+    `select entity, id, version, deleted, data, server_seq, created_by, updated_by, updated_at
+     from records where team_id = $1 and server_seq > $2 order by server_seq limit $3`,
+    [caller.teamId, after, limit + 1],
+  );
+  const hasMore = rows.length > limit;
+  const page = hasMore ? rows.slice(0, limit) : rows;
+  const last = page.length ? Number(page[page.length - 1]!.server_seq) : after;
+  return {
+    changes: page.map((r) => ({
+      entity: r.entity,
+      id: r.id,
+      version: Number(r.version),
+      deleted: r.deleted,
+      data: r.deleted
+        ? null
+        : {
+            ...(r.data ?? {}),
+            teamId: caller.teamId,
+            createdBy: r.created_by,
+            updatedBy: r.updated_by,
+            updatedAt: new Date(r.updated_at).toISOString(),
+          },
+    })),
+    cursor: encodeCursor(epoch, last),
+    hasMore,
+    reset,
+  };
+}

@@ -1,0 +1,264 @@
+/**
+ * Applies a batch of mutations for one caller: in `seq` order, inside one transaction, each under a
+ * savepoint, answering in request order only after commit (sync spec, "POST /api/sync/push").
+ */
+import type { Database, Queryable } from '../db/adapter';
+import type { Caller } from './auth';
+import type { IncomingMutation, PushBody } from './envelope';
+import { ENTITIES, type EntityName } from '../../src/domain/vocab';
+import { validateCreate, validatePatch } from '../../src/domain/schemas';
+import { childrenOf, deletedAmong, findRecord, idUsedByOtherTeam, insertRecord, updateRecord, type RecordRow } from './records';
+
+export type PushResult =
+  | { mid: string; status: 'applied'; version: number; serverSeq: number }
+  | { mid: string; status: 'duplicate'; version: number }
+  | { mid: string; status: 'conflict'; version: number; serverSeq?: number; fields: string[]; server: Record<string, unknown> }
+  | { mid: string; status: 'rejected'; code: 'VALIDATION' | 'FORBIDDEN' | 'GONE' | 'NOT_FOUND'; message: string };
+
+type Outcome = Exclude<PushResult, { status: 'duplicate' }>;
+
+const MERGE_PER_FIELD = new Set<EntityName>(['household', 'member']);
+
+interface Ctx {
+  tx: Queryable;
+  caller: Caller;
+  teamId: string;
+  deviceId: string;
+  nextSeq: () => number;
+}
+
+function rejected(mid: string, code: 'VALIDATION' | 'FORBIDDEN' | 'GONE' | 'NOT_FOUND', message: string): Outcome {
+  return { mid, status: 'rejected', code, message };
+}
+
+function same(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+function describeErrors(errors: Record<string, string>): string {
+  return Object.entries(errors)
+    .map(([k, v]) => `${k === '_' ? 'fields' : k}: ${v.replace('validation.', '')}`)
+    .join('; ');
+}
+
+/** Household and member ids this record points at; a deleted one makes the change GONE. */
+function references(fields: Record<string, unknown>): string[] {
+  const ids: string[] = [];
+  if (typeof fields.householdId === 'string') ids.push(fields.householdId);
+  if (typeof fields.memberId === 'string') ids.push(fields.memberId);
+  if (Array.isArray(fields.householdIds)) for (const h of fields.householdIds) if (typeof h === 'string') ids.push(h);
+  return ids;
+}
+
+async function audit(ctx: Ctx, serverSeq: number, r: { id: string; entity: string; op: string; fields: unknown; mid?: string; clientTs?: unknown }): Promise<void> {
+  await ctx.tx.query(
+    `insert into audit_log (team_id, server_seq, record_id, entity, op, fields, user_id, device_id, mid, client_ts)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+    [
+      ctx.teamId,
+      serverSeq,
+      r.id,
+      r.entity,
+      r.op,
+      r.fields === undefined ? null : JSON.stringify(r.fields),
+      ctx.caller.userId,
+      ctx.deviceId,
+      r.mid ?? null,
+      typeof r.clientTs === 'string' ? r.clientTs.slice(0, 64) : null,
+    ],
+  );
+}
+
+/** Strips `teamId` from fields; a team other than the caller's is forbidden. */
+function ownTeamFields(ctx: Ctx, fields: Record<string, unknown>): Record<string, unknown> | 'forbidden' {
+  if (!('teamId' in fields)) return fields;
+  if (fields.teamId !== ctx.teamId) return 'forbidden';
+  const { teamId: _own, ...rest } = fields;
+  return rest;
+}
+
+async function create(ctx: Ctx, m: IncomingMutation, entity: EntityName, raw: Record<string, unknown>): Promise<Outcome> {
+  const checked = validateCreate(entity, raw);
+  if (!checked.ok) return rejected(m.mid, 'VALIDATION', describeErrors(checked.errors));
+  const fields = checked.value as Record<string, unknown>;
+  if (await deletedAmong(ctx.tx, ctx.teamId, references(fields))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
+  const serverSeq = ctx.nextSeq();
+  const fieldVersions = Object.fromEntries(Object.keys(fields).map((k) => [k, 1]));
+  await insertRecord(ctx.tx, { teamId: ctx.teamId, id: m.id, entity, data: fields, fieldVersions, serverSeq, userId: ctx.caller.userId });
+  await audit(ctx, serverSeq, { id: m.id, entity, op: 'create', fields, mid: m.mid, clientTs: m.clientTs });
+  return { mid: m.mid, status: 'applied', version: 1, serverSeq };
+}
+
+/**
+ * Applies `fields` to an existing record. `canApply` decides per field (the merge policy);
+ * fields it refuses are reported as a conflict carrying the server's values.
+ */
+async function applyFields(
+  ctx: Ctx,
+  m: IncomingMutation,
+  rec: RecordRow,
+  fields: Record<string, unknown>,
+  canApply: (field: string) => boolean,
+): Promise<Outcome> {
+  const data = { ...(rec.data ?? {}) };
+  const fv = { ...rec.field_versions };
+  const applied: Record<string, unknown> = {};
+  const conflicts: string[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    if (same(data[k], v)) continue;
+    if (!canApply(k)) {
+      conflicts.push(k);
+      continue;
+    }
+    applied[k] = v;
+  }
+  if (await deletedAmong(ctx.tx, ctx.teamId, references(applied))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
+  let version = rec.version;
+  let serverSeq: number | undefined;
+  if (Object.keys(applied).length > 0) {
+    version = rec.version + 1;
+    serverSeq = ctx.nextSeq();
+    for (const [k, v] of Object.entries(applied)) {
+      if (v === null) delete data[k];
+      else data[k] = v;
+      fv[k] = version;
+    }
+    await updateRecord(ctx.tx, { teamId: ctx.teamId, id: rec.id, version, deleted: false, data, fieldVersions: fv, serverSeq, userId: ctx.caller.userId });
+    await audit(ctx, serverSeq, { id: rec.id, entity: rec.entity, op: m.op, fields: applied, mid: m.mid, clientTs: m.clientTs });
+  }
+  if (conflicts.length > 0) {
+    const server = Object.fromEntries(conflicts.map((k) => [k, data[k] ?? null]));
+    return { mid: m.mid, status: 'conflict', version, ...(serverSeq === undefined ? {} : { serverSeq }), fields: conflicts, server };
+  }
+  return { mid: m.mid, status: 'applied', version, serverSeq: serverSeq ?? rec.server_seq };
+}
+
+async function tombstone(ctx: Ctx, rec: RecordRow, m?: IncomingMutation): Promise<number> {
+  const serverSeq = ctx.nextSeq();
+  const version = rec.version + 1;
+  await updateRecord(ctx.tx, { teamId: ctx.teamId, id: rec.id, version, deleted: true, data: null, fieldVersions: rec.field_versions, serverSeq, userId: ctx.caller.userId });
+  await audit(ctx, serverSeq, { id: rec.id, entity: rec.entity, op: m ? 'delete' : 'cascade-delete', fields: undefined, mid: m?.mid, clientTs: m?.clientTs });
+  return version;
+}
+
+/** Deleting a household tombstones its members, their checklist steps and its visits. */
+async function cascade(ctx: Ctx, rec: RecordRow): Promise<void> {
+  if (rec.entity === 'household') {
+    const members = await childrenOf(ctx.tx, ctx.teamId, 'member', 'householdId', [rec.id]);
+    const steps = await childrenOf(ctx.tx, ctx.teamId, 'checklistStep', 'memberId', members.map((x) => x.id));
+    const visits = await childrenOf(ctx.tx, ctx.teamId, 'visit', 'householdId', [rec.id]);
+    for (const child of [...members, ...steps, ...visits]) await tombstone(ctx, child);
+  } else if (rec.entity === 'member') {
+    for (const step of await childrenOf(ctx.tx, ctx.teamId, 'checklistStep', 'memberId', [rec.id])) await tombstone(ctx, step);
+  }
+}
+
+async function evaluate(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
+  if (ctx.caller.role === 'admin' || !ctx.caller.teamId) return rejected(m.mid, 'FORBIDDEN', 'admin users do not push team records');
+  if (m.entity === 'guide') return rejected(m.mid, 'FORBIDDEN', 'guides are published by the server');
+  if (typeof m.entity !== 'string' || !(ENTITIES as readonly string[]).includes(m.entity)) return rejected(m.mid, 'VALIDATION', 'unknown entity');
+  const entity = m.entity as EntityName;
+  if (m.baseVersion !== undefined && m.baseVersion !== null && (!Number.isInteger(m.baseVersion) || (m.baseVersion as number) < 0)) {
+    return rejected(m.mid, 'VALIDATION', 'baseVersion must be a non-negative integer');
+  }
+  const baseVersion = (m.baseVersion as number | null | undefined) ?? 0;
+  let fields: Record<string, unknown> = {};
+  if (m.op !== 'delete') {
+    if (typeof m.fields !== 'object' || m.fields === null || Array.isArray(m.fields)) return rejected(m.mid, 'VALIDATION', 'fields must be an object');
+    const own = ownTeamFields(ctx, m.fields as Record<string, unknown>);
+    if (own === 'forbidden') return rejected(m.mid, 'FORBIDDEN', 'teamId is not your team');
+    fields = own;
+  }
+
+  const rec = await findRecord(ctx.tx, ctx.teamId, m.id);
+  if (!rec) {
+    if (m.op !== 'create') return rejected(m.mid, 'NOT_FOUND', 'no such record');
+    if (await idUsedByOtherTeam(ctx.tx, ctx.teamId, m.id)) return rejected(m.mid, 'FORBIDDEN', 'this id belongs to another team');
+    return create(ctx, m, entity, fields);
+  }
+  if (rec.entity !== entity) return rejected(m.mid, 'VALIDATION', `this id is a ${rec.entity}, not a ${entity}`);
+
+  if (m.op === 'delete') {
+    if (rec.deleted) return { mid: m.mid, status: 'applied', version: rec.version, serverSeq: rec.server_seq };
+    await cascade(ctx, rec);
+    const version = await tombstone(ctx, rec, m);
+    const after = await findRecord(ctx.tx, ctx.teamId, rec.id);
+    return { mid: m.mid, status: 'applied', version, serverSeq: after!.server_seq };
+  }
+  if (rec.deleted) return rejected(m.mid, 'GONE', 'this record was deleted');
+
+  if (m.op === 'create') {
+    const checked = validateCreate(entity, fields);
+    if (!checked.ok) return rejected(m.mid, 'VALIDATION', describeErrors(checked.errors));
+    const incoming = checked.value as Record<string, unknown>;
+    if (entity === 'checklistStep') {
+      // Two devices ticking the same step converge: done wins.
+      const done = incoming.status === 'done' && rec.data?.status !== 'done';
+      const merged = done ? { status: 'done', ...(incoming.doneOn ? { doneOn: incoming.doneOn } : {}) } : {};
+      return applyFields(ctx, m, rec, merged, () => true);
+    }
+    if (!MERGE_PER_FIELD.has(entity)) return { mid: m.mid, status: 'applied', version: rec.version, serverSeq: rec.server_seq };
+    return applyFields(ctx, m, rec, incoming, (k) => (rec.field_versions[k] ?? 0) <= 0);
+  }
+
+  // patch
+  const checked = validatePatch(entity, fields);
+  if (!checked.ok) return rejected(m.mid, 'VALIDATION', describeErrors(checked.errors));
+  const patch = checked.value as Record<string, unknown>;
+  if (MERGE_PER_FIELD.has(entity)) return applyFields(ctx, m, rec, patch, (k) => (rec.field_versions[k] ?? 0) <= baseVersion);
+  if (entity === 'checklistStep') {
+    return applyFields(ctx, m, rec, patch, (k) => !(k === 'status' && rec.data?.status === 'done' && patch.status === 'pending' && baseVersion !== rec.version));
+  }
+  return applyFields(ctx, m, rec, patch, () => true);
+}
+
+export async function push(db: Database, caller: Caller, body: PushBody): Promise<PushResult[]> {
+  const teamId = caller.teamId;
+  const ordered = [...body.mutations].map((m, i) => ({ m, i })).sort((a, b) => a.m.seq - b.m.seq || a.i - b.i);
+  const results: PushResult[] = new Array(body.mutations.length);
+  await db.transaction(async (tx) => {
+    const counter = { value: 0 };
+    if (teamId) {
+      // The counter row stays locked until commit: one team's pushes commit in change-number order.
+      const rows = await tx.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId]);
+      counter.value = Number(rows[0]?.last_seq ?? 0);
+    }
+    const start = counter.value;
+    const ctx: Ctx = { tx, caller, teamId: teamId ?? '', deviceId: body.deviceId.toLowerCase(), nextSeq: () => ++counter.value };
+    for (const { m, i } of ordered) results[i] = await one(ctx, m, counter);
+    if (teamId && counter.value !== start) await tx.query('update team_counters set last_seq = $2 where team_id = $1', [teamId, counter.value]);
+  });
+  return results;
+}
+
+/** Admin callers have no team; their (refused) mutations are remembered under the nil UUID. */
+const NO_TEAM = '00000000-0000-0000-0000-000000000000';
+
+async function one(ctx: Ctx, m: IncomingMutation, counter: { value: number }): Promise<PushResult> {
+  const scope = ctx.teamId || NO_TEAM;
+  const mid = m.mid.toLowerCase();
+  const seen = await ctx.tx.query<{ result: Outcome }>('select result from mutations where team_id = $1 and mid = $2', [scope, mid]);
+  if (seen[0]) {
+    const r = { ...seen[0].result, mid: m.mid };
+    return r.status === 'applied' ? { mid: m.mid, status: 'duplicate', version: r.version } : r;
+  }
+  const clash = await ctx.tx.query('select 1 from mutations where team_id = $1 and device_id = $2 and seq = $3', [scope, ctx.deviceId, m.seq]);
+  if (clash.length) return rejected(m.mid, 'VALIDATION', 'this device already sent another mutation with this seq');
+  const before = counter.value;
+  await ctx.tx.query('savepoint mutation');
+  let outcome: Outcome;
+  try {
+    outcome = await evaluate(ctx, m);
+    await ctx.tx.query('release savepoint mutation');
+  } catch (e) {
+    // A value the database refuses (e.g. a NUL character in a string) rejects this mutation only.
+    await ctx.tx.query('rollback to savepoint mutation');
+    counter.value = before;
+    outcome = rejected(m.mid, 'VALIDATION', `could not store this change: ${(e as Error).message.slice(0, 200)}`);
+  }
+  await ctx.tx.query(
+    'insert into mutations (team_id, mid, device_id, seq, entity, record_id, result) values ($1, $2, $3, $4, $5, $6, $7)',
+    [scope, mid, ctx.deviceId, m.seq, typeof m.entity === 'string' ? m.entity.slice(0, 64) : '?', m.id, JSON.stringify(outcome)],
+  );
+  return outcome;
+}
