@@ -2,7 +2,7 @@
  * A server for tests: the real app on a fresh database — in-memory PGlite, or a fresh schema of
  * the PostgreSQL at TEST_DATABASE_URL (CI runs the same suites both ways).
  */
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { Database } from './db/adapter';
@@ -22,7 +22,7 @@ export interface TestServer {
   team(name?: string, commune?: string): Promise<TestTeam>;
   admin(commune: string): Promise<{ token: string; communeId: string }>;
   enroll(code: string, name?: string, device?: string): Promise<{ token: string; user: { id: string; role: string }; team: { id: string } | null }>;
-  inject(opts: InjectOptions & { token?: string }): ReturnType<FastifyInstance['inject']>;
+  inject(opts: InjectOptions & { token?: string }): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
