@@ -17,6 +17,8 @@ export interface Mounted {
   wrapper: VueWrapper;
   router: Router;
   pinia: Pinia;
+  /** Errors thrown by the app's handlers (Vue's errorHandler), so tests can assert there were none. */
+  errors: unknown[];
   /** Unmounts the app (flushing open drafts) and stops the stores' live queries. */
   unmount: () => Promise<void>;
 }
@@ -28,16 +30,25 @@ async function plugins() {
   const pinia = createPinia();
   setActivePinia(pinia);
   const router = createRouter({ history: createMemoryHistory(), routes });
-  return { i18next, pinia, router };
+  const errors: unknown[] = [];
+  const global = {
+    plugins: [pinia, router, [I18NextVue, { i18next }]] as never,
+    config: { errorHandler: (e: unknown) => void errors.push(e) },
+  };
+  return { global, pinia, router, errors };
 }
 
-function track(wrapper: VueWrapper, router: Router, pinia: Pinia): Mounted {
+function track(wrapper: VueWrapper, router: Router, pinia: Pinia, errors: unknown[]): Mounted {
   const m: Mounted = {
     wrapper,
     router,
     pinia,
+    errors,
     unmount: async () => {
       if (!mounted.delete(m)) return;
+      // Let in-flight work (a save, a navigation to a lazily loaded page) finish first, so it does
+      // not run into the closed database of the next test.
+      await settle();
       wrapper.unmount();
       const stores = (pinia as unknown as { _s: Map<string, { stop?: () => void; $dispose: () => void }> })._s;
       for (const store of stores.values()) {
@@ -53,38 +64,31 @@ function track(wrapper: VueWrapper, router: Router, pinia: Pinia): Mounted {
 
 /** Mounts the app's page for `path` (e.g. `/households/new`) inside a RouterView. */
 export async function mountRoute(path: string): Promise<Mounted> {
-  const { i18next, pinia, router } = await plugins();
+  const { global, pinia, router, errors } = await plugins();
   await router.push(path);
   await router.isReady();
   const Root = defineComponent({ name: 'TestRoot', render: () => h(RouterView) });
   const host = document.createElement('div');
   document.body.appendChild(host);
-  const wrapper = mount(Root, {
-    attachTo: host,
-    global: { plugins: [pinia, router, [I18NextVue, { i18next }]] },
-  });
+  const wrapper = mount(Root, { attachTo: host, global });
   await settle();
-  return track(wrapper, router, pinia);
+  return track(wrapper, router, pinia, errors);
 }
 
 /** Mounts one component with the app's plugins. */
 export async function mountComponent<C extends Component>(component: C, props: Record<string, unknown> = {}): Promise<Mounted> {
-  const { i18next, pinia, router } = await plugins();
+  const { global, pinia, router, errors } = await plugins();
   await router.push('/');
   await router.isReady();
   const host = document.createElement('div');
   document.body.appendChild(host);
-  const wrapper = mount(component as Component, {
-    props,
-    attachTo: host,
-    global: { plugins: [pinia, router, [I18NextVue, { i18next }]] },
-  }) as VueWrapper;
+  const wrapper = mount(component as Component, { props, attachTo: host, global }) as VueWrapper;
   await settle();
-  return track(wrapper, router, pinia);
+  return track(wrapper, router, pinia, errors);
 }
 
 /** Lets IndexedDB reads/writes and Vue updates that follow them finish. */
-export async function settle(rounds = 5): Promise<void> {
+export async function settle(rounds = 20): Promise<void> {
   for (let i = 0; i < rounds; i++) {
     await flushPromises();
     await new Promise<void>((r) => setImmediate(r));

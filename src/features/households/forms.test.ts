@@ -83,14 +83,15 @@ describe('household form → fields', () => {
     for (const k of ['houseNumber', 'phone', 'notes', 'neighborhoodId']) expect(k in checked.value).toBe(false);
   });
 
-  // BUG: toHouseholdFields returns phone: '' for an empty phone, and HouseholdNewPage /
-  // HouseholdEditPage validate that object as is, so '' fails /^\+?\d{8,15}$/ ("Số điện thoại gồm
-  // 8–15 chữ số.") and a household without a phone cannot be saved. The output of
-  // toHouseholdFields should already omit empty optional fields.
-  it.fails('toHouseholdFields omits empty optional fields, so a household without a phone validates', () => {
-    const fields = toHouseholdFields(form({ neighborhood: 'Thôn Đông', lane: 'Xóm Chùa', headName: 'Nguyễn Văn Bình' }), consent);
-    expect(validateCreate('household', fields)).toEqual({ ok: true, value: expect.anything() });
-    expect('phone' in fields).toBe(false);
+  // Regression: toHouseholdFields used to return phone: '' for an empty phone, which the pages
+  // validated as is ("Số điện thoại gồm 8–15 chữ số."), so a household without a phone could not be saved.
+  it('toHouseholdFields itself omits empty optional fields, so a household without a phone validates', () => {
+    const fields = toHouseholdFields(form({ neighborhood: 'Thôn Đông', lane: 'Xóm Chùa', headName: 'Nguyễn Văn Bình', phone: '  ', notes: ' ' }), consent);
+    for (const k of ['houseNumber', 'phone', 'notes', 'neighborhoodId']) expect(k in fields, k).toBe(false);
+    expect(validateCreate('household', fields)).toEqual({
+      ok: true,
+      value: { neighborhood: 'Thôn Đông', address: 'Xóm Chùa', lane: 'Xóm Chùa', headName: 'Nguyễn Văn Bình', consent },
+    });
   });
 
   it('an empty head name, neighborhood and address are required', () => {
@@ -134,16 +135,18 @@ describe('member form → fields', () => {
     const none = toMemberFields(member({ fullName: ' Trần Thị Lan ', birthYear: '1958' }), HH);
     expect('vneidLevel' in none).toBe(false);
     expect('gender' in none).toBe(false);
-    expect(none).toEqual({
-      householdId: HH,
-      fullName: 'Trần Thị Lan',
-      birthYear: 1958,
-      hasSmartphone: false,
-      usesOnlineServices: false,
-      hasPaymentAccount: false,
-      notes: '',
+    const checked = validateCreate('member', none);
+    expect(checked).toEqual({
+      ok: true,
+      value: {
+        householdId: HH,
+        fullName: 'Trần Thị Lan',
+        birthYear: 1958,
+        hasSmartphone: false,
+        usesOnlineServices: false,
+        hasPaymentAccount: false,
+      },
     });
-    expect(validateCreate('member', none).ok).toBe(true);
 
     const zero = toMemberFields(member({ fullName: 'Lan', birthYear: '1958', vneidLevel: '0', gender: 'female' }), HH);
     expect(zero.vneidLevel).toBe(0);
@@ -161,10 +164,10 @@ describe('member form → fields', () => {
     expect(toMemberFields(f, HH)).toEqual({ householdId: HH, fullName: 'Lan', birthYear: 1958, gender: 'female', hasSmartphone: true, vneidLevel: 1, usesOnlineServices: false, hasPaymentAccount: true, notes: 'x' });
   });
 
-  // BUG: <input type="number" v-model="model.birthYear"> (MemberFieldset.vue:23) makes Vue store a
-  // number, not a string, once the person types; toMemberFields then calls .trim() on it.
-  it.fails('accepts the number that a type="number" v-model stores', () => {
-    const fromInput = member({ fullName: 'Lan', birthYear: 1958 as unknown as string });
-    expect(toMemberFields(fromInput, HH).birthYear).toBe(1958);
+  // Regression: <input type="number" v-model="model.birthYear"> (MemberFieldset.vue) stores a
+  // number once the person types; toMemberFields used to call .trim() on it and throw.
+  it('accepts the number that a type="number" v-model stores', () => {
+    expect(toMemberFields(member({ fullName: 'Lan', birthYear: 1958 }), HH).birthYear).toBe(1958);
+    expect(toMemberFields(member({ fullName: 'Lan', birthYear: 0 }), HH).birthYear).toBe(0);
   });
 });
