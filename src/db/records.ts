@@ -6,7 +6,7 @@ import type { Table } from 'dexie';
 import type { AppDB } from './database';
 import type { RecordMeta } from './rows';
 import type { EntityFieldsMap } from '../domain/schemas';
-import { validateCreate, validatePatch } from '../domain/schemas';
+import { schemas } from './validation';
 import type { EntityName } from '../domain/vocab';
 import { guardQuota, ValidationError } from './errors';
 import { changedFields, commitChange, compact, inTransaction, newMeta, nowIso } from './write';
@@ -29,6 +29,7 @@ export async function createRecord<E extends EntityName, R extends Row<E>>(
   hooks: Hooks<E, R> = {},
   id?: string,
 ): Promise<R> {
+  const { validateCreate } = await schemas();
   const checked = validateCreate(entity, compact(input));
   if (!checked.ok) throw new ValidationError(checked.errors);
   const base = { ...newMeta(id), ...checked.value } as Row<E>;
@@ -58,8 +59,9 @@ export async function patchRecord<E extends EntityName, R extends Row<E>>(
   hooks: Hooks<E, R> = {},
 ): Promise<R> {
   // Read and write in one transaction so two patches of one record cannot lose each other.
+  const { validatePatch } = await schemas();
   const tables = [table, database.outbox, database.meta, ...(hooks.extraTables ?? [])];
-  return guardQuota(() => inTransaction(database, tables, () => patchInTransaction(database, entity, table, id, changes, hooks)));
+  return guardQuota(() => inTransaction(database, tables, () => patchInTransaction(database, entity, table, id, changes, hooks, validatePatch)));
 }
 
 async function patchInTransaction<E extends EntityName, R extends Row<E>>(
@@ -69,6 +71,7 @@ async function patchInTransaction<E extends EntityName, R extends Row<E>>(
   id: string,
   changes: Partial<EntityFieldsMap[E]>,
   hooks: Hooks<E, R>,
+  validatePatch: typeof import('../domain/schemas').validatePatch,
 ): Promise<R> {
   const before = await table.get(id);
   if (!before || before.deleted) throw new Error(`${entity} ${id} not found`);

@@ -6,6 +6,15 @@ let applyUpdate: (() => Promise<void>) | undefined;
 
 export function installPwa(): void {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV && import.meta.env.VITE_PWA_DEV !== '1') return;
+  // Registered once the page has loaded and gone idle, so it never competes with the first paint.
+  const whenIdle = (fn: () => void) =>
+    'requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000);
+  const start = () => whenIdle(register);
+  if (document.readyState === 'complete') start();
+  else window.addEventListener('load', start, { once: true });
+}
+
+function register(): void {
   void import('virtual:pwa-register').then(({ registerSW }) => {
     const update = registerSW({
       onNeedRefresh() {
