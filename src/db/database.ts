@@ -25,6 +25,7 @@ export class AppDB extends Dexie {
   drafts!: Table<DraftRow, string>;
   meta!: Table<MetaRow, string>;
   users!: Table<UserRow, string>;
+  dirtyHouseholds!: Table<{ id: string }, string>;
 
   /** Demo data lives in its own database and never enters the outbox. */
   readonly isDemo: boolean;
@@ -43,6 +44,12 @@ export class AppDB extends Dexie {
       drafts: 'key, updatedAt',
       meta: 'key',
       users: 'id',
+    });
+    // v2: visits by household alone, for recomputing many households after a pull.
+    this.version(2).stores({
+      visits: 'id, householdId, [householdId+date], date, syncState',
+      // Households whose search text or visit summary must be recomputed after a pull.
+      dirtyHouseholds: 'id',
     });
   }
 }

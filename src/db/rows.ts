@@ -19,6 +19,10 @@ export interface RecordMeta {
   syncState: SyncState;
   /** Device time of the last local change: for display only, never for ordering. */
   localUpdatedAt: string;
+  /** From the server, for pulled records. */
+  createdBy?: string;
+  updatedBy?: string;
+  updatedAt?: string;
 }
 
 export type HouseholdRow = HouseholdFields &
@@ -43,7 +47,12 @@ export type OutboxState = 'pending' | 'conflict' | 'rejected';
 export interface OutboxRow extends Mutation {
   key?: number;
   state: OutboxState;
-  error?: string;
+  /** Sent at least once: the server may have applied it, so it is never folded again. */
+  sent?: boolean;
+  /** Why the server rejected it. */
+  error?: { code: string; message: string };
+  /** The fields the server refused, with its values and the version they belong to. */
+  conflict?: { fields: string[]; server: Record<string, unknown>; version: number };
 }
 
 export interface DraftRow {

@@ -1,0 +1,312 @@
+/**
+ * The sync engine's side of the database: taking batches from the outbox, recording the server's
+ * answers, and applying pulled pages with their cursor in one transaction. Pulled changes are
+ * written directly (never queued back); local pending changes are re-applied on top of them.
+ */
+import type { Table } from 'dexie';
+import { db, type AppDB } from './database';
+import type { HouseholdRow, OutboxRow, RecordMeta } from './rows';
+import type { PullChange, PullResponse, PushResult } from '../sync/transport';
+import { ENTITIES, type EntityName } from '../domain/vocab';
+import type { SyncState } from '../domain/sync';
+import { uuidv7 } from '../domain/ids';
+import { personSortKey } from '../domain/text';
+import { planFold } from '../sync/fold';
+import { entityTables, syncedFields, tableOf } from './syncTables';
+import { followUpFrom, householdSearchText } from './derived';
+import { nextSeq, setMeta } from './meta';
+import { META_KEYS } from './session';
+import { guardQuota } from './errors';
+import { nowIso } from './write';
+
+type AnyRow = RecordMeta & Record<string, unknown>;
+
+function isEntity(e: string): e is EntityName {
+  return (ENTITIES as readonly string[]).includes(e);
+}
+
+/** A record's state follows from what still waits in the outbox for it. */
+export function stateFrom(entries: OutboxRow[]): SyncState {
+  if (entries.some((e) => e.state === 'rejected')) return 'rejected';
+  if (entries.some((e) => e.state === 'conflict')) return 'conflict';
+  return entries.length ? 'pending' : 'synced';
+}
+
+function entriesOf(database: AppDB, entity: string, id: string): Promise<OutboxRow[]> {
+  return database.outbox.where('[entity+id]').equals([entity, id]).sortBy('seq');
+}
+
+/** Folds never-sent mutations of each record together. */
+export async function foldOutbox(database: AppDB = db()): Promise<void> {
+  await database.transaction('rw', database.outbox, async () => {
+    const pending = await database.outbox.where('state').equals('pending').sortBy('seq');
+    const plan = planFold(pending);
+    if (plan.remove.length) await database.outbox.bulkDelete(plan.remove);
+    if (plan.update.length) await database.outbox.bulkPut(plan.update);
+  });
+}
+
+/** The oldest pending mutations, marked as sent (from now on they may be applied server-side). */
+export async function takeBatch(limit: number, database: AppDB = db()): Promise<OutboxRow[]> {
+  return database.transaction('rw', database.outbox, async () => {
+    const batch = await database.outbox.where('state').equals('pending').sortBy('seq');
+    const taken = batch.slice(0, limit);
+    const unsent = taken.filter((e) => !e.sent);
+    if (unsent.length) await database.outbox.bulkPut(unsent.map((e) => ({ ...e, sent: true })));
+    return taken;
+  });
+}
+
+export async function pendingCount(database: AppDB = db()): Promise<number> {
+  return database.outbox.where('state').equals('pending').count();
+}
+
+async function refreshState(database: AppDB, entity: EntityName, id: string, patch: Partial<AnyRow> = {}): Promise<void> {
+  const table = tableOf(database, entity);
+  const row = await table.get(id);
+  if (!row) return;
+  const remaining = await entriesOf(database, entity, id);
+  await table.put({ ...row, ...patch, syncState: stateFrom(remaining) });
+}
+
+/** Records the server's answer for each mutation of a batch. */
+export async function applyPushResults(batch: OutboxRow[], results: PushResult[], database: AppDB = db()): Promise<void> {
+  const byMid = new Map(results.map((r) => [r.mid, r]));
+  await guardQuota(() =>
+    database.transaction('rw', [database.outbox, ...entityTables(database)], async () => {
+      for (const entry of batch) {
+        const result = byMid.get(entry.mid);
+        if (!result || !isEntity(entry.entity)) continue;
+        const current = await database.outbox.get(entry.key!);
+        if (!current) continue;
+        const table = tableOf(database, entry.entity);
+        if (result.status === 'applied' || result.status === 'duplicate') {
+          await database.outbox.delete(entry.key!);
+          await moveBaseVersions(database, entry, result.version);
+          const row = await table.get(entry.id);
+          if (!row) continue;
+          const remaining = await entriesOf(database, entry.entity, entry.id);
+          // A delete the server confirmed: nothing of the record needs to stay on the device.
+          if (entry.op === 'delete' && remaining.length === 0) await table.delete(entry.id);
+          else await table.put({ ...row, version: Math.max(row.version, result.version), syncState: stateFrom(remaining) });
+        } else if (result.status === 'conflict') {
+          // The other fields of the patch were applied; what waits now is the person's choice.
+          const fields = Object.fromEntries(Object.entries(current.fields ?? {}).filter(([k]) => result.fields.includes(k)));
+          await database.outbox.put({ ...current, fields, state: 'conflict', conflict: { fields: result.fields, server: result.server, version: result.version } });
+          await moveBaseVersions(database, entry, result.version);
+          await refreshState(database, entry.entity, entry.id, { version: result.version });
+        } else {
+          await database.outbox.put({ ...current, state: 'rejected', error: { code: result.code, message: result.message } });
+          await refreshState(database, entry.entity, entry.id);
+        }
+      }
+    }),
+  );
+}
+
+/** The record's other waiting mutations now build on the version the server returned. */
+async function moveBaseVersions(database: AppDB, entry: OutboxRow, version: number): Promise<void> {
+  const others = await entriesOf(database, entry.entity, entry.id);
+  const moved = others.filter((o) => o.key !== entry.key && o.op !== 'create').map((o) => ({ ...o, baseVersion: version }));
+  if (moved.length) await database.outbox.bulkPut(moved);
+}
+
+function overlay(row: AnyRow, entries: OutboxRow[]): AnyRow {
+  const out: AnyRow = { ...row };
+  for (const e of entries) {
+    if (e.op === 'delete') out.deleted = 1;
+    for (const [k, v] of Object.entries(e.fields ?? {})) {
+      if (v === null) delete out[k];
+      else out[k] = v;
+    }
+  }
+  out.syncState = stateFrom(entries);
+  return out;
+}
+
+function withLocalKeys(entity: EntityName, row: AnyRow): AnyRow {
+  if (entity === 'member') return { ...row, nameKey: personSortKey(String(row.fullName ?? '')) };
+  if (entity === 'household') {
+    return {
+      lastVisitDate: '',
+      followUpDate: '',
+      searchText: '',
+      ...row,
+      nameKey: personSortKey(String(row.headName ?? '')),
+    };
+  }
+  return row;
+}
+
+export interface PullApplyOptions {
+  /** After a server restore: keep local records that are newer and queue them again. */
+  resetMode?: { seen: Map<string, number> };
+}
+
+/** Applies one pulled page and stores its cursor, in one transaction. Returns the rows written. */
+export async function applyPullPage(page: PullResponse, options: PullApplyOptions = {}, database: AppDB = db()): Promise<number> {
+  const tables = [...entityTables(database), database.outbox, database.meta, database.dirtyHouseholds];
+  return guardQuota(() =>
+    database.transaction('rw', tables, async () => {
+      const hasOutbox = (await database.outbox.count()) > 0;
+      const byEntity = new Map<EntityName, PullChange[]>();
+      for (const c of page.changes) {
+        if (!isEntity(c.entity)) continue;
+        const list = byEntity.get(c.entity);
+        if (list) list.push(c);
+        else byEntity.set(c.entity, [c]);
+      }
+      const dirty = new Set<string>();
+      let written = 0;
+      for (const [entity, changes] of byEntity) {
+        const table = tableOf(database, entity);
+        const pending = new Map<string, OutboxRow[]>();
+        if (hasOutbox) {
+          const entries = await database.outbox.where('[entity+id]').anyOf(changes.map((c) => [entity, c.id])).toArray();
+          for (const e of entries.sort((a, b) => a.seq - b.seq)) {
+            const list = pending.get(e.id);
+            if (list) list.push(e);
+            else pending.set(e.id, [e]);
+          }
+        }
+        const needOld = entity === 'member' || entity === 'visit' || !!options.resetMode;
+        const old = needOld ? await table.bulkGet(changes.map((c) => c.id)) : [];
+        const puts: AnyRow[] = [];
+        const deletes: string[] = [];
+        const requeue: AnyRow[] = [];
+        changes.forEach((c, i) => {
+          const local = pending.get(c.id) ?? [];
+          const before = old[i];
+          options.resetMode?.seen.set(`${entity}:${c.id}`, c.version);
+          if (entity === 'household') dirty.add(c.id);
+          if (before && typeof before.householdId === 'string') dirty.add(before.householdId);
+          if (c.data && typeof c.data.householdId === 'string' && (entity === 'member' || entity === 'visit')) dirty.add(c.data.householdId);
+          if (options.resetMode && before && !before.deleted && before.version > c.version && local.length === 0) {
+            // The server lost changes this device had: keep ours and send them again.
+            requeue.push({ ...before, version: c.version });
+            return;
+          }
+          if (c.deleted || !c.data) {
+            if (local.length === 0) deletes.push(c.id);
+            else if (before) puts.push({ ...before, deleted: 1, version: c.version, syncState: stateFrom(local) });
+            return;
+          }
+          const { teamId, createdBy, updatedBy, updatedAt, ...fields } = c.data as Record<string, unknown>;
+          const base: AnyRow = {
+            ...fields,
+            id: c.id,
+            teamId: teamId as string | undefined,
+            createdBy: createdBy as string | undefined,
+            updatedBy: updatedBy as string | undefined,
+            updatedAt: updatedAt as string | undefined,
+            version: c.version,
+            deleted: 0,
+            syncState: 'synced',
+            localUpdatedAt: (updatedAt as string | undefined) ?? nowIso(),
+          };
+          const derivedKeep = entity === 'household' && before ? { searchText: before.searchText, lastVisitDate: before.lastVisitDate, followUpDate: before.followUpDate } : {};
+          puts.push(withLocalKeys(entity, overlay({ ...derivedKeep, ...base } as AnyRow, local)));
+        });
+        if (puts.length) await table.bulkPut(puts);
+        if (deletes.length) await table.bulkDelete(deletes);
+        for (const r of requeue) await requeueRecord(database, entity, r, 'patch');
+        written += puts.length + deletes.length;
+      }
+      if (dirty.size) await database.dirtyHouseholds.bulkPut([...dirty].map((id) => ({ id })));
+      await database.meta.put({ key: META_KEYS.cursor, value: page.cursor });
+      return written;
+    }),
+  );
+}
+
+/** Queues a record's whole content again (after a server restore lost it). */
+async function requeueRecord(database: AppDB, entity: EntityName, row: AnyRow, op: 'create' | 'patch'): Promise<void> {
+  const table = tableOf(database, entity);
+  const seq = await nextSeq(database);
+  await database.outbox.add({
+    mid: uuidv7(),
+    seq,
+    entity,
+    op,
+    id: row.id,
+    baseVersion: op === 'create' ? null : row.version,
+    fields: syncedFields(row),
+    clientTs: nowIso(),
+    state: 'pending',
+  });
+  await table.put({ ...row, syncState: 'pending' });
+}
+
+/**
+ * After a re-pull from the beginning (server restored from a backup): local records the server
+ * no longer has are queued again as creates.
+ */
+export async function requeueMissing(seen: Map<string, number>, database: AppDB = db()): Promise<number> {
+  let count = 0;
+  await database.transaction('rw', [...entityTables(database), database.outbox, database.meta], async () => {
+    const queued = new Set((await database.outbox.toArray()).map((e) => `${e.entity}:${e.id}`));
+    for (const entity of ENTITIES) {
+      const table = tableOf(database, entity);
+      const rows = await table.filter((r) => !r.deleted && r.version > 0).toArray();
+      for (const r of rows) {
+        const key = `${entity}:${r.id}`;
+        if (seen.has(key) || queued.has(key)) continue;
+        await requeueRecord(database, entity, { ...r, version: 0 }, 'create');
+        count++;
+      }
+    }
+  });
+  return count;
+}
+
+/** Recomputes search text and visit summaries of the households a pull touched. */
+export async function refreshDirtyHouseholds(database: AppDB = db()): Promise<number> {
+  const ids = (await database.dirtyHouseholds.toCollection().primaryKeys()) as string[];
+  if (ids.length === 0) return 0;
+  const CHUNK = 2000;
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    await database.transaction('rw', [database.households, database.members, database.visits, database.dirtyHouseholds], async () => {
+      const [households, members, visits] = await Promise.all([
+        database.households.bulkGet(chunk),
+        database.members.where('householdId').anyOf(chunk).toArray(),
+        database.visits.where('householdId').anyOf(chunk).toArray(),
+      ]);
+      const names = new Map<string, string[]>();
+      for (const m of members) {
+        if (m.deleted) continue;
+        const list = names.get(m.householdId);
+        if (list) list.push(m.fullName);
+        else names.set(m.householdId, [m.fullName]);
+      }
+      const visitsBy = new Map<string, typeof visits>();
+      for (const v of visits) {
+        const list = visitsBy.get(v.householdId);
+        if (list) list.push(v);
+        else visitsBy.set(v.householdId, [v]);
+      }
+      const updated: HouseholdRow[] = [];
+      for (const h of households) {
+        if (!h) continue;
+        updated.push({ ...h, searchText: householdSearchText(h, names.get(h.id) ?? []), ...followUpFrom(visitsBy.get(h.id) ?? []) });
+      }
+      await database.households.bulkPut(updated);
+      await database.dirtyHouseholds.bulkDelete(chunk);
+    });
+  }
+  return ids.length;
+}
+
+/** Removes the team's data from this device (a revoked device, or a confirmed sign-out). */
+export async function wipeTeamData(database: AppDB = db()): Promise<void> {
+  const tables: Table[] = [...entityTables(database), database.outbox, database.drafts, database.users, database.dirtyHouseholds, database.meta];
+  await database.transaction('rw', tables, async () => {
+    for (const t of tables) if (t !== database.meta) await t.clear();
+    // The installation id and the sequence stay: the server remembers this device's numbers.
+    await database.meta.bulkDelete([META_KEYS.session, META_KEYS.cursor, META_KEYS.lastSync, 'currentUserId']);
+  });
+}
+
+export async function clearCursor(database: AppDB = db()): Promise<void> {
+  await setMeta(META_KEYS.cursor, undefined, database);
+}

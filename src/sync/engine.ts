@@ -1,0 +1,229 @@
+/**
+ * The sync engine: push then pull, in batches, with backoff, one runner per origin. No Vue: the
+ * app's sync store wires it to triggers and shows its state.
+ */
+import type { AppDB } from '../db/database';
+import { Transport, SyncHttpError, type FetchLike } from './transport';
+import { deviceId } from '../db/meta';
+import { getCursor, getSession, saveSession, setLastSync, type DeviceSession } from '../db/session';
+import {
+  applyPullPage,
+  applyPushResults,
+  foldOutbox,
+  pendingCount,
+  refreshDirtyHouseholds,
+  requeueMissing,
+  takeBatch,
+  wipeTeamData,
+  clearCursor,
+} from '../db/syncStore';
+
+export type SyncPhase =
+  | 'idle'
+  | 'syncing'
+  | 'offline'
+  /** Not a member of a team yet. */
+  | 'notJoined'
+  /** The server no longer knows this device's token: join again (data kept). */
+  | 'needsJoin'
+  /** The device was removed from the team: its team data was wiped. */
+  | 'revoked'
+  | 'upgradeRequired'
+  | 'error';
+
+export interface SyncStatus {
+  phase: SyncPhase;
+  lastSyncAt?: string;
+  /** i18n key of the last problem, if any. */
+  errorKey?: string;
+  /** When the next automatic attempt will run (after an error). */
+  retryAt?: number;
+}
+
+export interface EngineOptions {
+  db: AppDB;
+  fetch?: FetchLike;
+  baseUrl?: string;
+  appVersion?: string;
+  pushBatchSize?: number;
+  pullPageSize?: number;
+  /** For tests: how to wait (defaults to setTimeout). */
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+  locks?: LockManager | null;
+  onStatus?: (status: SyncStatus) => void;
+}
+
+const BACKOFF_START_MS = 1000;
+const BACKOFF_CAP_MS = 5 * 60 * 1000;
+const LOCK_NAME = 'cong-dong-so-sync';
+
+export class SyncEngine {
+  private readonly db: AppDB;
+  private readonly transport: Transport;
+  private session: DeviceSession | undefined;
+  private pushBatch: number;
+  private readonly pullPage: number;
+  private attempt = 0;
+  private running: Promise<SyncStatus> | null = null;
+  private rerun = false;
+  status: SyncStatus = { phase: 'idle' };
+
+  constructor(private readonly options: EngineOptions) {
+    this.db = options.db;
+    this.pushBatch = options.pushBatchSize ?? 500;
+    this.pullPage = options.pullPageSize ?? 500;
+    this.transport = new Transport({ baseUrl: options.baseUrl, fetch: options.fetch, token: () => this.session?.token });
+  }
+
+  private setStatus(s: SyncStatus): SyncStatus {
+    this.status = s;
+    this.options.onStatus?.(s);
+    return s;
+  }
+
+  /** The delay before the next retry: exponential with full jitter, 1 s to 5 min. */
+  backoffDelay(attempt: number): number {
+    const cap = Math.min(BACKOFF_CAP_MS, BACKOFF_START_MS * 2 ** attempt);
+    return Math.floor((this.options.random ?? Math.random)() * cap);
+  }
+
+  /** Call when connectivity returns: the next failure starts again from a short delay. */
+  resetBackoff(): void {
+    this.attempt = 0;
+  }
+
+  /** Runs a sync now, or joins the one in progress (and runs once more after it). */
+  sync(): Promise<SyncStatus> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = this.withLock(() => this.runUntilQuiet()).finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async withLock(fn: () => Promise<SyncStatus>): Promise<SyncStatus> {
+    const locks = this.options.locks === undefined ? (typeof navigator !== 'undefined' ? navigator.locks : undefined) : this.options.locks;
+    if (!locks) return fn();
+    // Another tab is syncing: it does the work for every tab of this origin.
+    const result = await locks.request(LOCK_NAME, { ifAvailable: true }, async (lock) => (lock ? fn() : null));
+    return result ?? this.status;
+  }
+
+  private async runUntilQuiet(): Promise<SyncStatus> {
+    let status: SyncStatus;
+    do {
+      this.rerun = false;
+      status = await this.runOnce();
+    } while (this.rerun && status.phase === 'idle');
+    return status;
+  }
+
+  private async runOnce(): Promise<SyncStatus> {
+    this.session = await getSession(this.db);
+    if (this.db.isDemo || !this.session) return this.setStatus({ phase: 'notJoined' });
+    if (this.session.needsRejoin) return this.setStatus({ phase: 'needsJoin' });
+    if (!this.session.team) return this.setStatus({ phase: 'idle', lastSyncAt: this.status.lastSyncAt });
+    this.setStatus({ ...this.status, phase: 'syncing', errorKey: undefined });
+    try {
+      await this.pushAll();
+      await this.pullAll();
+      const at = new Date((this.options.now ?? Date.now)()).toISOString();
+      await setLastSync(at, this.db);
+      this.attempt = 0;
+      return this.setStatus({ phase: 'idle', lastSyncAt: at });
+    } catch (e) {
+      return this.handleError(e);
+    }
+  }
+
+  private async pushAll(): Promise<void> {
+    const device = await deviceId(this.db);
+    await foldOutbox(this.db);
+    for (;;) {
+      const batch = await takeBatch(this.pushBatch, this.db);
+      if (batch.length === 0) return;
+      let answer;
+      try {
+        answer = await this.transport.push(
+          device,
+          this.options.appVersion ?? 'unknown',
+          batch.map(({ mid, seq, entity, op, id, baseVersion, fields, clientTs }) => ({ mid, seq, entity, op, id, baseVersion, fields, clientTs })),
+        );
+      } catch (e) {
+        if (e instanceof SyncHttpError && e.status === 413 && this.pushBatch > 1) {
+          this.pushBatch = Math.max(1, Math.floor(this.pushBatch / 2));
+          continue;
+        }
+        throw e;
+      }
+      await applyPushResults(batch, answer.results, this.db);
+      // A batch that made no progress (all now conflict/rejected) is not taken again.
+      if (batch.length < this.pushBatch) return;
+    }
+  }
+
+  private async pullAll(): Promise<void> {
+    let cursor = await getCursor(this.db);
+    let resetSeen: Map<string, number> | undefined;
+    for (;;) {
+      const page = await this.transport.pull(cursor, this.pullPage);
+      if (page.reset && !resetSeen) {
+        // The server was restored: start again from the beginning, keeping the outbox.
+        resetSeen = new Map();
+        await clearCursor(this.db);
+        cursor = undefined;
+        if (page.changes.length === 0 && !page.hasMore) {
+          await applyPullPage(page, { resetMode: { seen: resetSeen } }, this.db);
+          break;
+        }
+      }
+      await applyPullPage(page, resetSeen ? { resetMode: { seen: resetSeen } } : {}, this.db);
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+    await refreshDirtyHouseholds(this.db);
+    if (resetSeen) {
+      const requeued = await requeueMissing(resetSeen, this.db);
+      if (requeued > 0) await this.pushAll();
+    }
+  }
+
+  private async handleError(e: unknown): Promise<SyncStatus> {
+    if (!(e instanceof SyncHttpError)) {
+      console.error('sync failed', e);
+      return this.scheduleRetry('sync.errors.unexpected');
+    }
+    if (e.status === 401) {
+      if (e.code === 'DEVICE_REVOKED') {
+        await wipeTeamData(this.db);
+        return this.setStatus({ phase: 'revoked', errorKey: 'sync.errors.revoked' });
+      }
+      if (this.session) await saveSession({ ...this.session, needsRejoin: true }, this.db);
+      return this.setStatus({ phase: 'needsJoin', errorKey: 'sync.errors.needsJoin' });
+    }
+    if (e.status === 426) return this.setStatus({ phase: 'upgradeRequired', errorKey: 'sync.errors.upgrade' });
+    // A 400 on a push is a bug in the app: keep the batch, report it, do not retry in a loop.
+    if (e.status === 400) return this.setStatus({ phase: 'error', errorKey: 'sync.errors.appBug', lastSyncAt: this.status.lastSyncAt });
+    if (e.status === 403) return this.setStatus({ phase: 'error', errorKey: 'sync.errors.forbidden', lastSyncAt: this.status.lastSyncAt });
+    if ((e.status === 429 || e.status === 503) && e.retryAfterSeconds) {
+      return this.scheduleRetry(e.status === 429 ? 'sync.errors.busy' : 'sync.errors.server', e.retryAfterSeconds * 1000);
+    }
+    if (e.status === 0) return this.scheduleRetry('sync.errors.offline', undefined, 'offline');
+    return this.scheduleRetry('sync.errors.server');
+  }
+
+  private scheduleRetry(errorKey: string, delayMs?: number, phase: SyncPhase = 'error'): SyncStatus {
+    const delay = delayMs ?? this.backoffDelay(this.attempt++);
+    const now = (this.options.now ?? Date.now)();
+    return this.setStatus({ phase, errorKey, retryAt: now + delay, lastSyncAt: this.status.lastSyncAt });
+  }
+
+  async waiting(): Promise<number> {
+    return pendingCount(this.db);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * HTTP calls to the sync endpoint (sync spec routes). No Vue, no Dexie: the engine and the
+ * screens call these; tests pass a fetch that talks to the server in-process.
+ */
+import type { Mutation } from '../domain/sync';
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface SessionUser {
+  id: string;
+  name: string;
+  role: 'member' | 'head' | 'admin';
+}
+
+export interface EnrollResponse {
+  token: string;
+  user: SessionUser;
+  team: { id: string; name: string } | null;
+  commune?: { id: string; name: string };
+}
+
+export type PushResult =
+  | { mid: string; status: 'applied'; version: number; serverSeq: number }
+  | { mid: string; status: 'duplicate'; version: number }
+  | { mid: string; status: 'conflict'; version: number; serverSeq?: number; fields: string[]; server: Record<string, unknown> }
+  | { mid: string; status: 'rejected'; code: string; message: string };
+
+export interface PullChange {
+  entity: string;
+  id: string;
+  version: number;
+  deleted: boolean;
+  data: Record<string, unknown> | null;
+}
+
+export interface PullResponse {
+  changes: PullChange[];
+  cursor: string;
+  hasMore: boolean;
+  reset: boolean;
+}
+
+export interface TeamResponse {
+  team?: { id: string; name: string };
+  users?: SessionUser[];
+  devices?: { id: string; userId: string; label: string; lastSeenAt: string | null; revoked: boolean }[];
+  commune?: { id: string; name: string };
+  teams?: { id: string; name: string }[];
+}
+
+/** An answer other than 2xx, or no answer at all (`status` 0). */
+export class SyncHttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'SyncHttpError';
+  }
+}
+
+export interface TransportOptions {
+  baseUrl?: string;
+  fetch?: FetchLike;
+  token?: () => string | undefined;
+}
+
+export class Transport {
+  private readonly base: string;
+  private readonly doFetch: FetchLike;
+
+  constructor(private readonly options: TransportOptions = {}) {
+    this.base = (options.baseUrl ?? '').replace(/\/$/, '');
+    this.doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const token = this.options.token?.();
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await this.doFetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' });
+    } catch (e) {
+      throw new SyncHttpError(0, 'NETWORK', (e as Error).message || 'network error');
+    }
+    const text = await res.text().catch(() => '');
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!res.ok) {
+      const err = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const retry = Number(res.headers.get('retry-after'));
+      throw new SyncHttpError(res.status, err?.code ?? `HTTP_${res.status}`, err?.message ?? res.statusText, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    }
+    if (json === undefined) throw new SyncHttpError(res.status, 'BAD_RESPONSE', 'the server answered with something that is not JSON');
+    return json as T;
+  }
+
+  enroll(code: string, name: string, device: string): Promise<EnrollResponse> {
+    return this.call('POST', '/api/auth/enroll', { code, name, device });
+  }
+
+  team(): Promise<TeamResponse> {
+    return this.call('GET', '/api/team');
+  }
+
+  createInvite(role: 'member' | 'head', maxUses: number, ttlHours: number): Promise<{ code: string; expiresAt: string }> {
+    return this.call('POST', '/api/invites', { role, maxUses, ttlHours });
+  }
+
+  revokeDevice(id: string): Promise<{ revoked: boolean }> {
+    return this.call('POST', `/api/devices/${encodeURIComponent(id)}/revoke`, {});
+  }
+
+  push(deviceId: string, appVersion: string, mutations: Mutation[]): Promise<{ results: PushResult[] }> {
+    return this.call('POST', '/api/sync/push', { protocol: 1, deviceId, appVersion, mutations });
+  }
+
+  pull(cursor: string | undefined, limit: number): Promise<PullResponse> {
+    const q = new URLSearchParams({ limit: String(limit) });
+    if (cursor) q.set('cursor', cursor);
+    return this.call('GET', `/api/sync/pull?${q.toString()}`);
+  }
+}
