@@ -101,6 +101,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     await app.register(fastifyStatic, {
       root: staticDir,
       wildcard: false,
+      cacheControl: false,
       setHeaders(res, path) {
         // Hashed assets never change; everything else (index.html, sw.js, manifest) is revalidated.
         res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');

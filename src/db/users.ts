@@ -36,3 +36,12 @@ export async function addRosterUser(name: string, database: AppDB = db()): Promi
 export async function removeRosterUser(id: string, database: AppDB = db()): Promise<void> {
   await database.users.delete(id);
 }
+
+/** Replaces the roster with the team's users from the server; this phone's user becomes current. */
+export async function replaceRoster(users: { id: string; name: string; role: UserRow['role'] }[], currentId: string, database: AppDB = db()): Promise<void> {
+  await database.transaction('rw', database.users, database.meta, async () => {
+    await database.users.clear();
+    await database.users.bulkPut(users.map((u) => ({ id: u.id, name: u.name, role: u.role })));
+    await setCurrentUserId(currentId, database);
+  });
+}

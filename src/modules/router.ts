@@ -16,6 +16,9 @@ export const routes: RouteRecordRaw[] = [
   { path: '/sessions', name: 'sessions', component: () => import('../features/sessions/SessionListPage.vue'), meta: { title: 'nav.sessions' } },
   { path: '/sessions/new', name: 'session-new', component: () => import('../features/sessions/SessionFormPage.vue'), meta: { title: 'session.newTitle' } },
   { path: '/sessions/:id/edit', name: 'session-edit', component: () => import('../features/sessions/SessionFormPage.vue'), props: true, meta: { title: 'session.editTitle' } },
+  { path: '/join', name: 'join', component: () => import('../features/team/JoinPage.vue'), meta: { title: 'join.title' } },
+  { path: '/team', name: 'team', component: () => import('../features/team/TeamPage.vue'), meta: { title: 'team.title' } },
+  { path: '/attention', name: 'attention', component: () => import('../features/attention/AttentionPage.vue'), meta: { title: 'attention.title' } },
   { path: '/settings', name: 'settings', component: () => import('../features/settings/SettingsPage.vue'), meta: { title: 'nav.settings' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
 ];

@@ -5,6 +5,7 @@
 import type { AppDB } from '../db/database';
 import { Transport, SyncHttpError, type FetchLike } from './transport';
 import { deviceId } from '../db/meta';
+import { takeRepullFlag } from '../db/attention';
 import { getCursor, getSession, saveSession, setLastSync, type DeviceSession } from '../db/session';
 import {
   applyPullPage,
@@ -168,6 +169,8 @@ export class SyncEngine {
   }
 
   private async pullAll(): Promise<void> {
+    // A discarded edit asks for the team's data again, so the device shows the server's values.
+    if (await takeRepullFlag(this.db)) await clearCursor(this.db);
     let cursor = await getCursor(this.db);
     let resetSeen: Map<string, number> | undefined;
     for (;;) {

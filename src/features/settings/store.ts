@@ -28,8 +28,6 @@ export const useSettingsStore = defineStore('settings', () => {
   const largeText = ref(readFlag(STORAGE_KEYS.largeText));
   const demoMode = ref(readFlag(STORAGE_KEYS.demoMode));
   const user = ref<UserRow | undefined>();
-  /** Set by the sync issue once the device joins a team; demo data is offered only before. */
-  const joinedTeam = ref(false);
 
   async function changeLanguage(lng: Language): Promise<void> {
     await setLanguage(lng);
@@ -66,7 +64,6 @@ export const useSettingsStore = defineStore('settings', () => {
     largeText: readonly(largeText),
     demoMode: readonly(demoMode),
     user: readonly(user),
-    joinedTeam: readonly(joinedTeam),
     changeLanguage,
     applyLargeText,
     setLargeText,

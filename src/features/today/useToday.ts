@@ -2,7 +2,6 @@ import { computed } from 'vue';
 import { useLiveQuery } from '../../composables/useLiveQuery';
 import { householdsByIds, householdsToFollowUp } from '../../db/households';
 import { recentVisits } from '../../db/visits';
-import { waitingCount } from '../../db/outbox';
 import { allDrafts } from '../../db/drafts';
 import { addDays, localToday } from '../../domain/dates';
 
@@ -17,7 +16,6 @@ export function useToday() {
     const households = await householdsByIds([...new Set(visits.map((v) => v.householdId))]);
     return visits.map((v) => ({ visit: v, household: households.get(v.householdId) }));
   }, [], []);
-  const { data: waiting } = useLiveQuery(() => waitingCount(), [], 0);
   const { data: drafts } = useLiveQuery(() => allDrafts(), [], []);
 
   const sortedFollowUps = computed(() => [...(followUps.value ?? [])].sort((a, b) => a.followUpDate.localeCompare(b.followUpDate)));
@@ -28,7 +26,6 @@ export function useToday() {
     dueToday: computed(() => sortedFollowUps.value.filter((h) => h.followUpDate === today)),
     upcoming: computed(() => sortedFollowUps.value.filter((h) => h.followUpDate > today)),
     recent,
-    waiting,
     drafts,
   };
 }

@@ -1,0 +1,74 @@
+/**
+ * `npm run admin -- <command>`: create-team, create-admin, publish-guide. Uses the same DATA_DIR /
+ * DATABASE_URL as the server (with PGlite, run it while the server is stopped).
+ */
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../db/adapter';
+import { migrate } from '../db/migrate';
+import { createAdminInvite, createTeam } from '../services/teams';
+import { publishGuide, type GuideInput } from '../services/guides';
+import { validateGuideFile } from '../services/guideFile';
+
+const USAGE = `usage:
+  npm run admin -- create-team --commune "<name>" --name "<team name>" [--json]
+  npm run admin -- create-admin --commune "<name>" [--json]
+  npm run admin -- publish-guide <file.json> [--json]`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: process.argv.slice(2),
+    options: { commune: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
+  const [command, file] = positionals;
+  const out = (obj: Record<string, unknown>, text: string) => console.log(values.json ? JSON.stringify(obj) : text);
+  if (!command || !['create-team', 'create-admin', 'publish-guide'].includes(command)) {
+    console.error(USAGE);
+    return 2;
+  }
+  if (command !== 'publish-guide' && !values.commune?.trim()) {
+    console.error('--commune is required\n' + USAGE);
+    return 2;
+  }
+  if (command === 'create-team' && !values.name?.trim()) {
+    console.error('--name is required\n' + USAGE);
+    return 2;
+  }
+  if (command === 'publish-guide' && !file) {
+    console.error('a guide file is required\n' + USAGE);
+    return 2;
+  }
+  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? './data' });
+  try {
+    await migrate(db);
+    if (command === 'create-team') {
+      const r = await createTeam(db, values.commune!.trim(), values.name!.trim());
+      out(r, `Team created in ${values.commune}. Head invite code: ${r.inviteCode}`);
+    } else if (command === 'create-admin') {
+      const r = await createAdminInvite(db, values.commune!.trim());
+      out(r, `Admin invite for ${values.commune}: ${r.inviteCode}`);
+    } else {
+      const raw = JSON.parse(await readFile(file!, 'utf8')) as unknown;
+      const checked = validateGuideFile(raw);
+      if (!checked.ok) {
+        console.error(`invalid guide file: ${checked.errors.join('; ')}`);
+        return 1;
+      }
+      const results = [];
+      for (const g of checked.guides) results.push(await publishGuide(db, g as GuideInput));
+      out({ published: results }, results.map((r) => `Published ${r.id} (${r.lang}) version ${r.version}`).join('\n'));
+    }
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error((e as Error).message);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,137 @@
+/**
+ * What needs a person's decision: conflicts (keep mine / keep theirs, per field) and rejected
+ * changes (edit and resend, or discard). Nothing leaves the device without a person deciding.
+ */
+import { db, type AppDB } from './database';
+import type { OutboxRow } from './rows';
+import { ENTITIES, type EntityName } from '../domain/vocab';
+import { uuidv7 } from '../domain/ids';
+import { nextSeq, setMeta } from './meta';
+import { stateFrom } from './syncStore';
+import { entityTables, syncedFields, tableOf } from './syncTables';
+import { nowIso } from './write';
+
+export interface AttentionItem {
+  entry: OutboxRow;
+  /** The record as the device has it now (the person's values). */
+  record: Record<string, unknown> | undefined;
+}
+
+const REPULL = 'repullNeeded';
+
+function isEntity(e: string): e is EntityName {
+  return (ENTITIES as readonly string[]).includes(e);
+}
+
+export async function attentionItems(database: AppDB = db()): Promise<AttentionItem[]> {
+  const entries = await database.outbox.where('state').anyOf('conflict', 'rejected').sortBy('seq');
+  const items: AttentionItem[] = [];
+  for (const entry of entries) {
+    const record = isEntity(entry.entity) ? await tableOf(database, entry.entity).get(entry.id) : undefined;
+    items.push({ entry, record });
+  }
+  return items;
+}
+
+export async function attentionCount(database: AppDB = db()): Promise<number> {
+  return database.outbox.where('state').anyOf('conflict', 'rejected').count();
+}
+
+async function settle(database: AppDB, entity: EntityName, id: string): Promise<void> {
+  const table = tableOf(database, entity);
+  const row = await table.get(id);
+  if (!row) return;
+  const remaining = await database.outbox.where('[entity+id]').equals([entity, id]).toArray();
+  await table.put({ ...row, syncState: stateFrom(remaining) });
+}
+
+/**
+ * Settles a conflict field by field: 'theirs' takes the server's value on the device; 'mine'
+ * sends the person's value again as a new patch on top of the server's version.
+ */
+export async function resolveConflict(key: number, choices: Record<string, 'mine' | 'theirs'>, database: AppDB = db()): Promise<void> {
+  await database.transaction('rw', [database.outbox, database.meta, ...entityTables(database)], async () => {
+    const entry = await database.outbox.get(key);
+    if (!entry || entry.state !== 'conflict' || !entry.conflict || !isEntity(entry.entity)) return;
+    const table = tableOf(database, entry.entity);
+    const row = await table.get(entry.id);
+    const mine: Record<string, unknown> = {};
+    const updated: Record<string, unknown> = { ...(row ?? {}) };
+    for (const field of entry.conflict.fields) {
+      if ((choices[field] ?? 'theirs') === 'mine') {
+        mine[field] = entry.fields?.[field] ?? null;
+      } else {
+        const v = entry.conflict.server[field];
+        if (v === null || v === undefined) delete updated[field];
+        else updated[field] = v;
+      }
+    }
+    if (row) await table.put({ ...(updated as typeof row), version: Math.max(row.version, entry.conflict.version) });
+    if (Object.keys(mine).length) {
+      await database.outbox.put({
+        ...entry,
+        mid: uuidv7(),
+        seq: await nextSeq(database),
+        baseVersion: entry.conflict.version,
+        fields: mine,
+        state: 'pending',
+        sent: false,
+        conflict: undefined,
+        clientTs: nowIso(),
+      });
+    } else {
+      await database.outbox.delete(key);
+    }
+    await settle(database, entry.entity, entry.id);
+  });
+}
+
+/** Sends a rejected change again, with the record's current values (after the person fixed them). */
+export async function resendRejected(key: number, database: AppDB = db()): Promise<void> {
+  await database.transaction('rw', [database.outbox, database.meta, ...entityTables(database)], async () => {
+    const entry = await database.outbox.get(key);
+    if (!entry || entry.state !== 'rejected' || !isEntity(entry.entity)) return;
+    const row = await tableOf(database, entry.entity).get(entry.id);
+    let fields = entry.fields;
+    if (row && entry.op === 'create') fields = syncedFields(row);
+    else if (row && entry.op === 'patch') fields = Object.fromEntries(Object.keys(entry.fields ?? {}).map((k) => [k, row[k] ?? null]));
+    await database.outbox.put({
+      ...entry,
+      mid: uuidv7(),
+      seq: await nextSeq(database),
+      baseVersion: entry.op === 'create' ? null : (row?.version ?? entry.baseVersion),
+      fields,
+      state: 'pending',
+      sent: false,
+      error: undefined,
+      clientTs: nowIso(),
+    });
+    await settle(database, entry.entity, entry.id);
+  });
+}
+
+/**
+ * Drops a rejected change. A record the server never accepted leaves the device; for a rejected
+ * edit, the device pulls the team's data again so it shows the server's values.
+ */
+export async function discardRejected(key: number, database: AppDB = db()): Promise<void> {
+  await database.transaction('rw', [database.outbox, database.meta, ...entityTables(database)], async () => {
+    const entry = await database.outbox.get(key);
+    if (!entry || entry.state !== 'rejected' || !isEntity(entry.entity)) return;
+    await database.outbox.delete(key);
+    const table = tableOf(database, entry.entity);
+    const row = await table.get(entry.id);
+    if (entry.op === 'create' && row && row.version === 0) {
+      await table.delete(entry.id);
+    } else {
+      await setMeta(REPULL, true, database);
+      await settle(database, entry.entity, entry.id);
+    }
+  });
+}
+
+export async function takeRepullFlag(database: AppDB = db()): Promise<boolean> {
+  const flag = (await database.meta.get(REPULL))?.value === true;
+  if (flag) await database.meta.delete(REPULL);
+  return flag;
+}

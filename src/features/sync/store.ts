@@ -1,0 +1,167 @@
+/**
+ * Wires the sync engine to the app: when to sync (start, a local write, back online, the tab
+ * shown again, every minute while visible, "Sync now"), and the state people see.
+ */
+import { defineStore } from 'pinia';
+import { computed, readonly, ref, shallowRef } from 'vue';
+import { liveQuery, type Subscription } from 'dexie';
+import { SyncEngine, type SyncStatus } from '../../sync/engine';
+import { Transport, type EnrollResponse } from '../../sync/transport';
+import { db } from '../../db/database';
+import { getLastSync, getSession, saveSession, type DeviceSession } from '../../db/session';
+import { pendingCount, wipeTeamData } from '../../db/syncStore';
+import { attentionCount } from '../../db/attention';
+import { replaceRoster } from '../../db/users';
+
+const WRITE_DEBOUNCE_MS = 2000;
+const PERIODIC_MS = 60_000;
+
+function deviceLabel(): string {
+  const ua = navigator.userAgent;
+  const android = /Android [\d.]+; ([^;)]+)/.exec(ua)?.[1];
+  if (android) return android.trim().slice(0, 200);
+  if (/iPhone/.test(ua)) return 'iPhone';
+  return (navigator.platform || 'Browser').slice(0, 200);
+}
+
+export const useSyncStore = defineStore('sync', () => {
+  const status = shallowRef<SyncStatus>({ phase: 'idle' });
+  const session = shallowRef<DeviceSession | undefined>();
+  const waiting = ref(0);
+  const attention = ref(0);
+  const lastSyncAt = ref<string | undefined>();
+  let engine: SyncEngine | undefined;
+  let started = false;
+  let writeTimer: ReturnType<typeof setTimeout> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let periodic: ReturnType<typeof setInterval> | undefined;
+  const subs: Subscription[] = [];
+
+  function getEngine(): SyncEngine {
+    engine ??= new SyncEngine({
+      db: db(),
+      appVersion: __APP_VERSION__,
+      onStatus: (s) => {
+        status.value = s;
+        if (s.lastSyncAt) lastSyncAt.value = s.lastSyncAt;
+        if (retryTimer) clearTimeout(retryTimer);
+        if (s.retryAt) retryTimer = setTimeout(() => void syncNow(), Math.max(0, s.retryAt - Date.now()));
+        if (s.phase === 'revoked' || s.phase === 'needsJoin') void loadSession();
+      },
+    });
+    return engine;
+  }
+
+  async function loadSession(): Promise<DeviceSession | undefined> {
+    session.value = await getSession();
+    return session.value;
+  }
+
+  async function syncNow(): Promise<SyncStatus> {
+    if (!session.value?.team) return status.value;
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      status.value = { ...status.value, phase: 'offline' };
+      return status.value;
+    }
+    return getEngine().sync();
+  }
+
+  function scheduleAfterWrite(): void {
+    if (writeTimer) clearTimeout(writeTimer);
+    writeTimer = setTimeout(() => void syncNow(), WRITE_DEBOUNCE_MS);
+  }
+
+  /** Starts the triggers once, at app start. */
+  async function start(): Promise<void> {
+    if (started) return;
+    started = true;
+    lastSyncAt.value = await getLastSync().catch(() => undefined);
+    await loadSession();
+    let previous = -1;
+    subs.push(
+      liveQuery(() => pendingCount()).subscribe((n) => {
+        // A local write queued something new: send it soon.
+        if (previous >= 0 && n > previous) scheduleAfterWrite();
+        previous = n;
+        waiting.value = n;
+      }),
+      liveQuery(() => attentionCount()).subscribe((n) => (attention.value = n)),
+    );
+    window.addEventListener('online', () => {
+      getEngine().resetBackoff();
+      void syncNow();
+    });
+    window.addEventListener('offline', () => (status.value = { ...status.value, phase: 'offline' }));
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') void syncNow();
+    });
+    periodic = setInterval(() => {
+      if (document.visibilityState === 'visible') void syncNow();
+    }, PERIODIC_MS);
+    void syncNow();
+  }
+
+  function stop(): void {
+    for (const s of subs.splice(0)) s.unsubscribe();
+    if (periodic) clearInterval(periodic);
+    started = false;
+  }
+
+  /** Joins a team with an invite code; the device keeps working offline afterwards. */
+  async function join(code: string, name: string): Promise<EnrollResponse> {
+    const transport = new Transport();
+    const res = await transport.enroll(code.trim(), name.trim(), deviceLabel());
+    const s: DeviceSession = { token: res.token, user: res.user, team: res.team, commune: res.commune, joinedAt: new Date().toISOString() };
+    await saveSession(s);
+    session.value = s;
+    await refreshRoster();
+    void syncNow();
+    return res;
+  }
+
+  /** The team's roster from the server (also the facilitators of sessions). */
+  async function refreshRoster(): Promise<void> {
+    const s = session.value;
+    if (!s?.team) return;
+    try {
+      const team = await new Transport({ token: () => s.token }).team();
+      if (team.users) await replaceRoster(team.users, s.user.id);
+    } catch {
+      // Offline: the roster on the device stays as it was.
+    }
+  }
+
+  /** Tries to send everything first; reports what would be lost instead of wiping silently. */
+  async function prepareSignOut(): Promise<number> {
+    await syncNow();
+    return pendingCount().then(async (n) => n + (await attentionCount()));
+  }
+
+  async function signOut(): Promise<void> {
+    await wipeTeamData();
+    session.value = undefined;
+    status.value = { phase: 'notJoined' };
+  }
+
+  const joined = computed(() => !!session.value?.team && !session.value.needsRejoin);
+  const isHead = computed(() => session.value?.user.role === 'head');
+
+  return {
+    status: readonly(status),
+    session: readonly(session),
+    waiting: readonly(waiting),
+    attention: readonly(attention),
+    lastSyncAt: readonly(lastSyncAt),
+    joined,
+    isHead,
+    start,
+    stop,
+    syncNow,
+    join,
+    refreshRoster,
+    prepareSignOut,
+    signOut,
+    loadSession,
+    markSaved: (s: DeviceSession) => saveSession(s).then(() => (session.value = s)),
+  };
+});
