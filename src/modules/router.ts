@@ -1,6 +1,7 @@
 import type { App } from 'vue';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { nextTick } from 'vue';
+import { useNoticesStore } from '../stores/notices';
 
 // Every page is its own chunk, so the first paint loads only the page it shows.
 export const routes: RouteRecordRaw[] = [
@@ -40,5 +41,11 @@ export function createAppRouter() {
 }
 
 export function installRouter(app: App): void {
-  app.use(createAppRouter());
+  const router = createAppRouter();
+  // A screen whose code is not on the device yet (first visit, no network) says so plainly.
+  router.onError((err: unknown) => {
+    console.error(err);
+    useNoticesStore().show('error', 'errors.screenUnavailable');
+  });
+  app.use(router);
 }

@@ -25,6 +25,11 @@ async function device(name: string, code: string): Promise<{ context: BrowserCon
   const error = page.locator('#join-error');
   await Promise.race([page.getByRole('heading', { name: 'Hôm nay' }).waitFor(), error.waitFor()]);
   if (await error.count()) throw new Error(`join failed: ${await error.textContent()}`);
+  // Offline work needs the service worker's precache: wait until it is in place.
+  await page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    if (reg.active?.state !== 'activated') await new Promise((r) => reg.active?.addEventListener('statechange', r));
+  });
   return { context, page };
 }
 
