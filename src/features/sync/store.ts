@@ -15,6 +15,8 @@ import { replaceRoster } from '../../db/users';
 
 const WRITE_DEBOUNCE_MS = 2000;
 const PERIODIC_MS = 60_000;
+const ROSTER_EVERY_MS = 10 * 60_000;
+let rosterAt = 0;
 
 function deviceLabel(): string {
   const ua = navigator.userAgent;
@@ -47,6 +49,11 @@ export const useSyncStore = defineStore('sync', () => {
         if (retryTimer) clearTimeout(retryTimer);
         if (s.retryAt) retryTimer = setTimeout(() => void syncNow(), Math.max(0, s.retryAt - Date.now()));
         if (s.phase === 'revoked' || s.phase === 'needsJoin') void loadSession();
+        // The roster (facilitators of sessions) follows the team, checked every few minutes.
+        if (s.phase === 'idle' && Date.now() - rosterAt > ROSTER_EVERY_MS) {
+          rosterAt = Date.now();
+          void refreshRoster();
+        }
       },
     });
     return engine;
@@ -162,6 +169,5 @@ export const useSyncStore = defineStore('sync', () => {
     prepareSignOut,
     signOut,
     loadSession,
-    markSaved: (s: DeviceSession) => saveSession(s).then(() => (session.value = s)),
   };
 });
