@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
+import { localeCorePlugin } from './build/localeCore';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -10,6 +11,7 @@ export default defineConfig({
     __APP_VERSION__: JSON.stringify(pkg.version),
   },
   plugins: [
+    localeCorePlugin(),
     // The Options API is not used (script setup everywhere): leaving it out saves bytes on every load.
     vue({ features: { optionsAPI: false } }),
     VitePWA({
@@ -53,6 +55,8 @@ export default defineConfig({
         // schemas (zod) stay out: they load on the first write.
         manualChunks(id: string) {
           if (id.includes('/node_modules/dexie/')) return 'data';
+          // Sync machinery loads on the first sync, not with the first paint.
+          if (/\/src\/db\/(syncStore|attention|syncTables)\.ts$/.test(id)) return undefined;
           if (/\/src\/(db|composables|platform)\//.test(id)) return 'data';
           if (/\/src\/domain\//.test(id) && !id.endsWith('/schemas.ts')) return 'data';
           if (/\/src\/components\/(formatDate|SyncBadge)/.test(id)) return 'data';

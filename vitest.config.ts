@@ -1,8 +1,9 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
+import { localeCorePlugin } from './build/localeCore';
 
 export default defineConfig({
-  plugins: [vue()],
+  plugins: [vue(), localeCorePlugin()],
   define: { __APP_VERSION__: JSON.stringify('test') },
   test: {
     environment: 'happy-dom',

@@ -1,7 +1,7 @@
 import { createApp } from 'vue';
 import App from './App.vue';
 import { installPinia } from './modules/pinia';
-import { installI18n } from './modules/i18n';
+import { installI18n, loadFullLocale } from './modules/i18n';
 import { installRouter } from './modules/router';
 import { installPwa } from './modules/pwa';
 import './styles.css';
@@ -12,6 +12,11 @@ async function start(): Promise<void> {
   await installI18n(app);
   installRouter(app);
   app.mount('#app');
+  // The rest of the strings, once the first screen has painted and the browser is idle.
+  const idle = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 500));
+  void app.config.globalProperties.$router.isReady().then(() =>
+    requestAnimationFrame(() => requestAnimationFrame(() => idle(() => void loadFullLocale()))),
+  );
   installPwa();
 }
 

@@ -33,9 +33,7 @@ export async function attentionItems(database: AppDB = db()): Promise<AttentionI
   return items;
 }
 
-export async function attentionCount(database: AppDB = db()): Promise<number> {
-  return database.outbox.where('state').anyOf('conflict', 'rejected').count();
-}
+export { attentionCount } from './outboxCounts';
 
 async function settle(database: AppDB, entity: EntityName, id: string): Promise<void> {
   const table = tableOf(database, entity);

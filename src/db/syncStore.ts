@@ -57,9 +57,7 @@ export async function takeBatch(limit: number, database: AppDB = db()): Promise<
   });
 }
 
-export async function pendingCount(database: AppDB = db()): Promise<number> {
-  return database.outbox.where('state').equals('pending').count();
-}
+export { pendingCount } from './outboxCounts';
 
 async function refreshState(database: AppDB, entity: EntityName, id: string, patch: Partial<AnyRow> = {}): Promise<void> {
   const table = tableOf(database, entity);

@@ -1,16 +1,23 @@
 import type { App } from 'vue';
 import i18next from 'i18next';
 import I18NextVue from 'i18next-vue';
-import vi from '../locales/vi/translation.json';
+import viCore from 'virtual:locale-core/vi';
 import { STORAGE_KEYS } from '../storageKeys';
 
 export const LANGUAGES = ['vi', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
-/** Vietnamese ships in the main bundle; other languages load when chosen. */
-const loaders: Record<Exclude<Language, 'vi'>, () => Promise<{ default: Record<string, unknown> }>> = {
+type Strings = Record<string, unknown>;
+
+/**
+ * The first paint ships only the strings the entry screens need (build/localeCore.ts); the full
+ * file of the language in use loads right after, and before any other screen opens.
+ */
+const full: Record<Language, () => Promise<{ default: Strings }>> = {
+  vi: () => import('../locales/vi/translation.json'),
   en: () => import('../locales/en/translation.json'),
 };
+const loaded = new Map<Language, Promise<void>>();
 
 function storedLanguage(): Language {
   try {
@@ -21,14 +28,21 @@ function storedLanguage(): Language {
   }
 }
 
-async function ensureLoaded(lng: Language): Promise<void> {
-  if (lng === 'vi' || i18next.hasResourceBundle(lng, 'translation')) return;
-  const mod = await loaders[lng]();
-  i18next.addResourceBundle(lng, 'translation', mod.default, true, true);
+/** Loads the whole locale of `lng` (once). */
+export function loadFullLocale(lng: Language = (i18next.language as Language) || 'vi'): Promise<void> {
+  let p = loaded.get(lng);
+  if (!p) {
+    p = full[lng]().then((mod) => {
+      i18next.addResourceBundle(lng, 'translation', mod.default, true, true);
+    });
+    loaded.set(lng, p);
+    p.catch(() => loaded.delete(lng));
+  }
+  return p;
 }
 
 export async function setLanguage(lng: Language): Promise<void> {
-  await ensureLoaded(lng);
+  await loadFullLocale(lng);
   await i18next.changeLanguage(lng);
   document.documentElement.lang = lng;
   try {
@@ -38,17 +52,18 @@ export async function setLanguage(lng: Language): Promise<void> {
   }
 }
 
-export async function initI18n(lng: Language = storedLanguage()): Promise<typeof i18next> {
+export async function initI18n(lng: Language = storedLanguage(), options: { full?: boolean } = {}): Promise<typeof i18next> {
   if (!i18next.isInitialized) {
     await i18next.init({
       lng: 'vi',
       fallbackLng: 'vi',
       supportedLngs: [...LANGUAGES],
-      resources: { vi: { translation: vi } },
+      resources: { vi: { translation: viCore } },
       interpolation: { escapeValue: false },
       returnNull: false,
     });
   }
+  if (options.full) await loadFullLocale('vi');
   if (lng !== i18next.language) await setLanguage(lng);
   else document.documentElement.lang = lng;
   return i18next;

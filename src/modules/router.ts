@@ -2,11 +2,12 @@ import type { App } from 'vue';
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { nextTick } from 'vue';
 import { useNoticesStore } from '../stores/notices';
+import { loadFullLocale } from './i18n';
 
 // Every page is its own chunk, so the first paint loads only the page it shows.
 export const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'today', component: () => import('../features/today/TodayPage.vue'), meta: { title: 'nav.today' } },
-  { path: '/households', name: 'households', component: () => import('../features/households/HouseholdListPage.vue'), meta: { title: 'nav.households' } },
+  { path: '/', name: 'today', component: () => import('../features/today/TodayPage.vue'), meta: { title: 'nav.today', core: true } },
+  { path: '/households', name: 'households', component: () => import('../features/households/HouseholdListPage.vue'), meta: { title: 'nav.households', core: true } },
   { path: '/households/new', name: 'household-new', component: () => import('../features/households/HouseholdNewPage.vue'), meta: { title: 'household.newTitle' } },
   { path: '/households/:id', name: 'household', component: () => import('../features/households/HouseholdPage.vue'), props: true, meta: { title: 'household.title' } },
   { path: '/households/:id/edit', name: 'household-edit', component: () => import('../features/households/HouseholdEditPage.vue'), props: true, meta: { title: 'household.editTitle' } },
@@ -17,11 +18,11 @@ export const routes: RouteRecordRaw[] = [
   { path: '/sessions', name: 'sessions', component: () => import('../features/sessions/SessionListPage.vue'), meta: { title: 'nav.sessions' } },
   { path: '/sessions/new', name: 'session-new', component: () => import('../features/sessions/SessionFormPage.vue'), meta: { title: 'session.newTitle' } },
   { path: '/sessions/:id/edit', name: 'session-edit', component: () => import('../features/sessions/SessionFormPage.vue'), props: true, meta: { title: 'session.editTitle' } },
-  { path: '/join', name: 'join', component: () => import('../features/team/JoinPage.vue'), meta: { title: 'join.title' } },
+  { path: '/join', name: 'join', component: () => import('../features/team/JoinPage.vue'), meta: { title: 'join.title', core: true } },
   { path: '/team', name: 'team', component: () => import('../features/team/TeamPage.vue'), meta: { title: 'team.title' } },
   { path: '/attention', name: 'attention', component: () => import('../features/attention/AttentionPage.vue'), meta: { title: 'attention.title' } },
   { path: '/settings', name: 'settings', component: () => import('../features/settings/SettingsPage.vue'), meta: { title: 'nav.settings' } },
-  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue'), meta: { title: 'notFound.title' } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue'), meta: { title: 'notFound.title', core: true } },
 ];
 
 export function createAppRouter() {
@@ -29,6 +30,10 @@ export function createAppRouter() {
     history: createWebHistory(),
     routes,
     scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  });
+  // Screens outside the first-paint set wait for the whole locale (usually loaded already).
+  router.beforeEach(async (to) => {
+    if (!to.meta.core) await loadFullLocale().catch(() => undefined);
   });
   // After a route change, move focus to the page heading so screen readers announce the new page.
   router.afterEach((_to, from) => {

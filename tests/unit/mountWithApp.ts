@@ -26,7 +26,7 @@ export interface Mounted {
 const mounted = new Set<Mounted>();
 
 async function plugins() {
-  const i18next = await initI18n('vi');
+  const i18next = await initI18n('vi', { full: true });
   const pinia = createPinia();
   setActivePinia(pinia);
   const router = createRouter({ history: createMemoryHistory(), routes });

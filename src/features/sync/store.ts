@@ -5,13 +5,16 @@
 import { defineStore } from 'pinia';
 import { computed, readonly, ref, shallowRef } from 'vue';
 import { liveQuery, type Subscription } from 'dexie';
-import { SyncEngine, type SyncStatus } from '../../sync/engine';
-import { Transport, type EnrollResponse } from '../../sync/transport';
+import type { SyncEngine, SyncStatus } from '../../sync/engine';
+import type { EnrollResponse } from '../../sync/transport';
 import { db } from '../../db/database';
 import { getLastSync, getSession, saveSession, type DeviceSession } from '../../db/session';
-import { pendingCount, wipeTeamData } from '../../db/syncStore';
-import { attentionCount } from '../../db/attention';
+import { attentionCount, pendingCount } from '../../db/outboxCounts';
 import { replaceRoster } from '../../db/users';
+
+// The engine and the HTTP client load on the first sync, after the first paint.
+const loadEngine = () => import('../../sync/engine');
+const loadTransport = () => import('../../sync/transport');
 
 const WRITE_DEBOUNCE_MS = 2000;
 const PERIODIC_MS = 60_000;
@@ -39,7 +42,9 @@ export const useSyncStore = defineStore('sync', () => {
   let periodic: ReturnType<typeof setInterval> | undefined;
   const subs: Subscription[] = [];
 
-  function getEngine(): SyncEngine {
+  async function getEngine(): Promise<SyncEngine> {
+    if (engine) return engine;
+    const { SyncEngine } = await loadEngine();
     engine ??= new SyncEngine({
       db: db(),
       appVersion: __APP_VERSION__,
@@ -70,7 +75,7 @@ export const useSyncStore = defineStore('sync', () => {
       status.value = { ...status.value, phase: 'offline' };
       return status.value;
     }
-    return getEngine().sync();
+    return (await getEngine()).sync();
   }
 
   function scheduleAfterWrite(): void {
@@ -95,8 +100,10 @@ export const useSyncStore = defineStore('sync', () => {
       liveQuery(() => attentionCount()).subscribe((n) => (attention.value = n)),
     );
     window.addEventListener('online', () => {
-      getEngine().resetBackoff();
-      void syncNow();
+      void getEngine().then((e) => {
+        e.resetBackoff();
+        return syncNow();
+      });
     });
     window.addEventListener('offline', () => (status.value = { ...status.value, phase: 'offline' }));
     document.addEventListener('visibilitychange', () => {
@@ -116,6 +123,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   /** Joins a team with an invite code; the device keeps working offline afterwards. */
   async function join(code: string, name: string): Promise<EnrollResponse> {
+    const { Transport } = await loadTransport();
     const transport = new Transport();
     const res = await transport.enroll(code.trim(), name.trim(), deviceLabel());
     const s: DeviceSession = { token: res.token, user: res.user, team: res.team, commune: res.commune, joinedAt: new Date().toISOString() };
@@ -131,6 +139,7 @@ export const useSyncStore = defineStore('sync', () => {
     const s = session.value;
     if (!s?.team) return;
     try {
+      const { Transport } = await loadTransport();
       const team = await new Transport({ token: () => s.token }).team();
       if (team.users) await replaceRoster(team.users, s.user.id);
     } catch {
@@ -145,6 +154,7 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   async function signOut(): Promise<void> {
+    const { wipeTeamData } = await import('../../db/syncStore');
     await wipeTeamData();
     session.value = undefined;
     status.value = { phase: 'notJoined' };

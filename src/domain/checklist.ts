@@ -1,0 +1,105 @@
+/**
+ * The VNeID checklist (reference §1): one fixed list of step keys, shared by the app and the
+ * server. A ticked step is a `checklistStep` record whose id is a UUIDv5 of member and key, so two
+ * devices ticking the same step converge on one record.
+ */
+import { isCalendarDate } from './dates';
+
+export const CHECKLIST_NAMESPACE = 'dbfb0c52-3984-40e5-95d4-6459fe965960';
+
+export const CHECKLIST_GROUPS = ['prereq', 'level1', 'level2', 'after'] as const;
+export type ChecklistGroup = (typeof CHECKLIST_GROUPS)[number];
+
+export interface ChecklistStepDef {
+  key: string;
+  group: ChecklistGroup;
+  /** Keys of the common errors (reference §1.5) that happen at this step. */
+  problems?: readonly string[];
+}
+
+/** Never reorder or rename keys: they are stored on the server. Add new ones at the end of a group. */
+export const CHECKLIST_STEPS: readonly ChecklistStepDef[] = [
+  { key: 'prereq.age', group: 'prereq' },
+  { key: 'prereq.chipCard', group: 'prereq' },
+  { key: 'prereq.smartphone', group: 'prereq', problems: ['noNfc'] },
+  { key: 'prereq.ownSim', group: 'prereq', problems: ['simNotOwn', 'strangeNumber'] },
+  { key: 'prereq.officialApp', group: 'prereq' },
+  { key: 'level1.register', group: 'level1' },
+  { key: 'level1.scanCard', group: 'level1', problems: ['noNfc', 'nfcFails', 'qrFails'] },
+  { key: 'level1.portrait', group: 'level1', problems: ['faceFails'] },
+  { key: 'level1.submitted', group: 'level1', problems: ['maintenance'] },
+  { key: 'level1.approved', group: 'level1', problems: ['notApproved'] },
+  { key: 'level1.activated', group: 'level1', problems: ['simNotOwn', 'newPhone'] },
+  { key: 'level2.visitPolice', group: 'level2' },
+  { key: 'level2.biometrics', group: 'level2' },
+  { key: 'level2.activated', group: 'level2', problems: ['newPhone'] },
+  { key: 'after.passcode', group: 'after', problems: ['forgotPassword', 'forgotPasscode'] },
+  { key: 'after.securityQuestions', group: 'after' },
+  { key: 'after.integrateDocs', group: 'after' },
+  { key: 'after.linkPortal', group: 'after' },
+] as const;
+
+export const CHECKLIST_KEYS: readonly string[] = CHECKLIST_STEPS.map((s) => s.key);
+
+/** Common errors and fixes (reference §1.5). */
+export const CHECKLIST_PROBLEMS = [
+  'noNfc',
+  'nfcFails',
+  'faceFails',
+  'qrFails',
+  'notApproved',
+  'simNotOwn',
+  'strangeNumber',
+  'newPhone',
+  'forgotPassword',
+  'forgotPasscode',
+  'maintenance',
+] as const;
+
+export function isChecklistKey(key: string): boolean {
+  return CHECKLIST_KEYS.includes(key);
+}
+
+export interface StepState {
+  stepKey: string;
+  status: 'pending' | 'done';
+  doneOn?: string;
+}
+
+/**
+ * The one rule for a member's VNeID level: level 2 once "level 2 activated" is ticked, level 1
+ * once "level 1 activated" is ticked, otherwise none. `since` is the day that step was done.
+ */
+export function deriveVneidLevel(steps: readonly StepState[]): { level: 0 | 1 | 2; since?: string } {
+  const done = (key: string) => steps.find((s) => s.stepKey === key && s.status === 'done');
+  const l2 = done('level2.activated');
+  if (l2) return { level: 2, since: l2.doneOn && isCalendarDate(l2.doneOn) ? l2.doneOn : undefined };
+  const l1 = done('level1.activated');
+  if (l1) return { level: 1, since: l1.doneOn && isCalendarDate(l1.doneOn) ? l1.doneOn : undefined };
+  return { level: 0 };
+}
+
+function hexToBytes(hex: string): Uint8Array {
+  const clean = hex.replace(/-/g, '');
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+/** RFC 4122 UUIDv5 (SHA-1), with the platform's WebCrypto (browsers and Node alike). */
+export async function uuidv5(name: string, namespace: string): Promise<string> {
+  const ns = hexToBytes(namespace);
+  const nameBytes = new TextEncoder().encode(name);
+  const data = new Uint8Array(ns.length + nameBytes.length);
+  data.set(ns);
+  data.set(nameBytes, ns.length);
+  const hash = new Uint8Array(await crypto.subtle.digest('SHA-1', data)).slice(0, 16);
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const h = [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+export function checklistStepId(memberId: string, stepKey: string): Promise<string> {
+  return uuidv5(`${memberId.toLowerCase()}:${stepKey}`, CHECKLIST_NAMESPACE);
+}
