@@ -19,6 +19,8 @@ export interface RecordMeta {
   syncState: SyncState;
   /** Device time of the last local change: for display only, never for ordering. */
   localUpdatedAt: string;
+  /** Stamp of the last re-pull after a server restore that brought this record. */
+  resyncMark?: string;
   /** From the server, for pulled records. */
   createdBy?: string;
   updatedBy?: string;

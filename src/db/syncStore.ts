@@ -46,11 +46,23 @@ export async function foldOutbox(database: AppDB = db()): Promise<void> {
   });
 }
 
-/** The oldest pending mutations, marked as sent (from now on they may be applied server-side). */
+/**
+ * The oldest pending mutations, marked as sent (from now on they may be applied server-side).
+ * A record whose earlier mutation was sent without an answer sends only that one: the later ones
+ * wait for its answer to move their baseVersion, so the device never conflicts with itself.
+ */
 export async function takeBatch(limit: number, database: AppDB = db()): Promise<OutboxRow[]> {
   return database.transaction('rw', database.outbox, async () => {
-    const batch = await database.outbox.where('state').equals('pending').sortBy('seq');
-    const taken = batch.slice(0, limit);
+    const pending = await database.outbox.where('state').equals('pending').sortBy('seq');
+    const unanswered = new Set<string>();
+    const taken: OutboxRow[] = [];
+    for (const e of pending) {
+      if (taken.length >= limit) break;
+      const record = `${e.entity}:${e.id}`;
+      if (unanswered.has(record)) continue;
+      if (e.sent) unanswered.add(record);
+      taken.push(e);
+    }
     const unsent = taken.filter((e) => !e.sent);
     if (unsent.length) await database.outbox.bulkPut(unsent.map((e) => ({ ...e, sent: true })));
     return taken;
@@ -58,6 +70,12 @@ export async function takeBatch(limit: number, database: AppDB = db()): Promise<
 }
 
 export { pendingCount } from './outboxCounts';
+
+/** True when the server's answer settled none of the batch (every entry still pending). */
+export async function noneSettled(batch: OutboxRow[], database: AppDB = db()): Promise<boolean> {
+  const still = await database.outbox.bulkGet(batch.map((e) => e.key!));
+  return still.every((e) => e !== undefined && e.state === 'pending');
+}
 
 async function refreshState(database: AppDB, entity: EntityName, id: string, patch: Partial<AnyRow> = {}): Promise<void> {
   const table = tableOf(database, entity);
@@ -137,8 +155,12 @@ function withLocalKeys(entity: EntityName, row: AnyRow): AnyRow {
 }
 
 export interface PullApplyOptions {
-  /** After a server restore: keep local records that are newer and queue them again. */
-  resetMode?: { seen: Map<string, number> };
+  /**
+   * During a re-pull after a server restore: rows are stamped with `marker` (so those the server
+   * no longer has can be found at the end), and local records newer than the server's are kept
+   * and queued again.
+   */
+  resetMode?: { marker: string };
 }
 
 /** Applies one pulled page and stores its cursor, in one transaction. Returns the rows written. */
@@ -167,7 +189,8 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
             else pending.set(e.id, [e]);
           }
         }
-        const needOld = entity === 'member' || entity === 'visit' || !!options.resetMode;
+        const needOld =
+          entity === 'member' || entity === 'visit' || !!options.resetMode || pending.size > 0 || changes.some((c) => c.deleted);
         const old = needOld ? await table.bulkGet(changes.map((c) => c.id)) : [];
         const puts: AnyRow[] = [];
         const deletes: string[] = [];
@@ -175,18 +198,17 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         changes.forEach((c, i) => {
           const local = pending.get(c.id) ?? [];
           const before = old[i];
-          options.resetMode?.seen.set(`${entity}:${c.id}`, c.version);
           if (entity === 'household') dirty.add(c.id);
           if (before && typeof before.householdId === 'string') dirty.add(before.householdId);
           if (c.data && typeof c.data.householdId === 'string' && (entity === 'member' || entity === 'visit')) dirty.add(c.data.householdId);
           if (options.resetMode && before && !before.deleted && before.version > c.version && local.length === 0) {
             // The server lost changes this device had: keep ours and send them again.
-            requeue.push({ ...before, version: c.version });
+            requeue.push({ ...before, version: c.version, resyncMark: options.resetMode.marker });
             return;
           }
           if (c.deleted || !c.data) {
             if (local.length === 0) deletes.push(c.id);
-            else if (before) puts.push({ ...before, deleted: 1, version: c.version, syncState: stateFrom(local) });
+            else if (before) puts.push({ ...before, deleted: 1, version: c.version, syncState: stateFrom(local), ...(options.resetMode ? { resyncMark: options.resetMode.marker } : {}) });
             return;
           }
           const { teamId, createdBy, updatedBy, updatedAt, ...fields } = c.data as Record<string, unknown>;
@@ -203,7 +225,8 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
             localUpdatedAt: (updatedAt as string | undefined) ?? nowIso(),
           };
           const derivedKeep = entity === 'household' && before ? { searchText: before.searchText, lastVisitDate: before.lastVisitDate, followUpDate: before.followUpDate } : {};
-          puts.push(withLocalKeys(entity, overlay({ ...derivedKeep, ...base } as AnyRow, local)));
+          const row = withLocalKeys(entity, overlay({ ...derivedKeep, ...base } as AnyRow, local));
+          puts.push(options.resetMode ? { ...row, resyncMark: options.resetMode.marker } : row);
         });
         if (puts.length) await table.bulkPut(puts);
         if (deletes.length) await table.bulkDelete(deletes);
@@ -237,18 +260,23 @@ async function requeueRecord(database: AppDB, entity: EntityName, row: AnyRow, o
 
 /**
  * After a re-pull from the beginning (server restored from a backup): local records the server
- * no longer has are queued again as creates.
+ * no longer has (not stamped with this re-pull's marker) are queued again as creates, with their
+ * current values. Edits of them the server refused as NOT_FOUND are folded into that create.
  */
-export async function requeueMissing(seen: Map<string, number>, database: AppDB = db()): Promise<number> {
+export async function requeueMissing(marker: string, database: AppDB = db()): Promise<number> {
   let count = 0;
   await database.transaction('rw', [...entityTables(database), database.outbox, database.meta], async () => {
-    const queued = new Set((await database.outbox.toArray()).map((e) => `${e.entity}:${e.id}`));
+    const entries = await database.outbox.toArray();
+    const lost = entries.filter((e) => e.state === 'rejected' && e.error?.code === 'NOT_FOUND');
+    const queued = new Set(entries.filter((e) => !lost.includes(e)).map((e) => `${e.entity}:${e.id}`));
     for (const entity of ENTITIES) {
       const table = tableOf(database, entity);
-      const rows = await table.filter((r) => !r.deleted && r.version > 0).toArray();
+      const rows = await table.filter((r) => !r.deleted && r.version > 0 && r.resyncMark !== marker).toArray();
       for (const r of rows) {
         const key = `${entity}:${r.id}`;
-        if (seen.has(key) || queued.has(key)) continue;
+        if (queued.has(key)) continue;
+        const stale = lost.filter((e) => e.entity === entity && e.id === r.id).map((e) => e.key!);
+        if (stale.length) await database.outbox.bulkDelete(stale);
         await requeueRecord(database, entity, { ...r, version: 0 }, 'create');
         count++;
       }
@@ -307,4 +335,24 @@ export async function wipeTeamData(database: AppDB = db()): Promise<void> {
 
 export async function clearCursor(database: AppDB = db()): Promise<void> {
   await setMeta(META_KEYS.cursor, undefined, database);
+}
+
+const RESET_MARKER = 'resetMarker';
+
+/** The re-pull after a server restore in progress, if any (it survives an interrupted sync). */
+export async function getResetMarker(database: AppDB = db()): Promise<string | undefined> {
+  return (await database.meta.get(RESET_MARKER))?.value as string | undefined;
+}
+
+export async function startReset(database: AppDB = db()): Promise<string> {
+  const marker = uuidv7();
+  await database.transaction('rw', database.meta, async () => {
+    await database.meta.put({ key: RESET_MARKER, value: marker });
+    await database.meta.put({ key: META_KEYS.cursor, value: undefined });
+  });
+  return marker;
+}
+
+export async function finishReset(database: AppDB = db()): Promise<void> {
+  await database.meta.delete(RESET_MARKER);
 }

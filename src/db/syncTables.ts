@@ -34,6 +34,7 @@ const LOCAL_KEYS = new Set([
   'nameKey',
   'lastVisitDate',
   'followUpDate',
+  'resyncMark',
 ]);
 
 /** The entity's own fields of a row, as the server knows them. */

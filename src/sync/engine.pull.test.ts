@@ -1,6 +1,6 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { AppDB } from '../db/database';
 import { startTestServer, type TestServer } from '../../server/testing';
 import { SyncEngine, type EngineOptions } from './engine';
@@ -187,14 +187,14 @@ describe('engine pull: pages and cursor', { timeout: 30_000 }, () => {
   it('a malformed second page: page 1 and its cursor are kept, the next sync resumes after page 1 without duplicates', async () => {
     const { server, team, net, tap, b, engine } = await setup();
     await seedHouseholds(server, team.headToken, 180);
-    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const eb = engine(b, { pullPageSize: 50 });
     let pulls = 0;
     net.intercept = (url) => (isPull(url) && ++pulls === 2 ? jsonResponse(200, { oops: true }) : undefined);
     const s = await eb.sync();
+    // The transport refuses a page that is not one; the engine retries later.
     expect(s.phase).toBe('error');
+    expect(s.errorKey).toBe('sync.errors.server');
     expect(s.retryAt).toBeDefined();
-    expect(error).toHaveBeenCalled();
     const page1 = tap.pulls[0]!.body!;
     expect(await getCursor(b)).toBe(page1.cursor);
     expect(await b.households.count()).toBe(50);
@@ -333,7 +333,7 @@ describe('engine pull: server restored (reset)', { timeout: 30_000 }, () => {
   // its local records that are missing on the server or older there, then pushes". A record only
   // older there is queued (applyPullPage, resetMode) but SyncEngine.pullAll pushes only when
   // requeueMissing() found missing records, so the patch waits for some later sync.
-  it.fails('BUG: a record only older on the server is pushed again in the same sync', async () => {
+  it('BUG: a record only older on the server is pushed again in the same sync', async () => {
     const { server, team, a, ea } = await setup();
     const h1 = await createHousehold(hh(), a);
     await ea.sync();
@@ -356,7 +356,7 @@ describe('engine pull: server restored (reset)', { timeout: 30_000 }, () => {
   // if the re-pull is interrupted, the stored cursor already carries the new epoch, the next pull is
   // not a reset, and requeueMissing() never runs. The record the server lost stays "synced" on the
   // device and is never sent again ("nothing is ever dropped silently").
-  it.fails('BUG: a reset re-pull interrupted by the network still re-queues what the server lost', async () => {
+  it('BUG: a reset re-pull interrupted by the network still re-queues what the server lost', async () => {
     const { server, team, net, a, engine } = await setup();
     const ea = engine(a, { pullPageSize: 1 });
     const ids: string[] = [];
@@ -375,7 +375,7 @@ describe('engine pull: server restored (reset)', { timeout: 30_000 }, () => {
   // The engine pushes before it pulls, so an edit made after the restore reaches the server first
   // and is rejected NOT_FOUND; requeueMissing() then skips the record because it has an outbox entry
   // (any state), so the record the server lost is never created again.
-  it.fails('BUG: a lost record with a (rejected NOT_FOUND) edit is still re-queued as a create after the reset', async () => {
+  it('BUG: a lost record with a (rejected NOT_FOUND) edit is still re-queued as a create after the reset', async () => {
     const { server, team, a, ea } = await setup();
     const h = await createHousehold(hh(), a);
     await ea.sync();

@@ -256,7 +256,7 @@ describe('engine push: lost answers and duplicates', { timeout: 30_000 }, () => 
   // conflicts with itself". After a lost answer, the re-sent create is followed in the same batch by
   // a later edit whose baseVersion (0) predates the create's version (1): the server reports a
   // conflict between the person's own two edits.
-  it.fails('BUG: an edit made after a lost answer does not conflict with the re-sent create', async () => {
+  it('BUG: an edit made after a lost answer does not conflict with the re-sent create', async () => {
     const { server, team, net, a, ea } = await setup();
     const h = await createHousehold(hh({ headName: 'Nguyen Van Binh' }), a);
     net.intercept = (url) => (isPush(url) ? 'drop-after' : undefined);
@@ -271,7 +271,7 @@ describe('engine push: lost answers and duplicates', { timeout: 30_000 }, () => 
     expect((await serverRecord(server, team.teamId, h.id))?.data?.headName).toBe('Nguyễn Văn Bình');
   });
 
-  it.fails('BUG: a second edit of the same field after a lost patch answer does not conflict with itself', async () => {
+  it('BUG: a second edit of the same field after a lost patch answer does not conflict with itself', async () => {
     const { net, a, ea } = await setup();
     const h = await createHousehold(hh(), a);
     await ea.sync();

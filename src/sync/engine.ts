@@ -17,6 +17,10 @@ import {
   takeBatch,
   wipeTeamData,
   clearCursor,
+  getResetMarker,
+  noneSettled,
+  startReset,
+  finishReset,
 } from '../db/syncStore';
 
 export type SyncPhase =
@@ -163,8 +167,8 @@ export class SyncEngine {
         throw e;
       }
       await applyPushResults(batch, answer.results, this.db);
-      // A batch that made no progress (all now conflict/rejected) is not taken again.
-      if (batch.length < this.pushBatch) return;
+      // Entries the answer did not settle would come back at once: stop rather than loop.
+      if (await noneSettled(batch, this.db)) return;
     }
   }
 
@@ -172,27 +176,24 @@ export class SyncEngine {
     // A discarded edit asks for the team's data again, so the device shows the server's values.
     if (await takeRepullFlag(this.db)) await clearCursor(this.db);
     let cursor = await getCursor(this.db);
-    let resetSeen: Map<string, number> | undefined;
+    // A re-pull after a server restore that was interrupted goes on where it stopped.
+    let marker = await getResetMarker(this.db);
     for (;;) {
       const page = await this.transport.pull(cursor, this.pullPage);
-      if (page.reset && !resetSeen) {
-        // The server was restored: start again from the beginning, keeping the outbox.
-        resetSeen = new Map();
-        await clearCursor(this.db);
-        cursor = undefined;
-        if (page.changes.length === 0 && !page.hasMore) {
-          await applyPullPage(page, { resetMode: { seen: resetSeen } }, this.db);
-          break;
-        }
+      if (page.reset && !marker) {
+        // The server was restored: its answer starts from the beginning; the outbox is kept.
+        marker = await startReset(this.db);
       }
-      await applyPullPage(page, resetSeen ? { resetMode: { seen: resetSeen } } : {}, this.db);
+      await applyPullPage(page, marker ? { resetMode: { marker } } : {}, this.db);
       cursor = page.cursor;
       if (!page.hasMore) break;
     }
     await refreshDirtyHouseholds(this.db);
-    if (resetSeen) {
-      const requeued = await requeueMissing(resetSeen, this.db);
-      if (requeued > 0) await this.pushAll();
+    if (marker) {
+      // Then what the server no longer has (or has older) goes back to it.
+      await requeueMissing(marker, this.db);
+      await finishReset(this.db);
+      await this.pushAll();
     }
   }
 

@@ -123,9 +123,14 @@ export class Transport {
     return this.call('POST', '/api/sync/push', { protocol: 1, deviceId, appVersion, mutations });
   }
 
-  pull(cursor: string | undefined, limit: number): Promise<PullResponse> {
+  async pull(cursor: string | undefined, limit: number): Promise<PullResponse> {
     const q = new URLSearchParams({ limit: String(limit) });
     if (cursor) q.set('cursor', cursor);
-    return this.call('GET', `/api/sync/pull?${q.toString()}`);
+    const page = await this.call<PullResponse>('GET', `/api/sync/pull?${q.toString()}`);
+    // A page that is not one would lose the stored cursor: refuse it, keep what we have.
+    if (!page || !Array.isArray(page.changes) || typeof page.cursor !== 'string' || typeof page.hasMore !== 'boolean') {
+      throw new SyncHttpError(200, 'BAD_RESPONSE', 'the server answered a pull with something that is not a page');
+    }
+    return page;
   }
 }
