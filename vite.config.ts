@@ -3,6 +3,7 @@ import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
 import { localeCorePlugin } from './build/localeCore';
+import { guidesCheckPlugin } from './build/guidesCheck';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -12,6 +13,7 @@ export default defineConfig({
   },
   plugins: [
     localeCorePlugin(),
+    guidesCheckPlugin(),
     // The Options API is not used (script setup everywhere): leaving it out saves bytes on every load.
     vue({ features: { optionsAPI: false } }),
     VitePWA({

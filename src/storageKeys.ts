@@ -3,6 +3,7 @@ export const STORAGE_KEYS = {
   language: 'cds.language',
   largeText: 'cds.largeText',
   demoMode: 'cds.demoMode',
+  guideProgress: 'cds.guideProgress',
 } as const;
 
 export const DB_NAMES = {

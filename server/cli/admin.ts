@@ -8,7 +8,7 @@ import { openDatabase } from '../db/adapter';
 import { migrate } from '../db/migrate';
 import { createAdminInvite, createTeam } from '../services/teams';
 import { publishGuide, type GuideInput } from '../services/guides';
-import { validateGuideFile } from '../services/guideFile';
+import { publicationsOf, validateGuideFile } from '../services/guideFile';
 
 const USAGE = `usage:
   npm run admin -- create-team --commune "<name>" --name "<team name>" [--json]
@@ -56,7 +56,7 @@ async function main(): Promise<number> {
         return 1;
       }
       const results = [];
-      for (const g of checked.guides) results.push(await publishGuide(db, g as GuideInput));
+      for (const g of checked.guides) for (const p of publicationsOf(g)) results.push(await publishGuide(db, p as unknown as GuideInput));
       out({ published: results }, results.map((r) => `Published ${r.id} (${r.lang}) version ${r.version}`).join('\n'));
     }
     return 0;

@@ -28,6 +28,8 @@ export interface GuideInput {
   lang: string;
   title: string;
   version?: number;
+  /** The guide's content as the app reads it; defaults to the input itself. */
+  body?: unknown;
   [key: string]: unknown;
 }
 
@@ -42,7 +44,7 @@ export async function publishGuide(db: Database, guide: GuideInput): Promise<{ i
       `insert into guides (id, lang, slug, version, title, body, published_seq) values ($1, $2, $3, $4, $5, $6, $7)
        on conflict (id, lang) do update set slug = excluded.slug, version = excluded.version, title = excluded.title,
          body = excluded.body, published_seq = excluded.published_seq, published_at = now()`,
-      [guide.id, guide.lang, guide.slug, version, guide.title, JSON.stringify(guide), seq],
+      [guide.id, guide.lang, guide.slug, version, guide.title, JSON.stringify(guide.body ?? guide), seq],
     );
     return { id: guide.id, lang: guide.lang, version, seq };
   });

@@ -26,6 +26,7 @@ export class AppDB extends Dexie {
   meta!: Table<MetaRow, string>;
   users!: Table<UserRow, string>;
   dirtyHouseholds!: Table<{ id: string }, string>;
+  guides!: Table<{ id: string; version: number; guide: unknown; publishedSeq: number }, string>;
 
   /** Demo data lives in its own database and never enters the outbox. */
   readonly isDemo: boolean;
@@ -50,6 +51,10 @@ export class AppDB extends Dexie {
       visits: 'id, householdId, [householdId+date], date, syncState',
       // Households whose search text or visit summary must be recomputed after a pull.
       dirtyHouseholds: 'id',
+    });
+    // v3: guides published by the server, newer than the ones shipped with the app.
+    this.version(3).stores({
+      guides: 'id',
     });
   }
 }

@@ -18,6 +18,11 @@ const FIRST_PAINT_FILES = [
   'src/features/today/TodayPage.vue',
   'src/features/households/HouseholdListPage.vue',
   'src/features/team/JoinPage.vue',
+  'src/features/guides/GuideListPage.vue',
+  'src/features/guides/GuidePage.vue',
+  'src/features/guides/ScamWarning.vue',
+  'src/features/guides/ReadAloud.vue',
+  'src/features/guides/ShareGuide.vue',
 ];
 
 function has(obj: Record<string, unknown>, key: string): boolean {

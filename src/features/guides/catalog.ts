@@ -1,0 +1,50 @@
+/**
+ * The guides on this device: those shipped with the app (content/*.json, one chunk each) and any
+ * newer version the server published since (kept in IndexedDB).
+ */
+import type { Guide } from '../../domain/guides';
+import { publishedGuides } from '../../db/guides';
+
+const shipped = import.meta.glob<{ default: unknown }>('./content/*.json');
+
+// Shipped guides are checked against the schema at build time (build/guidesCheck.ts) and in tests.
+async function loadShipped(): Promise<Guide[]> {
+  const mods = await Promise.all(Object.values(shipped).map((load) => load()));
+  return mods.map((m) => m.default as Guide);
+}
+
+async function loadPublished(): Promise<Guide[]> {
+  try {
+    const rows = await publishedGuides();
+    if (rows.length === 0) return [];
+    // The schema (and zod) load only when the server has published something.
+    const { validateGuide } = await import('../../domain/guides');
+    const out: Guide[] = [];
+    for (const row of rows) {
+      const r = validateGuide(row.guide);
+      if (r.ok) out.push(r.guide);
+    }
+    return out;
+  } catch {
+    // No IndexedDB (private mode): the shipped guides still work.
+    return [];
+  }
+}
+
+/** Every guide, the newest version of each. */
+export async function allGuides(): Promise<Guide[]> {
+  const [base, newer] = await Promise.all([loadShipped(), loadPublished()]);
+  const byId = new Map(base.map((g) => [g.id, g]));
+  for (const g of newer) if ((byId.get(g.id)?.version ?? 0) < g.version) byId.set(g.id, g);
+  return [...byId.values()];
+}
+
+/** One guide by its slug, loading only its own file when it ships with the app. */
+export async function guideBySlug(slug: string): Promise<Guide | undefined> {
+  const newer = (await loadPublished()).find((g) => g.slug === slug);
+  const load = shipped[`./content/${slug}.json`];
+  const shippedGuide = load ? ((await load()).default as Guide) : undefined;
+  if (newer && (!shippedGuide || newer.version > shippedGuide.version)) return newer;
+  if (shippedGuide) return shippedGuide;
+  return (await allGuides()).find((g) => g.slug === slug);
+}
