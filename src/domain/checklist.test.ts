@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CHECKLIST_KEYS, CHECKLIST_NAMESPACE, CHECKLIST_STEPS, checklistStepId, deriveVneidLevel, uuidv5 } from './checklist';
+
+function nodeUuidv5(name: string, namespace: string): string {
+  const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
+  const h = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name, 'utf8')])).digest().subarray(0, 16);
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const s = h.toString('hex');
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+}
+
+describe('checklist step ids', () => {
+  it('is the RFC 4122 v5 of the DNS namespace example', async () => {
+    // Python: uuid.uuid5(uuid.NAMESPACE_DNS, 'python.org')
+    expect(await uuidv5('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe('886313e1-3b8a-5372-9b90-0c9aee199e5d');
+  });
+
+  it('uses the spec namespace and `${memberId}:${stepKey}` with the member id in lowercase', async () => {
+    const member = 'A1B2C3D4-0000-4000-8000-00000000ABCD';
+    const id = await checklistStepId(member, 'level1.activated');
+    expect(id).toBe(nodeUuidv5(`${member.toLowerCase()}:level1.activated`, CHECKLIST_NAMESPACE));
+    expect(await checklistStepId(member.toLowerCase(), 'level1.activated')).toBe(id);
+    expect(await checklistStepId(member, 'level2.activated')).not.toBe(id);
+  });
+
+  it('has one fixed list of unique keys within 1–64 characters', () => {
+    expect(new Set(CHECKLIST_KEYS).size).toBe(CHECKLIST_STEPS.length);
+    for (const k of CHECKLIST_KEYS) expect(k.length).toBeGreaterThan(0), expect(k.length).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('deriveVneidLevel', () => {
+  it('is none until an activation step is done', () => {
+    expect(deriveVneidLevel([])).toEqual({ level: 0 });
+    expect(deriveVneidLevel([{ stepKey: 'level1.scanCard', status: 'done', doneOn: '2026-11-01' }])).toEqual({ level: 0 });
+    expect(deriveVneidLevel([{ stepKey: 'level1.activated', status: 'pending' }])).toEqual({ level: 0 });
+  });
+
+  it('is level 1 once level 1 is activated, with its day', () => {
+    expect(deriveVneidLevel([{ stepKey: 'level1.activated', status: 'done', doneOn: '2026-11-02' }])).toEqual({ level: 1, since: '2026-11-02' });
+  });
+
+  it('is level 2 once level 2 is activated, even without level 1', () => {
+    expect(
+      deriveVneidLevel([
+        { stepKey: 'level1.activated', status: 'done', doneOn: '2026-10-01' },
+        { stepKey: 'level2.activated', status: 'done', doneOn: '2026-11-05' },
+      ]),
+    ).toEqual({ level: 2, since: '2026-11-05' });
+    expect(deriveVneidLevel([{ stepKey: 'level2.activated', status: 'done', doneOn: '2026-11-05' }])).toEqual({ level: 2, since: '2026-11-05' });
+  });
+
+  it('ignores a malformed day', () => {
+    expect(deriveVneidLevel([{ stepKey: 'level2.activated', status: 'done', doneOn: '2026-02-30' }])).toEqual({ level: 2 });
+  });
+});
