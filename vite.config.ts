@@ -7,6 +7,11 @@ import { guidesCheckPlugin } from './build/guidesCheck';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
+// The data layer: Dexie and the repositories the screens read with, in one chunk that loads right
+// after the first paint (the shell and entry screens import it dynamically). Forms, the checklist,
+// sync machinery and schemas load with the screen that uses them.
+const DATA_LAYER = [/\/src\/db\/(database|meta|session|outboxCounts|users|households|visits|drafts|derived|records|write|validation|guides)\.ts$/];
+
 export default defineConfig({
   define: {
     __APP_VERSION__: JSON.stringify(pkg.version),
@@ -57,11 +62,11 @@ export default defineConfig({
         // schemas (zod) stay out: they load on the first write.
         manualChunks(id: string) {
           if (id.includes('/node_modules/dexie/')) return 'data';
-          // Sync machinery loads on the first sync, not with the first paint.
-          if (/\/src\/db\/(syncStore|attention|syncTables)\.ts$/.test(id)) return undefined;
-          if (/\/src\/(db|composables|platform)\//.test(id)) return 'data';
-          if (/\/src\/domain\//.test(id) && !id.endsWith('/schemas.ts')) return 'data';
-          if (/\/src\/components\/(formatDate|SyncBadge)/.test(id)) return 'data';
+          if (DATA_LAYER.some((re) => re.test(id))) return 'data';
+          // Small pure helpers both the shell and the data layer use: kept out of the data chunk
+          // so that the shell does not pull Dexie in with them.
+          if (id.includes('preload-helper')) return 'core';
+          if (/\/src\/(storageKeys\.ts|db\/errors\.ts|domain\/(text|vocab|objects|ids|dates|sync)\.ts)$/.test(id)) return 'core';
           return undefined;
         },
       },

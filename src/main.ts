@@ -4,6 +4,7 @@ import { installPinia } from './modules/pinia';
 import { installI18n, loadFullLocale } from './modules/i18n';
 import { installRouter } from './modules/router';
 import { installPwa } from './modules/pwa';
+import { afterPaint } from './modules/afterPaint';
 import './styles.css';
 
 async function start(): Promise<void> {
@@ -12,11 +13,16 @@ async function start(): Promise<void> {
   await installI18n(app);
   installRouter(app);
   app.mount('#app');
-  // The rest of the strings, once the first screen has painted and the browser is idle.
   const idle = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 500));
-  void app.config.globalProperties.$router.isReady().then(() =>
-    requestAnimationFrame(() => requestAnimationFrame(() => idle(() => void loadFullLocale()))),
-  );
+  void app.config.globalProperties.$router
+    .isReady()
+    .then(afterPaint)
+    .then(() => {
+      // The database opens once the first screen is up (and says so plainly if it cannot);
+      // the rest of the strings follow when the browser is idle.
+      void import('./modules/storage').then((m) => m.installStorage());
+      idle(() => void loadFullLocale());
+    });
   installPwa();
 }
 

@@ -12,6 +12,7 @@ import type {
   VisitRow,
 } from './rows';
 import { DB_NAMES, STORAGE_KEYS } from '../storageKeys';
+import { setReopen } from './errors';
 
 /** The one typed Dexie database. Schema changes only by adding `version(n)`. */
 export class AppDB extends Dexie {
@@ -77,6 +78,12 @@ export function db(): AppDB {
   }
   return active;
 }
+
+setReopen(async () => {
+  const d = db();
+  d.close();
+  await d.open();
+});
 
 /** For tests and for switching demo mode: the next `db()` call opens a fresh instance. */
 export function resetDbInstance(): void {

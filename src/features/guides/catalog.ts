@@ -3,7 +3,6 @@
  * newer version the server published since (kept in IndexedDB).
  */
 import type { Guide } from '../../domain/guides';
-import { publishedGuides } from '../../db/guides';
 
 const shipped = import.meta.glob<{ default: unknown }>('./content/*.json');
 
@@ -15,6 +14,8 @@ async function loadShipped(): Promise<Guide[]> {
 
 async function loadPublished(): Promise<Guide[]> {
   try {
+    // Published updates live in IndexedDB; the guide itself never waits for the database.
+    const { publishedGuides } = await import('../../db/guides');
     const rows = await publishedGuides();
     if (rows.length === 0) return [];
     // The schema (and zod) load only when the server has published something.

@@ -1,20 +1,14 @@
 import { defineStore } from 'pinia';
 import { computed, readonly, ref, shallowRef } from 'vue';
-import { liveQuery, type Subscription } from 'dexie';
+import type { Subscription } from 'dexie';
 import type { HouseholdRow } from '../../db/rows';
 import type { HouseholdFields, MemberFields } from '../../domain/schemas';
-import {
-  allHouseholds,
-  deleteHousehold,
-  exportHousehold,
-  firstHouseholds,
-  updateHousehold,
-  withdrawConsent,
-  type HouseholdSort,
-} from '../../db/households';
-import { createHouseholdWithMembers } from '../../db/householdWithMembers';
+import type { HouseholdSort } from '../../db/households';
 import { foldForSearch, matchesQuery } from '../../domain/text';
 import { requestPersistence } from '../../platform/storage';
+
+// The repository (and Dexie) load after the page's first paint.
+const repo = () => import('../../db/households');
 
 const FIRST_PAINT_ROWS = 30;
 
@@ -32,6 +26,7 @@ export const useHouseholdsStore = defineStore('households', () => {
   /** Paints the first rows quickly, then keeps the whole list live (local writes, later sync). */
   function load(): Promise<void> {
     loading ??= (async () => {
+      const [{ liveQuery }, { allHouseholds, firstHouseholds }] = await Promise.all([import('dexie'), repo()]);
       if (!complete.value) rows.value = await firstHouseholds(sort.value, FIRST_PAINT_ROWS);
       await new Promise<void>((resolve, reject) => {
         subscription = liveQuery(allHouseholds).subscribe({
@@ -74,6 +69,7 @@ export const useHouseholdsStore = defineStore('households', () => {
   const neighborhoods = computed(() => [...new Set(rows.value.map((h) => h.neighborhood))].sort((a, b) => a.localeCompare(b, 'vi')));
 
   async function create(fields: HouseholdFields, members: Omit<MemberFields, 'householdId'>[]): Promise<HouseholdRow> {
+    const { createHouseholdWithMembers } = await import('../../db/householdWithMembers');
     const row = await createHouseholdWithMembers(fields, members);
     // The first real record is the moment it matters that the browser keeps our data.
     void requestPersistence();
@@ -92,9 +88,9 @@ export const useHouseholdsStore = defineStore('households', () => {
     load,
     stop,
     create,
-    update: updateHousehold,
-    remove: deleteHousehold,
-    withdrawConsent,
-    exportOne: exportHousehold,
+    update: async (id: string, changes: Partial<HouseholdFields>) => (await repo()).updateHousehold(id, changes),
+    remove: async (id: string) => (await repo()).deleteHousehold(id),
+    withdrawConsent: async (id: string) => (await repo()).withdrawConsent(id),
+    exportOne: async (id: string) => (await repo()).exportHousehold(id),
   };
 });

@@ -3,8 +3,10 @@ import { readonly, ref } from 'vue';
 import { useTranslation } from 'i18next-vue';
 import { STORAGE_KEYS } from '../../storageKeys';
 import { setLanguage, type Language } from '../../modules/i18n';
-import { currentUser, setLocalUserName } from '../../db/users';
 import type { UserRow } from '../../db/rows';
+
+// The database layer loads after the first paint; the shell never waits for it.
+const users = () => import('../../db/users');
 
 function readFlag(key: string): boolean {
   try {
@@ -45,12 +47,12 @@ export const useSettingsStore = defineStore('settings', () => {
   }
 
   async function loadUser(): Promise<UserRow | undefined> {
-    user.value = await currentUser();
+    user.value = await (await users()).currentUser();
     return user.value;
   }
 
   async function setUserName(name: string): Promise<UserRow> {
-    user.value = await setLocalUserName(name.trim());
+    user.value = await (await users()).setLocalUserName(name.trim());
     return user.value;
   }
 

@@ -4,13 +4,22 @@
  */
 import { defineStore } from 'pinia';
 import { computed, readonly, ref, shallowRef } from 'vue';
-import { liveQuery, type Subscription } from 'dexie';
+import type { Subscription } from 'dexie';
 import type { SyncEngine, SyncStatus } from '../../sync/engine';
 import type { EnrollResponse } from '../../sync/transport';
-import { db } from '../../db/database';
-import { getLastSync, getSession, saveSession, type DeviceSession } from '../../db/session';
-import { attentionCount, pendingCount } from '../../db/outboxCounts';
-import { replaceRoster } from '../../db/users';
+import type { DeviceSession } from '../../db/session';
+
+// Everything that touches the database loads after the first paint: the header never waits.
+const data = async () => {
+  const [{ liveQuery }, { db }, session, counts, users] = await Promise.all([
+    import('dexie'),
+    import('../../db/database'),
+    import('../../db/session'),
+    import('../../db/outboxCounts'),
+    import('../../db/users'),
+  ]);
+  return { liveQuery, db, ...session, ...counts, ...users };
+};
 
 // The engine and the HTTP client load on the first sync, after the first paint.
 const loadEngine = () => import('../../sync/engine');
@@ -44,7 +53,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   async function getEngine(): Promise<SyncEngine> {
     if (engine) return engine;
-    const { SyncEngine } = await loadEngine();
+    const [{ SyncEngine }, { db }] = await Promise.all([loadEngine(), data()]);
     engine ??= new SyncEngine({
       db: db(),
       appVersion: __APP_VERSION__,
@@ -65,7 +74,7 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   async function loadSession(): Promise<DeviceSession | undefined> {
-    session.value = await getSession();
+    session.value = await (await data()).getSession();
     return session.value;
   }
 
@@ -87,6 +96,7 @@ export const useSyncStore = defineStore('sync', () => {
   async function start(): Promise<void> {
     if (started) return;
     started = true;
+    const { getLastSync, liveQuery, pendingCount, attentionCount } = await data();
     lastSyncAt.value = await getLastSync().catch(() => undefined);
     await loadSession();
     let previous = -1;
@@ -127,7 +137,7 @@ export const useSyncStore = defineStore('sync', () => {
     const transport = new Transport();
     const res = await transport.enroll(code.trim(), name.trim(), deviceLabel());
     const s: DeviceSession = { token: res.token, user: res.user, team: res.team, commune: res.commune, joinedAt: new Date().toISOString() };
-    await saveSession(s);
+    await (await data()).saveSession(s);
     session.value = s;
     await refreshRoster();
     void syncNow();
@@ -141,7 +151,7 @@ export const useSyncStore = defineStore('sync', () => {
     try {
       const { Transport } = await loadTransport();
       const team = await new Transport({ token: () => s.token }).team();
-      if (team.users) await replaceRoster(team.users, s.user.id);
+      if (team.users) await (await data()).replaceRoster(team.users, s.user.id);
     } catch {
       // Offline: the roster on the device stays as it was.
     }
@@ -150,7 +160,8 @@ export const useSyncStore = defineStore('sync', () => {
   /** Tries to send everything first; reports what would be lost instead of wiping silently. */
   async function prepareSignOut(): Promise<number> {
     await syncNow();
-    return pendingCount().then(async (n) => n + (await attentionCount()));
+    const { pendingCount, attentionCount } = await data();
+    return (await pendingCount()) + (await attentionCount());
   }
 
   async function signOut(): Promise<void> {
