@@ -41,6 +41,7 @@ export default tseslint.config(
   },
   {
     files: ['src/domain/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [
         { group: ['vue', 'pinia', 'dexie', 'i18next', 'node:*', '**/db/*', '**/features/*', '**/sync/*'], message: 'src/domain is pure TypeScript shared with the server.' },

@@ -27,7 +27,10 @@ describe('checklist step ids', () => {
 
   it('has one fixed list of unique keys within 1–64 characters', () => {
     expect(new Set(CHECKLIST_KEYS).size).toBe(CHECKLIST_STEPS.length);
-    for (const k of CHECKLIST_KEYS) expect(k.length).toBeGreaterThan(0), expect(k.length).toBeLessThanOrEqual(64);
+    for (const k of CHECKLIST_KEYS) {
+      expect(k.length).toBeGreaterThan(0);
+      expect(k.length).toBeLessThanOrEqual(64);
+    }
   });
 });
 
