@@ -4,7 +4,9 @@ import { enroll } from '../services/auth';
 import { sendError } from '../errors';
 
 function text(v: unknown, max: number): string | null {
-  if (typeof v !== 'string') return null;
+  // Control characters (NUL above all) are not names: refuse them with a 400.
+  // eslint-disable-next-line no-control-regex
+  if (typeof v !== 'string' || /[\u0000-\u001f\u007f]/.test(v)) return null;
   const t = v.trim();
   return t.length >= 1 && [...t].length <= max ? t : null;
 }

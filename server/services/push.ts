@@ -20,6 +20,8 @@ type Outcome = Exclude<PushResult, { status: 'duplicate' }>;
 const MERGE_PER_FIELD = new Set<EntityName>(['household', 'member']);
 
 interface Ctx {
+  /** Set when this mutation wrote an audit row. */
+  audited?: boolean;
   tx: Queryable;
   caller: Caller;
   teamId: string;
@@ -31,8 +33,16 @@ function rejected(mid: string, code: 'VALIDATION' | 'FORBIDDEN' | 'GONE' | 'NOT_
   return { mid, status: 'rejected', code, message };
 }
 
+/** Deep equality that ignores object key order (jsonb does not keep it). */
 function same(a: unknown, b: unknown): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);
+  if (typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((v, i) => same(v, (b as unknown[])[i]));
+  const ka = Object.keys(a as object).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
+  const kb = Object.keys(b as object).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 function describeErrors(errors: Record<string, string>): string {
@@ -51,6 +61,7 @@ function references(fields: Record<string, unknown>): string[] {
 }
 
 async function audit(ctx: Ctx, serverSeq: number, r: { id: string; entity: string; op: string; fields: unknown; mid?: string; clientTs?: unknown }): Promise<void> {
+  ctx.audited = true;
   await ctx.tx.query(
     `insert into audit_log (team_id, server_seq, record_id, entity, op, fields, user_id, device_id, mid, client_ts)
      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
@@ -248,7 +259,12 @@ async function one(ctx: Ctx, m: IncomingMutation, counter: { value: number }): P
   await ctx.tx.query('savepoint mutation');
   let outcome: Outcome;
   try {
+    ctx.audited = false;
     outcome = await evaluate(ctx, m);
+    // An applied mutation that changed nothing is recorded too: who sent what, and when.
+    if (outcome.status === 'applied' && !ctx.audited) {
+      await audit(ctx, outcome.serverSeq, { id: m.id, entity: String(m.entity), op: `${m.op}-unchanged`, fields: undefined, mid: m.mid, clientTs: m.clientTs });
+    }
     await ctx.tx.query('release savepoint mutation');
   } catch (e) {
     // A value the database refuses (e.g. a NUL character in a string) rejects this mutation only.
@@ -258,7 +274,8 @@ async function one(ctx: Ctx, m: IncomingMutation, counter: { value: number }): P
   }
   await ctx.tx.query(
     'insert into mutations (team_id, mid, device_id, seq, entity, record_id, result) values ($1, $2, $3, $4, $5, $6, $7)',
-    [scope, mid, ctx.deviceId, m.seq, typeof m.entity === 'string' ? m.entity.slice(0, 64) : '?', m.id, JSON.stringify(outcome)],
+    // Only a known entity name is stored: anything else (even a NUL character) becomes '?'.
+    [scope, mid, ctx.deviceId, m.seq, typeof m.entity === 'string' && (ENTITIES as readonly string[]).includes(m.entity) ? m.entity : '?', m.id, JSON.stringify(outcome)],
   );
   return outcome;
 }
