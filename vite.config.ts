@@ -14,7 +14,8 @@ const DATA_LAYER = [/\/src\/db\/(database|meta|session|outboxCounts|users|househ
 
 export default defineConfig({
   define: {
-    __APP_VERSION__: JSON.stringify(pkg.version),
+    // APP_BUILD_ID marks a build apart (the update test serves two builds of one version).
+    __APP_VERSION__: JSON.stringify(pkg.version + (process.env.APP_BUILD_ID ? `+${process.env.APP_BUILD_ID}` : '')),
   },
   plugins: [
     localeCorePlugin(),
@@ -37,6 +38,12 @@ export default defineConfig({
         display: 'standalone',
         theme_color: '#0b5d4b',
         background_color: '#ffffff',
+        categories: ['government', 'productivity', 'utilities'],
+        screenshots: [
+          { src: 'screenshots/today-narrow.png', sizes: '360x740', type: 'image/png', form_factor: 'narrow', label: 'Hôm nay: hộ cần quay lại, lượt hỗ trợ gần đây' },
+          { src: 'screenshots/households-narrow.png', sizes: '360x740', type: 'image/png', form_factor: 'narrow', label: 'Tìm hộ gia đình, gõ không dấu cũng được' },
+          { src: 'screenshots/guide-wide.png', sizes: '1280x720', type: 'image/png', form_factor: 'wide', label: 'Hướng dẫn từng bước đăng ký VNeID' },
+        ],
         icons: [
           { src: 'pwa-192x192.png', sizes: '192x192', type: 'image/png' },
           { src: 'pwa-512x512.png', sizes: '512x512', type: 'image/png' },
@@ -45,6 +52,8 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,svg,png,woff2,json}'],
+        // Store screenshots are for install dialogs, not for working offline.
+        globIgnores: ['screenshots/**'],
         navigateFallback: 'index.html',
         // API calls are never answered from a cache.
         navigateFallbackDenylist: [/^\/api\//],

@@ -5,6 +5,7 @@ import { installI18n, loadFullLocale } from './modules/i18n';
 import { installRouter } from './modules/router';
 import { installPwa } from './modules/pwa';
 import { afterPaint } from './modules/afterPaint';
+import { installInstallPrompt } from './modules/install';
 import './styles.css';
 
 async function start(): Promise<void> {
@@ -12,6 +13,7 @@ async function start(): Promise<void> {
   installPinia(app);
   await installI18n(app);
   installRouter(app);
+  installInstallPrompt();
   app.mount('#app');
   const idle = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 500));
   void app.config.globalProperties.$router

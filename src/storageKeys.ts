@@ -4,6 +4,7 @@ export const STORAGE_KEYS = {
   largeText: 'cds.largeText',
   demoMode: 'cds.demoMode',
   guideProgress: 'cds.guideProgress',
+  installDismissedAt: 'cds.installDismissedAt',
 } as const;
 
 export const DB_NAMES = {

@@ -23,6 +23,8 @@ const FIRST_PAINT_FILES = [
   'src/features/guides/ScamWarning.vue',
   'src/features/guides/ReadAloud.vue',
   'src/features/guides/ShareGuide.vue',
+  'src/features/install/InstallCard.vue',
+  'src/features/today/TodayData.vue',
 ];
 
 function has(obj: Record<string, unknown>, key: string): boolean {
