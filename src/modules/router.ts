@@ -41,11 +41,42 @@ export function createAppRouter() {
   // After a route change, move focus to the page heading so screen readers announce the new page.
   router.afterEach((_to, from) => {
     if (!from.name) return;
+    const before = document.activeElement;
     void nextTick(() => {
-      setTimeout(() => document.querySelector<HTMLElement>('main h1')?.focus(), 0);
+      setTimeout(() => focusHeading(before), 0);
     });
   });
   return router;
+}
+
+let stopWaiting: (() => void) | undefined;
+
+/**
+ * Focuses `main h1`. Pages that read their data first (a household, a guide) show the heading a
+ * moment later: wait for it (a few seconds at most), unless the person has moved focus meanwhile.
+ */
+function focusHeading(before: Element | null): void {
+  stopWaiting?.();
+  const heading = () => document.querySelector<HTMLElement>('main h1');
+  const now = heading();
+  if (now) return now.focus();
+  const main = document.querySelector('main');
+  if (!main) return;
+  const observer = new MutationObserver(() => {
+    const h = heading();
+    if (!h) return;
+    stop();
+    const active = document.activeElement;
+    if (!active || active === document.body || active === before) h.focus();
+  });
+  const timer = setTimeout(() => stop(), 5000);
+  function stop(): void {
+    observer.disconnect();
+    clearTimeout(timer);
+    stopWaiting = undefined;
+  }
+  stopWaiting = stop;
+  observer.observe(main, { childList: true, subtree: true });
 }
 
 export function installRouter(app: App): void {

@@ -11,6 +11,11 @@
  *   across browser restarts like on a phone. Each phase (and each cold load) relaunches the
  *   browser on that profile. The app's service worker registers on the first app load and serves
  *   the assets afterwards, as it would on a device.
+ * - Sync (full mode): the real app server (syncServer.ts) serves dist/ and dist-bench/ with the API;
+ *   the sync page (sync/) runs the app's SyncEngine into the main database of a fresh on-disk
+ *   profile, then createVisit calls; the raw bulkPut of the same rows runs in fresh profiles too.
+ * - Push (full mode, Node only): POST /api/sync/push through app.inject against raw multi-row
+ *   INSERTs, on PGlite and on PostgreSQL.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { mkdtemp, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
@@ -21,6 +26,7 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { startStaticServer, type StaticServer } from '../support/staticServer';
 import { CHROMIUM_ARGS, chromiumPath, launchChromium } from '../support/browser';
+import { findPostgres, freshPglite, freshPostgres, pushThroughput, seedTeam, startBenchServer, type BenchServer, type RequestTiming, type SeededTeam } from './syncServer';
 
 // ------------------------------------------------------------------------------------------------
 // Options
@@ -43,6 +49,17 @@ export interface BenchOptions {
   keyGapMs: number;
   /** After the measured search, type everything again under the CPU profiler (not counted). */
   profile: boolean;
+  /** The second, small first sync: households / members per household / visits. */
+  smallSyncHouseholds: number;
+  smallSyncMembers: number;
+  smallSyncVisits: number;
+  /** createVisit calls timed after the big first sync. */
+  writes: number;
+  /** Household creates pushed through the HTTP app, in batches of `pushBatch`. */
+  pushMutations: number;
+  pushBatch: number;
+  /** Phases besides the JS budget (full mode): ui (seed, list, search, open), sync, push. */
+  phases: string[];
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -56,11 +73,26 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   cpuThrottle: 1,
   keyGapMs: 60,
   profile: false,
+  smallSyncHouseholds: 1_000,
+  smallSyncMembers: 3,
+  smallSyncVisits: 6_000,
+  writes: 200,
+  pushMutations: 10_000,
+  pushBatch: 100,
+  phases: ['ui', 'sync', 'push'],
 };
 
 export const BUDGET_JS_GZIP = 102_400;
 export const GOAL_SEARCH_P95_MS = 50;
 export const GOAL_OPEN_MS = 100;
+/** First sync: rows/s at least this share of a raw bulkPut of the same rows (500 per transaction). */
+export const GOAL_SYNC_RATIO = 0.5;
+/** First sync of 10,000 records in all. */
+export const GOAL_SMALL_SYNC_MS = 3000;
+/** One local write (record + outbox in one transaction), p95. */
+export const GOAL_WRITE_P95_MS = 50;
+/** Rows per transaction of the raw bulkPut: the sync's pull page size. */
+const RAW_CHUNK_ROWS = 500;
 
 const VIEWPORT = { width: 360, height: 800 };
 /** A cheap Android phone: 720×1600 physical pixels, touch. */
@@ -289,7 +321,7 @@ async function seed(context: BrowserContext, baseUrl: string, options: BenchOpti
     twenty: String(options.opens),
   });
   const started = Date.now();
-  await page.goto(`${baseUrl}/__bench/?${q.toString()}`);
+  await page.goto(`${baseUrl}/__bench/seed/?${q.toString()}`);
   await page.waitForFunction(() => document.body.dataset.done === 'true' || !!document.body.dataset.error, null, {
     timeout: 10 * 60_000,
     polling: 250,
@@ -574,13 +606,212 @@ async function openHouseholds(profileDir: string, baseUrl: string, options: Benc
 }
 
 // ------------------------------------------------------------------------------------------------
+// 4. First sync from the real app server, local writes, raw bulkPut (Chromium IndexedDB)
+
+interface SyncPageResult {
+  sync: {
+    status: string;
+    totalMs: number;
+    counts: Record<string, number>;
+    rows: number;
+    requests: { pulls: number; pushes: number; responseChars: number };
+    breakdown: Record<string, number | Record<string, number>>;
+    idbRequests: Record<string, { n: number; rows: number; ms: number }>;
+  };
+  refreshProbe?: Record<string, unknown>;
+  writes?: { n: number; ms: number[]; p50: number; p95: number; max: number; first: number; outbox: number };
+  upload?: { rows: number; readMs: number; bytes: number };
+  storageUsageBytes?: number;
+}
+
+interface RawPageResult {
+  raw: { rows: number; chunk: number; ms: number; perTable: Record<string, number>; rowsPerSecond: number };
+}
+
+function serverSummary(timings: RequestTiming[]) {
+  const pulls = timings.filter((t) => t.url === '/api/sync/pull');
+  const s = (k: keyof RequestTiming) => round(pulls.reduce((a, t) => a + (t[k] as number), 0));
+  return {
+    pulls: pulls.length,
+    /** onRequest → onSend: auth, query, row mapping, JSON serialization. */
+    handlerMs: s('handlerMs'),
+    /** onRequest → onResponse: plus brotli/gzip and writing. */
+    totalMs: s('totalMs'),
+    dbMs: s('dbMs'),
+    dbQueries: s('dbQueries'),
+    perPull: stats(pulls.map((t) => t.totalMs)),
+  };
+}
+
+/** Opens /__bench/sync/?query in a fresh on-disk profile (thrown away afterwards) and returns its result. */
+async function runBenchPage<T>(server: BenchServer, options: BenchOptions, query: Record<string, string>): Promise<T & { wallMs: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cds-bench-sync-'));
+  try {
+    return await withProfile(dir, async (context) => {
+      const p = await freshPage(context, options);
+      const started = Date.now();
+      await p.goto(`${server.url}/__bench/sync/?${new URLSearchParams(query).toString()}`);
+      await p.waitForFunction(() => document.body.dataset.done === 'true' || !!document.body.dataset.error, null, { timeout: 15 * 60_000, polling: 250 });
+      const error = await p.evaluate(() => window.__syncError);
+      if (error) throw new Error(`bench page (${query.mode ?? 'sync'}) failed: ${error}`);
+      const r = (await p.evaluate(() => window.__syncResult)) as T;
+      return { ...r, wallMs: Date.now() - started };
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function runSyncPage(server: BenchServer, team: SeededTeam, options: BenchOptions, page: { writes: number; probe: boolean }) {
+  server.takeTimings();
+  const result = await runBenchPage<SyncPageResult>(server, options, {
+    token: team.token,
+    userId: team.userId,
+    userName: team.userName,
+    teamId: team.teamId,
+    teamName: team.teamName,
+    writes: String(page.writes),
+    upload: '1',
+    probe: page.probe ? '1' : '0',
+  });
+  return { ...result, server: serverSummary(server.takeTimings()) };
+}
+
+/** The raw bulkPut of the rows the last sync page uploaded, in a fresh profile. */
+async function runRawPage(server: BenchServer, options: BenchOptions, chunk: number) {
+  return (await runBenchPage<RawPageResult>(server, options, { mode: 'raw', chunk: String(chunk) })).raw;
+}
+
+function roundDeep<T>(v: T): T {
+  // Six significant digits: short JSON, and small ratios (0.036) keep their value.
+  if (typeof v === 'number') return (Number.isInteger(v) || !Number.isFinite(v) ? v : Number(v.toPrecision(6))) as T;
+  if (Array.isArray(v)) return v.map(roundDeep) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, roundDeep(x)])) as T;
+  return v;
+}
+
+export interface PreparedSync {
+  server: BenchServer;
+  big: SeededTeam;
+  small: SeededTeam;
+  ms: number;
+}
+
+/** Starts the app server and seeds both teams (preparation, nothing measured). */
+async function prepareSync(options: BenchOptions): Promise<PreparedSync> {
+  const t0 = Date.now();
+  const require = createRequire(import.meta.url);
+  const appVersion = (require('../../package.json') as { version: string }).version;
+  const server = await startBenchServer(DIST, DIST_BENCH, appVersion);
+  try {
+    log(`sync: app server (PGlite in memory) at ${server.url}; seeding records…`);
+    const bigSizes = { households: options.households, membersPerHousehold: options.membersPerHousehold, visits: options.visits, sessions: 0 };
+    const big = await seedTeam(server.db, bigSizes, options.seed, 'Tổ công nghệ số thôn Đông');
+    log(`  team 1: ${big.records} records (${JSON.stringify(big.counts)}) generated in ${Math.round(big.ms.generate)} ms, inserted in ${Math.round(big.ms.insert)} ms`);
+    const smallSizes = { households: options.smallSyncHouseholds, membersPerHousehold: options.smallSyncMembers, visits: options.smallSyncVisits, sessions: 0 };
+    const small = await seedTeam(server.db, smallSizes, options.seed + 1, 'Tổ công nghệ số thôn Tây');
+    log(`  team 2: ${small.records} records (${JSON.stringify(small.counts)}) inserted in ${Math.round(small.ms.insert)} ms`);
+    return { server, big, small, ms: Date.now() - t0 };
+  } catch (e) {
+    await server.close();
+    throw e;
+  }
+}
+
+async function syncPhase(options: BenchOptions, prepared: PreparedSync) {
+  const { server, big, small } = prepared;
+  try {
+    log(`first sync of ${big.records} records into Chromium IndexedDB (fresh profile), then ${options.writes} createVisit calls…`);
+    const b = await runSyncPage(server, big, options, { writes: options.writes, probe: false });
+    if (b.sync.rows !== big.records) throw new Error(`first sync stored ${b.sync.rows} rows, the server has ${big.records}`);
+    const syncRowsPerSecond = (b.sync.rows / b.sync.totalMs) * 1000;
+    log(`  sync ${Math.round(b.sync.totalMs)} ms (${Math.round(syncRowsPerSecond)} rows/s, ${b.sync.requests.pulls} pulls)`);
+    log(`  breakdown: ${JSON.stringify(roundDeep(b.sync.breakdown))}`);
+    log(`  IndexedDB requests: ${JSON.stringify(roundDeep(b.sync.idbRequests))}`);
+    log(`  server: ${JSON.stringify(roundDeep(b.server))}`);
+    const w = b.writes;
+    if (w) log(`  ${w.n} createVisit: p50 ${round(w.p50)} ms, p95 ${round(w.p95)} ms, max ${round(w.max)} ms`);
+    log(`  raw bulkPut of the ${b.upload?.rows} rows read back (${Math.round(b.upload?.readMs ?? 0)} ms), each in a fresh profile: ${RAW_CHUNK_ROWS} rows per transaction, then one transaction per table…`);
+    const chunked = await runRawPage(server, options, RAW_CHUNK_ROWS);
+    const oneShot = await runRawPage(server, options, 0);
+    const raw = { rows: chunked.rows, readMs: b.upload?.readMs, chunk: RAW_CHUNK_ROWS, chunked, oneShot };
+    const ratio = syncRowsPerSecond / chunked.rowsPerSecond;
+    log(`  raw ${Math.round(chunked.ms)} ms (${Math.round(chunked.rowsPerSecond)} rows/s) ${JSON.stringify(roundDeep(chunked.perTable))}; one-shot ${Math.round(oneShot.ms)} ms ${JSON.stringify(roundDeep(oneShot.perTable))}; sync ÷ raw ${ratio.toFixed(3)}`);
+
+    log(`first sync of ${small.records} records (fresh profile)…`);
+    const s = await runSyncPage(server, small, options, { writes: 0, probe: true });
+    if (s.sync.rows !== small.records) throw new Error(`small first sync stored ${s.sync.rows} rows, the server has ${small.records}`);
+    const smallRaw = await runRawPage(server, options, RAW_CHUNK_ROWS);
+    server.clearRows();
+    log(`  ${Math.round(s.sync.totalMs)} ms (${s.sync.requests.pulls} pulls; raw ${Math.round(smallRaw.ms)} ms); breakdown ${JSON.stringify(roundDeep(s.sync.breakdown))}`);
+    log(`  IndexedDB requests: ${JSON.stringify(roundDeep(s.sync.idbRequests))}`);
+    log(`  refreshDirtyHouseholds step by step: ${JSON.stringify(roundDeep(s.refreshProbe))}`);
+
+    return roundDeep({
+      server: { database: 'PGlite (in-memory)', url: server.url, pullPageSize: 500, prepareMs: prepared.ms, seeded: [big, small].map(({ token: _t, ...t }) => t) },
+      big: {
+        records: big.records,
+        ...b.sync,
+        rowsPerSecond: syncRowsPerSecond,
+        raw,
+        ratio,
+        goalRatio: GOAL_SYNC_RATIO,
+        pass: ratio >= GOAL_SYNC_RATIO,
+        server: b.server,
+        storageUsageBytes: b.storageUsageBytes,
+        wallMs: b.wallMs,
+      },
+      small: {
+        records: small.records,
+        ...s.sync,
+        rowsPerSecond: (s.sync.rows / s.sync.totalMs) * 1000,
+        raw: { rows: smallRaw.rows, chunk: RAW_CHUNK_ROWS, chunked: smallRaw },
+        refreshProbe: s.refreshProbe,
+        goalMs: GOAL_SMALL_SYNC_MS,
+        pass: s.sync.totalMs <= GOAL_SMALL_SYNC_MS,
+        server: s.server,
+      },
+      writes: w ? { n: w.n, p50: w.p50, p95: w.p95, max: w.max, first: w.first, outbox: w.outbox, samples: w.ms, goalP95Ms: GOAL_WRITE_P95_MS, pass: w.p95 <= GOAL_WRITE_P95_MS, schemasPreloaded: true } : undefined,
+    });
+  } finally {
+    await server.close();
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// 5. Server push throughput (Node, no browser): PGlite and PostgreSQL
+
+async function pushPhase(options: BenchOptions) {
+  const spec = { mutations: options.pushMutations, batchSize: options.pushBatch, seed: options.seed + 2 };
+  const out: Record<string, unknown> = {};
+  const one = async (fresh: Awaited<ReturnType<typeof freshPglite>>) => {
+    try {
+      const r = await pushThroughput(fresh, spec);
+      log(`  ${r.database}: push ${Math.round(r.push.perSecond)} mutations/s (${Math.round(r.push.ms)} ms, ${round(r.push.queriesPerMutation)} queries/mutation, ${Math.round(r.push.dbMs)} ms waiting on the database); raw INSERT ${Math.round(r.raw.perSecond)} rows/s (${Math.round(r.raw.ms)} ms); ratio ${r.ratio.toFixed(3)}`);
+      return roundDeep(r);
+    } finally {
+      await fresh.close();
+    }
+  };
+  log(`push throughput: ${spec.mutations} household creates in batches of ${spec.batchSize} through POST /api/sync/push (inject), against raw multi-row INSERTs…`);
+  out.pglite = await one(await freshPglite());
+  const where = await findPostgres();
+  if ('url' in where) out.postgres = await one(await freshPostgres(where.url));
+  else {
+    log(`  ${where.skipped}`);
+    out.postgres = { skipped: where.skipped };
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
 // Main
 
 export interface Goal {
   name: string;
   value: number;
   limit: number;
-  unit: 'bytes' | 'ms';
+  unit: 'bytes' | 'ms' | 'ratio';
   pass: boolean;
   /** Budgets fail the run; goals are only reported. */
   enforced: boolean;
@@ -591,12 +822,18 @@ export async function runBench(mode: BenchMode, options: BenchOptions, outFile: 
   const require = createRequire(import.meta.url);
   const playwrightVersion = (require('playwright-core/package.json') as { version: string }).version;
   if (!existsSync(join(DIST, 'index.html'))) throw new Error(`${DIST}/index.html missing: run \`npm run build\``);
-  if (mode === 'full' && !existsSync(join(DIST_BENCH, 'index.html'))) throw new Error('dist-bench/index.html missing: run.mjs builds it');
+  if (mode === 'full' && !(existsSync(join(DIST_BENCH, 'seed/index.html')) && existsSync(join(DIST_BENCH, 'sync/index.html')))) {
+    throw new Error('dist-bench/seed/ or dist-bench/sync/ missing: run.mjs builds them');
+  }
 
   const server: StaticServer = await startStaticServer(DIST, { '/__bench/': DIST_BENCH });
   const results: Record<string, unknown> = { mode, startedAt: new Date(started).toISOString() };
   const goals: Goal[] = [];
   let profileDir: string | undefined;
+  let serverClosed = false;
+  let syncPrep: Promise<PreparedSync> | undefined;
+  const phaseMs: Record<string, number> = {};
+  results.phaseMs = phaseMs;
   try {
     log(`serving ${DIST_LABEL} and dist-bench/ at ${server.url}`);
     results.dist = DIST_LABEL;
@@ -628,10 +865,17 @@ export async function runBench(mode: BenchMode, options: BenchOptions, outFile: 
 
     if (mode === 'full') {
       results.config = { ...options, device: DEVICE };
+    }
+    phaseMs.js = Date.now() - started;
+    if (mode === 'full' && options.phases.includes('ui')) {
+      const uiStarted = Date.now();
       profileDir = await mkdtemp(join(tmpdir(), 'cds-bench-profile-'));
 
       log(`seeding ${options.households} households / ~${options.households * options.membersPerHousehold} members / ${options.visits} visits / ${options.sessions} sessions…`);
-      const seeded = await withProfile(profileDir, (context) => seed(context, server.url, options));
+      // The sync server is seeded alongside (both are preparation; every measurement runs alone).
+      if (options.phases.includes('sync')) syncPrep = prepareSync(options);
+      const [seeded] = await Promise.all([withProfile(profileDir, (context) => seed(context, server.url, options)), syncPrep]);
+      if (syncPrep) (results as { seedAlongsideSyncServer?: boolean }).seedAlongsideSyncServer = true;
       results.seed = seeded;
       log(`seeded in ${(seeded.wallMs / 1000).toFixed(1)} s: ${JSON.stringify(seeded.counts)}; ${seeded.twentyVisitHouseholds.length} households with 20 visits (${seeded.toppedUp} topped up)`);
       const bad = seeded.twentyVisitHouseholds.filter((t) => t.visits !== 20);
@@ -696,9 +940,33 @@ export async function runBench(mode: BenchMode, options: BenchOptions, outFile: 
       };
       log(`  p50 ${openStats.p50} ms, p95 ${openStats.p95} ms, max ${openStats.max} ms`);
       goals.push({ name: 'Open household p95', value: openStats.p95, limit: GOAL_OPEN_MS, unit: 'ms', pass: openStats.p95 <= GOAL_OPEN_MS, enforced: false });
+      await rm(profileDir, { recursive: true, force: true });
+      profileDir = undefined;
+      phaseMs.ui = Date.now() - uiStarted;
+    }
+    // The static server is not needed any more: the sync phase has its own (the real app).
+    await server.close();
+    serverClosed = true;
+
+    if (mode === 'full' && options.phases.includes('sync')) {
+      const t = Date.now();
+      syncPrep ??= prepareSync(options);
+      const sync = await syncPhase(options, await syncPrep);
+      phaseMs.sync = Date.now() - t;
+      results.sync = sync;
+      goals.push({ name: 'First sync rows/s vs raw bulkPut', value: sync.big.ratio, limit: GOAL_SYNC_RATIO, unit: 'ratio', pass: sync.big.pass, enforced: false });
+      goals.push({ name: 'First sync of 10,000 records', value: sync.small.totalMs, limit: GOAL_SMALL_SYNC_MS, unit: 'ms', pass: sync.small.pass, enforced: false });
+      if (sync.writes) goals.push({ name: 'Local write p95', value: sync.writes.p95, limit: GOAL_WRITE_P95_MS, unit: 'ms', pass: sync.writes.pass, enforced: false });
+    }
+    if (mode === 'full' && options.phases.includes('push')) {
+      const t = Date.now();
+      results.push = await pushPhase(options);
+      phaseMs.push = Date.now() - t;
     }
   } finally {
-    await server.close();
+    if (!serverClosed) await server.close();
+    // Closes the sync server if its phase never ran (closing is idempotent).
+    await (await syncPrep?.catch(() => undefined))?.server.close();
     if (profileDir) await rm(profileDir, { recursive: true, force: true });
   }
 

@@ -4,7 +4,9 @@
  *
  *   node tests/bench/run.mjs [--quick] [--rebuild] [--households=N] [--members=N] [--visits=N]
  *                            [--sessions=N] [--seed=N] [--runs=N] [--opens=N] [--cpu-throttle=N]
- *                            [--key-gap=MS] [--profile]
+ *                            [--key-gap=MS] [--profile] [--phases=ui,sync,push] [--writes=N]
+ *                            [--small-households=N] [--small-members=N] [--small-visits=N]
+ *                            [--push-mutations=N] [--push-batch=N]
  *
  * Builds the app (dist/) when it is missing or with --rebuild, builds the seeding page
  * (dist-bench/) in full mode, then runs tests/bench/bench.run.ts through Vitest (the harness is
@@ -17,6 +19,11 @@
  * --profile: after the measured search, types the queries again under the CPU profiler and
  * writes tests/bench/results/search.cpuprofile (open it in DevTools), with a summary.
  *
+ * Full mode, after the UI phases: first syncs from the real app server (in-memory PGlite) into
+ * Chromium IndexedDB with the raw bulkPut comparison and local writes (sync), and the server's push
+ * throughput on PGlite and PostgreSQL (push). --phases picks which of ui, sync, push run.
+ * Then Lighthouse (lighthouse; tests/bench/lighthouse-report.mjs, --lighthouse-runs=N).
+ *
  * --quick (CI): only the JS-bytes budget. Exit codes: 0 ok, 1 a budget exceeded (both modes;
  * the search/open goals are only reported), 2 the harness failed.
  */
@@ -24,6 +31,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
+import { lighthouseRows, lighthouseWanted, printLighthouseDetails, runLighthouseStep } from './lighthouse-report.mjs';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const args = process.argv.slice(2);
@@ -51,6 +59,12 @@ for (const [arg, key] of [
   ['opens', 'opens'],
   ['cpu-throttle', 'cpuThrottle'],
   ['key-gap', 'keyGapMs'],
+  ['small-households', 'smallSyncHouseholds'],
+  ['small-members', 'smallSyncMembers'],
+  ['small-visits', 'smallSyncVisits'],
+  ['writes', 'writes'],
+  ['push-mutations', 'pushMutations'],
+  ['push-batch', 'pushBatch'],
 ]) {
   const v = value(arg);
   if (v === undefined) continue;
@@ -60,6 +74,17 @@ for (const [arg, key] of [
     process.exit(2);
   }
   options[key] = n;
+}
+
+const PHASES = ['ui', 'sync', 'push', 'lighthouse'];
+if (value('phases') !== undefined) {
+  const phases = value('phases').split(',').filter(Boolean);
+  const unknown = phases.filter((p) => !PHASES.includes(p));
+  if (unknown.length) {
+    console.error(`--phases: unknown ${unknown.join(', ')} (known: ${PHASES.join(', ')})`);
+    process.exit(2);
+  }
+  options.phases = phases;
 }
 
 function run(cmd, cmdArgs, env = {}) {
@@ -87,7 +112,7 @@ if (distDir === undefined && (flag('rebuild') || !existsSync(join(repo, 'dist/in
   step('npm run build', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', 'build']);
 }
 if (mode === 'full') {
-  step('build the seeding page (dist-bench/)', process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'tests/bench/vite.config.ts']);
+  step('build the bench pages (dist-bench/: seed/, sync/)', process.execPath, [join(repo, 'node_modules/vite/bin/vite.js'), 'build', '-c', 'tests/bench/vite.config.ts']);
 }
 
 /** Newest modification time under `dir` (ms), to warn when dist/ is older than the sources. */
@@ -119,6 +144,7 @@ if (status !== 0 || !existsSync(out)) {
   console.error(`\nbenchmark harness failed (vitest exit ${status})`);
   process.exit(2);
 }
+const lighthouseOk = !lighthouseWanted(mode, options.phases) || runLighthouseStep({ repo, out, args, distDir });
 
 // ------------------------------------------------------------------------------------------------
 // Report
@@ -137,7 +163,7 @@ if (r.seed) {
   const c = r.seed.counts;
   console.log(
     `Data: ${c.households} households / ${c.members} members / ${c.visits} visits / ${c.sessions} sessions` +
-      ` (seeded in ${(r.seed.wallMs / 1000).toFixed(1)} s; ${r.seed.toppedUp} of ${r.seed.twentyVisitHouseholds.length} twenty-visit households topped up with ${r.seed.extraVisits} visits)`,
+      ` (seeded in ${(r.seed.wallMs / 1000).toFixed(1)} s${r.seedAlongsideSyncServer ? ' while the sync server was seeded too' : ''}; ${r.seed.toppedUp} of ${r.seed.twentyVisitHouseholds.length} twenty-visit households topped up with ${r.seed.extraVisits} visits)`,
   );
   if (r.config?.cpuThrottle > 1) console.log(`CPU throttled ${r.config.cpuThrottle}×`);
 }
@@ -168,6 +194,35 @@ if (r.openHousehold) {
   row(`Open household, 20 visits (n=${o.n})  p50 / p95 / max`, `${ms(o.p50)} / ${ms(o.p95)} / ${ms(o.max)}`, `≤ ${o.goalMs} ms`, verdict(o.pass, false));
 }
 
+const int = (n) => (n === null || n === undefined || Number.isNaN(n) ? '—' : Math.round(n).toLocaleString('en-US'));
+const sec = (n) => (n === null || n === undefined || Number.isNaN(n) ? '—' : `${(n / 1000).toFixed(1)} s`);
+const split = (b) =>
+  [b.networkMs, b.jsonParseMs, b.applyPullPageMs, b.refreshDirtyHouseholdsMs, b.beforeFirstPullMs + b.otherMs].map(sec).join(' / ');
+if (r.sync) {
+  const { big, small, writes } = r.sync;
+  row(`First sync, ${int(big.records)} records (${big.requests.pulls} pulls of 500)`, `${sec(big.totalMs)}  ${int(big.rowsPerSecond)} rows/s`);
+  row(`  raw bulkPut, ${big.raw.chunk} rows/tx  |  one-shot per table`, `${sec(big.raw.chunked.ms)}  ${int(big.raw.chunked.rowsPerSecond)} rows/s  |  ${sec(big.raw.oneShot.ms)}  ${int(big.raw.oneShot.rowsPerSecond)} rows/s`);
+  row('  first sync ÷ raw (500 rows/tx) throughput', big.ratio.toFixed(3), `≥ ${big.goalRatio}`, verdict(big.pass, false));
+  row('  split: network / JSON.parse / applyPullPage / refreshDirtyHouseholds / other', split(big.breakdown));
+  row('  server, pulls: handler (of it DB) / with compression+send', `${sec(big.server.handlerMs)} (${sec(big.server.dbMs)}) / ${sec(big.server.totalMs)}`);
+  row(`First sync, ${int(small.records)} records (${small.requests.pulls} pulls)`, `${int(small.totalMs)} ms  ${int(small.rowsPerSecond)} rows/s; raw ${int(small.raw?.chunked.ms)} ms`, `≤ ${small.goalMs} ms`, verdict(small.pass, false));
+  row('  split: network / JSON.parse / applyPullPage / refreshDirtyHouseholds / other', split(small.breakdown));
+  if (writes) row(`Local write, createVisit after the sync (n=${writes.n})  p50 / p95 / max`, `${ms(writes.p50)} / ${ms(writes.p95)} / ${ms(writes.max)}`, `p95 ≤ ${writes.goalP95Ms} ms`, verdict(writes.pass, false));
+}
+if (r.push) {
+  for (const key of ['pglite', 'postgres']) {
+    const p = r.push[key];
+    if (!p) continue;
+    if (p.skipped) {
+      row(`Push, ${key === 'pglite' ? 'PGlite' : 'PostgreSQL'}`, `skipped: ${p.skipped}`);
+      continue;
+    }
+    row(`Push, ${p.database}: ${int(p.mutations)} creates, batches of ${p.batchSize}`, `${int(p.push.perSecond)} mutations/s (${sec(p.push.ms)}, ${p.push.queriesPerMutation} queries each)`);
+    row(`  raw multi-row INSERT (${p.batchSize} rows each)  |  push ÷ raw`, `${int(p.raw.perSecond)} rows/s (${sec(p.raw.ms)})  |  ${p.ratio.toFixed(3)}`);
+  }
+}
+
+for (const x of lighthouseRows(r)) row(...x);
 const header = ['Metric', 'Value', 'Goal', 'Result'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((x) => x[i].length)));
 const line = (cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
@@ -190,9 +245,38 @@ if (r.search?.profile) {
   for (const x of p.byFunction.slice(0, 15)) console.log(`  ${String(x.share).padStart(5)}%  ${String(Math.round(x.ms)).padStart(5)} ms  ${x.name}`);
 }
 
+if (r.sync) {
+  const byEntity = (b) =>
+    Object.entries(b.applyByEntity ?? {})
+      .map(([e, x]) => `${e} ${x.pages} pages ${sec(x.ms)} (${int(x.msPer500Rows)} ms/500 rows, ${int(x.dirtyRowsWritten)} dirtyHouseholds puts)`)
+      .join('; ');
+  const perTable = (t) => Object.entries(t).map(([k, v]) => `${k} ${sec(v)}`).join(', ');
+  const { big, small } = r.sync;
+  console.log('\nFirst sync details:');
+  console.log(`  applyPullPage by entity (${int(big.records)}): ${byEntity(big.breakdown)}`);
+  console.log(`  raw bulkPut by table, 500 rows/tx: ${perTable(big.raw.chunked.perTable)}; one-shot: ${perTable(big.raw.oneShot.perTable)}; reading them back ${sec(big.raw.readMs)}`);
+  const top = (reqs) =>
+    Object.entries(reqs ?? {})
+      .slice(0, 6)
+      .map(([k, x]) => `${k} ${sec(x.ms)} (${int(x.n)}×, ${int(x.rows)} rows)`)
+      .join('; ');
+  console.log(`  IndexedDB requests (time until each resolved): ${top(big.idbRequests)}; commits of applyPullPage ${sec(big.breakdown.applyCommitMs)}`);
+  console.log(`  network: ${sec(big.breakdown.untilHeadersMs)} until headers, ${(big.requests.responseChars / 2 ** 20).toFixed(0)} MiB of JSON; server per pull p50 ${ms(big.server.perPull.p50)}, max ${ms(big.server.perPull.max)}`);
+  console.log(`  applyPullPage by entity (${int(small.records)}): ${byEntity(small.breakdown)}`);
+  const p = small.refreshProbe;
+  if (p) {
+    console.log(
+      `  refreshDirtyHouseholds step by step (${int(p.households)} households): ${Object.entries(p.steps).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}` +
+        `; plain scans instead: members ${ms(p.tableScan.membersMs)}, visits ${ms(p.tableScan.visitsMs)}`,
+    );
+  }
+}
+
+printLighthouseDetails(r);
+if (r.phaseMs && r.mode === 'full') console.log(`\nPhases: ${Object.entries(r.phaseMs).map(([k, v]) => `${k} ${sec(v)}`).join(', ')}`);
 console.log(`\nResults: ${out.slice(repo.length)}  (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
 if (!r.budgetsPass) {
   console.error('\nJS budget exceeded: see the rows marked FAIL above.');
   process.exit(1);
 }
-process.exit(0);
+process.exit(lighthouseOk ? 0 : 2);

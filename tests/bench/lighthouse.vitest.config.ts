@@ -1,0 +1,18 @@
+/** Runs only the Lighthouse audits (tests/bench/lighthouse.run.ts); as vitest.config.ts otherwise. */
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('../../', import.meta.url)),
+  test: {
+    include: ['tests/bench/lighthouse.run.ts'],
+    environment: 'node',
+    pool: 'forks',
+    fileParallelism: false,
+    testTimeout: 15 * 60_000,
+    hookTimeout: 60_000,
+    // Progress lines go straight to the terminal while the audits run.
+    disableConsoleIntercept: true,
+    watch: false,
+  },
+});
