@@ -91,7 +91,7 @@ export async function resendRejected(key: number, database: AppDB = db()): Promi
     if (!entry || entry.state !== 'rejected' || !isEntity(entry.entity)) return;
     const row = await tableOf(database, entry.entity).get(entry.id);
     let fields = entry.fields;
-    if (row && entry.op === 'create') fields = syncedFields(row);
+    if (row && entry.op === 'create') fields = syncedFields(row, entry.entity);
     else if (row && entry.op === 'patch') fields = Object.fromEntries(Object.keys(entry.fields ?? {}).map((k) => [k, row[k] ?? null]));
     await database.outbox.put({
       ...entry,

@@ -251,7 +251,7 @@ async function requeueRecord(database: AppDB, entity: EntityName, row: AnyRow, o
     op,
     id: row.id,
     baseVersion: op === 'create' ? null : row.version,
-    fields: syncedFields(row),
+    fields: syncedFields(row, entity),
     clientTs: nowIso(),
     state: 'pending',
   });

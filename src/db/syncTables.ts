@@ -30,17 +30,19 @@ const LOCAL_KEYS = new Set([
   'createdBy',
   'updatedBy',
   'updatedAt',
-  'searchText',
   'nameKey',
-  'lastVisitDate',
-  'followUpDate',
   'resyncMark',
 ]);
+/** Derived on household rows only; on a visit `followUpDate` is real data. */
+const HOUSEHOLD_KEYS = new Set(['searchText', 'lastVisitDate', 'followUpDate']);
 
 /** The entity's own fields of a row, as the server knows them. */
-export function syncedFields(row: Record<string, unknown>): Record<string, unknown> {
+export function syncedFields(row: Record<string, unknown>, entity: EntityName): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) if (!LOCAL_KEYS.has(k) && v !== undefined) out[k] = v;
+  for (const [k, v] of Object.entries(row)) {
+    if (LOCAL_KEYS.has(k) || v === undefined || (entity === 'household' && HOUSEHOLD_KEYS.has(k))) continue;
+    out[k] = v;
+  }
   return out;
 }
 
