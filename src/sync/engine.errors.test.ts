@@ -1,121 +1,14 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AppDB } from '../db/database';
-import { startTestServer, type TestServer } from '../../server/testing';
-import { SyncEngine, type EngineOptions } from './engine';
-import { fakeNetwork, type FakeNetwork } from './testing';
-import type { FetchLike, PullResponse, PushResult } from './transport';
-import { getCursor, getSession, saveSession, type DeviceSession } from '../db/session';
-import type { HouseholdFields } from '../domain/schemas';
-import { CONSENT_TEXT_VERSION } from '../domain/vocab';
+import { SyncEngine } from './engine';
+import { fakeNetwork } from './testing';
+import { getCursor, getSession, saveSession } from '../db/session';
 import { createHousehold, updateHousehold } from '../db/households';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { deviceId } from '../db/meta';
-
-// ---- shared harness (kept in each file: only test files may be added under src/sync) ----
-type SentMutation = { mid: string; seq: number; entity: string; op: string; id: string; baseVersion?: number | null; fields?: Record<string, unknown> };
-interface Tap {
-  pushes: { mutations: SentMutation[]; status: number; results?: PushResult[] }[];
-  pulls: { url: string; status: number; body?: PullResponse }[];
-}
-
-/** Wraps the fake network's fetch to record what was pushed and pulled, and the answers. */
-function tapped(net: FakeNetwork): { fetch: FetchLike; tap: Tap } {
-  const tap: Tap = { pushes: [], pulls: [] };
-  const fetch: FetchLike = async (url, init) => {
-    let rec: { status: number; results?: PushResult[]; body?: PullResponse } | undefined;
-    if (url.includes('/api/sync/push')) {
-      const r = { mutations: (JSON.parse(String(init?.body)) as { mutations: SentMutation[] }).mutations, status: 0 } as Tap['pushes'][number];
-      tap.pushes.push(r);
-      rec = r;
-    } else if (url.includes('/api/sync/pull')) {
-      const r: Tap['pulls'][number] = { url, status: 0 };
-      tap.pulls.push(r);
-      rec = r;
-    }
-    const res = await net.fetch(url, init);
-    if (rec) {
-      rec.status = res.status;
-      try {
-        const json = await res.clone().json();
-        if (url.includes('/api/sync/push')) rec.results = (json as { results?: PushResult[] }).results;
-        else rec.body = json as PullResponse;
-      } catch {
-        /* not JSON */
-      }
-    }
-    return res;
-  };
-  return { fetch, tap };
-}
-
-const cleanups: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-// Starting a server (PGlite) costs seconds: the file shares one, and every test gets its own team
-// (records, tokens and rate limits are all per team) and its own AppDBs. Tests that change the
-// server as a whole pass `ownServer`.
-let sharedServer: Promise<TestServer> | undefined;
-afterAll(async () => {
-  await (await sharedServer)?.close();
-});
-
-const T0 = Date.parse('2026-03-01T08:00:00.000Z');
-
-function session(token: string, userId: string, teamId: string, role: 'member' | 'head' = 'member'): DeviceSession {
-  return { token, user: { id: userId, name: role === 'head' ? 'Trưởng thôn' : 'Lan', role }, team: { id: teamId, name: 'Tổ' }, joinedAt: new Date(T0).toISOString() };
-}
-
-/** A fresh server with a team; device A (the head) and device B (a member), each with its own AppDB. */
-async function setup(extra: Partial<EngineOptions> = {}, opts: { ownServer?: boolean } = {}) {
-  const server = opts.ownServer ? await startTestServer() : await (sharedServer ??= startTestServer());
-  const team = await server.team();
-  const lan = await team.member('Lan');
-  const net = fakeNetwork(server.app);
-  const { fetch, tap } = tapped(net);
-  const clock = { t: T0 };
-  const a = new AppDB('a-' + crypto.randomUUID());
-  const b = new AppDB('b-' + crypto.randomUUID());
-  const extraDbs: AppDB[] = [];
-  cleanups.push(async () => {
-    for (const d of [a, b, ...extraDbs]) d.close();
-    if (opts.ownServer) await server.close();
-  });
-  await saveSession(session(team.headToken, team.headUserId, team.teamId, 'head'), a);
-  await saveSession(session(lan.token, lan.userId, team.teamId), b);
-  const engine = (db: AppDB, more: Partial<EngineOptions> = {}) =>
-    new SyncEngine({ db, fetch, locks: null, sleep: async () => {}, random: () => 1, now: () => clock.t, ...extra, ...more });
-  /** Another device of the member Lan (same token), with an empty database. */
-  const device = async (): Promise<AppDB> => {
-    const d = new AppDB('c-' + crypto.randomUUID());
-    extraDbs.push(d);
-    await saveSession(session(lan.token, lan.userId, team.teamId), d);
-    return d;
-  };
-  return { server, team, lan, net, fetch, tap, clock, a, b, ea: engine(a), eb: engine(b), engine, device };
-}
-
-function hh(over: Partial<HouseholdFields> = {}): HouseholdFields {
-  return {
-    neighborhood: 'Thôn Đông',
-    address: 'Số 1, thôn Đông',
-    headName: 'Nguyễn Văn Bình',
-    phone: '0912345678',
-    consent: { recordedAt: new Date(T0).toISOString(), recordedBy: 'Trưởng thôn', purposes: ['support'], textVersion: CONSENT_TEXT_VERSION },
-    ...over,
-  };
-}
-
-function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
-}
-
-const isPush = (url: string) => url.includes('/api/sync/push');
-const isPull = (url: string) => url.includes('/api/sync/pull');
-// ---- end of harness ----
+import { cleanups, T0, session, setup, hh, jsonResponse, isPush, isPull } from '../../tests/unit/syncHarness';
 
 /** An engine whose network never reaches a server: every request fails, or gets `answer`. */
 async function offlineEngine(random: () => number, answer?: (url: string) => Response) {
