@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { localDate } from '../support';
+import { recordConsent } from '../../support/consent';
 
 const require = createRequire(import.meta.url);
 export const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -48,11 +49,7 @@ export interface Household {
 /** Registers a household with two members through the UI; returns its id and its members' ids. */
 export async function registerHousehold(page: Page, url: string, headName = 'Nguyễn Văn Bình'): Promise<Household> {
   await page.goto(url + '/households/new');
-  await page.getByTestId('consent-support').check();
-  await page.getByTestId('consent-followUp').check();
-  await page.getByTestId('consent-recorder').fill('Lê Thị Mai');
-  await page.getByTestId('consent-agreed').check();
-  await page.getByTestId('consent-record').click();
+  await recordConsent(page, { purposes: ['support', 'followUp'], recorder: 'Lê Thị Mai' });
   await page.getByTestId('hh-headName').fill(headName);
   await page.getByTestId('hh-neighborhood').fill('Thôn Đông');
   await page.getByTestId('hh-houseNumber').fill('12');

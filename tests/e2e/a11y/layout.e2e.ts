@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import { startAppServer, type AppServer } from '../../support/appServer';
 import { open, teamWithContent, type TeamContent } from './helpers';
+import { recordConsent } from '../../support/consent';
 
 const TAP = 44;
 
@@ -48,9 +49,7 @@ function screens(): Screen[] {
       path: '/households/new',
       ready: '[data-testid="consent-step"]',
       then: async (page) => {
-        await page.getByTestId('consent-support').check();
-        await page.getByTestId('consent-agreed').check();
-        await page.getByTestId('consent-record').click();
+        await recordConsent(page);
         await page.getByTestId('add-member').click();
         await page.getByTestId('m0-fullName').waitFor();
       },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installedApp, localDate, startE2E, type E2E } from '../support';
+import { recordConsent } from '../../support/consent';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -19,11 +20,7 @@ describe('field work with the network off', () => {
     await page.getByTestId('consent-step').waitFor();
     // Nothing is pre-ticked.
     for (const p of ['support', 'followUp', 'reporting']) expect(await page.getByTestId(`consent-${p}`).isChecked()).toBe(false);
-    await page.getByTestId('consent-support').check();
-    await page.getByTestId('consent-followUp').check();
-    await page.getByTestId('consent-recorder').fill('Lê Thị Mai');
-    await page.getByTestId('consent-agreed').check();
-    await page.getByTestId('consent-record').click();
+    await recordConsent(page, { purposes: ['support', 'followUp'], recorder: 'Lê Thị Mai' });
 
     await page.getByTestId('hh-headName').fill('Nguyễn Văn Bình');
     await page.getByTestId('hh-neighborhood').fill('Thôn Đông');
@@ -94,10 +91,7 @@ describe('field work with the network off', () => {
     const { context, page } = await installedApp(e2e);
     await context.setOffline(true);
     await page.goto(e2e.server.url + '/households/new');
-    await page.getByTestId('consent-support').check();
-    await page.getByTestId('consent-recorder').fill('Lê Thị Mai');
-    await page.getByTestId('consent-agreed').check();
-    await page.getByTestId('consent-record').click();
+    await recordConsent(page, { recorder: 'Lê Thị Mai' });
     await page.getByTestId('hh-headName').fill('Phạm Văn Đức');
     await page.getByTestId('hh-neighborhood').fill('Tổ dân phố 3');
     await page.getByTestId('hh-lane').fill('Xóm Giữa');

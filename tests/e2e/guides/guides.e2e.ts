@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { installedApp, startE2E, type E2E } from '../support';
 import { launchChromium } from '../../support/browser';
 import { startAppServer, type AppServer } from '../../support/appServer';
+import { recordConsent } from '../../support/consent';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -88,9 +89,7 @@ describe('VNeID checklist', () => {
     await page.getByRole('heading', { name: 'Hôm nay' }).waitFor();
 
     await page.goto(server.url + '/households/new');
-    await page.getByTestId('consent-support').check();
-    await page.getByTestId('consent-agreed').check();
-    await page.getByTestId('consent-record').click();
+    await recordConsent(page);
     await page.getByTestId('hh-headName').fill('Lý Văn Phúc');
     await page.getByTestId('hh-neighborhood').fill('Thôn Tây');
     await page.getByTestId('hh-lane').fill('Xóm Bến');

@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installedApp, startE2E, type E2E } from '../support';
+import { recordConsent } from '../../support/consent';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -24,10 +25,7 @@ describe('updates', () => {
     await context.setOffline(true);
     // A cold start of a deep link with no network.
     await page.goto(e2e.server.url + '/households/new');
-    await page.getByTestId('consent-support').check();
-    await page.getByTestId('consent-recorder').fill('Lê Thị Mai');
-    await page.getByTestId('consent-agreed').check();
-    await page.getByTestId('consent-record').click();
+    await recordConsent(page, { recorder: 'Lê Thị Mai' });
     await page.getByTestId('hh-headName').fill('Hồ Văn Toàn');
     await page.getByTestId('hh-neighborhood').fill('Thôn Đông');
 

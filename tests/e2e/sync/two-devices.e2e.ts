@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import { startAppServer, type AppServer } from '../../support/appServer';
 import type { Browser } from 'playwright-core';
+import { recordConsent } from '../../support/consent';
 
 let server: AppServer;
 let browser: Browser;
@@ -64,9 +65,7 @@ describe('two devices', () => {
 
     // A registers a household and syncs it.
     await a.page.goto(server.url + '/households/new');
-    await a.page.getByTestId('consent-support').check();
-    await a.page.getByTestId('consent-agreed').check();
-    await a.page.getByTestId('consent-record').click();
+    await recordConsent(a.page);
     await a.page.getByTestId('hh-headName').fill('Đặng Thị Thu');
     await a.page.getByTestId('hh-neighborhood').fill('Thôn Đông');
     await a.page.getByTestId('hh-houseNumber').fill('5');
