@@ -6,5 +6,7 @@ declare module 'vue-router' {
     title?: string;
     /** The screen paints with the first-paint strings only (see build/localeCore.ts). */
     core?: boolean;
+    /** A guide page: the guide file shipped with the app, fetched with the page (see the router). */
+    shippedGuide?: import('./domain/guides').Guide;
   }
 }

@@ -3,6 +3,11 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { nextTick } from 'vue';
 import { useNoticesStore } from '../stores/notices';
 import { loadFullLocale } from './i18n';
+import type { Guide } from '../domain/guides';
+
+// The same lazy imports as the guides catalog's: each guide file is its own chunk.
+const shippedGuideFiles = import.meta.glob('../features/guides/content/*.json');
+const guidePage = () => import('../features/guides/GuidePage.vue');
 
 // Every page is its own chunk, so the first paint loads only the page it shows.
 export const routes: RouteRecordRaw[] = [
@@ -19,7 +24,20 @@ export const routes: RouteRecordRaw[] = [
   { path: '/sessions/new', name: 'session-new', component: () => import('../features/sessions/SessionFormPage.vue'), meta: { title: 'session.newTitle' } },
   { path: '/sessions/:id/edit', name: 'session-edit', component: () => import('../features/sessions/SessionFormPage.vue'), props: true, meta: { title: 'session.editTitle' } },
   { path: '/guides', name: 'guides', component: () => import('../features/guides/GuideListPage.vue'), meta: { title: 'guides.title', core: true } },
-  { path: '/guides/:slug', name: 'guide', component: () => import('../features/guides/GuidePage.vue'), props: true, meta: { title: 'guides.title', core: true } },
+  {
+    path: '/guides/:slug',
+    name: 'guide',
+    component: guidePage,
+    props: true,
+    meta: { title: 'guides.title', core: true },
+    // The guide's own file is fetched together with the page's code, not after it, and the page
+    // enters with both: its text is on the first frame, before anything else starts loading.
+    beforeEnter: async (to) => {
+      const file = shippedGuideFiles[`../features/guides/content/${String(to.params.slug)}.json`];
+      const [, mod] = await Promise.all([guidePage(), file?.()]).catch(() => []);
+      to.meta.shippedGuide = (mod as { default: Guide } | undefined)?.default;
+    },
+  },
   { path: '/members/:id/checklist', name: 'checklist', component: () => import('../features/checklist/ChecklistPage.vue'), props: true, meta: { title: 'checklist.short' } },
   { path: '/join', name: 'join', component: () => import('../features/team/JoinPage.vue'), meta: { title: 'join.title', core: true } },
   { path: '/team', name: 'team', component: () => import('../features/team/TeamPage.vue'), meta: { title: 'team.title' } },

@@ -40,12 +40,20 @@ export async function allGuides(): Promise<Guide[]> {
   return [...byId.values()];
 }
 
-/** One guide by its slug, loading only its own file when it ships with the app. */
-export async function guideBySlug(slug: string): Promise<Guide | undefined> {
-  const newer = (await loadPublished()).find((g) => g.slug === slug);
+/** The version of a guide that ships with the app, loading only its own file. */
+export async function shippedGuide(slug: string): Promise<Guide | undefined> {
   const load = shipped[`./content/${slug}.json`];
-  const shippedGuide = load ? ((await load()).default as Guide) : undefined;
-  if (newer && (!shippedGuide || newer.version > shippedGuide.version)) return newer;
-  if (shippedGuide) return shippedGuide;
-  return (await allGuides()).find((g) => g.slug === slug);
+  return load ? ((await load()).default as Guide) : undefined;
+}
+
+/** A version the server published, when it is newer than `than` (or the only one). */
+export async function newerPublishedGuide(slug: string, than: Guide | undefined): Promise<Guide | undefined> {
+  const newer = (await loadPublished()).find((g) => g.slug === slug);
+  return newer && (!than || newer.version > than.version) ? newer : undefined;
+}
+
+/** One guide by its slug, the newest version on the device. */
+export async function guideBySlug(slug: string): Promise<Guide | undefined> {
+  const base = await shippedGuide(slug);
+  return (await newerPublishedGuide(slug, base)) ?? base;
 }
