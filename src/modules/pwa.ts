@@ -1,4 +1,5 @@
 import { ref } from 'vue';
+import { afterPaint } from './afterPaint';
 
 /** True when a new version is waiting; the app shows "Update" (never a silent reload). */
 export const updateReady = ref(false);
@@ -6,10 +7,10 @@ let applyUpdate: (() => Promise<void>) | undefined;
 
 export function installPwa(): void {
   if (!('serviceWorker' in navigator) || import.meta.env.DEV && import.meta.env.VITE_PWA_DEV !== '1') return;
-  // Registered once the page has loaded and gone idle, so it never competes with the first paint.
+  // Registered once the page has loaded, painted its first screen and gone idle, so it never competes with the first paint.
   const whenIdle = (fn: () => void) =>
     'requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 1000);
-  const start = () => whenIdle(register);
+  const start = () => void afterPaint().then(() => whenIdle(register));
   if (document.readyState === 'complete') start();
   else window.addEventListener('load', start, { once: true });
 }
