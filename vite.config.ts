@@ -4,6 +4,7 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { readFileSync } from 'node:fs';
 import { localeCorePlugin } from './build/localeCore';
 import { guidesCheckPlugin } from './build/guidesCheck';
+import { inlineCssPlugin } from './build/inlineCss';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -20,6 +21,7 @@ export default defineConfig({
   plugins: [
     localeCorePlugin(),
     guidesCheckPlugin(),
+    inlineCssPlugin(),
     // The Options API is not used (script setup everywhere): leaving it out saves bytes on every load.
     vue({ features: { optionsAPI: false } }),
     VitePWA({
@@ -63,6 +65,12 @@ export default defineConfig({
   ],
   build: {
     target: 'es2022',
+    // One stylesheet for the whole app, inlined into index.html (build/inlineCss.ts): no screen
+    // ever waits for CSS.
+    cssCodeSplit: false,
+    // The server reads it to name, in the page it sends, the files an entry screen needs
+    // (server/services/appShell.ts).
+    manifest: true,
     sourcemap: false,
     rollupOptions: {
       output: {

@@ -9,6 +9,7 @@ import type { ServerConfig } from './config';
 import { authenticate, type Caller } from './services/auth';
 import { RateLimiter } from './services/rateLimit';
 import { sendError } from './errors';
+import { loadAppShell, type AppShell } from './services/appShell';
 import { authRoutes } from './routes/auth';
 import { teamRoutes } from './routes/team';
 import { syncRoutes } from './routes/sync';
@@ -102,6 +103,8 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
       root: staticDir,
       wildcard: false,
       cacheControl: false,
+      // Addresses of the app (`/` included) get the page from appShell below.
+      index: false,
       setHeaders(res, path) {
         // Hashed assets never change; everything else (index.html, sw.js, manifest) is revalidated.
         res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
@@ -109,12 +112,14 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
     });
   }
 
+  let shell: AppShell | undefined;
   app.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split('?')[0]!;
     if (path.startsWith('/api/')) return sendError(reply, 404, 'NOT_FOUND', 'no such route');
     if (staticDir && req.method === 'GET' && !/\.[a-z0-9]+$/i.test(path)) {
-      // The app's routes (deep links) all load the same page.
-      return reply.header('cache-control', 'no-cache').sendFile('index.html');
+      // The app's routes (deep links) all load the same page, with the screen's code named in it.
+      shell ??= loadAppShell(staticDir);
+      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(shell.page(path));
     }
     return sendError(reply, 404, 'NOT_FOUND', 'not found');
   });

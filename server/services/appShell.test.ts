@@ -1,0 +1,79 @@
+// @vitest-environment node
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENTRY_SCREENS, loadAppShell } from './appShell';
+import { startTestServer, type TestServer } from '../testing';
+
+const HTML = '<!doctype html><html><head><title>x</title><script type="module" src="/assets/index-A.js"></script></head><body></body></html>';
+const MANIFEST = {
+  'index.html': { file: 'assets/index-A.js', imports: ['_runtime-B.js'] },
+  '_runtime-B.js': { file: 'assets/runtime-B.js' },
+  '_catalog-C.js': { file: 'assets/catalog-C.js', imports: ['_runtime-B.js'] },
+  'src/features/guides/GuidePage.vue': { file: 'assets/GuidePage-D.js', imports: ['_runtime-B.js', 'index.html', '_catalog-C.js'] },
+  'src/features/guides/content/vneid-level-1.json': { file: 'assets/vneid-level-1-E.js' },
+  'src/features/today/TodayPage.vue': { file: 'assets/TodayPage-F.js', imports: ['index.html'] },
+  'src/features/team/JoinPage.vue': { file: 'assets/JoinPage-G.js' },
+};
+
+const preloads = (html: string) => [...html.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)].map((m) => m[1]);
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cds-shell-'));
+  mkdirSync(join(dir, '.vite'));
+  writeFileSync(join(dir, 'index.html'), HTML);
+  writeFileSync(join(dir, '.vite/manifest.json'), JSON.stringify(MANIFEST));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the page sent for an entry screen', () => {
+  it("names the screen's own code, and what it imports, but nothing index.html loads already", () => {
+    const shell = loadAppShell(dir);
+    expect(preloads(shell.page('/guides/vneid-level-1'))).toEqual(['/assets/GuidePage-D.js', '/assets/catalog-C.js', '/assets/vneid-level-1-E.js']);
+    expect(preloads(shell.page('/'))).toEqual(['/assets/TodayPage-F.js']);
+    expect(preloads(shell.page('/join'))).toEqual(['/assets/JoinPage-G.js']);
+    // The links go inside <head>, before it closes.
+    expect(shell.page('/join')).toMatch(/<link rel="modulepreload" crossorigin href="\/assets\/JoinPage-G.js"><\/head>/);
+  });
+
+  it('is index.html unchanged for other screens, unknown guides, or a build without a manifest', () => {
+    const shell = loadAppShell(dir);
+    expect(shell.page('/settings')).toBe(HTML);
+    expect(shell.page('/households/123')).toBe(HTML);
+    expect(preloads(shell.page('/guides/no-such-guide'))).toEqual(['/assets/GuidePage-D.js', '/assets/catalog-C.js']);
+    const bare = mkdtempSync(join(tmpdir(), 'cds-shell-bare-'));
+    writeFileSync(join(bare, 'index.html'), HTML);
+    expect(loadAppShell(bare).page('/join')).toBe(HTML);
+    rmSync(bare, { recursive: true, force: true });
+  });
+
+  it('lists source files that exist (a renamed screen breaks this test, not the first load)', () => {
+    const guide = ENTRY_SCREENS.find((s) => s.path.test('/guides/vneid-level-1'))!;
+    const sources = ENTRY_SCREENS.flatMap((s) => (s === guide ? s.sources('/guides/vneid-level-1'.match(s.path)!) : s.sources([] as unknown as RegExpMatchArray)));
+    for (const file of sources) expect(existsSync(file), file).toBe(true);
+  });
+});
+
+describe('the server', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ staticDir: dir });
+  });
+  afterAll(() => server.close());
+
+  it('answers `/` and deep links with the page, revalidated, and the API never with it', async () => {
+    for (const url of ['/', '/join?code=ABC', '/guides/vneid-level-1']) {
+      const res = await server.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.headers['content-type']).toMatch(/^text\/html/);
+      expect(res.headers['cache-control']).toBe('no-cache');
+      expect(preloads(res.body).length, url).toBeGreaterThan(0);
+    }
+    expect((await server.inject({ method: 'GET', url: '/index.html' })).body).toBe(HTML);
+    const api = await server.inject({ method: 'GET', url: '/api/nope' });
+    expect(api.statusCode).toBeGreaterThanOrEqual(400);
+    expect(api.headers['content-type']).toMatch(/^application\/json/);
+  });
+});
