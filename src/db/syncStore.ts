@@ -154,7 +154,29 @@ function withLocalKeys(entity: EntityName, row: AnyRow): AnyRow {
   return row;
 }
 
+/**
+ * What one pull (all its pages, SyncEngine.pullAll) knows between pages, to skip reads and writes
+ * that cannot change anything. Only what committed is added to it.
+ */
+export interface PullRun {
+  /** Tables that were empty when the pull began: a row in them can only be one this pull wrote. */
+  fresh: Set<EntityName>;
+  /** `entity:id` of the rows this pull wrote to the fresh tables. */
+  written: Set<string>;
+  /** Households this pull has marked dirty already (they stay marked until the refresh). */
+  dirty: Set<string>;
+}
+
+export async function startPullRun(database: AppDB = db()): Promise<PullRun> {
+  const fresh = new Set<EntityName>();
+  await database.transaction('r', entityTables(database), async () => {
+    for (const entity of ENTITIES) if ((await tableOf(database, entity).count()) === 0) fresh.add(entity);
+  });
+  return { fresh, written: new Set(), dirty: new Set() };
+}
+
 export interface PullApplyOptions {
+  run?: PullRun;
   /**
    * During a re-pull after a server restore: rows are stamped with `marker` (so those the server
    * no longer has can be found at the end), and local records newer than the server's are kept
@@ -166,7 +188,10 @@ export interface PullApplyOptions {
 /** Applies one pulled page and stores its cursor, in one transaction. Returns the rows written. */
 export async function applyPullPage(page: PullResponse, options: PullApplyOptions = {}, database: AppDB = db()): Promise<number> {
   const tables = [...entityTables(database), database.outbox, database.meta, database.dirtyHouseholds];
-  return guardQuota(() =>
+  const run = options.run;
+  const dirty = new Set<string>();
+  const written: string[] = [];
+  const count = await guardQuota(() =>
     database.transaction('rw', tables, async () => {
       const hasOutbox = (await database.outbox.count()) > 0;
       const byEntity = new Map<EntityName, PullChange[]>();
@@ -176,8 +201,7 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         if (list) list.push(c);
         else byEntity.set(c.entity, [c]);
       }
-      const dirty = new Set<string>();
-      let written = 0;
+      let count = 0;
       for (const [entity, changes] of byEntity) {
         const table = tableOf(database, entity);
         const pending = new Map<string, OutboxRow[]>();
@@ -191,7 +215,10 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         }
         const needOld =
           entity === 'member' || entity === 'visit' || !!options.resetMode || pending.size > 0 || changes.some((c) => c.deleted);
-        const old = needOld ? await table.bulkGet(changes.map((c) => c.id)) : [];
+        // In a table that was empty when the pull began, only rows this pull wrote can exist.
+        const fresh = !!run?.fresh.has(entity) && !options.resetMode;
+        const mayExist = (c: PullChange) => !fresh || pending.has(c.id) || run!.written.has(`${entity}:${c.id}`);
+        const old = needOld ? await bulkGetSome(table, changes.map((c) => (mayExist(c) ? c.id : undefined))) : [];
         const puts: AnyRow[] = [];
         const deletes: string[] = [];
         const requeue: AnyRow[] = [];
@@ -231,13 +258,32 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         if (puts.length) await table.bulkPut(puts);
         if (deletes.length) await table.bulkDelete(deletes);
         for (const r of requeue) await requeueRecord(database, entity, r, 'patch');
-        written += puts.length + deletes.length;
+        count += puts.length + deletes.length;
+        if (fresh) for (const r of puts) written.push(`${entity}:${r.id}`);
       }
-      if (dirty.size) await database.dirtyHouseholds.bulkPut([...dirty].map((id) => ({ id })));
+      // Households an earlier page of this pull marked are still marked: no need to write them again.
+      const newlyDirty = [...dirty].filter((id) => !run?.dirty.has(id));
+      if (newlyDirty.length) await database.dirtyHouseholds.bulkPut(newlyDirty.map((id) => ({ id })));
       await database.meta.put({ key: META_KEYS.cursor, value: page.cursor });
-      return written;
+      return count;
     }),
   );
+  // Committed: later pages of the same pull may rely on it.
+  if (run) {
+    for (const id of dirty) run.dirty.add(id);
+    for (const key of written) run.written.add(key);
+  }
+  return count;
+}
+
+/** `bulkGet` of the ids given, answering `undefined` where there is none, without asking for it. */
+async function bulkGetSome(table: Table<AnyRow, string>, ids: (string | undefined)[]): Promise<(AnyRow | undefined)[]> {
+  const asked = ids.filter((id): id is string => id !== undefined);
+  if (asked.length === 0) return ids.map(() => undefined);
+  if (asked.length === ids.length) return table.bulkGet(asked);
+  const found = await table.bulkGet(asked);
+  const byId = new Map(asked.map((id, i) => [id, found[i]]));
+  return ids.map((id) => (id === undefined ? undefined : byId.get(id)));
 }
 
 /** Queues a record's whole content again (after a server restore lost it). */
@@ -290,14 +336,27 @@ export async function refreshDirtyHouseholds(database: AppDB = db()): Promise<nu
   const ids = (await database.dirtyHouseholds.toCollection().primaryKeys()) as string[];
   if (ids.length === 0) return 0;
   const CHUNK = 2000;
+  // After a first sync nearly every household is dirty: reading each chunk as one key range (the
+  // ids come sorted) is far quicker than looking 2,000 keys up one by one, and reads little extra.
+  const dense = ids.length * 2 >= (await database.households.count());
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
+    const [lo, hi] = [chunk[0]!, chunk[chunk.length - 1]!];
     await database.transaction('rw', [database.households, database.members, database.visits, database.dirtyHouseholds], async () => {
-      const [households, members, visits] = await Promise.all([
-        database.households.bulkGet(chunk),
-        database.members.where('householdId').anyOf(chunk).toArray(),
-        database.visits.where('householdId').anyOf(chunk).toArray(),
-      ]);
+      const wanted = new Set(chunk);
+      const [households, members, visits] = await Promise.all(
+        dense
+          ? [
+              database.households.where(':id').between(lo, hi, true, true).toArray().then((rows) => rows.filter((h) => wanted.has(h.id))),
+              database.members.where('householdId').between(lo, hi, true, true).toArray(),
+              database.visits.where('householdId').between(lo, hi, true, true).toArray(),
+            ]
+          : [
+              database.households.bulkGet(chunk),
+              database.members.where('householdId').anyOf(chunk).toArray(),
+              database.visits.where('householdId').anyOf(chunk).toArray(),
+            ],
+      );
       const names = new Map<string, string[]>();
       for (const m of members) {
         if (m.deleted) continue;

@@ -13,6 +13,7 @@ import {
   foldOutbox,
   pendingCount,
   refreshDirtyHouseholds,
+  startPullRun,
   requeueMissing,
   takeBatch,
   wipeTeamData,
@@ -175,17 +176,24 @@ export class SyncEngine {
   private async pullAll(): Promise<void> {
     // A discarded edit asks for the team's data again, so the device shows the server's values.
     if (await takeRepullFlag(this.db)) await clearCursor(this.db);
-    let cursor = await getCursor(this.db);
+    const cursor = await getCursor(this.db);
     // A re-pull after a server restore that was interrupted goes on where it stopped.
     let marker = await getResetMarker(this.db);
+    const run = await startPullRun(this.db);
+    let next = this.transport.pull(cursor, this.pullPage);
     for (;;) {
-      const page = await this.transport.pull(cursor, this.pullPage);
+      const page = await next;
+      // The next page travels while this one is written. If writing fails, its answer is dropped
+      // unread: the cursor stored is still this page's predecessor's.
+      if (page.hasMore) {
+        next = this.transport.pull(page.cursor, this.pullPage);
+        next.catch(() => undefined);
+      }
       if (page.reset && !marker) {
         // The server was restored: its answer starts from the beginning; the outbox is kept.
         marker = await startReset(this.db);
       }
-      await applyPullPage(page, marker ? { resetMode: { marker } } : {}, this.db);
-      cursor = page.cursor;
+      await applyPullPage(page, marker ? { resetMode: { marker }, run } : { run }, this.db);
       if (!page.hasMore) break;
     }
     await refreshDirtyHouseholds(this.db);

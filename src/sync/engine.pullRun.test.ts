@@ -1,0 +1,189 @@
+// @vitest-environment node
+/**
+ * What makes a first sync fast without changing what it stores: the next page travels while the
+ * current one is written, households are marked dirty once per pull, rows are not looked up in
+ * tables that were empty when the pull began, and the summaries of a mostly-dirty device are
+ * rebuilt from key ranges.
+ */
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { DBCore, Middleware } from 'dexie';
+import { AppDB } from '../db/database';
+import { saveSession } from '../db/session';
+import { createHouseholdWithMembers } from '../db/householdWithMembers';
+import { createHousehold } from '../db/households';
+import { createMember, updateMember } from '../db/members';
+import { createVisit } from '../db/visits';
+import { refreshDirtyHouseholds } from '../db/syncStore';
+import { cleanups, hh, isPull, session, setup } from '../../tests/unit/syncHarness';
+
+/** Counts, per table, the rows written and the keys read by `get`/`getMany`, as IndexedDB sees them. */
+function counting(d: AppDB) {
+  const puts: Record<string, number> = {};
+  const gets: Record<string, number> = {};
+  const middleware: Middleware<DBCore> = {
+    stack: 'dbcore',
+    name: 'counting',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const t = down.table(name);
+        return {
+          ...t,
+          mutate: (req) => {
+            if (req.type === 'put' || req.type === 'add') puts[name] = (puts[name] ?? 0) + req.values.length;
+            return t.mutate(req);
+          },
+          get: (req) => {
+            gets[name] = (gets[name] ?? 0) + 1;
+            return t.get(req);
+          },
+          getMany: (req) => {
+            gets[name] = (gets[name] ?? 0) + req.keys.length;
+            return t.getMany(req);
+          },
+        };
+      },
+    }),
+  };
+  d.use(middleware);
+  return { puts, gets };
+}
+
+/** A member's device with an empty database that counts what it reads and writes. */
+async function countedDevice(s: Awaited<ReturnType<typeof setup>>) {
+  const d = new AppDB('counted-' + crypto.randomUUID());
+  const counts = counting(d);
+  cleanups.push(() => d.close());
+  await saveSession(session(s.lan.token, s.lan.userId, s.team.teamId), d);
+  return { d, counts };
+}
+
+describe('first sync: the pull pipeline', { timeout: 30_000 }, () => {
+  it('asks for the next page before writing the current one, and still stores every record once', async () => {
+    const s = await setup();
+    for (let i = 0; i < 12; i++) await createHousehold(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), s.a);
+    await s.ea.sync();
+    const { d, counts } = await countedDevice(s);
+    // Households written on the device when each pull request left.
+    const writtenWhenAsked: number[] = [];
+    s.net.intercept = (url) => {
+      if (isPull(url)) writtenWhenAsked.push(counts.puts.households ?? 0);
+      return undefined;
+    };
+    expect((await s.engine(d, { pullPageSize: 5 }).sync()).phase).toBe('idle');
+    // Pages of 5, 5, 2: page 2 was requested before page 1 was written, page 3 before page 2.
+    expect(writtenWhenAsked).toEqual([0, 0, 5]);
+    expect(await d.households.count()).toBe(12);
+    expect(counts.puts.households).toBe(12 + 12); // each once by the pull, once by the refresh
+  });
+
+  it('marks a household dirty once per pull, however many pages bring its visits', async () => {
+    const s = await setup();
+    const h = await createHousehold(hh({ headName: 'Nguyễn Văn Bình' }), s.a);
+    for (let i = 1; i <= 20; i++) {
+      await createVisit({ householdId: h.id, date: `2026-02-${String(i).padStart(2, '0')}`, topics: ['vneid'], outcome: i === 20 ? 'followUp' : 'done', ...(i === 20 ? { followUpDate: '2026-03-10' } : {}) }, s.a);
+    }
+    await s.ea.sync();
+    const { d, counts } = await countedDevice(s);
+    expect((await s.engine(d, { pullPageSize: 4 }).sync()).phase).toBe('idle');
+    expect(await d.visits.count()).toBe(20);
+    expect(counts.puts.dirtyHouseholds).toBe(1);
+    const row = await d.households.get(h.id);
+    expect(row?.lastVisitDate).toBe('2026-02-20');
+    expect(row?.followUpDate).toBe('2026-03-10');
+    expect(await d.dirtyHouseholds.count()).toBe(0);
+  });
+
+  it('looks up no old rows in tables that were empty when the pull began, but does in the next pull', async () => {
+    const s = await setup();
+    const h = await createHouseholdWithMembers(hh({ headName: 'Nguyễn Văn Bình' }), [{ fullName: 'Trần Thị Hoa', birthYear: 1965 }], s.a);
+    await createVisit({ householdId: h.id, date: '2026-02-20', topics: ['vneid'], outcome: 'done' }, s.a);
+    await s.ea.sync();
+    const { d, counts } = await countedDevice(s);
+    const engine = s.engine(d, { pullPageSize: 2 });
+    expect((await engine.sync()).phase).toBe('idle');
+    expect(counts.gets.members ?? 0).toBe(0);
+    expect(counts.gets.visits ?? 0).toBe(0);
+    expect((await d.households.get(h.id))?.searchText).toContain('tran thi hoa');
+
+    // The member moves to another household: the next pull must read the old row to know that
+    // the first household lost a name.
+    const other = await createHousehold(hh({ headName: 'Lê Văn Cường', address: 'Số 9' }), s.a);
+    const hoa = (await s.a.members.toArray())[0]!;
+    await updateMember(hoa.id, { householdId: other.id }, s.a);
+    await s.ea.sync();
+    expect((await engine.sync()).phase).toBe('idle');
+    expect(counts.gets.members).toBeGreaterThan(0);
+    expect((await d.households.get(h.id))?.searchText).not.toContain('tran thi hoa');
+    expect((await d.households.get(other.id))?.searchText).toContain('tran thi hoa');
+  });
+
+  it('a record that comes twice in one first pull (edited between two pages) ends with its last values', async () => {
+    const s = await setup();
+    const first = await createHouseholdWithMembers(hh({ headName: 'Nguyễn Văn Bình' }), [{ fullName: 'Trần Thị Hoa', birthYear: 1965 }], s.a);
+    const second = await createHousehold(hh({ headName: 'Lê Văn Cường', address: 'Số 9' }), s.a);
+    for (let i = 0; i < 6; i++) await createHousehold(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), s.a);
+    await s.ea.sync();
+    const hoa = (await s.a.members.toArray())[0]!;
+    const { d } = await countedDevice(s);
+    let pulls = 0;
+    s.net.intercept = async (url) => {
+      // Between the first and the second page, another device moves the member.
+      if (isPull(url) && ++pulls === 2) {
+        await updateMember(hoa.id, { householdId: second.id, fullName: 'Trần Thị Hoà' }, s.a);
+        await s.ea.sync();
+      }
+      return undefined;
+    };
+    expect((await s.engine(d, { pullPageSize: 3 }).sync()).phase).toBe('idle');
+    expect((await d.members.get(hoa.id))?.householdId).toBe(second.id);
+    expect(await d.members.count()).toBe(1);
+    expect((await d.households.get(first.id))?.searchText).not.toContain('tran thi hoa');
+    expect((await d.households.get(second.id))?.searchText).toContain('tran thi hoa');
+  });
+});
+
+describe('refreshDirtyHouseholds', () => {
+  async function seeded(dirty: (i: number) => boolean) {
+    const d = new AppDB('refresh-' + crypto.randomUUID());
+    const counts = counting(d);
+    cleanups.push(() => d.close());
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i++) {
+      const h = await createHousehold(hh({ headName: `Chủ hộ ${i}`, address: `Số ${i}` }), d);
+      ids.push(h.id);
+      await createMember({ householdId: h.id, fullName: `Thành viên ${i}`, birthYear: 1990 }, d);
+      await createVisit({ householdId: h.id, date: '2026-02-01', topics: ['vneid'], outcome: 'followUp', followUpDate: `2026-03-${String((i % 28) + 1).padStart(2, '0')}` }, d);
+    }
+    // As a pull would leave them: summaries not computed yet, the household marked dirty.
+    const stale = { searchText: '', lastVisitDate: '', followUpDate: '' };
+    const marked = ids.filter((_, i) => dirty(i));
+    await d.transaction('rw', d.households, d.dirtyHouseholds, async () => {
+      for (const id of marked) await d.households.update(id, stale);
+      await d.dirtyHouseholds.bulkPut(marked.map((id) => ({ id })));
+    });
+    return { d, ids, marked, counts };
+  }
+
+  for (const [label, dirty, ranges] of [
+    ['most households dirty (key ranges)', (i: number) => i % 7 !== 3, true],
+    ['a few households dirty (key lookups)', (i: number) => i % 7 === 3, false],
+  ] as const) {
+    it(`${label}: recomputes exactly the dirty ones`, async () => {
+      const { d, ids, marked, counts } = await seeded(dirty);
+      const before = counts.gets.households ?? 0;
+      expect(await refreshDirtyHouseholds(d)).toBe(marked.length);
+      // Households are read by key only when few are dirty.
+      expect((counts.gets.households ?? 0) - before).toBe(ranges ? 0 : marked.length);
+      expect(await d.dirtyHouseholds.count()).toBe(0);
+      for (const [i, id] of ids.entries()) {
+        const h = (await d.households.get(id))!;
+        // Every household ends with the right summary: the dirty ones recomputed, the others kept.
+        expect(h.searchText).toContain(`thanh vien ${i}`);
+        expect(h.lastVisitDate).toBe('2026-02-01');
+        expect(h.followUpDate).toBe(`2026-03-${String((i % 28) + 1).padStart(2, '0')}`);
+      }
+    });
+  }
+});
