@@ -48,11 +48,14 @@ export async function updateRecord(
   );
 }
 
-/** Live records of the team whose `field` (householdId, memberId) is one of `ids`. */
+/**
+ * Live records of the team whose `field` (householdId, memberId) is one of `ids`, in the order
+ * they last changed (a cascade tombstones them in that order; change numbers are unique in a team).
+ */
 export async function childrenOf(tx: Queryable, teamId: string, entity: string, field: 'householdId' | 'memberId', ids: string[]): Promise<RecordRow[]> {
   if (ids.length === 0) return [];
   const rows = await tx.query<RecordRow>(
-    `select * from records where team_id = $1 and entity = $2 and not deleted and data->>'${field}' = any($3::text[])`,
+    `select * from records where team_id = $1 and entity = $2 and not deleted and data->>'${field}' = any($3::text[]) order by server_seq`,
     [teamId, entity, ids],
   );
   return rows.map((r) => ({ ...r, version: Number(r.version), server_seq: Number(r.server_seq) }));
