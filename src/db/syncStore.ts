@@ -332,29 +332,44 @@ export async function requeueMissing(marker: string, database: AppDB = db()): Pr
 }
 
 /** Recomputes search text and visit summaries of the households a pull touched. */
-export async function refreshDirtyHouseholds(database: AppDB = db()): Promise<number> {
+export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize = 2000): Promise<number> {
   const ids = (await database.dirtyHouseholds.toCollection().primaryKeys()) as string[];
   if (ids.length === 0) return 0;
-  const CHUNK = 2000;
+  const CHUNK = chunkSize;
   // After a first sync nearly every household is dirty: reading each chunk as one key range (the
   // ids come sorted) is far quicker than looking 2,000 keys up one by one, and reads little extra.
   const dense = ids.length * 2 >= (await database.households.count());
+  // …and when one chunk holds them all, reading the tables straight through is quicker still (an
+  // index range fetches every row through the index).
+  const whole = dense && ids.length <= CHUNK;
+  let refreshed = 0;
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const [lo, hi] = [chunk[0]!, chunk[chunk.length - 1]!];
     await database.transaction('rw', [database.households, database.members, database.visits, database.dirtyHouseholds], async () => {
-      const wanted = new Set(chunk);
+      // The marks in this key range, read again inside the transaction: removed below as one range,
+      // every one of them is refreshed here.
+      const marks = database.dirtyHouseholds.where(':id').between(lo, hi, true, true);
+      const keys = (await marks.primaryKeys()) as string[];
+      refreshed += keys.length;
+      const wanted = new Set(keys);
       const [households, members, visits] = await Promise.all(
-        dense
+        whole
+          ? [
+              database.households.toArray().then((rows) => rows.filter((h) => wanted.has(h.id))),
+              database.members.toArray(),
+              database.visits.toArray(),
+            ]
+          : dense
           ? [
               database.households.where(':id').between(lo, hi, true, true).toArray().then((rows) => rows.filter((h) => wanted.has(h.id))),
               database.members.where('householdId').between(lo, hi, true, true).toArray(),
               database.visits.where('householdId').between(lo, hi, true, true).toArray(),
             ]
           : [
-              database.households.bulkGet(chunk),
-              database.members.where('householdId').anyOf(chunk).toArray(),
-              database.visits.where('householdId').anyOf(chunk).toArray(),
+              database.households.bulkGet(keys),
+              database.members.where('householdId').anyOf(keys).toArray(),
+              database.visits.where('householdId').anyOf(keys).toArray(),
             ],
       );
       const names = new Map<string, string[]>();
@@ -376,10 +391,10 @@ export async function refreshDirtyHouseholds(database: AppDB = db()): Promise<nu
         updated.push({ ...h, searchText: householdSearchText(h, names.get(h.id) ?? []), ...followUpFrom(visitsBy.get(h.id) ?? []) });
       }
       await database.households.bulkPut(updated);
-      await database.dirtyHouseholds.bulkDelete(chunk);
+      await marks.delete();
     });
   }
-  return ids.length;
+  return refreshed;
 }
 
 /** Removes the team's data from this device (a revoked device, or a confirmed sign-out). */

@@ -166,14 +166,18 @@ describe('refreshDirtyHouseholds', () => {
     return { d, ids, marked, counts };
   }
 
-  for (const [label, dirty, ranges] of [
-    ['most households dirty (key ranges)', (i: number) => i % 7 !== 3, true],
-    ['a few households dirty (key lookups)', (i: number) => i % 7 === 3, false],
+  const most = (i: number) => i % 7 !== 3;
+  const few = (i: number) => i % 7 === 3;
+  for (const [label, dirty, chunk, ranges] of [
+    ['most households dirty, one chunk (whole tables)', most, 2000, true],
+    ['most households dirty, chunks of 8 (key ranges)', most, 8, true],
+    ['a few households dirty (key lookups)', few, 2000, false],
+    ['a few households dirty, chunks of 2 (key lookups)', few, 2, false],
   ] as const) {
     it(`${label}: recomputes exactly the dirty ones`, async () => {
       const { d, ids, marked, counts } = await seeded(dirty);
       const before = counts.gets.households ?? 0;
-      expect(await refreshDirtyHouseholds(d)).toBe(marked.length);
+      expect(await refreshDirtyHouseholds(d, chunk)).toBe(marked.length);
       // Households are read by key only when few are dirty.
       expect((counts.gets.households ?? 0) - before).toBe(ranges ? 0 : marked.length);
       expect(await d.dirtyHouseholds.count()).toBe(0);
