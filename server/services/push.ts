@@ -1,13 +1,17 @@
 /**
- * Applies a batch of mutations for one caller: in `seq` order, inside one transaction, each under a
- * savepoint, answering in request order only after commit (sync spec, "POST /api/sync/push").
+ * Applies a batch of mutations for one caller: in `seq` order, inside one transaction, answering
+ * in request order only after commit (sync spec, "POST /api/sync/push").
+ *
+ * The rules below read and write through a `PushStore` (pushStore.ts); `sqlStore` asks the
+ * database one query at a time, each mutation under its own savepoint.
  */
 import type { Database, Queryable } from '../db/adapter';
 import type { Caller } from './auth';
 import type { IncomingMutation, PushBody } from './envelope';
 import { ENTITIES, type EntityName } from '../../src/domain/vocab';
 import { validateCreate, validatePatch } from '../../src/domain/schemas';
-import { childrenOf, deletedAmong, findRecord, idUsedByOtherTeam, insertRecord, updateRecord, type RecordRow } from './records';
+import type { RecordRow } from './records';
+import { sqlStore, type PushStore, type StoreScope } from './pushStore';
 
 export type PushResult =
   | { mid: string; status: 'applied'; version: number; serverSeq: number }
@@ -15,17 +19,16 @@ export type PushResult =
   | { mid: string; status: 'conflict'; version: number; serverSeq?: number; fields: string[]; server: Record<string, unknown> }
   | { mid: string; status: 'rejected'; code: 'VALIDATION' | 'FORBIDDEN' | 'GONE' | 'NOT_FOUND'; message: string };
 
-type Outcome = Exclude<PushResult, { status: 'duplicate' }>;
+export type Outcome = Exclude<PushResult, { status: 'duplicate' }>;
 
 const MERGE_PER_FIELD = new Set<EntityName>(['household', 'member']);
 
 interface Ctx {
   /** Set when this mutation wrote an audit row. */
   audited?: boolean;
-  tx: Queryable;
+  store: PushStore;
   caller: Caller;
   teamId: string;
-  deviceId: string;
   nextSeq: () => number;
 }
 
@@ -62,22 +65,15 @@ function references(fields: Record<string, unknown>): string[] {
 
 async function audit(ctx: Ctx, serverSeq: number, r: { id: string; entity: string; op: string; fields: unknown; mid?: string; clientTs?: unknown }): Promise<void> {
   ctx.audited = true;
-  await ctx.tx.query(
-    `insert into audit_log (team_id, server_seq, record_id, entity, op, fields, user_id, device_id, mid, client_ts)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-    [
-      ctx.teamId,
-      serverSeq,
-      r.id,
-      r.entity,
-      r.op,
-      r.fields === undefined ? null : JSON.stringify(r.fields),
-      ctx.caller.userId,
-      ctx.deviceId,
-      r.mid ?? null,
-      typeof r.clientTs === 'string' ? r.clientTs.slice(0, 64) : null,
-    ],
-  );
+  await ctx.store.audit({
+    serverSeq,
+    recordId: r.id,
+    entity: r.entity,
+    op: r.op,
+    fields: r.fields,
+    mid: r.mid ?? null,
+    clientTs: typeof r.clientTs === 'string' ? r.clientTs.slice(0, 64) : null,
+  });
 }
 
 /** Strips `teamId` from fields; a team other than the caller's is forbidden. */
@@ -92,10 +88,10 @@ async function create(ctx: Ctx, m: IncomingMutation, entity: EntityName, raw: Re
   const checked = validateCreate(entity, raw);
   if (!checked.ok) return rejected(m.mid, 'VALIDATION', describeErrors(checked.errors));
   const fields = checked.value as Record<string, unknown>;
-  if (await deletedAmong(ctx.tx, ctx.teamId, references(fields))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
+  if (await ctx.store.anyDeleted(references(fields))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
   const serverSeq = ctx.nextSeq();
   const fieldVersions = Object.fromEntries(Object.keys(fields).map((k) => [k, 1]));
-  await insertRecord(ctx.tx, { teamId: ctx.teamId, id: m.id, entity, data: fields, fieldVersions, serverSeq, userId: ctx.caller.userId });
+  await ctx.store.insert({ id: m.id, entity, data: fields, fieldVersions, serverSeq });
   await audit(ctx, serverSeq, { id: m.id, entity, op: 'create', fields, mid: m.mid, clientTs: m.clientTs });
   return { mid: m.mid, status: 'applied', version: 1, serverSeq };
 }
@@ -123,7 +119,7 @@ async function applyFields(
     }
     applied[k] = v;
   }
-  if (await deletedAmong(ctx.tx, ctx.teamId, references(applied))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
+  if (await ctx.store.anyDeleted(references(applied))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
   let version = rec.version;
   let serverSeq: number | undefined;
   if (Object.keys(applied).length > 0) {
@@ -134,7 +130,7 @@ async function applyFields(
       else data[k] = v;
       fv[k] = version;
     }
-    await updateRecord(ctx.tx, { teamId: ctx.teamId, id: rec.id, version, deleted: false, data, fieldVersions: fv, serverSeq, userId: ctx.caller.userId });
+    await ctx.store.update({ id: rec.id, version, deleted: false, data, fieldVersions: fv, serverSeq });
     await audit(ctx, serverSeq, { id: rec.id, entity: rec.entity, op: m.op, fields: applied, mid: m.mid, clientTs: m.clientTs });
   }
   if (conflicts.length > 0) {
@@ -147,7 +143,7 @@ async function applyFields(
 async function tombstone(ctx: Ctx, rec: RecordRow, m?: IncomingMutation): Promise<number> {
   const serverSeq = ctx.nextSeq();
   const version = rec.version + 1;
-  await updateRecord(ctx.tx, { teamId: ctx.teamId, id: rec.id, version, deleted: true, data: null, fieldVersions: rec.field_versions, serverSeq, userId: ctx.caller.userId });
+  await ctx.store.update({ id: rec.id, version, deleted: true, data: null, fieldVersions: rec.field_versions, serverSeq });
   await audit(ctx, serverSeq, { id: rec.id, entity: rec.entity, op: m ? 'delete' : 'cascade-delete', fields: undefined, mid: m?.mid, clientTs: m?.clientTs });
   return version;
 }
@@ -155,12 +151,12 @@ async function tombstone(ctx: Ctx, rec: RecordRow, m?: IncomingMutation): Promis
 /** Deleting a household tombstones its members, their checklist steps and its visits. */
 async function cascade(ctx: Ctx, rec: RecordRow): Promise<void> {
   if (rec.entity === 'household') {
-    const members = await childrenOf(ctx.tx, ctx.teamId, 'member', 'householdId', [rec.id]);
-    const steps = await childrenOf(ctx.tx, ctx.teamId, 'checklistStep', 'memberId', members.map((x) => x.id));
-    const visits = await childrenOf(ctx.tx, ctx.teamId, 'visit', 'householdId', [rec.id]);
+    const members = await ctx.store.children('member', 'householdId', [rec.id]);
+    const steps = await ctx.store.children('checklistStep', 'memberId', members.map((x) => x.id));
+    const visits = await ctx.store.children('visit', 'householdId', [rec.id]);
     for (const child of [...members, ...steps, ...visits]) await tombstone(ctx, child);
   } else if (rec.entity === 'member') {
-    for (const step of await childrenOf(ctx.tx, ctx.teamId, 'checklistStep', 'memberId', [rec.id])) await tombstone(ctx, step);
+    for (const step of await ctx.store.children('checklistStep', 'memberId', [rec.id])) await tombstone(ctx, step);
   }
 }
 
@@ -181,10 +177,10 @@ async function evaluate(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
     fields = own;
   }
 
-  const rec = await findRecord(ctx.tx, ctx.teamId, m.id);
+  const rec = await ctx.store.find(m.id);
   if (!rec) {
     if (m.op !== 'create') return rejected(m.mid, 'NOT_FOUND', 'no such record');
-    if (await idUsedByOtherTeam(ctx.tx, ctx.teamId, m.id)) return rejected(m.mid, 'FORBIDDEN', 'this id belongs to another team');
+    if (await ctx.store.usedByOtherTeam(m.id)) return rejected(m.mid, 'FORBIDDEN', 'this id belongs to another team');
     return create(ctx, m, entity, fields);
   }
   if (rec.entity !== entity) return rejected(m.mid, 'VALIDATION', `this id is a ${rec.entity}, not a ${entity}`);
@@ -193,7 +189,7 @@ async function evaluate(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
     if (rec.deleted) return { mid: m.mid, status: 'applied', version: rec.version, serverSeq: rec.server_seq };
     await cascade(ctx, rec);
     const version = await tombstone(ctx, rec, m);
-    const after = await findRecord(ctx.tx, ctx.teamId, rec.id);
+    const after = await ctx.store.find(rec.id);
     return { mid: m.mid, status: 'applied', version, serverSeq: after!.server_seq };
   }
   if (rec.deleted) return rejected(m.mid, 'GONE', 'this record was deleted');
@@ -223,59 +219,87 @@ async function evaluate(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
   return applyFields(ctx, m, rec, patch, () => true);
 }
 
-export async function push(db: Database, caller: Caller, body: PushBody): Promise<PushResult[]> {
-  const teamId = caller.teamId;
-  const ordered = [...body.mutations].map((m, i) => ({ m, i })).sort((a, b) => a.m.seq - b.m.seq || a.i - b.i);
-  const results: PushResult[] = new Array(body.mutations.length);
-  await db.transaction(async (tx) => {
-    const counter = { value: 0 };
-    if (teamId) {
-      // The counter row stays locked until commit: one team's pushes commit in change-number order.
-      const rows = await tx.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId]);
-      counter.value = Number(rows[0]?.last_seq ?? 0);
+
+/** Runs one mutation's rules; an applied mutation that changed nothing is audited too. */
+async function decide(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
+  ctx.audited = false;
+  const outcome = await evaluate(ctx, m);
+  // An applied mutation that changed nothing is recorded too: who sent what, and when.
+  if (outcome.status === 'applied' && !ctx.audited) {
+    await audit(ctx, outcome.serverSeq, { id: m.id, entity: String(m.entity), op: `${m.op}-unchanged`, fields: undefined, mid: m.mid, clientTs: m.clientTs });
+  }
+  return outcome;
+}
+
+interface Counter {
+  value: number;
+}
+
+/**
+ * Answers one mutation: a mid seen before gets its answer again, a reused seq is refused, else
+ * the rules decide and the answer is remembered. With `savepoints` (the per-mutation path) an
+ * error rejects this mutation only; without (the batched path) it fails the whole batch.
+ */
+async function one(ctx: Ctx, m: IncomingMutation, counter: Counter, savepoints: Queryable | undefined): Promise<PushResult> {
+  const mid = m.mid.toLowerCase();
+  const seen = await ctx.store.answered(mid);
+  if (seen) {
+    const r = { ...seen, mid: m.mid };
+    return r.status === 'applied' ? { mid: m.mid, status: 'duplicate', version: r.version } : r;
+  }
+  if (await ctx.store.seqTaken(m.seq)) return rejected(m.mid, 'VALIDATION', 'this device already sent another mutation with this seq');
+  let outcome: Outcome;
+  if (!savepoints) outcome = await decide(ctx, m);
+  else {
+    const before = counter.value;
+    await savepoints.query('savepoint mutation');
+    try {
+      outcome = await decide(ctx, m);
+      await savepoints.query('release savepoint mutation');
+    } catch (e) {
+      // A value the database refuses (e.g. a NUL character in a string) rejects this mutation only.
+      await savepoints.query('rollback to savepoint mutation');
+      counter.value = before;
+      outcome = rejected(m.mid, 'VALIDATION', `could not store this change: ${(e as Error).message.slice(0, 200)}`);
     }
-    const start = counter.value;
-    const ctx: Ctx = { tx, caller, teamId: teamId ?? '', deviceId: body.deviceId.toLowerCase(), nextSeq: () => ++counter.value };
-    for (const { m, i } of ordered) results[i] = await one(ctx, m, counter);
-    if (teamId && counter.value !== start) await tx.query('update team_counters set last_seq = $2 where team_id = $1', [teamId, counter.value]);
-  });
-  return results;
+  }
+  // Only a known entity name is stored: anything else (even a NUL character) becomes '?'.
+  const entity = typeof m.entity === 'string' && (ENTITIES as readonly string[]).includes(m.entity) ? m.entity : '?';
+  await ctx.store.remember({ mid, seq: m.seq, entity, recordId: m.id, result: outcome });
+  return outcome;
+}
+
+type Ordered = { m: IncomingMutation; i: number }[];
+
+interface Run {
+  results: PushResult[];
+  lastSeq: number;
+}
+
+async function runAll(store: PushStore, caller: Caller, scope: StoreScope, ordered: Ordered, lastSeq: number, savepoints?: Queryable): Promise<Run> {
+  const counter: Counter = { value: lastSeq };
+  const ctx: Ctx = { store, caller, teamId: scope.teamId, nextSeq: () => ++counter.value };
+  const results: PushResult[] = new Array(ordered.length);
+  for (const { m, i } of ordered) results[i] = await one(ctx, m, counter, savepoints);
+  return { results, lastSeq: counter.value };
 }
 
 /** Admin callers have no team; their (refused) mutations are remembered under the nil UUID. */
 const NO_TEAM = '00000000-0000-0000-0000-000000000000';
 
-async function one(ctx: Ctx, m: IncomingMutation, counter: { value: number }): Promise<PushResult> {
-  const scope = ctx.teamId || NO_TEAM;
-  const mid = m.mid.toLowerCase();
-  const seen = await ctx.tx.query<{ result: Outcome }>('select result from mutations where team_id = $1 and mid = $2', [scope, mid]);
-  if (seen[0]) {
-    const r = { ...seen[0].result, mid: m.mid };
-    return r.status === 'applied' ? { mid: m.mid, status: 'duplicate', version: r.version } : r;
-  }
-  const clash = await ctx.tx.query('select 1 from mutations where team_id = $1 and device_id = $2 and seq = $3', [scope, ctx.deviceId, m.seq]);
-  if (clash.length) return rejected(m.mid, 'VALIDATION', 'this device already sent another mutation with this seq');
-  const before = counter.value;
-  await ctx.tx.query('savepoint mutation');
-  let outcome: Outcome;
-  try {
-    ctx.audited = false;
-    outcome = await evaluate(ctx, m);
-    // An applied mutation that changed nothing is recorded too: who sent what, and when.
-    if (outcome.status === 'applied' && !ctx.audited) {
-      await audit(ctx, outcome.serverSeq, { id: m.id, entity: String(m.entity), op: `${m.op}-unchanged`, fields: undefined, mid: m.mid, clientTs: m.clientTs });
+export async function push(db: Database, caller: Caller, body: PushBody): Promise<PushResult[]> {
+  const teamId = caller.teamId;
+  const ordered = [...body.mutations].map((m, i) => ({ m, i })).sort((a, b) => a.m.seq - b.m.seq || a.i - b.i);
+  return db.transaction(async (tx) => {
+    let lastSeq = 0;
+    if (teamId) {
+      // The counter row stays locked until commit: one team's pushes commit in change-number order.
+      const rows = await tx.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId]);
+      lastSeq = Number(rows[0]?.last_seq ?? 0);
     }
-    await ctx.tx.query('release savepoint mutation');
-  } catch (e) {
-    // A value the database refuses (e.g. a NUL character in a string) rejects this mutation only.
-    await ctx.tx.query('rollback to savepoint mutation');
-    counter.value = before;
-    outcome = rejected(m.mid, 'VALIDATION', `could not store this change: ${(e as Error).message.slice(0, 200)}`);
-  }
-  await ctx.tx.query(
-    'insert into mutations (team_id, mid, device_id, seq, entity, record_id, result) values ($1, $2, $3, $4, $5, $6, $7)',
-    // Only a known entity name is stored: anything else (even a NUL character) becomes '?'.
-    [scope, mid, ctx.deviceId, m.seq, typeof m.entity === 'string' && (ENTITIES as readonly string[]).includes(m.entity) ? m.entity : '?', m.id, JSON.stringify(outcome)],
-  );
-  return outcome;
+    const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: body.deviceId.toLowerCase() };
+    const run = await runAll(sqlStore(tx, scope), caller, scope, ordered, lastSeq, tx);
+    if (teamId && run.lastSeq !== lastSeq) await tx.query('update team_counters set last_seq = $2 where team_id = $1', [teamId, run.lastSeq]);
+    return run.results;
+  });
 }
