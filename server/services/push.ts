@@ -2,8 +2,11 @@
  * Applies a batch of mutations for one caller: in `seq` order, inside one transaction, answering
  * in request order only after commit (sync spec, "POST /api/sync/push").
  *
- * The rules below read and write through a `PushStore` (pushStore.ts); `sqlStore` asks the
- * database one query at a time, each mutation under its own savepoint.
+ * Two paths share the rules below through a `PushStore`. The batched path (pushBatch.ts) prefetches
+ * what the batch needs, decides every mutation in memory and writes once per table: a handful of
+ * queries per batch instead of about nine per mutation. If anything in it fails, the batch is rolled
+ * back to a savepoint and redone the per-mutation way, each mutation under its own savepoint, where
+ * a value the database refuses rejects only that mutation. Both give the same answers and rows.
  */
 import type { Database, Queryable } from '../db/adapter';
 import type { Caller } from './auth';
@@ -12,6 +15,7 @@ import { ENTITIES, type EntityName } from '../../src/domain/vocab';
 import { validateCreate, validatePatch } from '../../src/domain/schemas';
 import type { RecordRow } from './records';
 import { sqlStore, type PushStore, type StoreScope } from './pushStore';
+import { BatchStore } from './pushBatch';
 
 export type PushResult =
   | { mid: string; status: 'applied'; version: number; serverSeq: number }
@@ -284,21 +288,49 @@ async function runAll(store: PushStore, caller: Caller, scope: StoreScope, order
   return { results, lastSeq: counter.value };
 }
 
+/** The batched path; undefined when it failed and was rolled back (nothing of it remains). */
+async function batched(tx: Queryable, caller: Caller, scope: StoreScope, ordered: Ordered, lastSeq: number, options: PushOptions): Promise<Run | undefined> {
+  await tx.query('savepoint batch');
+  try {
+    const store = await BatchStore.load(tx, scope, ordered.map((o) => o.m));
+    const run = await runAll(store, caller, scope, ordered, lastSeq);
+    await store.flush();
+    await tx.query('release savepoint batch');
+    return run;
+  } catch (e) {
+    await tx.query('rollback to savepoint batch');
+    options.onFallback?.(e);
+    return undefined;
+  }
+}
+
+export interface PushOptions {
+  /** 'serial' uses only the per-mutation path (tests compare the two). */
+  mode?: 'batched' | 'serial';
+  /** Called when the batched path failed and the batch was redone one mutation at a time. */
+  onFallback?: (error: unknown) => void;
+}
+
 /** Admin callers have no team; their (refused) mutations are remembered under the nil UUID. */
 const NO_TEAM = '00000000-0000-0000-0000-000000000000';
 
-export async function push(db: Database, caller: Caller, body: PushBody): Promise<PushResult[]> {
+export async function push(db: Database, caller: Caller, body: PushBody, options: PushOptions = {}): Promise<PushResult[]> {
   const teamId = caller.teamId;
   const ordered = [...body.mutations].map((m, i) => ({ m, i })).sort((a, b) => a.m.seq - b.m.seq || a.i - b.i);
   return db.transaction(async (tx) => {
     let lastSeq = 0;
     if (teamId) {
-      // The counter row stays locked until commit: one team's pushes commit in change-number order.
+      // The counter row stays locked until commit: one team's pushes commit in change-number order,
+      // and nothing the batched path prefetched can be changed by another push of the team.
       const rows = await tx.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId]);
       lastSeq = Number(rows[0]?.last_seq ?? 0);
     }
     const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: body.deviceId.toLowerCase() };
-    const run = await runAll(sqlStore(tx, scope), caller, scope, ordered, lastSeq, tx);
+    // Callers without a team (admins, all refused) keep the simple per-mutation path.
+    const fast = teamId && options.mode !== 'serial' && ordered.length > 0;
+    const run =
+      (fast ? await batched(tx, caller, scope, ordered, lastSeq, options) : undefined) ??
+      (await runAll(sqlStore(tx, scope), caller, scope, ordered, lastSeq, tx));
     if (teamId && run.lastSeq !== lastSeq) await tx.query('update team_counters set last_seq = $2 where team_id = $1', [teamId, run.lastSeq]);
     return run.results;
   });

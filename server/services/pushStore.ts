@@ -1,6 +1,8 @@
 /**
- * What the push rules (push.ts) read and write, behind one interface: `sqlStore` here asks one
- * query per question (the per-mutation path, under a savepoint each).
+ * What the push rules (push.ts) read and write, behind one interface with two implementations:
+ * `sqlStore` here, one query per question (the per-mutation path, under a savepoint each), and
+ * `BatchStore` (pushBatch.ts), which answers from a prefetched view and writes once per batch.
+ * The rules are the same code either way, so both paths give the same answers.
  */
 import type { Queryable } from '../db/adapter';
 import { childrenOf, deletedAmong, findRecord, idUsedByOtherTeam, insertRecord, updateRecord, type RecordRow } from './records';

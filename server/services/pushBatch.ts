@@ -1,0 +1,279 @@
+/**
+ * The batched push path: a `PushStore` that reads what a batch needs in a few queries up front
+ * (its mids and seqs already answered, its records, the ones they refer to, ids of other teams),
+ * answers the rules from an in-memory view that each decision updates (a later mutation can
+ * depend on an earlier one of the same batch: create then patch, household then member, delete
+ * then patch…), and writes everything at the end with one statement per table.
+ *
+ * It only runs for a team caller, whose pushes are serialized by the team counter row lock, so
+ * nothing it read can change under it. Any error (a value the database refuses, a clash with a
+ * writer that does not take the lock) makes push.ts roll the batch back and redo it one mutation
+ * at a time, where each such error rejects only its own mutation.
+ */
+import type { Queryable } from '../db/adapter';
+import { isUuid } from '../../src/domain/ids';
+import type { IncomingMutation } from './envelope';
+import type { Outcome } from './push';
+import type { AuditEntry, MutationEntry, NewRecord, PushStore, RecordChange, StoreScope } from './pushStore';
+import { childrenOf, type RecordRow } from './records';
+
+/*
+ * Lookups by a list of keys are written as one index probe per key: `unnest($n) q(key) cross join
+ * lateral (… where key = q.key offset 0)`, never `key = any($n)`. PGlite never runs ANALYZE, and
+ * without statistics the planner assumes a team holds 0.5% of a table, so for `= any` it prefers
+ * reading all the team's rows (or the whole table), which grows with the data. The `offset 0`
+ * keeps the subquery from being flattened into a join the planner could hash the same way.
+ */
+
+/** Compares object keys the way jsonb orders them: shorter (in UTF-8 bytes) first, then bytewise. */
+function jsonbKeyOrder(a: string, b: string): number {
+  const la = Buffer.byteLength(a);
+  const lb = Buffer.byteLength(b);
+  if (la !== lb) return la - lb;
+  // For ASCII, UTF-16 code unit order is byte order.
+  if (la === a.length && lb === b.length) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function ordered(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(ordered);
+  if (v === null || typeof v !== 'object') return v;
+  const o = v as Record<string, unknown>;
+  // fromEntries defines own properties, so even a "__proto__" key stays plain data.
+  return Object.fromEntries(Object.keys(o).sort(jsonbKeyOrder).map((k) => [k, ordered(o[k])]));
+}
+
+/**
+ * A JSON value as it would read back from a jsonb column: a deep copy, without `undefined`, with
+ * keys in jsonb's order. A record written earlier in the batch is then seen exactly as the
+ * per-mutation path would read it back (e.g. the key order of a conflict's `server` values).
+ */
+export function asStored<T>(value: T): T {
+  return ordered(JSON.parse(JSON.stringify(value))) as T;
+}
+
+const normalize = (r: RecordRow): RecordRow => ({ ...r, version: Number(r.version), server_seq: Number(r.server_seq) });
+
+/** Household and member ids a mutation's raw fields point at (only well-formed ones). */
+function referencedIds(m: IncomingMutation): string[] {
+  const f = m.fields;
+  if (typeof f !== 'object' || f === null || Array.isArray(f)) return [];
+  const { householdId, memberId, householdIds } = f as Record<string, unknown>;
+  const ids = [householdId, memberId, ...(Array.isArray(householdIds) ? householdIds : [])];
+  return ids.filter((x): x is string => typeof x === 'string' && isUuid(x));
+}
+
+export class BatchStore implements PushStore {
+  /** Own-team records by lowercase id: the state so far in this batch; null when there is none. */
+  private readonly view = new Map<string, RecordRow | null>();
+  /** Lowercase ids already asked about in other teams, and whether another team uses them. */
+  private readonly otherTeam = new Map<string, boolean>();
+  private readonly answers = new Map<string, Outcome>();
+  private readonly takenSeqs = new Set<number>();
+  /** Ids written in this batch; `created` among them are new rows (one insert with the final state). */
+  private readonly changed = new Set<string>();
+  private readonly created = new Set<string>();
+  private readonly audits: AuditEntry[] = [];
+  private readonly remembered: MutationEntry[] = [];
+
+  private constructor(
+    private readonly tx: Queryable,
+    private readonly s: StoreScope,
+  ) {}
+
+  /** Reads what `mutations` will ask about: their answered mids, taken seqs, records and references. */
+  static async load(tx: Queryable, s: StoreScope, mutations: IncomingMutation[]): Promise<BatchStore> {
+    const store = new BatchStore(tx, s);
+    const mids = mutations.map((m) => m.mid.toLowerCase());
+    const seqs = [...new Set(mutations.map((m) => m.seq))];
+    if (mids.length > 0) {
+      const rows = await tx.query<{ mid: string | null; result: Outcome | null; seq: number | string | null }>(
+        `select m.mid, m.result, null::bigint as seq from unnest($2::uuid[]) q(mid)
+           cross join lateral (select mid, result from mutations where team_id = $1 and mid = q.mid offset 0) m
+         union all
+         select null, null, m.seq from unnest($4::bigint[]) q(seq)
+           cross join lateral (select seq from mutations where team_id = $1 and device_id = $3 and seq = q.seq offset 0) m`,
+        [s.scope, mids, s.deviceId, seqs],
+      );
+      for (const r of rows) {
+        if (r.mid !== null) store.answers.set(r.mid, r.result!);
+        else store.takenSeqs.add(Number(r.seq));
+      }
+    }
+    await store.load(mutations.flatMap((m) => [m.id, ...referencedIds(m)]));
+    const creates = [...new Set(mutations.filter((m) => m.op === 'create').map((m) => m.id.toLowerCase()))];
+    await store.loadOtherTeams(creates.filter((id) => !store.view.get(id)));
+    return store;
+  }
+
+  /** Puts the own-team records of `ids` not in the view yet into it (null for the missing ones). */
+  private async load(ids: string[]): Promise<void> {
+    const missing = [...new Set(ids.map((id) => id.toLowerCase()))].filter((id) => !this.view.has(id));
+    if (missing.length === 0) return;
+    const rows = await this.tx.query<RecordRow>(
+      'select r.* from unnest($2::uuid[]) q(id) cross join lateral (select * from records where team_id = $1 and id = q.id offset 0) r',
+      [this.s.teamId, missing],
+    );
+    for (const id of missing) this.view.set(id, null);
+    for (const r of rows) this.view.set(r.id, normalize(r));
+  }
+
+  private async loadOtherTeams(ids: string[]): Promise<void> {
+    const missing = ids.filter((id) => !this.otherTeam.has(id));
+    if (missing.length === 0) return;
+    const rows = await this.tx.query<{ id: string }>(
+      'select r.id from unnest($1::uuid[]) q(id) cross join lateral (select id from records where id = q.id and team_id <> $2 offset 0) r',
+      [missing, this.s.teamId],
+    );
+    for (const id of missing) this.otherTeam.set(id, false);
+    for (const r of rows) this.otherTeam.set(r.id, true);
+  }
+
+  async find(id: string): Promise<RecordRow | undefined> {
+    await this.load([id]);
+    return this.view.get(id.toLowerCase()) ?? undefined;
+  }
+
+  async usedByOtherTeam(id: string): Promise<boolean> {
+    await this.loadOtherTeams([id.toLowerCase()]);
+    return this.otherTeam.get(id.toLowerCase()) === true;
+  }
+
+  async anyDeleted(ids: string[]): Promise<boolean> {
+    await this.load(ids);
+    return ids.some((id) => this.view.get(id.toLowerCase())?.deleted === true);
+  }
+
+  /**
+   * The database answers for the rows as they were before this batch; the view then replaces
+   * the ones this batch changed and adds those it made match (created, or re-parented), and
+   * they are put in `childrenOf`'s order again.
+   */
+  async children(entity: string, field: 'householdId' | 'memberId', ids: string[]): Promise<RecordRow[]> {
+    if (ids.length === 0) return [];
+    const parents = new Set(ids);
+    const matches = (r: RecordRow | null | undefined): r is RecordRow =>
+      !!r && r.entity === entity && !r.deleted && typeof r.data?.[field] === 'string' && parents.has(r.data[field] as string);
+    const found: RecordRow[] = [];
+    const listed = new Set<string>();
+    for (const row of await childrenOf(this.tx, this.s.teamId, entity, field, ids)) {
+      listed.add(row.id);
+      if (!this.view.has(row.id)) this.view.set(row.id, row);
+      const current = this.view.get(row.id);
+      if (matches(current)) found.push(current);
+    }
+    for (const id of this.changed) {
+      const current = this.view.get(id);
+      if (!listed.has(id) && matches(current)) found.push(current);
+    }
+    return found.sort((a, b) => a.server_seq - b.server_seq);
+  }
+
+  async insert(r: NewRecord): Promise<void> {
+    const id = r.id.toLowerCase();
+    this.view.set(id, {
+      team_id: this.s.teamId,
+      id,
+      entity: r.entity,
+      version: 1,
+      deleted: false,
+      data: asStored(r.data),
+      field_versions: asStored(r.fieldVersions),
+      server_seq: r.serverSeq,
+      created_by: this.s.userId,
+      updated_by: this.s.userId,
+      updated_at: '',
+    });
+    this.changed.add(id);
+    this.created.add(id);
+  }
+
+  async update(r: RecordChange): Promise<void> {
+    const id = r.id.toLowerCase();
+    const before = this.view.get(id);
+    if (!before) throw new Error(`update of a record not in the batch view: ${id}`);
+    this.view.set(id, {
+      ...before,
+      version: r.version,
+      deleted: r.deleted,
+      data: r.data === null ? null : asStored(r.data),
+      field_versions: asStored(r.fieldVersions),
+      server_seq: r.serverSeq,
+      updated_by: this.s.userId,
+    });
+    this.changed.add(id);
+  }
+
+  async audit(e: AuditEntry): Promise<void> {
+    this.audits.push(e);
+  }
+
+  async answered(mid: string): Promise<Outcome | undefined> {
+    return this.answers.get(mid);
+  }
+
+  async seqTaken(seq: number): Promise<boolean> {
+    return this.takenSeqs.has(seq);
+  }
+
+  async remember(e: MutationEntry): Promise<void> {
+    this.answers.set(e.mid, e.result);
+    this.takenSeqs.add(e.seq);
+    this.remembered.push(e);
+  }
+
+  /**
+   * Writes the batch: new records with their final state, changed ones in one update, then the
+   * audit and mutation rows. Rows go as one jsonb parameter each (no limit on the row count).
+   */
+  async flush(): Promise<void> {
+    const { tx, s } = this;
+    const state = (id: string) => {
+      const r = this.view.get(id)!;
+      return { id, entity: r.entity, version: r.version, deleted: r.deleted, data: r.data, field_versions: r.field_versions, server_seq: r.server_seq };
+    };
+    const inserts = [...this.created].map(state);
+    const updates = [...this.changed].filter((id) => !this.created.has(id)).map(state);
+    const recordColumns = 'id uuid, entity text, version integer, deleted boolean, data jsonb, field_versions jsonb, server_seq bigint';
+    if (inserts.length > 0) {
+      await tx.query(
+        `insert into records (team_id, id, entity, version, deleted, data, field_versions, server_seq, created_by, updated_by)
+         select $1, v.id, v.entity, v.version, v.deleted, v.data, v.field_versions, v.server_seq, $2, $2
+         from jsonb_to_recordset($3::jsonb) as v(${recordColumns})`,
+        [s.teamId, s.userId, JSON.stringify(inserts)],
+      );
+    }
+    if (updates.length > 0) {
+      // Each row is found by a primary-key probe (see the note at the top), then updated by its
+      // address (ctid). The team counter lock keeps other pushes of the team from moving a row
+      // meanwhile; should one move anyway, fewer rows come back and the batch is redone.
+      const done = await tx.query(
+        `update records r set version = v.version, deleted = v.deleted, data = v.data, field_versions = v.field_versions,
+           server_seq = v.server_seq, updated_by = $2, updated_at = now()
+         from jsonb_to_recordset($3::jsonb) as v(${recordColumns})
+           cross join lateral (select ctid as address from records where team_id = $1 and id = v.id offset 0) x
+         where r.ctid = x.address
+         returning r.id`,
+        [s.teamId, s.userId, JSON.stringify(updates)],
+      );
+      if (done.length !== updates.length) throw new Error(`updated ${done.length} of ${updates.length} records`);
+    }
+    if (this.audits.length > 0) {
+      const rows = this.audits.map((e) => ({ ...e, fields: e.fields === undefined ? null : e.fields }));
+      await tx.query(
+        `insert into audit_log (team_id, server_seq, record_id, entity, op, fields, user_id, device_id, mid, client_ts)
+         select $1, v."serverSeq", v."recordId", v.entity, v.op, v.fields, $2, $3, v.mid, v."clientTs"
+         from jsonb_to_recordset($4::jsonb) as v("serverSeq" bigint, "recordId" uuid, entity text, op text, fields jsonb, mid uuid, "clientTs" text)`,
+        [s.teamId, s.userId, s.deviceId, JSON.stringify(rows)],
+      );
+    }
+    if (this.remembered.length > 0) {
+      await tx.query(
+        `insert into mutations (team_id, mid, device_id, seq, entity, record_id, result)
+         select $1, v.mid, $2, v.seq, v.entity, v."recordId", v.result
+         from jsonb_to_recordset($3::jsonb) as v(mid uuid, seq bigint, entity text, "recordId" uuid, result jsonb)`,
+        [s.scope, s.deviceId, JSON.stringify(this.remembered)],
+      );
+    }
+  }
+}
