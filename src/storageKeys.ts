@@ -5,6 +5,7 @@ export const STORAGE_KEYS = {
   demoMode: 'cds.demoMode',
   guideProgress: 'cds.guideProgress',
   installDismissedAt: 'cds.installDismissedAt',
+  fieldWork: 'cds.fieldWork',
 } as const;
 
 export const DB_NAMES = {

@@ -1,0 +1,58 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHouseholdWithMembers } from '../../db/householdWithMembers';
+import { createVisit } from '../../db/visits';
+import { CONSENT_TEXT_VERSION } from '../../domain/vocab';
+import { STORAGE_KEYS } from '../../storageKeys';
+import { eventually, mountRoute, resetApp, type Mounted } from '../../../tests/unit/mountWithApp';
+
+let app: Mounted | undefined;
+beforeEach(async () => {
+  localStorage.removeItem(STORAGE_KEYS.fieldWork);
+  await resetApp();
+});
+afterEach(async () => {
+  await app?.unmount();
+  app = undefined;
+  localStorage.removeItem(STORAGE_KEYS.fieldWork);
+  await resetApp();
+});
+
+/** The order of the cards on the screen, by their headings. */
+const cards = () => app!.wrapper.findAll('section.card h2').map((h) => h.attributes('id'));
+
+async function open(): Promise<void> {
+  app = await mountRoute('/');
+  await eventually(() => expect(app!.wrapper.find('#followups-h').exists()).toBe(true));
+}
+
+describe('Today: nothing painted moves when the data arrives', () => {
+  it('on a new phone, the guides card is painted first and stays above the data part', async () => {
+    app = await mountRoute('/');
+    // Before the data part has loaded, the guides card is already there.
+    expect(cards()).toEqual(['guides-h']);
+    await eventually(() => expect(app!.wrapper.find('#followups-h').exists()).toBe(true));
+    expect(cards()[0]).toBe('guides-h');
+    expect(localStorage.getItem(STORAGE_KEYS.fieldWork)).toBeNull();
+  });
+
+  it('once the phone has visits, the next time the follow-ups come first and the guides card after them', async () => {
+    const h = await createHouseholdWithMembers(
+      {
+        neighborhood: 'Thôn Đông',
+        address: '12, ngõ 4 Lê Lợi',
+        headName: 'Nguyễn Văn Bình',
+        consent: { recordedAt: '2026-01-05T02:00:00.000Z', recordedBy: 'Lê Thị Hoa', purposes: ['support'], textVersion: CONSENT_TEXT_VERSION },
+      },
+      [],
+    );
+    await createVisit({ householdId: h.id, date: '2026-11-20', topics: ['vneid'], outcome: 'done' });
+    await open();
+    await eventually(() => expect(localStorage.getItem(STORAGE_KEYS.fieldWork)).toBe('1'));
+    await app!.unmount();
+
+    app = await mountRoute('/');
+    // Laid out for field work: the guides card comes with the data part, below it.
+    await eventually(() => expect(cards().at(-1)).toBe('guides-h'));
+    expect(cards().indexOf('followups-h')).toBeLessThan(cards().indexOf('guides-h'));
+  });
+});
