@@ -4,7 +4,7 @@ import { installPinia } from './modules/pinia';
 import { installI18n, loadFullLocale } from './modules/i18n';
 import { installRouter } from './modules/router';
 import { installPwa } from './modules/pwa';
-import { afterPaint } from './modules/afterPaint';
+import { afterPaint, whenIdle } from './modules/afterPaint';
 import { installInstallPrompt } from './modules/install';
 import './styles.css';
 
@@ -20,13 +20,14 @@ async function start(): Promise<void> {
   // gets the shell.
   await Promise.race([router.isReady().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
   app.mount('#app');
-  const idle = (fn: () => void) => ('requestIdleCallback' in window ? requestIdleCallback(fn, { timeout: 2000 }) : setTimeout(fn, 500));
-  void afterPaint().then(() => {
-      // The database opens once the first screen is up (and says so plainly if it cannot);
-      // the rest of the strings follow when the browser is idle.
-      void import('./modules/storage').then((m) => m.installStorage());
-      idle(() => void loadFullLocale());
-    });
+  // Once the first screen is up, in quiet moments: the database check (it says so plainly if
+  // there is none), then the rest of the strings.
+  void afterPaint().then(async () => {
+    await whenIdle();
+    await import('./modules/storage').then((m) => m.installStorage()).catch((e: unknown) => console.error(e));
+    await whenIdle();
+    await loadFullLocale().catch(() => undefined);
+  });
   installPwa();
 }
 

@@ -43,3 +43,12 @@ function twoFrames(): Promise<void> {
 export function afterPaint(): Promise<void> {
   return firstContentfulPaint().then(twoFrames);
 }
+
+/** Resolves when the browser has a quiet moment (at most `timeoutMs` later): work that nobody is
+ * waiting for goes in its own task there, instead of lengthening the one that shows data. */
+export function whenIdle(timeoutMs = 2000): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => resolve(), { timeout: timeoutMs });
+    else setTimeout(resolve, 50);
+  });
+}
