@@ -16,19 +16,10 @@ import type { Caller } from './auth';
 import type { PushBody } from './envelope';
 import { push, type PushOptions } from './push';
 import { asStored } from './pushBatch';
+import { prng } from '../test-fixtures';
 
 // ---------------------------------------------------------------- a seeded scenario
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEAM_A = '0a000000-0000-4000-8000-000000000001';
 const TEAM_B = '0b000000-0000-4000-8000-000000000002';
@@ -54,7 +45,7 @@ type M = PushBody['mutations'][number];
 
 /** Random pushes whose mutations often refer to each other, within a batch and across batches. */
 function scenario(seed: number, pushes: number, opts: { poison?: number } = {}): Push[] {
-  const r = rng(seed);
+  const r = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const chance = (p: number) => r() < p;
   const senders: Sender[] = [
