@@ -116,7 +116,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   app.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split('?')[0]!;
     if (path.startsWith('/api/')) return sendError(reply, 404, 'NOT_FOUND', 'no such route');
-    if (staticDir && req.method === 'GET' && !/\.[a-z0-9]+$/i.test(path)) {
+    if (staticDir && (req.method === 'GET' || req.method === 'HEAD') && !/\.[a-z0-9]+$/i.test(path)) {
       // The app's routes (deep links) all load the same page, with the screen's code named in it.
       shell ??= loadAppShell(staticDir);
       return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(shell.page(path));

@@ -72,6 +72,12 @@ describe('the server', () => {
       expect(preloads(res.body).length, url).toBeGreaterThan(0);
     }
     expect((await server.inject({ method: 'GET', url: '/index.html' })).body).toBe(HTML);
+    // Link checkers and proxies ask with HEAD.
+    for (const url of ['/', '/join']) {
+      const head = await server.inject({ method: 'HEAD', url });
+      expect(head.statusCode, url).toBe(200);
+      expect(head.headers['content-type']).toMatch(/^text\/html/);
+    }
     const api = await server.inject({ method: 'GET', url: '/api/nope' });
     expect(api.statusCode).toBeGreaterThanOrEqual(400);
     expect(api.headers['content-type']).toMatch(/^application\/json/);
