@@ -158,10 +158,12 @@ function withLocalKeys(entity: EntityName, row: AnyRow): AnyRow {
  * that cannot change anything. Only what committed is added to it.
  */
 export interface PullRun {
-  /** Tables that were empty when the pull began: a row in them can only be one this pull wrote. */
+  /**
+   * Tables that were empty when the pull began. A row in them is one this pull wrote (its
+   * household is marked dirty already, and nothing else of the old row is needed) or one the
+   * person wrote meanwhile (it has outbox entries).
+   */
   fresh: Set<EntityName>;
-  /** `entity:id` of the rows this pull wrote to the fresh tables. */
-  written: Set<string>;
   /** Households this pull has marked dirty already (they stay marked until the refresh). */
   dirty: Set<string>;
 }
@@ -171,7 +173,7 @@ export async function startPullRun(database: AppDB = db()): Promise<PullRun> {
   await database.transaction('r', entityTables(database), async () => {
     for (const entity of ENTITIES) if ((await tableOf(database, entity).count()) === 0) fresh.add(entity);
   });
-  return { fresh, written: new Set(), dirty: new Set() };
+  return { fresh, dirty: new Set() };
 }
 
 export interface PullApplyOptions {
@@ -189,7 +191,6 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
   const tables = [...entityTables(database), database.outbox, database.meta, database.dirtyHouseholds];
   const run = options.run;
   const dirty = new Set<string>();
-  const written: string[] = [];
   const count = await guardQuota(() =>
     database.transaction('rw', tables, async () => {
       const hasOutbox = (await database.outbox.count()) > 0;
@@ -214,9 +215,9 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         }
         const needOld =
           entity === 'member' || entity === 'visit' || !!options.resetMode || pending.size > 0 || changes.some((c) => c.deleted);
-        // In a table that was empty when the pull began, only rows this pull wrote can exist.
+        // In a table that was empty when the pull began, an old row matters only with local changes.
         const fresh = !!run?.fresh.has(entity) && !options.resetMode;
-        const mayExist = (c: PullChange) => !fresh || pending.has(c.id) || run!.written.has(`${entity}:${c.id}`);
+        const mayExist = (c: PullChange) => !fresh || pending.has(c.id);
         const old = needOld ? await bulkGetSome(table, changes.map((c) => (mayExist(c) ? c.id : undefined))) : [];
         const puts: AnyRow[] = [];
         const deletes: string[] = [];
@@ -258,7 +259,6 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         if (deletes.length) await table.bulkDelete(deletes);
         for (const r of requeue) await requeueRecord(database, entity, r, 'patch');
         count += puts.length + deletes.length;
-        if (fresh) for (const r of puts) written.push(`${entity}:${r.id}`);
       }
       // Households an earlier page of this pull marked are still marked: no need to write them again.
       const newlyDirty = [...dirty].filter((id) => !run?.dirty.has(id));
@@ -270,7 +270,6 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
   // Committed: later pages of the same pull may rely on it.
   if (run) {
     for (const id of dirty) run.dirty.add(id);
-    for (const key of written) run.written.add(key);
   }
   return count;
 }

@@ -3,10 +3,8 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { nextTick } from 'vue';
 import { useNoticesStore } from '../stores/notices';
 import { loadFullLocale } from './i18n';
-import type { Guide } from '../domain/guides';
+import { loadShippedGuide } from '../features/guides/shippedFiles';
 
-// The same lazy imports as the guides catalog's: each guide file is its own chunk.
-const shippedGuideFiles = import.meta.glob('../features/guides/content/*.json');
 const guidePage = () => import('../features/guides/GuidePage.vue');
 
 // Every page is its own chunk, so the first paint loads only the page it shows.
@@ -33,9 +31,8 @@ export const routes: RouteRecordRaw[] = [
     // The guide's own file is fetched together with the page's code, not after it, and the page
     // enters with both: its text is on the first frame, before anything else starts loading.
     beforeEnter: async (to) => {
-      const file = shippedGuideFiles[`../features/guides/content/${String(to.params.slug)}.json`];
-      const [, mod] = await Promise.all([guidePage(), file?.()]).catch(() => []);
-      to.meta.shippedGuide = (mod as { default: Guide } | undefined)?.default;
+      const [, guide] = await Promise.all([guidePage(), loadShippedGuide(String(to.params.slug))]).catch(() => []);
+      to.meta.shippedGuide = guide;
     },
   },
   { path: '/members/:id/checklist', name: 'checklist', component: () => import('../features/checklist/ChecklistPage.vue'), props: true, meta: { title: 'checklist.short' } },

@@ -3,14 +3,7 @@
  * newer version the server published since (kept in IndexedDB).
  */
 import type { Guide } from '../../domain/guides';
-
-const shipped = import.meta.glob<{ default: unknown }>('./content/*.json');
-
-// Shipped guides are checked against the schema at build time (build/guidesCheck.ts) and in tests.
-async function loadShipped(): Promise<Guide[]> {
-  const mods = await Promise.all(Object.values(shipped).map((load) => load()));
-  return mods.map((m) => m.default as Guide);
-}
+import { loadShippedGuide, loadShippedGuides } from './shippedFiles';
 
 async function loadPublished(): Promise<Guide[]> {
   try {
@@ -34,16 +27,10 @@ async function loadPublished(): Promise<Guide[]> {
 
 /** Every guide, the newest version of each. */
 export async function allGuides(): Promise<Guide[]> {
-  const [base, newer] = await Promise.all([loadShipped(), loadPublished()]);
+  const [base, newer] = await Promise.all([loadShippedGuides(), loadPublished()]);
   const byId = new Map(base.map((g) => [g.id, g]));
   for (const g of newer) if ((byId.get(g.id)?.version ?? 0) < g.version) byId.set(g.id, g);
   return [...byId.values()];
-}
-
-/** The version of a guide that ships with the app, loading only its own file. */
-export async function shippedGuide(slug: string): Promise<Guide | undefined> {
-  const load = shipped[`./content/${slug}.json`];
-  return load ? ((await load()).default as Guide) : undefined;
 }
 
 /** A version the server published, when it is newer than `than` (or the only one). */
@@ -54,6 +41,6 @@ export async function newerPublishedGuide(slug: string, than: Guide | undefined)
 
 /** One guide by its slug, the newest version on the device. */
 export async function guideBySlug(slug: string): Promise<Guide | undefined> {
-  const base = await shippedGuide(slug);
+  const base = await loadShippedGuide(slug);
   return (await newerPublishedGuide(slug, base)) ?? base;
 }
