@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { localDate } from '../support';
-import { recordConsent } from '../../support/consent';
+import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consent';
 
 const require = createRequire(import.meta.url);
 export const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -50,18 +50,7 @@ export interface Household {
 export async function registerHousehold(page: Page, url: string, headName = 'Nguyễn Văn Bình'): Promise<Household> {
   await page.goto(url + '/households/new');
   await recordConsent(page, { purposes: ['support', 'followUp'], recorder: 'Lê Thị Mai' });
-  await page.getByTestId('hh-headName').fill(headName);
-  await page.getByTestId('hh-neighborhood').fill('Thôn Đông');
-  await page.getByTestId('hh-houseNumber').fill('12');
-  await page.getByTestId('hh-lane').fill('ngõ 4, đường Lê Lợi');
-  await page.getByTestId('hh-phone').fill('0912345678');
-  await page.getByTestId('add-member').click();
-  await page.getByTestId('m0-birthYear').fill('1958');
-  await page.getByTestId('m0-vneid-1').check();
-  await page.getByTestId('add-member').click();
-  await page.getByTestId('m1-fullName').fill('Trần Thị Hoa');
-  await page.getByTestId('m1-birthYear').fill('1962');
-  await page.getByTestId('save-household').click();
+  await fillHouseholdWithTwoMembers(page, { headName, phone: '0912345678' });
   await page.getByTestId('household-title').waitFor();
   await page.getByTestId('member-list').locator('li').nth(1).waitFor();
   const id = new URL(page.url()).pathname.split('/')[2]!;

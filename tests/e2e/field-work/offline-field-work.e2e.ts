@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installedApp, localDate, startE2E, type E2E } from '../support';
-import { recordConsent } from '../../support/consent';
+import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consent';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -22,17 +22,7 @@ describe('field work with the network off', () => {
     for (const p of ['support', 'followUp', 'reporting']) expect(await page.getByTestId(`consent-${p}`).isChecked()).toBe(false);
     await recordConsent(page, { purposes: ['support', 'followUp'], recorder: 'Lê Thị Mai' });
 
-    await page.getByTestId('hh-headName').fill('Nguyễn Văn Bình');
-    await page.getByTestId('hh-neighborhood').fill('Thôn Đông');
-    await page.getByTestId('hh-houseNumber').fill('12');
-    await page.getByTestId('hh-lane').fill('ngõ 4, đường Lê Lợi');
-    await page.getByTestId('add-member').click();
-    await page.getByTestId('m0-birthYear').fill('1958');
-    await page.getByTestId('m0-vneid-1').check();
-    await page.getByTestId('add-member').click();
-    await page.getByTestId('m1-fullName').fill('Trần Thị Hoa');
-    await page.getByTestId('m1-birthYear').fill('1962');
-    await page.getByTestId('save-household').click();
+    await fillHouseholdWithTwoMembers(page);
 
     await page.getByTestId('household-title').waitFor();
     expect(await page.getByTestId('household-title').textContent()).toBe('Nguyễn Văn Bình');
