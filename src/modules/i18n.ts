@@ -18,6 +18,12 @@ const full: Record<Language, () => Promise<{ default: Strings }>> = {
   en: () => import('../locales/en/translation.json'),
 };
 const loaded = new Map<Language, Promise<void>>();
+/**
+ * Whether a string outside the first-paint part was asked for. Only then does the arrival of the
+ * whole locale re-render the screen (every component that shows text): otherwise it would only
+ * repaint what is already right, in a long task just after the first paint.
+ */
+let missedCore = false;
 
 function storedLanguage(): Language {
   try {
@@ -33,7 +39,7 @@ export function loadFullLocale(lng: Language = (i18next.language as Language) ||
   let p = loaded.get(lng);
   if (!p) {
     p = full[lng]().then((mod) => {
-      i18next.addResourceBundle(lng, 'translation', mod.default, true, true);
+      i18next.addResourceBundle(lng, 'translation', mod.default, true, true, { silent: !missedCore, skipCopy: false });
     });
     loaded.set(lng, p);
     p.catch(() => loaded.delete(lng));
@@ -61,6 +67,11 @@ export async function initI18n(lng: Language = storedLanguage(), options: { full
       resources: { vi: { translation: viCore } },
       interpolation: { escapeValue: false },
       returnNull: false,
+      // Not saved anywhere: only noted, see `missedCore`.
+      saveMissing: true,
+      missingKeyHandler: () => {
+        missedCore = true;
+      },
     });
   }
   if (options.full) await loadFullLocale('vi');

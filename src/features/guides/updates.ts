@@ -2,7 +2,6 @@
  * Picks up guides the server published (`GET /api/guides?since=`, no account needed) when the
  * device is online; offline, the app keeps what it has.
  */
-import { validateGuide } from '../../domain/guides';
 import { guidesSince, storePublishedGuides, type StoredGuide } from '../../db/guides';
 
 interface PublishedItem {
@@ -24,6 +23,12 @@ export async function checkGuideUpdates(fetchImpl: typeof fetch = fetch): Promis
   if (!res.ok) return 0;
   const body = (await res.json().catch(() => null)) as { guides?: PublishedItem[]; latest?: number } | null;
   if (!body || !Array.isArray(body.guides) || typeof body.latest !== 'number') return 0;
+  if (body.guides.length === 0) {
+    await storePublishedGuides([], body.latest);
+    return 0;
+  }
+  // The schema (and zod) load only when the server has published something.
+  const { validateGuide } = await import('../../domain/guides');
   const found = new Map<string, StoredGuide>();
   for (const item of body.guides) {
     const r = validateGuide(item.body);
