@@ -9,7 +9,7 @@ import type { ServerConfig } from './config';
 import { authenticate, type Caller } from './services/auth';
 import { RateLimiter } from './services/rateLimit';
 import { sendError } from './errors';
-import { loadAppShell, type AppShell } from './services/appShell';
+import { loadAppShell, pageEncoder, pickEncoding, type AppShell } from './services/appShell';
 import { authRoutes } from './routes/auth';
 import { teamRoutes } from './routes/team';
 import { syncRoutes } from './routes/sync';
@@ -113,13 +113,17 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   }
 
   let shell: AppShell | undefined;
+  const encodePage = pageEncoder();
   app.setNotFoundHandler(async (req, reply) => {
     const path = req.url.split('?')[0]!;
     if (path.startsWith('/api/')) return sendError(reply, 404, 'NOT_FOUND', 'no such route');
     if (staticDir && (req.method === 'GET' || req.method === 'HEAD') && !/\.[a-z0-9]+$/i.test(path)) {
       // The app's routes (deep links) all load the same page, with the screen's code named in it.
       shell ??= loadAppShell(staticDir);
-      return reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(shell.page(path));
+      const encoding = pickEncoding(req.headers['accept-encoding']);
+      reply.header('cache-control', 'no-cache').header('vary', 'accept-encoding').type('text/html; charset=utf-8');
+      if (encoding !== 'identity') reply.header('content-encoding', encoding);
+      return reply.send(encodePage(shell.page(path), encoding));
     }
     return sendError(reply, 404, 'NOT_FOUND', 'not found');
   });

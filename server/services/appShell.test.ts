@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENTRY_SCREENS, loadAppShell } from './appShell';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { ENTRY_SCREENS, loadAppShell, pickEncoding } from './appShell';
 import { startTestServer, type TestServer } from '../testing';
 
 const HTML = '<!doctype html><html><head><title>x</title><script type="module" src="/assets/index-A.js"></script></head><body></body></html>';
@@ -56,6 +57,20 @@ describe('the page sent for an entry screen', () => {
   });
 });
 
+describe('the encoding of the page', () => {
+  it('is brotli, then gzip, then none, as the browser accepts them', () => {
+    expect(pickEncoding('gzip, deflate, br, zstd')).toBe('br');
+    expect(pickEncoding('gzip, deflate')).toBe('gzip');
+    expect(pickEncoding('br;q=0, gzip;q=0.5')).toBe('gzip');
+    expect(pickEncoding('br;q=0, gzip;q=0')).toBe('identity');
+    expect(pickEncoding('*')).toBe('br');
+    expect(pickEncoding('*;q=0, gzip')).toBe('gzip');
+    expect(pickEncoding('identity')).toBe('identity');
+    expect(pickEncoding('')).toBe('identity');
+    expect(pickEncoding(undefined)).toBe('identity');
+  });
+});
+
 describe('the server', () => {
   let server: TestServer;
   beforeAll(async () => {
@@ -81,5 +96,19 @@ describe('the server', () => {
     const api = await server.inject({ method: 'GET', url: '/api/nope' });
     expect(api.statusCode).toBeGreaterThanOrEqual(400);
     expect(api.headers['content-type']).toMatch(/^application\/json/);
+  });
+
+  it('sends the page compressed when the browser accepts it, and the same page once decoded', async () => {
+    const plain = await server.inject({ method: 'GET', url: '/join' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toMatch(/accept-encoding/i);
+    const decode = { br: brotliDecompressSync, gzip: gunzipSync };
+    for (const [accept, coding] of [['gzip, deflate, br', 'br'], ['gzip', 'gzip']] as const) {
+      const res = await server.inject({ method: 'GET', url: '/join', headers: { 'accept-encoding': accept } });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-encoding'], accept).toBe(coding);
+      expect(res.headers.vary).toMatch(/accept-encoding/i);
+      expect(decode[coding](res.rawPayload).toString('utf8'), accept).toBe(plain.body);
+    }
   });
 });

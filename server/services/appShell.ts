@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 interface ManifestChunk {
   file: string;
@@ -31,6 +32,51 @@ export const ENTRY_SCREENS: { path: RegExp; sources: (match: RegExpMatchArray) =
 export interface AppShell {
   /** The HTML for a navigation to `path` (without the query). */
   page(path: string): string;
+}
+
+export type PageEncoding = 'br' | 'gzip' | 'identity';
+
+/**
+ * The best encoding an `Accept-Encoding` header allows: brotli, then gzip, else none. A coding
+ * the client lists with `q=0` is refused; `*` stands for any coding not named.
+ */
+export function pickEncoding(accept: string | undefined): PageEncoding {
+  const q = new Map<string, number>();
+  for (const part of (accept ?? '').split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    if (!name) continue;
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const value = qParam ? Number(qParam.slice(2)) : 1;
+    q.set(name, Number.isFinite(value) ? value : 0);
+  }
+  const allowed = (coding: string) => (q.get(coding) ?? q.get('*') ?? 0) > 0;
+  if (allowed('br')) return 'br';
+  if (allowed('gzip')) return 'gzip';
+  return 'identity';
+}
+
+const encoders: Record<Exclude<PageEncoding, 'identity'>, (html: string) => Buffer> = {
+  // The pages are few and made once, so the smallest output is worth the slowest level.
+  br: (html) => brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: html.length } }),
+  gzip: (html) => gzipSync(html, { level: 9 }),
+};
+
+/**
+ * Compresses a page once per encoding (the not-found handler that sends the pages does not pass
+ * through @fastify/compress, and a phone on 3G waits for this page before anything else).
+ */
+export function pageEncoder() {
+  const cache = new Map<string, Buffer>();
+  return (html: string, encoding: PageEncoding): string | Buffer => {
+    if (encoding === 'identity') return html;
+    const key = `${encoding}\n${html}`;
+    let body = cache.get(key);
+    if (!body) {
+      body = encoders[encoding](html);
+      cache.set(key, body);
+    }
+    return body;
+  };
 }
 
 /** Reads `index.html` and Vite's `.vite/manifest.json` from the build once, at start-up. */
