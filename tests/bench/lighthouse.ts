@@ -302,6 +302,19 @@ async function snapshotDist(dist: string): Promise<{ dir: string; builtAt: strin
 }
 
 
+/** Lighthouse's "good" total blocking time on mobile; a run above it has its tasks logged. */
+const TBT_GOOD_MS = 200;
+
+/** The four longest main-thread tasks Lighthouse observed in a run, as `url@start+duration`. */
+function longestTasks(lhr: Result, origin: string): string {
+  const items = (lhr.audits['long-tasks']?.details as { items?: { url: string; startTime: number; duration: number }[] } | undefined)?.items ?? [];
+  return [...items]
+    .sort((a, b) => b.duration - a.duration)
+    .slice(0, 4)
+    .map((t) => `${t.url.replace(origin, '')}@${Math.round(t.startTime)}+${Math.round(t.duration)} ms`)
+    .join(', ') || 'none listed';
+}
+
 function slug(route: string): string {
   return route === '/' ? 'home' : route.replace(/^\/+|\/+$/g, '').replace(/[^a-z0-9]+/gi, '-');
 }
@@ -403,6 +416,12 @@ export async function runLighthouse(options: LighthouseOptions, outFile: string)
         lhrs.push(lhr);
         const s = summarize(lhr);
         log(`${route} run ${i + 1}/${options.runs}: performance ${s.performance}, accessibility ${s.accessibility}, best practices ${s.bestPractices}; LCP ${s.lcpMs} ms, FCP ${s.fcpMs} ms, TBT ${s.tbtMs} ms, CLS ${s.cls} (benchmarkIndex ${s.benchmarkIndex}; ${((Date.now() - t) / 1000).toFixed(1)} s)`);
+        if (s.tbtMs > TBT_GOOD_MS) {
+          // A run far from the others must be explainable: its longest tasks, and the whole report.
+          const file = join(resultsDir, `lighthouse-${slug(route)}-run${i + 1}.json`);
+          await writeFile(file, JSON.stringify(lhr));
+          log(`  TBT over ${TBT_GOOD_MS} ms; longest tasks (as Lighthouse reports them): ${longestTasks(lhr, server.url)}; report ${file}`);
+        }
       }
       const lhr = computeMedianRun(lhrs);
       first ??= lhr;
