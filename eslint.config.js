@@ -5,7 +5,7 @@ import vueParser from 'vue-eslint-parser';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-bench/**', 'dist-v2/**', 'node_modules/**', 'data/**', 'coverage/**', '.tmp/**', 'tests/bench/results/**'] },
+  { ignores: ['dist/**', 'dist-bench/**', 'dist-v2/**', 'node_modules/**', 'data/**', 'coverage/**', '.tmp/**', '.scratch/**', 'tests/bench/results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
