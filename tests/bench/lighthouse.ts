@@ -55,7 +55,7 @@ export interface LighthouseOptions {
   routes: string[];
 }
 
-export const DEFAULT_LIGHTHOUSE_OPTIONS: LighthouseOptions = { runs: 3, warmup: true, routes: LIGHTHOUSE_ROUTES };
+export const DEFAULT_LIGHTHOUSE_OPTIONS: LighthouseOptions = { runs: 5, warmup: true, routes: LIGHTHOUSE_ROUTES };
 
 const CATEGORIES = ['performance', 'accessibility', 'best-practices'] as const;
 
