@@ -19,7 +19,10 @@ const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config
 await migrate(db);
 const app = await buildApp({ db, config }, { logger: true });
 await app.listen({ port: config.port, host: config.host });
-const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+// The port actually bound: PORT=0 asks the system for a free one.
+const address = app.server.address();
+const port = typeof address === 'object' && address ? address.port : config.port;
+const base = config.publicUrl ?? `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
 console.log(`\nCộng Đồng Số is running at ${base}/  (database: ${db.kind})`);
 
 // A newcomer on the embedded database gets a demo team to join at once; never on PostgreSQL.
