@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { localeCorePlugin } from './build/localeCore';
 import { guidesCheckPlugin } from './build/guidesCheck';
 import { inlineCssPlugin } from './build/inlineCss';
+import { precompressPlugin } from './build/precompress';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -62,6 +63,7 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
       },
     }),
+    precompressPlugin(),
   ],
   build: {
     target: 'es2022',
