@@ -1,11 +1,7 @@
 import type { Plugin } from 'vite';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import { brotliCompress, constants, gzip } from 'node:zlib';
-import { promisify } from 'node:util';
-
-const brotli = promisify(brotliCompress);
-const gz = promisify(gzip);
+import { compressOnce } from '../server/services/compression';
 
 /** Text files worth compressing; images (png) are compressed already. */
 const COMPRESSIBLE = /\.(js|mjs|css|html|json|svg|webmanifest|txt)$/;
@@ -50,10 +46,7 @@ export async function precompressDir(dir: string): Promise<number> {
     if (file.includes(`${sep}.vite${sep}`)) continue;
     if ((await stat(file)).size < MIN_BYTES) continue;
     const data = await readFile(file);
-    const [br, gzipped] = await Promise.all([
-      brotli(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: data.length } }),
-      gz(data, { level: 9 }),
-    ]);
+    const [br, gzipped] = await Promise.all([compressOnce(data, 'br'), compressOnce(data, 'gzip')]);
     await Promise.all([writeFile(`${file}.br`, br), writeFile(`${file}.gz`, gzipped)]);
     count++;
   }

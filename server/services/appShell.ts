@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { compressOnceSync, type Encoding } from './compression';
 
 interface ManifestChunk {
   file: string;
@@ -34,7 +34,7 @@ export interface AppShell {
   page(path: string): string;
 }
 
-export type PageEncoding = 'br' | 'gzip' | 'identity';
+export type PageEncoding = Encoding | 'identity';
 
 /**
  * The best encoding an `Accept-Encoding` header allows: brotli, then gzip, else none. A coding
@@ -55,12 +55,6 @@ export function pickEncoding(accept: string | undefined): PageEncoding {
   return 'identity';
 }
 
-const encoders: Record<Exclude<PageEncoding, 'identity'>, (html: string) => Buffer> = {
-  // The pages are few and made once, so the smallest output is worth the slowest level.
-  br: (html) => brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: html.length } }),
-  gzip: (html) => gzipSync(html, { level: 9 }),
-};
-
 /**
  * Compresses a page once per encoding (the not-found handler that sends the pages does not pass
  * through @fastify/compress, and a phone on 3G waits for this page before anything else).
@@ -72,7 +66,7 @@ export function pageEncoder() {
     const key = `${encoding}\n${html}`;
     let body = cache.get(key);
     if (!body) {
-      body = encoders[encoding](html);
+      body = compressOnceSync(html, encoding);
       cache.set(key, body);
     }
     return body;
