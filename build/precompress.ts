@@ -37,8 +37,7 @@ export function precompressPlugin(): Plugin {
 }
 
 /** Compresses every compressible file under `dir` (the `.br` / `.gz` copies are rewritten). */
-export async function precompressDir(dir: string): Promise<number> {
-  let count = 0;
+export async function precompressDir(dir: string): Promise<void> {
   for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !COMPRESSIBLE.test(entry.name)) continue;
     const file = join(entry.parentPath, entry.name);
@@ -48,7 +47,5 @@ export async function precompressDir(dir: string): Promise<number> {
     const data = await readFile(file);
     const [br, gzipped] = await Promise.all([compressOnce(data, 'br'), compressOnce(data, 'gzip')]);
     await Promise.all([writeFile(`${file}.br`, br), writeFile(`${file}.gz`, gzipped)]);
-    count++;
   }
-  return count;
 }
