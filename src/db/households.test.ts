@@ -433,6 +433,8 @@ describe('exportHousehold', () => {
     const gone = await createMember({ householdId: h.id, fullName: 'Nguyễn Văn Tí', birthYear: 2001 }, database);
     await database.members.update(gone.id, { deleted: 1 });
     const v = await createVisit({ householdId: h.id, date: '2026-03-02', topics: ['vneid'], outcome: 'done', memberIds: [m.id] }, database);
+    // A re-pull after a server restore stamps the rows it brought: the device's business only.
+    for (const table of [database.households, database.members, database.visits]) await table.toCollection().modify({ resyncMark: 'repull-1' });
 
     const out = await exportHousehold(h.id, database);
     expect(isIsoDateTime(out.exportedAt)).toBe(true);
@@ -447,7 +449,7 @@ describe('exportHousehold', () => {
     });
     expect(out.members).toEqual([{ id: m.id, householdId: h.id, fullName: 'Trần Thị Mai', birthYear: 1958, hasSmartphone: true }]);
     expect(out.visits).toEqual([{ id: v.id, householdId: h.id, date: '2026-03-02', topics: ['vneid'], outcome: 'done', memberIds: [m.id] }]);
-    for (const key of ['searchText', 'nameKey', 'syncState', 'deleted', 'localUpdatedAt', 'version', 'lastVisitDate']) {
+    for (const key of ['searchText', 'nameKey', 'syncState', 'deleted', 'localUpdatedAt', 'version', 'lastVisitDate', 'resyncMark']) {
       expect(out.household).not.toHaveProperty(key);
       for (const r of [...out.members, ...out.visits]) expect(r).not.toHaveProperty(key);
     }

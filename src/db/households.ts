@@ -1,6 +1,7 @@
 /** The household repository: the only code that touches the households table. */
 import { db, type AppDB } from './database';
-import type { HouseholdRow, MemberRow, VisitRow } from './rows';
+import { localKeysOf, type DEVICE_ONLY_KEYS, type HouseholdRow, type MemberRow, type VisitRow } from './rows';
+import type { EntityName } from '../domain/vocab';
 import type { HouseholdFields } from '../domain/schemas';
 import { foldForSearch } from '../domain/text';
 import { alive, createRecord, deleteRecord, patchRecord } from './records';
@@ -45,20 +46,9 @@ export async function withdrawConsent(id: string, database: AppDB = db()): Promi
   return updateHousehold(id, { consent: { ...h.consent, withdrawnAt: nowIso() } }, database);
 }
 
-/**
- * Deletes the household. Its members, their checklist steps and its visits become tombstones on
- * the device too; the server cascades the same way, so only the household's delete is queued.
- */
+/** Deletes the household with its members, their checklist steps and its visits (src/domain/cascade.ts). */
 export async function deleteHousehold(id: string, database: AppDB = db()): Promise<void> {
-  await deleteRecord(database, 'household', database.households, id, {
-    extraTables: [database.members, database.visits, database.checklistSteps],
-    after: async () => {
-      const memberIds = await database.members.where('householdId').equals(id).primaryKeys();
-      await database.members.where('householdId').equals(id).modify({ deleted: 1 });
-      await database.checklistSteps.where('memberId').anyOf(memberIds).modify({ deleted: 1 });
-      await database.visits.where('[householdId+date]').between([id, ''], [id, '\uffff']).modify({ deleted: 1 });
-    },
-  });
+  await deleteRecord(database, 'household', database.households, id);
 }
 
 export interface SimilarQuery {
@@ -84,21 +74,18 @@ export async function findSimilarHouseholds(q: SimilarQuery, excludeId?: string,
     .toArray();
 }
 
+type Exported<R> = Omit<R, (typeof DEVICE_ONLY_KEYS)[number]>;
+
 export interface HouseholdExport {
   exportedAt: string;
   household: HouseholdFields & { id: string };
-  members: (Omit<MemberRow, 'nameKey' | 'syncState' | 'deleted' | 'localUpdatedAt' | 'version'>)[];
-  visits: (Omit<VisitRow, 'syncState' | 'deleted' | 'localUpdatedAt' | 'version'>)[];
+  members: Exported<MemberRow>[];
+  visits: Exported<VisitRow>[];
 }
 
-const LOCAL_KEYS = ['nameKey', 'syncState', 'deleted', 'localUpdatedAt', 'version'];
-/** Derived on the household row only; on a visit `followUpDate` is real data. */
-const HOUSEHOLD_DERIVED_KEYS = ['searchText', 'lastVisitDate', 'followUpDate'];
-
-function publicFields<T extends object>(row: T, extra: string[] = []): T {
-  const out = { ...row } as Record<string, unknown>;
-  for (const k of [...LOCAL_KEYS, ...extra]) delete out[k];
-  return out as T;
+function publicFields<T extends object>(row: T, entity: EntityName): T {
+  const local = localKeysOf(entity);
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !local.has(k))) as T;
 }
 
 /** Everything the device holds about one household, for the household itself to read. */
@@ -109,9 +96,9 @@ export async function exportHousehold(id: string, database: AppDB = db()): Promi
   const visits = (await database.visits.where('[householdId+date]').between([id, ''], [id, '\uffff']).toArray()).filter((v) => !v.deleted);
   return {
     exportedAt: nowIso(),
-    household: publicFields(household, HOUSEHOLD_DERIVED_KEYS),
-    members: members.map((m) => publicFields(m)),
-    visits: visits.map((v) => publicFields(v)),
+    household: publicFields(household, 'household'),
+    members: members.map((m) => publicFields(m, 'member')),
+    visits: visits.map((v) => publicFields(v, 'visit')),
   };
 }
 

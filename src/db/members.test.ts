@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppDB } from './database';
 import { allHouseholds, createHousehold, deleteHousehold } from './households';
 import { createMember, deleteMember, getMember, membersOf, updateMember } from './members';
+import { setStep } from './checklist';
 import { StorageFullError, ValidationError } from './errors';
 import type { HouseholdRow } from './rows';
 import type { HouseholdFields, MemberFields } from '../domain/schemas';
@@ -203,6 +204,22 @@ describe('deleteMember / membersOf', () => {
     expect(del).toMatchObject({ entity: 'member', op: 'delete', id: m.id, baseVersion: 0, seq: 3 });
     expect(del).not.toHaveProperty('fields');
     expect(await searchTextOf()).toBe('vuong van thang xom bai, so 7 thon thuong');
+  });
+
+  it("delete tombstones the member's checklist steps too, as the server does, and queues only the member's delete", async () => {
+    const m = await createMember(member(), database);
+    const sibling = await createMember(member({ fullName: 'Vương Văn Thắng', birthYear: 1961 }), database);
+    await setStep(m.id, 'prereq.smartphone', true, database);
+    await setStep(sibling.id, 'prereq.smartphone', true, database);
+    const queuedBefore = await database.outbox.count();
+
+    await deleteMember(m.id, database);
+
+    const steps = await database.checklistSteps.toArray();
+    expect(steps.filter((s) => s.memberId === m.id).map((s) => s.deleted)).toEqual([1]);
+    expect(steps.filter((s) => s.memberId === sibling.id).map((s) => s.deleted)).toEqual([0]);
+    const added = (await outbox()).slice(queuedBefore);
+    expect(added.map((e) => [e.entity, e.op, e.id])).toEqual([['member', 'delete', m.id]]);
   });
 
   it('membersOf lists live members, oldest first', async () => {

@@ -10,6 +10,8 @@ import { schemas } from './validation';
 import type { EntityName } from '../domain/vocab';
 import { guardQuota, ValidationError } from './errors';
 import { changedFields, commitChange, compact, inTransaction, newMeta, nowIso } from './write';
+import { cascadeEntities, cascadeOf } from '../domain/cascade';
+import { tableOf } from './syncTables';
 
 type Row<E extends EntityName> = EntityFieldsMap[E] & RecordMeta;
 
@@ -98,7 +100,11 @@ async function patchInTransaction<E extends EntityName, R extends Row<E>>(
   return row;
 }
 
-/** Marks the record as a tombstone and queues its delete. */
+/**
+ * Marks the record as a tombstone and queues its delete. The records it takes with it (see
+ * src/domain/cascade.ts) become tombstones in the same transaction without entries of their own:
+ * the server cascades the one delete the same way.
+ */
 export async function deleteRecord<E extends EntityName, R extends Row<E>>(
   database: AppDB,
   entity: E,
@@ -109,14 +115,29 @@ export async function deleteRecord<E extends EntityName, R extends Row<E>>(
   const before = await table.get(id);
   if (!before || before.deleted) return;
   const row = { ...before, deleted: 1, localUpdatedAt: nowIso() } as R;
+  const dependents = cascadeEntities(entity).map((e) => tableOf(database, e));
   await commitChange(database, {
     entity,
     table,
     op: 'delete',
     row,
-    extraTables: hooks.extraTables,
-    also: hooks.after ? () => hooks.after!(row, before) : undefined,
+    extraTables: [...dependents, ...(hooks.extraTables ?? [])],
+    also: async () => {
+      await tombstoneDependents(database, entity, id);
+      await hooks.after?.(row, before);
+    },
   });
+}
+
+async function tombstoneDependents(database: AppDB, entity: EntityName, id: string): Promise<void> {
+  const dependents = await cascadeOf(entity, [id], async (child, field, parentIds) => {
+    const rows = await tableOf(database, child).where(field).anyOf(parentIds).filter((r) => !r.deleted).primaryKeys();
+    return rows.map((rowId) => ({ id: rowId, entity: child }));
+  });
+  for (const child of new Set(dependents.map((d) => d.entity))) {
+    const ids = dependents.filter((d) => d.entity === child).map((d) => d.id);
+    await tableOf(database, child).where(':id').anyOf(ids).modify({ deleted: 1 });
+  }
 }
 
 export function alive<R extends { deleted: 0 | 1 }>(row: R | undefined): row is R {

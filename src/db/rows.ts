@@ -8,6 +8,7 @@ import type {
   VisitFields,
 } from '../domain/schemas';
 import type { Mutation, SyncState } from '../domain/sync';
+import type { EntityName } from '../domain/vocab';
 
 export interface RecordMeta {
   id: string;
@@ -26,6 +27,21 @@ export interface RecordMeta {
   updatedBy?: string;
   updatedAt?: string;
 }
+
+/**
+ * The one list of a row's keys that are the device's own bookkeeping, not the record's data: never
+ * sent to the server, never exported. `localKeysOf` adds the household's derived keys.
+ */
+export const DEVICE_ONLY_KEYS = ['version', 'deleted', 'syncState', 'localUpdatedAt', 'resyncMark', 'nameKey'] as const;
+/** Derived on household rows only; on a visit `followUpDate` is real data. */
+export const HOUSEHOLD_DERIVED_KEYS = ['searchText', 'lastVisitDate', 'followUpDate'] as const;
+
+export function localKeysOf(entity: EntityName): ReadonlySet<string> {
+  return entity === 'household' ? HOUSEHOLD_LOCAL_KEYS : LOCAL_KEYS;
+}
+
+const LOCAL_KEYS: ReadonlySet<string> = new Set(DEVICE_ONLY_KEYS);
+const HOUSEHOLD_LOCAL_KEYS: ReadonlySet<string> = new Set([...DEVICE_ONLY_KEYS, ...HOUSEHOLD_DERIVED_KEYS]);
 
 export type HouseholdRow = HouseholdFields &
   RecordMeta & {

@@ -1,7 +1,7 @@
 /** Which table holds which synced entity, and which row keys are local (never sent). */
 import type { Table } from 'dexie';
 import type { AppDB } from './database';
-import type { RecordMeta } from './rows';
+import { localKeysOf, type RecordMeta } from './rows';
 import type { EntityName } from '../domain/vocab';
 
 export function tableOf(database: AppDB, entity: EntityName): Table<RecordMeta & Record<string, unknown>, string> {
@@ -20,27 +20,15 @@ export function entityTables(database: AppDB): Table[] {
   return [database.households, database.members, database.visits, database.sessions, database.checklistSteps, database.neighborhoods];
 }
 
-const LOCAL_KEYS = new Set([
-  'id',
-  'teamId',
-  'version',
-  'deleted',
-  'syncState',
-  'localUpdatedAt',
-  'createdBy',
-  'updatedBy',
-  'updatedAt',
-  'nameKey',
-  'resyncMark',
-]);
-/** Derived on household rows only; on a visit `followUpDate` is real data. */
-const HOUSEHOLD_KEYS = new Set(['searchText', 'lastVisitDate', 'followUpDate']);
+/** Sent beside the fields (the mutation's id) or stamped by the server, never as fields. */
+const ENVELOPE_KEYS = new Set(['id', 'teamId', 'createdBy', 'updatedBy', 'updatedAt']);
 
 /** The entity's own fields of a row, as the server knows them. */
 export function syncedFields(row: Record<string, unknown>, entity: EntityName): Record<string, unknown> {
+  const local = localKeysOf(entity);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
-    if (LOCAL_KEYS.has(k) || v === undefined || (entity === 'household' && HOUSEHOLD_KEYS.has(k))) continue;
+    if (ENVELOPE_KEYS.has(k) || local.has(k) || v === undefined) continue;
     out[k] = v;
   }
   return out;
