@@ -1,7 +1,8 @@
 /**
  * A member's VNeID checklist: each ticked step is a `checklistStep` record (deterministic UUIDv5
  * id), written with its outbox entry; the member's VNeID level follows by the one rule in
- * src/domain/checklist.ts, in the same transaction.
+ * src/domain/checklist.ts, in the same transaction. Every entry, the member's patch included, is
+ * checked against its schema by `enqueue` (write.ts).
  */
 import { db, type AppDB } from './database';
 import type { ChecklistStepRow, MemberRow } from './rows';
@@ -10,6 +11,7 @@ import { localToday } from '../domain/dates';
 import { commitChange, newMeta, nowIso } from './write';
 import { refreshHousehold } from './derived';
 import { guardQuota } from './errors';
+import { loadSchemas } from './validation';
 
 const LEVEL_STEPS = ['level1.activated', 'level2.activated'];
 
@@ -24,6 +26,7 @@ export async function setStep(memberId: string, stepKey: string, done: boolean, 
   // The id needs WebCrypto, which must not run inside an IndexedDB transaction.
   const id = await checklistStepId(memberId, stepKey);
   const today = localToday();
+  await loadSchemas();
   const tables = [database.checklistSteps, database.members, database.households, database.visits, database.outbox, database.meta];
   await guardQuota(() =>
     database.transaction('rw', tables, async () => {

@@ -16,3 +16,9 @@ export function loadSchemas(): Promise<Schemas> {
 export async function schemas(): Promise<Schemas> {
   return loaded ?? loadSchemas();
 }
+
+/** The schemas inside a transaction, where loading them would commit it early. */
+export function loadedSchemas(): Schemas {
+  if (!loaded) throw new Error('entity schemas used before loadSchemas() resolved');
+  return loaded;
+}

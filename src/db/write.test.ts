@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Dexie } from 'dexie';
 import { AppDB } from './database';
 import { changedFields, commitChange, compact, newMeta, nowIso } from './write';
-import { guardQuota, isQuotaError, StorageFullError } from './errors';
+import { guardQuota, isQuotaError, StorageFullError, ValidationError } from './errors';
 import { createNeighborhood } from './neighborhoods';
 import type { NeighborhoodRow } from './rows';
 import { isIsoDateTime } from '../domain/dates';
@@ -20,6 +20,8 @@ afterEach(async () => {
   vi.useRealTimers();
   await database.delete();
 });
+
+const PHU_MY = { name: 'Thôn Phú Mỹ', kind: 'thon' };
 
 function neighborhoodRow(over: Partial<NeighborhoodRow> = {}): NeighborhoodRow {
   return { ...newMeta(), name: 'Thôn Phú Mỹ', kind: 'thon', ...over };
@@ -98,7 +100,7 @@ describe('commitChange', () => {
         table: database.neighborhoods,
         op: 'create',
         row,
-        fields: {},
+        fields: PHU_MY,
         extraTables: [database.households],
         also: async () => {
           await database.households.put({ id: 'x' } as never);
@@ -118,7 +120,7 @@ describe('commitChange', () => {
     });
     const row = neighborhoodRow();
     await expect(
-      commitChange(database, { entity: 'neighborhood', table: database.neighborhoods, op: 'create', row, fields: {} }),
+      commitChange(database, { entity: 'neighborhood', table: database.neighborhoods, op: 'create', row, fields: PHU_MY }),
     ).rejects.toThrow('outbox broke');
     expect(await database.neighborhoods.count()).toBe(0);
     expect(await database.meta.count()).toBe(0);
@@ -139,6 +141,17 @@ describe('commitChange', () => {
     expect(err).toBeInstanceOf(StorageFullError);
     expect((err as StorageFullError).name).toBe('StorageFullError');
     expect(isQuotaError((err as StorageFullError).cause)).toBe(true);
+    expect(await database.outbox.count()).toBe(0);
+    expect(await database.meta.count()).toBe(0);
+  });
+
+  it('checks the queued fields against the entity schema: an invalid create or patch writes nothing', async () => {
+    const row = neighborhoodRow();
+    const create = commitChange(database, { entity: 'neighborhood', table: database.neighborhoods, op: 'create', row, fields: { name: 'Thôn Phú Mỹ' } });
+    await expect(create).rejects.toMatchObject({ name: 'ValidationError', errors: { kind: 'validation.required' } });
+    const patch = commitChange(database, { entity: 'neighborhood', table: database.neighborhoods, op: 'patch', row, fields: { name: null, colour: 'red' } });
+    await expect(patch).rejects.toBeInstanceOf(ValidationError);
+    expect(await database.neighborhoods.count()).toBe(0);
     expect(await database.outbox.count()).toBe(0);
     expect(await database.meta.count()).toBe(0);
   });

@@ -10,7 +10,8 @@ import type { MutationOp } from '../domain/sync';
 import { uuidv7 } from '../domain/ids';
 import { nextSeq } from './meta';
 export { compact } from '../domain/objects';
-import { guardQuota } from './errors';
+import { guardQuota, ValidationError } from './errors';
+import { loadedSchemas, loadSchemas } from './validation';
 
 export interface ChangeSpec<R extends RecordMeta> {
   entity: EntityName;
@@ -40,27 +41,60 @@ export function nowIso(): string {
 
 export async function commitChange<R extends RecordMeta>(database: AppDB, spec: ChangeSpec<R>): Promise<void> {
   const tables = [spec.table, database.outbox, database.meta, ...(spec.extraTables ?? [])];
+  await loadSchemas();
   await guardQuota(() =>
     inTransaction(database, tables, async () => {
       const row: R = { ...spec.row, syncState: database.isDemo ? 'synced' : 'pending' };
       await spec.table.put(row);
       if (!database.isDemo) {
-        const seq = await nextSeq(database);
-        await database.outbox.add({
-          mid: uuidv7(),
-          seq,
+        await enqueue(database, {
           entity: spec.entity,
           op: spec.op,
           id: row.id,
           baseVersion: spec.op === 'create' ? null : row.version,
           ...(spec.op === 'delete' ? {} : { fields: spec.fields ?? {} }),
-          clientTs: nowIso(),
-          state: 'pending',
         });
       }
       await spec.also?.();
     }),
   );
+}
+
+export interface OutboxEntry {
+  entity: EntityName;
+  op: MutationOp;
+  id: string;
+  baseVersion: number | null;
+  /** A create's whole record or a patch's changed fields (null clears one); none for a delete. */
+  fields?: Record<string, unknown>;
+}
+
+/**
+ * The one way a change enters the outbox: its fields are checked against the entity's schema (so
+ * the server never receives what it would reject as malformed), then numbered and added. Call it
+ * inside a transaction over the outbox and meta, opened after `loadSchemas()` resolved.
+ */
+export async function enqueue(database: AppDB, entry: OutboxEntry): Promise<void> {
+  const fields = entry.op === 'delete' ? undefined : checkedFields(entry);
+  const seq = await nextSeq(database);
+  await database.outbox.add({
+    mid: uuidv7(),
+    seq,
+    entity: entry.entity,
+    op: entry.op,
+    id: entry.id,
+    baseVersion: entry.baseVersion,
+    ...(fields ? { fields } : {}),
+    clientTs: nowIso(),
+    state: 'pending',
+  });
+}
+
+function checkedFields(entry: OutboxEntry): Record<string, unknown> {
+  const { validateCreate, validatePatch } = loadedSchemas();
+  const checked = entry.op === 'create' ? validateCreate(entry.entity, entry.fields ?? {}) : validatePatch(entry.entity, entry.fields ?? {});
+  if (!checked.ok) throw new ValidationError(checked.errors);
+  return checked.value as Record<string, unknown>;
 }
 
 /** Keys whose value differs between two field objects (deep for arrays and objects). */
