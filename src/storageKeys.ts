@@ -12,3 +12,17 @@ export const DB_NAMES = {
   main: 'cong-dong-so',
   demo: 'cong-dong-so-demo',
 } as const;
+
+/**
+ * Keys of the forms' drafts (IndexedDB `drafts` table): the form, new or edit, and the record (or,
+ * for a new member or visit, the household). Typed so a page cannot invent a key another reads.
+ */
+export type DraftKey =
+  | 'household:new'
+  | `household:edit:${string}`
+  | `member:new:${string}`
+  | `member:edit:${string}`
+  | `visit:new:${string}`
+  | `visit:edit:${string}`
+  | 'session:new'
+  | `session:edit:${string}`;

@@ -1,5 +1,6 @@
 import { onBeforeUnmount, onMounted, ref, shallowRef, toRaw, watch, type Ref } from 'vue';
 import { deleteDraft, getDraft, saveDraft } from '../db/drafts';
+import type { DraftKey } from '../storageKeys';
 
 const flushers = new Set<() => Promise<void>>();
 
@@ -9,8 +10,8 @@ export async function flushAllDrafts(): Promise<void> {
 }
 
 export interface DraftOptions<T> {
-  /** e.g. `visit:new:<householdId>`. */
-  key: () => string | null;
+  /** e.g. `visit:new:<householdId>`; null while there is none yet. */
+  key: () => DraftKey | null;
   /** False while nothing may be stored yet (a household before its consent is recorded). */
   enabled?: () => boolean;
   model: Ref<T>;

@@ -88,6 +88,7 @@ export const useHouseholdsStore = defineStore('households', () => {
     load,
     stop,
     create,
+    get: async (id: string) => (await repo()).getHousehold(id),
     update: async (id: string, changes: Partial<HouseholdFields>) => (await repo()).updateHousehold(id, changes),
     remove: async (id: string) => (await repo()).deleteHousehold(id),
     withdrawConsent: async (id: string) => (await repo()).withdrawConsent(id),

@@ -18,6 +18,8 @@ export function useSimilarHouseholds(form: () => HouseholdForm, excludeId?: stri
           : [];
       }, 300);
     },
+    // Opening a form on saved values (an edit, a resumed draft) checks them too.
+    { immediate: true },
   );
   return similar;
 }
