@@ -1,7 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDB } from './database';
 import { allNeighborhoods, createNeighborhood, deleteNeighborhood, updateNeighborhood } from './neighborhoods';
-import { StorageFullError, ValidationError } from './errors';
+import { ValidationError } from './errors';
 
 let database: AppDB;
 
@@ -59,25 +59,6 @@ describe('createNeighborhood', () => {
     expect((await database.neighborhoods.get(n.id))?.name).toBe(name);
   });
 
-  it('is atomic and maps quota errors', async () => {
-    const spy = vi.spyOn(database.outbox, 'add').mockRejectedValue(new Error('outbox broke'));
-    await expect(createNeighborhood({ name: 'Thôn Tây', kind: 'thon' }, database)).rejects.toThrow('outbox broke');
-    spy.mockRejectedValue(new DOMException('full', 'QuotaExceededError'));
-    await expect(createNeighborhood({ name: 'Thôn Tây', kind: 'thon' }, database)).rejects.toBeInstanceOf(StorageFullError);
-    expect(await database.neighborhoods.count()).toBe(0);
-    expect(await database.outbox.count()).toBe(0);
-  });
-
-  it('a demo database never queues', async () => {
-    const demo = new AppDB('t-' + crypto.randomUUID(), true);
-    try {
-      await createNeighborhood({ name: 'Thôn Tây', kind: 'thon' }, demo);
-      expect(await demo.neighborhoods.count()).toBe(1);
-      expect(await demo.outbox.count()).toBe(0);
-    } finally {
-      await demo.delete();
-    }
-  });
 });
 
 describe('updateNeighborhood / deleteNeighborhood', () => {
@@ -89,15 +70,6 @@ describe('updateNeighborhood / deleteNeighborhood', () => {
     expect(patch).toMatchObject({ seq: 2, op: 'patch', entity: 'neighborhood', id: n.id, baseVersion: 9, fields: { name: 'Thôn Đông Hòa' } });
     expect(Object.keys(patch!.fields!)).toEqual(['name']);
     expect((await database.neighborhoods.get(n.id))?.name).toBe('Thôn Đông Hòa');
-  });
-
-  it('a no-op patch queues nothing; clearing notes queues null', async () => {
-    const n = await createNeighborhood({ name: 'Tổ dân phố 3', kind: 'toDanPho', notes: 'Gần UBND phường.' }, database);
-    await updateNeighborhood(n.id, { name: 'Tổ dân phố 3' }, database);
-    expect(await database.outbox.count()).toBe(1);
-    await updateNeighborhood(n.id, { notes: '' }, database);
-    expect((await outbox())[1]?.fields).toEqual({ notes: null });
-    expect(await database.neighborhoods.get(n.id)).not.toHaveProperty('notes');
   });
 
   it('rejects clearing the name', async () => {
