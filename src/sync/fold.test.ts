@@ -5,7 +5,7 @@ import { planFold } from './fold';
 import type { OutboxRow } from '../db/rows';
 import { AppDB } from '../db/database';
 import { createHousehold, deleteHousehold, updateHousehold } from '../db/households';
-import { foldOutbox } from '../db/syncStore';
+import { foldOutbox } from './outbox';
 import { CONSENT_TEXT_VERSION } from '../domain/vocab';
 
 let n = 0;

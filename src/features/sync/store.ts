@@ -7,18 +7,19 @@ import { computed, readonly, ref, shallowRef } from 'vue';
 import type { Subscription } from 'dexie';
 import type { SyncEngine, SyncStatus } from '../../sync/engine';
 import type { EnrollResponse } from '../../sync/transport';
-import type { DeviceSession } from '../../db/session';
+import type { DeviceMembership as DeviceSession } from '../../sync/membership';
 
 // Everything that touches the database loads after the first paint: the header never waits.
 const data = async () => {
-  const [{ liveQuery }, { db }, session, counts, users] = await Promise.all([
+  const [{ liveQuery }, { db }, membership, progress, counts, users] = await Promise.all([
     import('dexie'),
     import('../../db/database'),
-    import('../../db/session'),
-    import('../../db/outboxCounts'),
+    import('../../sync/membership'),
+    import('../../sync/progress'),
+    import('../../sync/outboxCounts'),
     import('../../db/users'),
   ]);
-  return { liveQuery, db, ...session, ...counts, ...users };
+  return { liveQuery, db, getSession: membership.getMembership, saveSession: membership.saveMembership, getLastSync: progress.getLastSync, ...counts, ...users };
 };
 
 // The engine and the HTTP client load on the first sync, after the first paint.
@@ -165,7 +166,7 @@ export const useSyncStore = defineStore('sync', () => {
   }
 
   async function signOut(): Promise<void> {
-    const { wipeTeamData } = await import('../../db/syncStore');
+    const { wipeTeamData } = await import('../../sync/teamWipe');
     await wipeTeamData();
     session.value = undefined;
     status.value = { phase: 'notJoined' };

@@ -1,10 +1,17 @@
 /** Which table holds which synced entity, and which row keys are local (never sent). */
 import type { Table } from 'dexie';
-import type { AppDB } from './database';
-import type { RecordMeta } from './rows';
-import type { EntityName } from '../domain/vocab';
+import type { AppDB } from '../db/database';
+import type { RecordMeta } from '../db/rows';
+import { ENTITIES, type EntityName } from '../domain/vocab';
 
-export function tableOf(database: AppDB, entity: EntityName): Table<RecordMeta & Record<string, unknown>, string> {
+/** A row of any synced table, as the sync code reads and writes it. */
+export type SyncedRow = RecordMeta & Record<string, unknown>;
+
+export function isEntity(e: string): e is EntityName {
+  return (ENTITIES as readonly string[]).includes(e);
+}
+
+export function tableOf(database: AppDB, entity: EntityName): Table<SyncedRow, string> {
   const map = {
     household: database.households,
     member: database.members,
@@ -13,7 +20,7 @@ export function tableOf(database: AppDB, entity: EntityName): Table<RecordMeta &
     checklistStep: database.checklistSteps,
     neighborhood: database.neighborhoods,
   } as const;
-  return map[entity] as unknown as Table<RecordMeta & Record<string, unknown>, string>;
+  return map[entity] as unknown as Table<SyncedRow, string>;
 }
 
 export function entityTables(database: AppDB): Table[] {
@@ -45,5 +52,3 @@ export function syncedFields(row: Record<string, unknown>, entity: EntityName): 
   }
   return out;
 }
-
-export const SERVER_META_KEYS = ['teamId', 'createdBy', 'updatedBy', 'updatedAt'] as const;
