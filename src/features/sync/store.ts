@@ -8,7 +8,7 @@ import { readonly, ref, shallowRef } from 'vue';
 import type { Subscription } from 'dexie';
 import type { SyncEngine, SyncStatus } from '../../sync/engine';
 import { useMembershipStore } from '../team/store';
-import { installSyncTriggers, type SyncTriggers } from './triggers';
+import type { SyncTriggers } from './triggers';
 
 // Everything that touches the database loads after the first paint: the header never waits.
 const data = async () => {
@@ -21,8 +21,9 @@ const data = async () => {
   return { liveQuery, db, ...progress, ...counts };
 };
 
-// The engine and the HTTP client load on the first sync, after the first paint.
+// The engine and the HTTP client load on the first sync, the triggers at start: after the first paint.
 const loadEngine = () => import('../../sync/engine');
+const loadTriggers = () => import('./triggers');
 
 export const useSyncStore = defineStore('sync', () => {
   const membership = useMembershipStore();
@@ -69,7 +70,7 @@ export const useSyncStore = defineStore('sync', () => {
     if (started) return;
     started = true;
     const mine = ++starts;
-    const { getLastSync, liveQuery, pendingCount, attentionCount } = await data();
+    const [{ getLastSync, liveQuery, pendingCount, attentionCount }, { installSyncTriggers }] = await Promise.all([data(), loadTriggers()]);
     lastSyncAt.value = await getLastSync().catch(() => undefined);
     await membership.load();
     if (!started || starts !== mine) return;
