@@ -23,7 +23,7 @@ export function setLastSync(at: string, database: AppDB = db()): Promise<void> {
   return setMeta(META_KEYS.lastSyncAt, at, database);
 }
 
-/** Asks the next sync to pull the team's data from the beginning. Call inside a transaction with `meta`. */
+/** Asks the next sync to pull the team's data from the beginning. */
 export async function requestRepull(database: AppDB = db()): Promise<void> {
   await setMeta(META_KEYS.repullNeeded, true, database);
 }
