@@ -12,7 +12,10 @@ const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 
 // The data layer: Dexie and the repositories the screens read with, in one chunk that loads right
 // after the first paint (the shell and entry screens import it dynamically). Forms, the checklist,
 // sync machinery and schemas load with the screen that uses them.
-const DATA_LAYER = [/\/src\/db\/(database|meta|session|outboxCounts|users|households|visits|drafts|derived|records|write|validation|guides)\.ts$/];
+const DATA_LAYER = [
+  /\/src\/db\/(database|meta|metaKeys|users|households|visits|drafts|derived|records|tables|write|validation|guides)\.ts$/,
+  /\/src\/sync\/(membership|progress|outboxCounts)\.ts$/,
+];
 
 export default defineConfig({
   define: {

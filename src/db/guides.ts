@@ -1,8 +1,7 @@
 /** Guides the server published after the app was built (local only, never synced back). */
 import { db, type AppDB } from './database';
 import { getMeta, setMeta } from './meta';
-
-const SINCE = 'guidesSince';
+import { META_KEYS } from './metaKeys';
 
 export interface StoredGuide {
   id: string;
@@ -16,7 +15,7 @@ export function publishedGuides(database: AppDB = db()): Promise<StoredGuide[]> 
 }
 
 export async function guidesSince(database: AppDB = db()): Promise<number> {
-  return (await getMeta<number>(SINCE, database)) ?? 0;
+  return (await getMeta<number>(META_KEYS.guidesSince, database)) ?? 0;
 }
 
 /** Keeps the newest version of each guide and the server's latest publication number. */
@@ -26,6 +25,6 @@ export async function storePublishedGuides(guides: StoredGuide[], latest: number
       const current = await database.guides.get(g.id);
       if (!current || current.version < g.version) await database.guides.put(g);
     }
-    await setMeta(SINCE, latest, database);
+    await setMeta(META_KEYS.guidesSince, latest, database);
   });
 }

@@ -11,7 +11,7 @@ import type { EntityName } from '../domain/vocab';
 import { guardQuota, ValidationError } from './errors';
 import { changedFields, commitChange, compact, inTransaction, newMeta, nowIso } from './write';
 import { cascadeEntities, cascadeOf } from '../domain/cascade';
-import { tableOf } from './syncTables';
+import { tableOf } from './tables';
 
 type Row<E extends EntityName> = EntityFieldsMap[E] & RecordMeta;
 

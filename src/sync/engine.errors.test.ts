@@ -4,17 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { AppDB } from '../db/database';
 import { SyncEngine } from './engine';
 import { fakeNetwork } from './testing';
-import { getCursor, getSession, saveSession } from '../db/session';
+import { getMembership, saveMembership } from './membership';
+import { getCursor } from './progress';
 import { createHousehold, updateHousehold } from '../db/households';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { deviceId } from '../db/meta';
-import { cleanups, T0, session, setup, hh, jsonResponse, isPush, isPull } from '../../tests/unit/syncHarness';
+import { cleanups, T0, membershipOf, setup, hh, jsonResponse, isPush, isPull } from '../../tests/unit/syncHarness';
 
 /** An engine whose network never reaches a server: every request fails, or gets `answer`. */
 async function offlineEngine(random: () => number, answer?: (url: string) => Response) {
   const d = new AppDB('x-' + crypto.randomUUID());
   cleanups.push(() => d.close());
-  await saveSession(session('token', crypto.randomUUID(), crypto.randomUUID()), d);
+  await saveMembership(membershipOf('token', crypto.randomUUID(), crypto.randomUUID()), d);
   const net = fakeNetwork({
     inject: async () => {
       throw new Error('no server in this test');
@@ -183,7 +184,7 @@ describe('engine: 401', { timeout: 30_000 }, () => {
     expect(await b.households.count()).toBe(0);
     expect(await b.members.count()).toBe(0);
     expect(await b.outbox.count()).toBe(0);
-    expect(await getSession(b)).toBeUndefined();
+    expect(await getMembership(b)).toBeUndefined();
     expect(await getCursor(b)).toBeUndefined();
     // The installation id stays (the server remembers this device's numbers).
     expect(await deviceId(b)).toBe(installation);
@@ -196,13 +197,13 @@ describe('engine: 401', { timeout: 30_000 }, () => {
     expect(await a.households.count()).toBe(1);
   });
 
-  it('any other 401 keeps the data, phase needsJoin, the session is marked needsRejoin', async () => {
+  it('any other 401 keeps the data, phase needsJoin, the membership is marked needsRejoin', async () => {
     const { team, a, ea, net } = await setup();
     const h = await createHousehold(hh(), a);
     await ea.sync();
     await updateHousehold(h.id, { notes: 'chưa gửi' }, a);
-    const before = await getSession(a);
-    await saveSession({ ...before!, token: 'garbage-token' }, a);
+    const before = await getMembership(a);
+    await saveMembership({ ...before!, token: 'garbage-token' }, a);
     const s = await ea.sync();
     expect(s.phase).toBe('needsJoin');
     expect(s.errorKey).toBe('sync.errors.needsJoin');
@@ -210,7 +211,7 @@ describe('engine: 401', { timeout: 30_000 }, () => {
     expect(await a.households.count()).toBe(1);
     expect(await a.outbox.count()).toBe(1);
     expect((await a.households.get(h.id))?.notes).toBe('chưa gửi');
-    const after = await getSession(a);
+    const after = await getMembership(a);
     expect(after).toMatchObject({ needsRejoin: true, team: { id: team.teamId } });
     expect(await getCursor(a)).toBeDefined();
     // It waits for a new join instead of knocking again.

@@ -1,12 +1,13 @@
 // @vitest-environment node
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { getCursor } from '../db/session';
+import { getCursor } from './progress';
 import { createHousehold, deleteHousehold, getHousehold, updateHousehold } from '../db/households';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { createMember, deleteMember, membersOf, updateMember } from '../db/members';
 import { createVisit, visitsOf } from '../db/visits';
-import { applyPullPage, refreshDirtyHouseholds } from '../db/syncStore';
+import { applyPullPage } from './pull';
+import { refreshDirtyHouseholds } from './dirtyHouseholds';
 import { Transport } from './transport';
 import { setup, hh, serverCount, serverRecord } from '../../tests/unit/syncHarness';
 
@@ -199,7 +200,7 @@ describe('engine: delete wins', { timeout: 30_000 }, () => {
     expect(await a.outbox.count()).toBe(0);
   });
 
-  // applyPullPage (src/db/syncStore.ts) only reads the local rows (`old`) for members, visits or in
+  // applyPullPage (src/sync/pull.ts) only reads the local rows (`old`) for members, visits or in
   // reset mode, so for a household `before` is always undefined: the branch meant to keep the
   // pulled tombstone under a waiting local entry (`else if (before) puts.push({ ...before, deleted: 1 … })`)
   // never runs. B keeps the household alive with its old version; once the person discards the

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { AppDB } from '../db/database';
 import { type TestServer } from '../../server/testing';
 import type { PushResult } from './transport';
-import { getCursor } from '../db/session';
+import { getCursor } from './progress';
 import { createHousehold, updateHousehold } from '../db/households';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
-import { applyPullPage } from '../db/syncStore';
+import { applyPullPage } from './pull';
 import { forgetEpoch } from '../../server/services/pull';
 import { cleanups, T0, setup, hh, serverCount, serverRecord, addOutboxEntry, jsonResponse, isPull } from '../../tests/unit/syncHarness';
 

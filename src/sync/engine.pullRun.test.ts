@@ -9,13 +9,13 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { DBCore, Middleware } from 'dexie';
 import { AppDB } from '../db/database';
-import { saveSession } from '../db/session';
+import { saveMembership } from './membership';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { createHousehold } from '../db/households';
 import { createMember, updateMember } from '../db/members';
 import { createVisit } from '../db/visits';
-import { refreshDirtyHouseholds } from '../db/syncStore';
-import { cleanups, hh, isPull, session, setup } from '../../tests/unit/syncHarness';
+import { refreshDirtyHouseholds } from './dirtyHouseholds';
+import { cleanups, hh, isPull, membershipOf, setup } from '../../tests/unit/syncHarness';
 
 /** Counts, per table, the rows written and the keys read by `get`/`getMany`, as IndexedDB sees them. */
 function counting(d: AppDB) {
@@ -55,7 +55,7 @@ async function countedDevice(s: Awaited<ReturnType<typeof setup>>) {
   const d = new AppDB('counted-' + crypto.randomUUID());
   const counts = counting(d);
   cleanups.push(() => d.close());
-  await saveSession(session(s.lan.token, s.lan.userId, s.team.teamId), d);
+  await saveMembership(membershipOf(s.lan.token, s.lan.userId, s.team.teamId), d);
   return { d, counts };
 }
 

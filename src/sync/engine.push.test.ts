@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createHousehold, deleteHousehold, updateHousehold } from '../db/households';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { createMember } from '../db/members';
-import { applyPushResults, takeBatch } from '../db/syncStore';
+import { applyPushResults, takeBatch } from './outbox';
 import { Transport } from './transport';
 import { deviceId } from '../db/meta';
 import { setup, hh, serverCount, serverRecord, addOutboxEntry, jsonResponse, isPush } from '../../tests/unit/syncHarness';

@@ -5,7 +5,7 @@ import { AppDB } from '../db/database';
 import { startTestServer } from '../../server/testing';
 import { SyncEngine } from './engine';
 import { fakeNetwork } from './testing';
-import { saveSession } from '../db/session';
+import { saveMembership } from './membership';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { CONSENT_TEXT_VERSION } from '../domain/vocab';
 
@@ -17,8 +17,8 @@ describe('engine smoke', () => {
     const net = fakeNetwork(server.app);
     const a = new AppDB('a-' + crypto.randomUUID());
     const b = new AppDB('b-' + crypto.randomUUID());
-    await saveSession({ token: team.headToken, user: { id: team.headUserId, name: 'H', role: 'head' }, team: { id: team.teamId, name: 'T' }, joinedAt: new Date().toISOString() }, a);
-    await saveSession({ token: member.token, user: { id: member.userId, name: 'Lan', role: 'member' }, team: { id: team.teamId, name: 'T' }, joinedAt: new Date().toISOString() }, b);
+    await saveMembership({ token: team.headToken, user: { id: team.headUserId, name: 'H', role: 'head' }, team: { id: team.teamId, name: 'T' }, joinedAt: new Date().toISOString() }, a);
+    await saveMembership({ token: member.token, user: { id: member.userId, name: 'Lan', role: 'member' }, team: { id: team.teamId, name: 'T' }, joinedAt: new Date().toISOString() }, b);
     const h = await createHouseholdWithMembers(
       { neighborhood: 'Thôn Đông', address: 'Số 1', headName: 'Nguyễn Văn Bình', consent: { recordedAt: new Date().toISOString(), recordedBy: 'H', purposes: ['support'], textVersion: CONSENT_TEXT_VERSION } },
       [{ fullName: 'Nguyễn Văn Bình', birthYear: 1960 }],

@@ -5,24 +5,14 @@
 import type { AppDB } from '../db/database';
 import { Transport, SyncHttpError, type FetchLike } from './transport';
 import { deviceId } from '../db/meta';
-import { takeRepullFlag } from '../db/attention';
-import { getCursor, getSession, saveSession, setLastSync, type DeviceSession } from '../db/session';
-import {
-  applyPullPage,
-  applyPushResults,
-  foldOutbox,
-  pendingCount,
-  refreshDirtyHouseholds,
-  startPullRun,
-  requeueMissing,
-  takeBatch,
-  wipeTeamData,
-  clearCursor,
-  getResetMarker,
-  noneSettled,
-  startReset,
-  finishReset,
-} from '../db/syncStore';
+import { getMembership, saveMembership, type DeviceMembership } from './membership';
+import { clearCursor, finishReset, getCursor, getResetMarker, setLastSync, startReset, takeRepullFlag } from './progress';
+import { applyPushResults, foldOutbox, noneSettled, takeBatch } from './outbox';
+import { applyPullPage, startPullRun } from './pull';
+import { requeueMissing } from './restore';
+import { refreshDirtyHouseholds } from './dirtyHouseholds';
+import { pendingCount } from './outboxCounts';
+import { wipeTeamData } from './teamWipe';
 
 export type SyncPhase =
   | 'idle'
@@ -68,7 +58,7 @@ const LOCK_NAME = 'cong-dong-so-sync';
 export class SyncEngine {
   private readonly db: AppDB;
   private readonly transport: Transport;
-  private session: DeviceSession | undefined;
+  private membership: DeviceMembership | undefined;
   private pushBatch: number;
   private readonly pullPage: number;
   private attempt = 0;
@@ -80,7 +70,7 @@ export class SyncEngine {
     this.db = options.db;
     this.pushBatch = options.pushBatchSize ?? 500;
     this.pullPage = options.pullPageSize ?? 500;
-    this.transport = new Transport({ baseUrl: options.baseUrl, fetch: options.fetch, token: () => this.session?.token });
+    this.transport = new Transport({ baseUrl: options.baseUrl, fetch: options.fetch, token: () => this.membership?.token });
   }
 
   private setStatus(s: SyncStatus): SyncStatus {
@@ -130,10 +120,10 @@ export class SyncEngine {
   }
 
   private async runOnce(): Promise<SyncStatus> {
-    this.session = await getSession(this.db);
-    if (this.db.isDemo || !this.session) return this.setStatus({ phase: 'notJoined' });
-    if (this.session.needsRejoin) return this.setStatus({ phase: 'needsJoin' });
-    if (!this.session.team) return this.setStatus({ phase: 'idle', lastSyncAt: this.status.lastSyncAt });
+    this.membership = await getMembership(this.db);
+    if (this.db.isDemo || !this.membership) return this.setStatus({ phase: 'notJoined' });
+    if (this.membership.needsRejoin) return this.setStatus({ phase: 'needsJoin' });
+    if (!this.membership.team) return this.setStatus({ phase: 'idle', lastSyncAt: this.status.lastSyncAt });
     this.setStatus({ ...this.status, phase: 'syncing', errorKey: undefined });
     try {
       await this.pushAll();
@@ -215,7 +205,7 @@ export class SyncEngine {
         await wipeTeamData(this.db);
         return this.setStatus({ phase: 'revoked', errorKey: 'sync.errors.revoked' });
       }
-      if (this.session) await saveSession({ ...this.session, needsRejoin: true }, this.db);
+      if (this.membership) await saveMembership({ ...this.membership, needsRejoin: true }, this.db);
       return this.setStatus({ phase: 'needsJoin', errorKey: 'sync.errors.needsJoin' });
     }
     if (e.status === 426) return this.setStatus({ phase: 'upgradeRequired', errorKey: 'sync.errors.upgrade' });

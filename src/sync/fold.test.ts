@@ -1,12 +1,7 @@
 // @vitest-environment node
-import 'fake-indexeddb/auto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planFold } from './fold';
 import type { OutboxRow } from '../db/rows';
-import { AppDB } from '../db/database';
-import { createHousehold, deleteHousehold, updateHousehold } from '../db/households';
-import { foldOutbox } from '../db/syncStore';
-import { CONSENT_TEXT_VERSION } from '../domain/vocab';
 
 let n = 0;
 function entry(over: Partial<OutboxRow> = {}): OutboxRow {
@@ -167,44 +162,5 @@ describe('planFold', () => {
   it('a single entry per record is left as it is', () => {
     expect(planFold([entry({ op: 'create', baseVersion: null, fields: { a: 1 } })])).toEqual({ update: [], remove: [] });
     expect(planFold([])).toEqual({ update: [], remove: [] });
-  });
-});
-
-describe('foldOutbox (with the repositories)', () => {
-  const dbs: AppDB[] = [];
-  afterEach(() => {
-    for (const d of dbs.splice(0)) d.close();
-  });
-  const household = () => ({
-    neighborhood: 'Thôn Đông',
-    address: 'Số 1',
-    headName: 'Nguyễn Văn Bình',
-    phone: '0912345678',
-    consent: { recordedAt: '2026-03-01T08:00:00.000Z', recordedBy: 'H', purposes: ['support' as const], textVersion: CONSENT_TEXT_VERSION },
-  });
-
-  it('a created household edited twice (one edit clearing the phone) leaves one create', async () => {
-    const d = new AppDB('fold-' + crypto.randomUUID());
-    dbs.push(d);
-    const h = await createHousehold(household(), d);
-    await updateHousehold(h.id, { notes: 'Ghi chú' }, d);
-    await updateHousehold(h.id, { phone: '' }, d);
-    expect(await d.outbox.count()).toBe(3);
-    await foldOutbox(d);
-    const rows = await d.outbox.toArray();
-    expect(rows).toHaveLength(1);
-    expect(rows[0]!.op).toBe('create');
-    expect(rows[0]!.fields).toMatchObject({ headName: 'Nguyễn Văn Bình', notes: 'Ghi chú' });
-    expect(rows[0]!.fields).not.toHaveProperty('phone');
-  });
-
-  it('a created-then-deleted household leaves nothing to send', async () => {
-    const d = new AppDB('fold-' + crypto.randomUUID());
-    dbs.push(d);
-    const h = await createHousehold(household(), d);
-    await updateHousehold(h.id, { notes: 'x' }, d);
-    await deleteHousehold(h.id, d);
-    await foldOutbox(d);
-    expect(await d.outbox.count()).toBe(0);
   });
 });

@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from '../../server/testing';
 import { SyncEngine, type EngineOptions } from '../../src/sync/engine';
 import { fakeNetwork, type FakeNetwork } from '../../src/sync/testing';
 import type { FetchLike, PullResponse, PushResult } from '../../src/sync/transport';
-import { saveSession, type DeviceSession } from '../../src/db/session';
+import { saveMembership, type DeviceMembership } from '../../src/sync/membership';
 import { nextSeq } from '../../src/db/meta';
 import type { OutboxRow } from '../../src/db/rows';
 import type { HouseholdFields } from '../../src/domain/schemas';
@@ -63,7 +63,7 @@ afterAll(async () => {
 
 export const T0 = Date.parse('2026-03-01T08:00:00.000Z');
 
-export function session(token: string, userId: string, teamId: string, role: 'member' | 'head' = 'member'): DeviceSession {
+export function membershipOf(token: string, userId: string, teamId: string, role: 'member' | 'head' = 'member'): DeviceMembership {
   return { token, user: { id: userId, name: role === 'head' ? 'Trưởng thôn' : 'Lan', role }, team: { id: teamId, name: 'Tổ' }, joinedAt: new Date(T0).toISOString() };
 }
 
@@ -82,15 +82,15 @@ export async function setup(extra: Partial<EngineOptions> = {}, opts: { ownServe
     for (const d of [a, b, ...extraDbs]) d.close();
     if (opts.ownServer) await server.close();
   });
-  await saveSession(session(team.headToken, team.headUserId, team.teamId, 'head'), a);
-  await saveSession(session(lan.token, lan.userId, team.teamId), b);
+  await saveMembership(membershipOf(team.headToken, team.headUserId, team.teamId, 'head'), a);
+  await saveMembership(membershipOf(lan.token, lan.userId, team.teamId), b);
   const engine = (db: AppDB, more: Partial<EngineOptions> = {}) =>
     new SyncEngine({ db, fetch, locks: null, sleep: async () => {}, random: () => 1, now: () => clock.t, ...extra, ...more });
   /** Another device of the member Lan (same token), with an empty database. */
   const device = async (): Promise<AppDB> => {
     const d = new AppDB('c-' + crypto.randomUUID());
     extraDbs.push(d);
-    await saveSession(session(lan.token, lan.userId, team.teamId), d);
+    await saveMembership(membershipOf(lan.token, lan.userId, team.teamId), d);
     return d;
   };
   return { server, team, lan, net, fetch, tap, clock, a, b, ea: engine(a), eb: engine(b), engine, device };

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { saveSession } from '../../db/session';
+import { saveMembership } from '../../sync/membership';
 import { eventually, mountRoute, resetApp, type Mounted } from '../../../tests/unit/mountWithApp';
 
 let app: Mounted;
@@ -12,8 +12,8 @@ afterEach(async () => {
 });
 
 describe('Team screen', () => {
-  it('opened straight from a link, before the session is read, still loads the team', async () => {
-    await saveSession({
+  it('opened straight from a link, before the membership is read, still loads the team', async () => {
+    await saveMembership({
       token: 'tok',
       user: { id: 'u1', name: 'Trưởng thôn Bình', role: 'head' },
       team: { id: 't1', name: 'Tổ 3' },

@@ -1,6 +1,6 @@
 /**
  * The benchmark's first-sync page, served by the real app server at /__bench/sync/ (same origin
- * as the API). With the app's own code (AppDB, saveSession, SyncEngine, createVisit) it:
+ * as the API). With the app's own code (AppDB, saveMembership, SyncEngine, createVisit) it:
  *
  * 1. deletes the main database, saves the device session (token from the URL) and runs
  *    `new SyncEngine({ db, locks: null }).sync()` — timed, with a timeline split into network
@@ -23,7 +23,7 @@
 import { Dexie, type Table } from 'dexie';
 import { AppDB } from '../../../src/db/database';
 import { DB_NAMES } from '../../../src/storageKeys';
-import { saveSession } from '../../../src/db/session';
+import { saveMembership } from '../../../src/sync/membership';
 import { SyncEngine } from '../../../src/sync/engine';
 import { createVisit } from '../../../src/db/visits';
 import { loadSchemas } from '../../../src/db/validation';
@@ -189,7 +189,7 @@ async function counts(db: AppDB) {
 }
 
 async function firstSync(db: AppDB, params: URLSearchParams) {
-  await saveSession(
+  await saveMembership(
     {
       token: params.get('token') ?? '',
       user: { id: params.get('userId') ?? '', name: params.get('userName') ?? 'Bench', role: 'head' },

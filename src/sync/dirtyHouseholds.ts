@@ -2,9 +2,9 @@
  * The summaries a pull leaves to be recomputed: search text (with the members' names), last visit
  * and follow-up date of each household marked in `dirtyHouseholds` (see applyPullPage).
  */
-import { db, type AppDB } from './database';
-import type { HouseholdRow } from './rows';
-import { followUpFrom, householdSearchText } from './derived';
+import { db, type AppDB } from '../db/database';
+import type { HouseholdRow } from '../db/rows';
+import { followUpFrom, householdSearchText } from '../db/derived';
 
 /** Recomputes search text and visit summaries of the households a pull touched. */
 export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize = 2000): Promise<number> {

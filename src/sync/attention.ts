@@ -2,25 +2,20 @@
  * What needs a person's decision: conflicts (keep mine / keep theirs, per field) and rejected
  * changes (edit and resend, or discard). Nothing leaves the device without a person deciding.
  */
-import { db, type AppDB } from './database';
-import type { OutboxRow } from './rows';
-import { ENTITIES, type EntityName } from '../domain/vocab';
+import { db, type AppDB } from '../db/database';
+import type { OutboxRow } from '../db/rows';
+import { nextSeq } from '../db/meta';
+import { nowIso } from '../db/write';
 import { uuidv7 } from '../domain/ids';
-import { nextSeq, setMeta } from './meta';
-import { stateFrom } from './syncStore';
-import { entityTables, syncedFields, tableOf } from './syncTables';
-import { nowIso } from './write';
+import { entityTables, tableOf } from '../db/tables';
+import { isEntity, syncedFields } from './entityTables';
+import { refreshState } from './outbox';
+import { requestRepull } from './progress';
 
 export interface AttentionItem {
   entry: OutboxRow;
   /** The record as the device has it now (the person's values). */
   record: Record<string, unknown> | undefined;
-}
-
-const REPULL = 'repullNeeded';
-
-function isEntity(e: string): e is EntityName {
-  return (ENTITIES as readonly string[]).includes(e);
 }
 
 export async function attentionItems(database: AppDB = db()): Promise<AttentionItem[]> {
@@ -31,16 +26,6 @@ export async function attentionItems(database: AppDB = db()): Promise<AttentionI
     items.push({ entry, record });
   }
   return items;
-}
-
-export { attentionCount } from './outboxCounts';
-
-async function settle(database: AppDB, entity: EntityName, id: string): Promise<void> {
-  const table = tableOf(database, entity);
-  const row = await table.get(id);
-  if (!row) return;
-  const remaining = await database.outbox.where('[entity+id]').equals([entity, id]).toArray();
-  await table.put({ ...row, syncState: stateFrom(remaining) });
 }
 
 /**
@@ -80,7 +65,7 @@ export async function resolveConflict(key: number, choices: Record<string, 'mine
     } else {
       await database.outbox.delete(key);
     }
-    await settle(database, entry.entity, entry.id);
+    await refreshState(database, entry.entity, entry.id);
   });
 }
 
@@ -104,7 +89,7 @@ export async function resendRejected(key: number, database: AppDB = db()): Promi
       error: undefined,
       clientTs: nowIso(),
     });
-    await settle(database, entry.entity, entry.id);
+    await refreshState(database, entry.entity, entry.id);
   });
 }
 
@@ -122,14 +107,8 @@ export async function discardRejected(key: number, database: AppDB = db()): Prom
     if (entry.op === 'create' && row && row.version === 0) {
       await table.delete(entry.id);
     } else {
-      await setMeta(REPULL, true, database);
-      await settle(database, entry.entity, entry.id);
+      await requestRepull(database);
+      await refreshState(database, entry.entity, entry.id);
     }
   });
-}
-
-export async function takeRepullFlag(database: AppDB = db()): Promise<boolean> {
-  const flag = (await database.meta.get(REPULL))?.value === true;
-  if (flag) await database.meta.delete(REPULL);
-  return flag;
 }

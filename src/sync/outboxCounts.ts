@@ -1,5 +1,5 @@
 /** Counts the screens show on every page; kept apart from the sync code so the shell stays small. */
-import { db, type AppDB } from './database';
+import { db, type AppDB } from '../db/database';
 
 /** Changes waiting to be sent. */
 export function pendingCount(database: AppDB = db()): Promise<number> {

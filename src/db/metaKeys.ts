@@ -1,0 +1,37 @@
+/**
+ * Every key of the `meta` table, in one place. Each says whether it belongs to the team: leaving
+ * the team (a confirmed sign-out, or a revoked device) deletes every key marked `team`, so a new
+ * key cannot be forgotten by the wipe.
+ */
+const META = {
+  /** The UUID this installation sends as `deviceId`: the server remembers this device's numbers. */
+  deviceId: { key: 'deviceId', team: false },
+  /** The last per-device mutation sequence number; it never goes back, even across teams. */
+  seq: { key: 'seq', team: false },
+  /** The latest publication number of the guides the server published (guides are public). */
+  guidesSince: { key: 'guidesSince', team: false },
+  /** Who uses this phone (a team user once joined). */
+  currentUserId: { key: 'currentUserId', team: true },
+  /** The device's membership of a team; stored under its first name, so joined devices keep it. */
+  membership: { key: 'session', team: true },
+  pullCursor: { key: 'pullCursor', team: true },
+  lastSyncAt: { key: 'lastSyncAt', team: true },
+  /** A discarded edit asks for the team's data again from the beginning. */
+  repullNeeded: { key: 'repullNeeded', team: true },
+  /** The re-pull after a server restore in progress (it survives an interrupted sync). */
+  resetMarker: { key: 'resetMarker', team: true },
+} as const satisfies Record<string, { key: string; team: boolean }>;
+
+type MetaName = keyof typeof META;
+
+/** The stored key of each `meta` entry, by name. */
+export const META_KEYS = Object.fromEntries(Object.entries(META).map(([name, d]) => [name, d.key])) as {
+  readonly [N in MetaName]: (typeof META)[N]['key'];
+};
+
+export type MetaKey = (typeof META)[MetaName]['key'];
+
+/** The keys that belong to the team, which leaving it deletes. */
+export const TEAM_META_KEYS: readonly MetaKey[] = Object.values(META)
+  .filter((d) => d.team)
+  .map((d) => d.key);

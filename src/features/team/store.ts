@@ -1,0 +1,158 @@
+/**
+ * This device's membership of a team: joining with an invite, the roster, the team's users and
+ * devices, invites, removing a device, and signing out. Network and database code load on first
+ * use, after the first paint. Actions that reach the server answer the i18n key of what went
+ * wrong, or `undefined`.
+ */
+import { defineStore } from 'pinia';
+import { computed, readonly, shallowRef } from 'vue';
+import type { DeviceMembership } from '../../sync/membership';
+import type { TeamResponse, Transport } from '../../sync/transport';
+import { useSyncStore } from '../sync/store';
+
+const data = async () => {
+  const [membership, users] = await Promise.all([import('../../sync/membership'), import('../../db/users')]);
+  return { ...membership, ...users };
+};
+const loadTransport = () => import('../../sync/transport');
+
+const ROSTER_EVERY_MS = 10 * 60_000;
+
+export interface Invite {
+  code: string;
+  expiresAt: string;
+}
+
+function deviceLabel(): string {
+  const ua = navigator.userAgent;
+  const android = /Android [\d.]+; ([^;)]+)/.exec(ua)?.[1];
+  if (android) return android.trim().slice(0, 200);
+  if (/iPhone/.test(ua)) return 'iPhone';
+  return (navigator.platform || 'Browser').slice(0, 200);
+}
+
+/** The key of what went wrong with a call to the server: offline, or `failed`. */
+async function problemKey(e: unknown, failed: string, offline: string): Promise<string> {
+  const { SyncHttpError } = await loadTransport();
+  return e instanceof SyncHttpError && e.status === 0 ? offline : failed;
+}
+
+export const useMembershipStore = defineStore('membership', () => {
+  const membership = shallowRef<DeviceMembership | undefined>();
+  const team = shallowRef<TeamResponse | undefined>();
+  const invite = shallowRef<Invite | undefined>();
+  let rosterAt = 0;
+
+  const joined = computed(() => !!membership.value?.team && !membership.value.needsRejoin);
+  const isHead = computed(() => membership.value?.user.role === 'head');
+
+  async function transport(): Promise<Transport> {
+    const { Transport } = await loadTransport();
+    return new Transport({ token: () => membership.value?.token });
+  }
+
+  /** Reads the membership stored on this device. */
+  async function load(): Promise<DeviceMembership | undefined> {
+    membership.value = await (await data()).getMembership();
+    return membership.value;
+  }
+
+  /** Joins a team with an invite code; the device keeps working offline afterwards. */
+  async function join(code: string, name: string): Promise<string | undefined> {
+    const { Transport, SyncHttpError } = await loadTransport();
+    try {
+      const res = await new Transport().enroll(code.trim(), name.trim(), deviceLabel());
+      const joinedNow: DeviceMembership = { token: res.token, user: res.user, team: res.team, commune: res.commune, joinedAt: new Date().toISOString() };
+      await (await data()).saveMembership(joinedNow);
+      membership.value = joinedNow;
+    } catch (e) {
+      if (e instanceof SyncHttpError && e.code === 'INVITE_INVALID') return 'join.invalid';
+      return problemKey(e, 'join.failed', 'join.offline');
+    }
+    await refreshRoster();
+    void useSyncStore().syncNow();
+    return undefined;
+  }
+
+  /** The team's roster from the server (also the facilitators of sessions). */
+  async function refreshRoster(): Promise<void> {
+    const m = membership.value;
+    if (!m?.team) return;
+    try {
+      const answer = await (await transport()).team();
+      if (answer.users) await (await data()).replaceRoster(answer.users, m.user.id);
+    } catch {
+      // Offline: the roster on the device stays as it was.
+    }
+  }
+
+  /** Refreshes the roster when the last refresh is more than a few minutes old. */
+  function refreshRosterIfDue(): void {
+    if (Date.now() - rosterAt <= ROSTER_EVERY_MS) return;
+    rosterAt = Date.now();
+    void refreshRoster();
+  }
+
+  /** The team's users and devices, for the team screen. */
+  async function loadTeam(): Promise<string | undefined> {
+    try {
+      team.value = await (await transport()).team();
+    } catch (e) {
+      return problemKey(e, 'team.loadFailed', 'team.offline');
+    }
+    await refreshRoster();
+    return undefined;
+  }
+
+  async function createInvite(role: 'member' | 'head', maxUses: number, validDays: number): Promise<string | undefined> {
+    try {
+      invite.value = await (await transport()).createInvite(role, maxUses, validDays * 24);
+      return undefined;
+    } catch (e) {
+      return problemKey(e, 'team.inviteFailed', 'team.offline');
+    }
+  }
+
+  /** Removes a device from the team: its team data is wiped on its next sync. */
+  async function revokeDevice(id: string): Promise<string | undefined> {
+    try {
+      await (await transport()).revokeDevice(id);
+      return undefined;
+    } catch (e) {
+      return problemKey(e, 'team.revokeFailed', 'team.offline');
+    }
+  }
+
+  /** Tries to send everything first; reports what would be lost instead of wiping silently. */
+  async function prepareSignOut(): Promise<number> {
+    const sync = useSyncStore();
+    await sync.syncNow();
+    return sync.unsentCount();
+  }
+
+  async function signOut(): Promise<void> {
+    const { wipeTeamData } = await import('../../sync/teamWipe');
+    await wipeTeamData();
+    membership.value = undefined;
+    team.value = undefined;
+    invite.value = undefined;
+    useSyncStore().signedOut();
+  }
+
+  return {
+    membership: readonly(membership),
+    team: readonly(team),
+    invite: readonly(invite),
+    joined,
+    isHead,
+    load,
+    join,
+    refreshRoster,
+    refreshRosterIfDue,
+    loadTeam,
+    createInvite,
+    revokeDevice,
+    prepareSignOut,
+    signOut,
+  };
+});

@@ -1,0 +1,126 @@
+/**
+ * Applying pulled pages: each page with its cursor in one transaction, written with bulk writes.
+ * What each change does is decided by `planPulledChange`.
+ */
+import type { Table } from 'dexie';
+import { db, type AppDB } from '../db/database';
+import type { OutboxRow } from '../db/rows';
+import { guardQuota } from '../db/errors';
+import { loadSchemas } from '../db/validation';
+import { META_KEYS } from '../db/metaKeys';
+import { nowIso } from '../db/write';
+import { ENTITIES, type EntityName } from '../domain/vocab';
+import type { PullChange, PullResponse } from './transport';
+import { entityTables, tableOf, type SyncedRow } from '../db/tables';
+import { isEntity } from './entityTables';
+import { planPulledChange, touchedHouseholds } from './pullPlan';
+import { requeueRecord } from './restore';
+
+/**
+ * What one pull (all its pages, SyncEngine.pullAll) knows between pages, to skip reads and writes
+ * that cannot change anything. Only what committed is added to it.
+ */
+export interface PullRun {
+  /**
+   * Tables that were empty when the pull began. A row in them is one this pull wrote (its
+   * household is marked dirty already, and nothing else of the old row is needed) or one the
+   * person wrote meanwhile (it has outbox entries).
+   */
+  fresh: Set<EntityName>;
+  /** Households this pull has marked dirty already (they stay marked until the refresh). */
+  dirty: Set<string>;
+}
+
+export async function startPullRun(database: AppDB = db()): Promise<PullRun> {
+  const fresh = new Set<EntityName>();
+  await database.transaction('r', entityTables(database), async () => {
+    for (const entity of ENTITIES) if ((await tableOf(database, entity).count()) === 0) fresh.add(entity);
+  });
+  return { fresh, dirty: new Set() };
+}
+
+export interface PullApplyOptions {
+  run?: PullRun;
+  /**
+   * During a re-pull after a server restore: rows are stamped with `marker` (so those the server
+   * no longer has can be found at the end), and local records newer than the server's are kept
+   * and queued again.
+   */
+  resetMode?: { marker: string };
+}
+
+/** Applies one pulled page and stores its cursor, in one transaction. Returns the rows written. */
+export async function applyPullPage(page: PullResponse, options: PullApplyOptions = {}, database: AppDB = db()): Promise<number> {
+  const tables = [...entityTables(database), database.outbox, database.meta, database.dirtyHouseholds];
+  const run = options.run;
+  const resetMarker = options.resetMode?.marker;
+  const dirty = new Set<string>();
+  // Only a re-pull after a server restore re-queues records, and the queue validates them.
+  if (resetMarker) await loadSchemas();
+  const count = await guardQuota(() =>
+    database.transaction('rw', tables, async () => {
+      const hasOutbox = (await database.outbox.count()) > 0;
+      const byEntity = new Map<EntityName, PullChange[]>();
+      for (const c of page.changes) {
+        if (!isEntity(c.entity)) continue;
+        const list = byEntity.get(c.entity);
+        if (list) list.push(c);
+        else byEntity.set(c.entity, [c]);
+      }
+      const now = nowIso();
+      let count = 0;
+      for (const [entity, changes] of byEntity) {
+        const table = tableOf(database, entity);
+        const pending = new Map<string, OutboxRow[]>();
+        if (hasOutbox) {
+          const entries = await database.outbox.where('[entity+id]').anyOf(changes.map((c) => [entity, c.id])).toArray();
+          for (const e of entries.sort((a, b) => a.seq - b.seq)) {
+            const list = pending.get(e.id);
+            if (list) list.push(e);
+            else pending.set(e.id, [e]);
+          }
+        }
+        const needOld = entity === 'member' || entity === 'visit' || !!resetMarker || pending.size > 0 || changes.some((c) => c.deleted);
+        // In a table that was empty when the pull began, an old row matters only with local changes.
+        const fresh = !!run?.fresh.has(entity) && !resetMarker;
+        const mayExist = (c: PullChange) => !fresh || pending.has(c.id);
+        const old = needOld ? await bulkGetSome(table, changes.map((c) => (mayExist(c) ? c.id : undefined))) : [];
+        const puts: SyncedRow[] = [];
+        const deletes: string[] = [];
+        const requeue: SyncedRow[] = [];
+        changes.forEach((c, i) => {
+          const before = old[i];
+          for (const id of touchedHouseholds(entity, c, before)) dirty.add(id);
+          const action = planPulledChange(entity, c, { before, local: pending.get(c.id) ?? [], resetMarker, now });
+          if (action.kind === 'put') puts.push(action.row);
+          else if (action.kind === 'delete') deletes.push(c.id);
+          else if (action.kind === 'requeue') requeue.push(action.row);
+        });
+        if (puts.length) await table.bulkPut(puts);
+        if (deletes.length) await table.bulkDelete(deletes);
+        for (const r of requeue) await requeueRecord(database, entity, r, 'patch');
+        count += puts.length + deletes.length;
+      }
+      // Households an earlier page of this pull marked are still marked: no need to write them again.
+      const newlyDirty = [...dirty].filter((id) => !run?.dirty.has(id));
+      if (newlyDirty.length) await database.dirtyHouseholds.bulkPut(newlyDirty.map((id) => ({ id })));
+      await database.meta.put({ key: META_KEYS.pullCursor, value: page.cursor });
+      return count;
+    }),
+  );
+  // Committed: later pages of the same pull may rely on it.
+  if (run) {
+    for (const id of dirty) run.dirty.add(id);
+  }
+  return count;
+}
+
+/** `bulkGet` of the ids given, answering `undefined` where there is none, without asking for it. */
+async function bulkGetSome(table: Table<SyncedRow, string>, ids: (string | undefined)[]): Promise<(SyncedRow | undefined)[]> {
+  const asked = ids.filter((id): id is string => id !== undefined);
+  if (asked.length === 0) return ids.map(() => undefined);
+  if (asked.length === ids.length) return table.bulkGet(asked);
+  const found = await table.bulkGet(asked);
+  const byId = new Map(asked.map((id, i) => [id, found[i]]));
+  return ids.map((id) => (id === undefined ? undefined : byId.get(id)));
+}

@@ -1,0 +1,98 @@
+/**
+ * What one pulled change does to the device, decided without touching the database (as
+ * `planFold` decides folding): the row to write, a delete, or — after a server restore — the
+ * local record to keep and send again. Local pending changes are laid on top of the server's
+ * values; pulled changes are never queued back.
+ */
+import type { OutboxRow } from '../db/rows';
+import type { EntityName } from '../domain/vocab';
+import { personSortKey } from '../domain/text';
+import type { PullChange } from './transport';
+import type { SyncedRow } from '../db/tables';
+import { stateFrom } from './recordState';
+
+export type PulledChangeAction =
+  | { kind: 'put'; row: SyncedRow }
+  | { kind: 'delete' }
+  /** The server lost changes this device had: keep this row and queue it again. */
+  | { kind: 'requeue'; row: SyncedRow }
+  /** A delete of a record the device does not have, with changes of it still waiting. */
+  | { kind: 'none' };
+
+export interface PulledChangeContext {
+  /** The row on the device before this change, if it was read. */
+  before: SyncedRow | undefined;
+  /** The record's entries still in the outbox, in seq order. */
+  local: OutboxRow[];
+  /** During a re-pull after a server restore: the marker that stamps what the server still has. */
+  resetMarker?: string;
+  /** When the change arrives, for a row the server sent without `updatedAt`. */
+  now: string;
+}
+
+/** The households whose summaries this change may alter (see refreshDirtyHouseholds). */
+export function touchedHouseholds(entity: EntityName, change: PullChange, before: SyncedRow | undefined): string[] {
+  const out: string[] = [];
+  if (entity === 'household') out.push(change.id);
+  if (before && typeof before.householdId === 'string') out.push(before.householdId);
+  if (change.data && typeof change.data.householdId === 'string' && (entity === 'member' || entity === 'visit')) out.push(change.data.householdId);
+  return out;
+}
+
+export function planPulledChange(entity: EntityName, change: PullChange, context: PulledChangeContext): PulledChangeAction {
+  const { before, local, resetMarker } = context;
+  const stamp = resetMarker ? { resyncMark: resetMarker } : {};
+  if (resetMarker && before && !before.deleted && before.version > change.version && local.length === 0) {
+    return { kind: 'requeue', row: { ...before, version: change.version, resyncMark: resetMarker } };
+  }
+  if (change.deleted || !change.data) {
+    if (local.length === 0) return { kind: 'delete' };
+    if (before) return { kind: 'put', row: { ...before, deleted: 1, version: change.version, syncState: stateFrom(local), ...stamp } };
+    return { kind: 'none' };
+  }
+  const { teamId, createdBy, updatedBy, updatedAt, ...fields } = change.data;
+  const base: SyncedRow = {
+    ...fields,
+    id: change.id,
+    teamId: teamId as string | undefined,
+    createdBy: createdBy as string | undefined,
+    updatedBy: updatedBy as string | undefined,
+    updatedAt: updatedAt as string | undefined,
+    version: change.version,
+    deleted: 0,
+    syncState: 'synced',
+    localUpdatedAt: (updatedAt as string | undefined) ?? context.now,
+  };
+  // Derived from other tables: kept until refreshDirtyHouseholds recomputes them.
+  const derivedKeep = entity === 'household' && before ? { searchText: before.searchText, lastVisitDate: before.lastVisitDate, followUpDate: before.followUpDate } : {};
+  const row = withLocalKeys(entity, overlay({ ...derivedKeep, ...base }, local));
+  return { kind: 'put', row: { ...row, ...stamp } };
+}
+
+/** The server's row with the device's waiting changes laid on top. */
+function overlay(row: SyncedRow, entries: OutboxRow[]): SyncedRow {
+  const out: SyncedRow = { ...row };
+  for (const e of entries) {
+    if (e.op === 'delete') out.deleted = 1;
+    for (const [k, v] of Object.entries(e.fields ?? {})) {
+      if (v === null) delete out[k];
+      else out[k] = v;
+    }
+  }
+  out.syncState = stateFrom(entries);
+  return out;
+}
+
+function withLocalKeys(entity: EntityName, row: SyncedRow): SyncedRow {
+  if (entity === 'member') return { ...row, nameKey: personSortKey(String(row.fullName ?? '')) };
+  if (entity === 'household') {
+    return {
+      lastVisitDate: '',
+      followUpDate: '',
+      searchText: '',
+      ...row,
+      nameKey: personSortKey(String(row.headName ?? '')),
+    };
+  }
+  return row;
+}
