@@ -96,6 +96,8 @@ describe('keyboard only', () => {
     // Consent, chosen and recorded with Space, typing and Enter.
     await kb.tabTo('[data-testid="consent-support"]');
     await kb.press('Space');
+    await kb.tabTo('[data-testid="consent-given-by"]');
+    await kb.type('Nguyễn Văn Bình');
     await kb.tabTo('[data-testid="consent-recorder"]');
     await kb.type('Lê Thị Mai');
     await kb.tabTo('[data-testid="consent-agreed"]');
