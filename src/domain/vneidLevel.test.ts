@@ -68,7 +68,7 @@ describe('withLevelDate: the date of a level set on a form', () => {
   it('lowers a level deliberately, and "none" has no date', () => {
     expect(withLevelDate({ vneidLevel: 1 }, { level: 2, since: '2026-01-01' }, today)).toEqual({ vneidLevel: 1, vneidLevelSince: today });
     expect(withLevelDate({ vneidLevel: 0, vneidLevelSince: '2026-01-01' }, { level: 2, since: '2026-01-01' }, today)).toEqual({ vneidLevel: 0 });
-    expect(withLevelDate({ fullName: 'Lan' }, undefined, today)).toEqual({ fullName: 'Lan' });
+    expect(withLevelDate({ vneidLevel: undefined }, undefined, today)).toEqual({});
   });
 
   it('does not carry the old level\'s date, still on the form, over to a new level', () => {

@@ -94,3 +94,82 @@ describe('the consent text (§4.3, §4.6)', () => {
     expect(consentSchema.safeParse({ ...now, givenBy: '  ' }).success).toBe(false);
   });
 });
+
+const all = Object.keys(files).map((k) => guide(k.replace('./content/', '').replace(/\.json$/, '')));
+const caveatsOf = (g: Guide) => g.caveats ?? [];
+
+describe('also to fix (issue #14)', () => {
+  it('words the 2023 hotline and the own-SIM rule with the same caveat as the level-1 guide', () => {
+    expect(vi.checklist.problems.simNotOwn.fix).toMatch(/Hướng dẫn năm 2023 còn nêu cách gọi 1900 0368, bấm phím 4; quy trình này có thể đã thay đổi, hãy hỏi Công an xã/);
+    expect(en.checklist.problems.simNotOwn.fix).toMatch(/this process may have changed, so ask the commune police/);
+    expect(vi.checklist.steps['prereq.ownSim']).toMatch(/hỏi Công an xã/);
+    expect(caveatsOf(guide('vneid-level-2')).some((c) => c.vi.includes('SIM chính chủ'))).toBe(true);
+  });
+
+  it('says level 1 is not enough for the portal, criminal records or residence, and which level documents need', () => {
+    const l1 = guide('vneid-level-1');
+    const notEnough = l1.warnings.find((w) => w.vi.startsWith('Mức 1 chưa đủ'));
+    expect(notEnough?.vi).toMatch(/Cổng Dịch vụ công quốc gia.*Phiếu lý lịch tư pháp.*tạm trú, thường trú/);
+    expect(strings(guide('integrate-documents-vneid')).some((s) => /mức 1.*mức 2/.test(s))).toBe(true);
+  });
+
+  it('uses the commune centre\'s current name, never the old one-stop desk', () => {
+    for (const g of all) for (const s of strings(g)) expect(s, g.id).not.toMatch(/bộ phận một cửa|one-stop/i);
+    for (const id of ['birth-residence-insurance-under-6', 'criminal-record-certificate', 'online-dossier-general', 'portal-login-vneid']) {
+      expect(strings(guide(id)).some((s) => s.includes('Trung tâm Phục vụ hành chính công của xã')), id).toBe(true);
+    }
+  });
+
+  it('states the payment rule no more absolutely than the source', () => {
+    for (const w of guide('online-dossier-general').warnings) expect(w.vi).not.toMatch(/^Chỉ nộp phí/);
+  });
+
+  it('says "adding a spouse or child to the household" in English, as the Vietnamese does', () => {
+    for (const s of strings(guide('residence-on-vneid'))) expect(s).not.toMatch(/joining a spouse/);
+    expect(guide('residence-on-vneid').prepare[4]?.en).toMatch(/adding your spouse or child to your household/);
+  });
+
+  it('links an old portal account before signing in with VNeID', () => {
+    const ids = guide('portal-login-vneid').steps.map((s) => s.id);
+    expect(ids.indexOf('link-old-account')).toBeLessThan(ids.indexOf('click-login'));
+  });
+
+  it('turns every caveat into something the citizen can do, under a heading that says so', () => {
+    for (const g of all) {
+      for (const c of caveatsOf(g)) {
+        expect(c.vi, g.id).not.toMatch(/Tài liệu tham khảo|nguồn thứ cấp|nguyên văn|Chưa xác minh|chưa xác minh/);
+        expect(c.en, g.id).not.toMatch(/reference material|secondary source|could not be verified|not fully verified/i);
+        expect(c.vi, g.id).toMatch(/[Hh]ãy (hỏi|xem|làm)|hỏi /);
+      }
+    }
+    expect(vi.guides.caveats).not.toBe('Chưa xác minh được');
+    expect(en.guides.caveats).not.toBe('Not verified');
+  });
+
+  it('speaks to citizens without "tổ viên", arrows or ranges written with a dash', () => {
+    for (const g of all) {
+      for (const s of strings(g)) {
+        expect(s, g.id).not.toMatch(/tổ viên/i);
+        expect(s, g.id).not.toContain('→');
+        expect(s, g.id).not.toMatch(/\d–\d/);
+      }
+    }
+    for (const tree of [vi.checklist.problems, en.checklist.problems]) for (const s of strings(tree)) expect(s).not.toContain('→');
+  });
+
+  it('uses the same terms, quotation marks and English spelling everywhere', () => {
+    for (const g of all) {
+      for (const s of strings([g.title, g.audience, g.summary, g.prepare, g.steps, g.warnings, g.caveats])) {
+        expect(s, g.id).not.toMatch(/Cổng Dịch vụ công(?! quốc gia)/);
+        expect(s, g.id).not.toMatch(/Cơ sở dữ liệu dân cư/);
+        expect(s, g.id).not.toMatch(/tài khoản định danh(?! điện tử)/);
+        expect(s, g.id).not.toContain('"');
+        expect(s, g.id).not.toMatch(/(?<!National )Public Services Portal/);
+        expect(s, g.id).not.toMatch(/\b\w+(iz(e|ed|es|ing)|ization)\b/);
+      }
+    }
+    for (const ns of [vi.checklist, en.checklist, vi.scam, en.scam, vi.consent, en.consent, vi.guides, en.guides]) {
+      for (const s of strings(ns)) expect(s).not.toContain('"');
+    }
+  });
+});

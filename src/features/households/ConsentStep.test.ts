@@ -4,7 +4,7 @@ import { CONSENT_PURPOSES, CONSENT_TEXT_VERSION } from '../../domain/vocab';
 import { isIsoDateTime } from '../../domain/dates';
 import { mountComponent, resetApp, settle, type Mounted } from '../../../tests/unit/mountWithApp';
 
-const MUST_AGREE = 'Hãy đánh dấu khi hộ đã đồng ý. Nếu hộ không đồng ý, bấm "Hộ không đồng ý".';
+const MUST_AGREE = 'Hãy đánh dấu khi hộ đã đồng ý. Nếu hộ không đồng ý, bấm “Hộ không đồng ý”.';
 
 let app: Mounted;
 
