@@ -24,6 +24,8 @@ export const guideSchema = z.strictObject({
   lastReviewed: z.string().check(z.refine(isCalendarDate, 'date')),
   /** The visit topic this guide helps with (visits link to it). */
   topic: z.enum(TOPICS),
+  /** Other visit topics it helps with, so every topic links to at least one guide. */
+  alsoTopics: z.optional(z.array(z.enum(TOPICS))),
   title: localized,
   audience: localized,
   summary: localized,
