@@ -16,7 +16,11 @@ describe('needsScamWarning (reference §1.5: on every VNeID screen)', () => {
   );
 
   it('does not show it on a guide that neither uses VNeID nor takes money', () => {
-    const plain = { topic: 'digitalSkills', prepare: [], steps: [{ id: 'a', text: { vi: 'Gọi video cho con.', en: 'Video-call your child.' } }] } as const;
+    const plain: Pick<Guide, 'topic' | 'prepare' | 'steps'> = {
+      topic: 'digitalSkills',
+      prepare: [],
+      steps: [{ id: 'a', text: { vi: 'Gọi video cho con.', en: 'Video-call your child.' }, refs: ['§3.3'] }],
+    };
     expect(needsScamWarning(plain)).toBe(false);
   });
 });
