@@ -171,5 +171,9 @@ describe('also to fix (issue #14)', () => {
     for (const ns of [vi.checklist, en.checklist, vi.scam, en.scam, vi.consent, en.consent, vi.guides, en.guides]) {
       for (const s of strings(ns)) expect(s).not.toContain('"');
     }
+    for (const s of strings([vi.checklist, vi.scam, vi.guides])) {
+      expect(s).not.toMatch(/Cổng [Dd]ịch vụ công(?! quốc gia)/);
+      expect(s).not.toMatch(/tài khoản định danh(?! điện tử)/);
+    }
   });
 });
