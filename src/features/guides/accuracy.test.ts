@@ -177,3 +177,13 @@ describe('also to fix (issue #14)', () => {
     }
   });
 });
+
+describe('demo data (issue #14)', () => {
+  it('does not teach recording health or social-welfare status, nor an ID-card photo, in notes', async () => {
+    const { generateDemoData } = await import('../demo/generate');
+    const data = generateDemoData({ households: 1000, membersPerHousehold: 3, visits: 1500, sessions: 20 }, { seed: 7, today: '2026-12-06' });
+    const notes = [...data.households, ...data.members, ...data.visits, ...data.sessions, ...data.neighborhoods].flatMap((r) => (r.notes ? [r.notes] : []));
+    expect(notes.length).toBeGreaterThan(100);
+    for (const n of notes) expect(n).not.toMatch(/khuyết tật|nghèo|bệnh(?! từ xa)|mắt kém|nghe kém|sức khỏe(?! điện tử)|ốm|tàn tật|trợ cấp|chụp ảnh/i);
+  });
+});
