@@ -8,5 +8,9 @@ declare module 'vue-router' {
     core?: boolean;
     /** A guide page: the guide file shipped with the app, fetched with the page (see the router). */
     shippedGuide?: import('./domain/guides').Guide;
+    /** Screens a citizen without a team uses; opening any other marks the phone as a team member's. */
+    citizen?: boolean;
+    /** The screen `/` shows on this phone (Today or the citizen's guides), loaded before entering. */
+    homeScreen?: import('vue').Component;
   }
 }

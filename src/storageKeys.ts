@@ -6,6 +6,7 @@ export const STORAGE_KEYS = {
   guideProgress: 'cds.guideProgress',
   installDismissedAt: 'cds.installDismissedAt',
   fieldWork: 'cds.fieldWork',
+  teamSide: 'cds.teamSide',
 } as const;
 
 export const DB_NAMES = {

@@ -14,7 +14,8 @@ const MANIFEST = {
   '_catalog-C.js': { file: 'assets/catalog-C.js', imports: ['_runtime-B.js'] },
   'src/features/guides/GuidePage.vue': { file: 'assets/GuidePage-D.js', imports: ['_runtime-B.js', 'index.html', '_catalog-C.js'] },
   'src/features/guides/content/vneid-level-1.json': { file: 'assets/vneid-level-1-E.js' },
-  'src/features/today/TodayPage.vue': { file: 'assets/TodayPage-F.js', imports: ['index.html'] },
+  'src/features/home/HomePage.vue': { file: 'assets/HomePage-F.js', imports: ['index.html'] },
+  'src/features/guides/CitizenHome.vue': { file: 'assets/CitizenHome-H.js', imports: ['index.html'] },
   'src/features/team/JoinPage.vue': { file: 'assets/JoinPage-G.js' },
 };
 
@@ -33,7 +34,7 @@ describe('the page sent for an entry screen', () => {
   it("names the screen's own code, and what it imports, but nothing index.html loads already", () => {
     const shell = loadAppShell(dir);
     expect(preloads(shell.page('/guides/vneid-level-1'))).toEqual(['/assets/GuidePage-D.js', '/assets/catalog-C.js', '/assets/vneid-level-1-E.js']);
-    expect(preloads(shell.page('/'))).toEqual(['/assets/TodayPage-F.js']);
+    expect(preloads(shell.page('/'))).toEqual(['/assets/HomePage-F.js', '/assets/CitizenHome-H.js']);
     expect(preloads(shell.page('/join'))).toEqual(['/assets/JoinPage-G.js']);
     // The links go inside <head>, before it closes.
     expect(shell.page('/join')).toMatch(/<link rel="modulepreload" crossorigin href="\/assets\/JoinPage-G.js"><\/head>/);

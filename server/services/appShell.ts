@@ -1,6 +1,6 @@
 /**
  * The page the server sends for the app's addresses. It is the built index.html plus, for the
- * screens people open first (Today, the guides, joining a team, the household list),
+ * screens people open first (the citizen's home, the guides, joining a team, the household list),
  * `<link rel="modulepreload">` for that screen's own code: the browser fetches it together with
  * the app instead of one round trip later, which on 3G is the difference people notice.
  *
@@ -19,7 +19,9 @@ type Manifest = Record<string, ManifestChunk>;
 
 /** Entry screens: address → the source files the router loads for it (src/modules/router.ts). */
 export const ENTRY_SCREENS: { path: RegExp; sources: (match: RegExpMatchArray) => string[] }[] = [
-  { path: /^\/$/, sources: () => ['src/features/today/TodayPage.vue'] },
+  // `/` opens on the citizen's guides until the phone is used for team work; a team member's
+  // phone has the app installed, so its service worker answers and this page is not sent.
+  { path: /^\/$/, sources: () => ['src/features/home/HomePage.vue', 'src/features/guides/CitizenHome.vue'] },
   { path: /^\/households\/?$/, sources: () => ['src/features/households/HouseholdListPage.vue'] },
   { path: /^\/guides\/?$/, sources: () => ['src/features/guides/GuideListPage.vue'] },
   {

@@ -39,15 +39,23 @@ describe('checklist repository', () => {
     expect(out[1]!.fields).toEqual({ vneidLevel: 1, vneidLevelSince: localToday() });
   });
 
-  it('un-ticking is a patch to pending and the level follows back', async () => {
+  it('un-ticking is a patch to pending and never lowers the level', async () => {
     const { database, lan } = await setup();
     await setStep(lan.id, 'level1.activated', true, database);
     await setStep(lan.id, 'level1.activated', false, database);
     const steps = await stepsOf(lan.id, database);
     expect(steps.map((s) => [s.stepKey, s.status, s.doneOn])).toEqual([['level1.activated', 'pending', undefined]]);
-    expect((await database.members.get(lan.id))?.vneidLevel).toBe(0);
+    expect(await database.members.get(lan.id)).toMatchObject({ vneidLevel: 1, vneidLevelSince: localToday() });
     const last = (await database.outbox.orderBy('seq').last())!;
-    expect(last.entity).toBe('member');
+    expect(last.entity).toBe('checklistStep');
+  });
+
+  it('ticking and un-ticking "level 1 activated" leaves a level 2 set by hand and its date alone', async () => {
+    const { database, tam } = await setup();
+    await setStep(tam.id, 'level1.activated', true, database);
+    await setStep(tam.id, 'level1.activated', false, database);
+    expect(await database.members.get(tam.id)).toMatchObject({ vneidLevel: 2, vneidLevelSince: '2025-01-01' });
+    expect((await database.outbox.toArray()).every((e) => e.entity === 'checklistStep')).toBe(true);
   });
 
   it('other steps never overwrite a level set by hand', async () => {

@@ -1,12 +1,13 @@
 /**
  * A member's VNeID checklist: each ticked step is a `checklistStep` record (deterministic UUIDv5
  * id), written with its outbox entry; the member's VNeID level follows by the one rule in
- * src/domain/checklist.ts, in the same transaction. Every entry, the member's patch included, is
- * checked against its schema by `enqueue` (write.ts).
+ * src/domain/vneidLevel.ts (ticks only raise it), in the same transaction. Every entry, the
+ * member's patch included, is checked against its schema by `enqueue` (write.ts).
  */
 import { db, type AppDB } from './database';
 import type { ChecklistStepRow, MemberRow } from './rows';
-import { checklistStepId, deriveVneidLevel, isChecklistKey } from '../domain/checklist';
+import { checklistStepId, isChecklistKey } from '../domain/checklist';
+import { levelAfterTicks } from '../domain/vneidLevel';
 import { localToday } from '../domain/dates';
 import { commitChange, newMeta, nowIso } from './write';
 import { refreshHousehold } from './derived';
@@ -46,19 +47,19 @@ export async function setStep(memberId: string, stepKey: string, done: boolean, 
         else delete row.doneOn;
         await commitChange(database, { entity: 'checklistStep', table: database.checklistSteps, op: 'patch', row, fields });
       }
-      // Only the activation steps move the level, so a level corrected by hand stays put.
-      if (LEVEL_STEPS.includes(stepKey)) await applyLevel(database, member);
+      // Only the activation steps move the level, and only up: lowering it is an edit of the member.
+      if (LEVEL_STEPS.includes(stepKey)) await applyLevel(database, member, today);
     }),
   );
 }
 
-/** Sets the member's VNeID level from the checklist (only when it changes). */
-async function applyLevel(database: AppDB, member: MemberRow): Promise<void> {
+/** Raises the member's VNeID level to what the ticks prove (never lowers it). */
+async function applyLevel(database: AppDB, member: MemberRow, today: string): Promise<void> {
   const steps = (await database.checklistSteps.where('memberId').equals(member.id).toArray()).filter((s) => !s.deleted);
-  const { level, since } = deriveVneidLevel(steps);
-  if (member.vneidLevel === level) return;
-  const fields: Record<string, unknown> = { vneidLevel: level, vneidLevelSince: since ?? localToday() };
-  const row: MemberRow = { ...member, vneidLevel: level, vneidLevelSince: since ?? localToday(), localUpdatedAt: nowIso() };
+  const raised = levelAfterTicks({ level: member.vneidLevel, since: member.vneidLevelSince }, steps, today);
+  if (!raised) return;
+  const fields: Record<string, unknown> = { vneidLevel: raised.level, vneidLevelSince: raised.since };
+  const row: MemberRow = { ...member, vneidLevel: raised.level, vneidLevelSince: raised.since, localUpdatedAt: nowIso() };
   await commitChange(database, { entity: 'member', table: database.members, op: 'patch', row, fields });
   await refreshHousehold(database, member.householdId);
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CHECKLIST_KEYS, CHECKLIST_NAMESPACE, CHECKLIST_STEPS, checklistStepId, deriveVneidLevel, uuidv5 } from './checklist';
+import { CHECKLIST_KEYS, CHECKLIST_NAMESPACE, CHECKLIST_STEPS, checklistStepId, uuidv5 } from './checklist';
 
 function nodeUuidv5(name: string, namespace: string): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex');
@@ -31,31 +31,5 @@ describe('checklist step ids', () => {
       expect(k.length).toBeGreaterThan(0);
       expect(k.length).toBeLessThanOrEqual(64);
     }
-  });
-});
-
-describe('deriveVneidLevel', () => {
-  it('is none until an activation step is done', () => {
-    expect(deriveVneidLevel([])).toEqual({ level: 0 });
-    expect(deriveVneidLevel([{ stepKey: 'level1.scanCard', status: 'done', doneOn: '2026-11-01' }])).toEqual({ level: 0 });
-    expect(deriveVneidLevel([{ stepKey: 'level1.activated', status: 'pending' }])).toEqual({ level: 0 });
-  });
-
-  it('is level 1 once level 1 is activated, with its day', () => {
-    expect(deriveVneidLevel([{ stepKey: 'level1.activated', status: 'done', doneOn: '2026-11-02' }])).toEqual({ level: 1, since: '2026-11-02' });
-  });
-
-  it('is level 2 once level 2 is activated, even without level 1', () => {
-    expect(
-      deriveVneidLevel([
-        { stepKey: 'level1.activated', status: 'done', doneOn: '2026-10-01' },
-        { stepKey: 'level2.activated', status: 'done', doneOn: '2026-11-05' },
-      ]),
-    ).toEqual({ level: 2, since: '2026-11-05' });
-    expect(deriveVneidLevel([{ stepKey: 'level2.activated', status: 'done', doneOn: '2026-11-05' }])).toEqual({ level: 2, since: '2026-11-05' });
-  });
-
-  it('ignores a malformed day', () => {
-    expect(deriveVneidLevel([{ stepKey: 'level2.activated', status: 'done', doneOn: '2026-02-30' }])).toEqual({ level: 2 });
   });
 });

@@ -3,8 +3,6 @@
  * server. A ticked step is a `checklistStep` record whose id is a UUIDv5 of member and key, so two
  * devices ticking the same step converge on one record.
  */
-import { isCalendarDate } from './dates';
-
 export const CHECKLIST_NAMESPACE = 'dbfb0c52-3984-40e5-95d4-6459fe965960';
 
 export const CHECKLIST_GROUPS = ['prereq', 'level1', 'level2', 'after'] as const;
@@ -58,25 +56,6 @@ export const CHECKLIST_PROBLEMS = [
 
 export function isChecklistKey(key: string): boolean {
   return CHECKLIST_KEYS.includes(key);
-}
-
-export interface StepState {
-  stepKey: string;
-  status: 'pending' | 'done';
-  doneOn?: string;
-}
-
-/**
- * The one rule for a member's VNeID level: level 2 once "level 2 activated" is ticked, level 1
- * once "level 1 activated" is ticked, otherwise none. `since` is the day that step was done.
- */
-export function deriveVneidLevel(steps: readonly StepState[]): { level: 0 | 1 | 2; since?: string } {
-  const done = (key: string) => steps.find((s) => s.stepKey === key && s.status === 'done');
-  const l2 = done('level2.activated');
-  if (l2) return { level: 2, since: l2.doneOn && isCalendarDate(l2.doneOn) ? l2.doneOn : undefined };
-  const l1 = done('level1.activated');
-  if (l1) return { level: 1, since: l1.doneOn && isCalendarDate(l1.doneOn) ? l1.doneOn : undefined };
-  return { level: 0 };
 }
 
 function hexToBytes(hex: string): Uint8Array {

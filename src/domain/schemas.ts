@@ -38,6 +38,8 @@ const topics = z.array(z.enum(TOPICS)).check(
 export const consentSchema = z.strictObject({
   recordedAt: datetime,
   recordedBy: text(1, 200),
+  /** Who agreed on behalf of the household; consents recorded before text vi-2026-12 lack it. */
+  givenBy: z.optional(text(1, 200)),
   purposes: z.array(z.enum(CONSENT_PURPOSES)).check(z.minLength(1, 'validation.chooseOne')),
   textVersion: text(1, 200),
   withdrawnAt: z.optional(datetime),

@@ -31,8 +31,12 @@ export type ResultKey = (typeof RESULT_KEYS)[number];
 export const CONSENT_PURPOSES = ['support', 'followUp', 'reporting'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
-/** Version of the consent text shown on the device; bump it when the wording changes. */
-export const CONSENT_TEXT_VERSION = 'vi-2026-01';
+/**
+ * Version of the consent text shown on the device; bump it when the wording changes. Consents keep
+ * the version they were recorded under (vi-2026-01 did not name the controller, the server or all
+ * the data kept).
+ */
+export const CONSENT_TEXT_VERSION = 'vi-2026-12';
 
 export const GENDERS = ['female', 'male', 'other'] as const;
 export const NEIGHBORHOOD_KINDS = ['thon', 'toDanPho'] as const;

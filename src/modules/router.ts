@@ -4,12 +4,26 @@ import { nextTick } from 'vue';
 import { useNoticesStore } from '../stores/notices';
 import { loadFullLocale } from './i18n';
 import { loadShippedGuide } from '../features/guides/shippedFiles';
+import { hasProgress } from '../features/guides/progress';
+import { isTeamSide, markTeamSide } from '../features/home/teamSide';
+import { homeScreens } from '../features/home/screens';
 
 const guidePage = () => import('../features/guides/GuidePage.vue');
+const homePage = () => import('../features/home/HomePage.vue');
 
 // Every page is its own chunk, so the first paint loads only the page it shows.
 export const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'today', component: () => import('../features/today/TodayPage.vue'), meta: { title: 'nav.today', core: true } },
+  {
+    path: '/',
+    name: 'today',
+    component: homePage,
+    meta: { title: 'nav.today', core: true, citizen: true },
+    // Chosen from a hint in localStorage and loaded with the page, so the first frame shows it.
+    beforeEnter: async (to) => {
+      const [, screen] = await Promise.all([homePage(), (isTeamSide() ? homeScreens.today : homeScreens.citizen)()]).catch(() => []);
+      to.meta.homeScreen = screen?.default;
+    },
+  },
   { path: '/households', name: 'households', component: () => import('../features/households/HouseholdListPage.vue'), meta: { title: 'nav.households', core: true } },
   { path: '/households/new', name: 'household-new', component: () => import('../features/households/HouseholdNewPage.vue'), meta: { title: 'household.newTitle' } },
   { path: '/households/:id', name: 'household', component: () => import('../features/households/HouseholdPage.vue'), props: true, meta: { title: 'household.title' } },
@@ -21,13 +35,13 @@ export const routes: RouteRecordRaw[] = [
   { path: '/sessions', name: 'sessions', component: () => import('../features/sessions/SessionListPage.vue'), meta: { title: 'nav.sessions' } },
   { path: '/sessions/new', name: 'session-new', component: () => import('../features/sessions/SessionFormPage.vue'), meta: { title: 'session.newTitle' } },
   { path: '/sessions/:id/edit', name: 'session-edit', component: () => import('../features/sessions/SessionFormPage.vue'), props: true, meta: { title: 'session.editTitle' } },
-  { path: '/guides', name: 'guides', component: () => import('../features/guides/GuideListPage.vue'), meta: { title: 'guides.title', core: true } },
+  { path: '/guides', name: 'guides', component: () => import('../features/guides/GuideListPage.vue'), meta: { title: 'guides.title', core: true, citizen: true } },
   {
     path: '/guides/:slug',
     name: 'guide',
     component: guidePage,
     props: true,
-    meta: { title: 'guides.title', core: true },
+    meta: { title: 'guides.title', core: true, citizen: true },
     // The guide's own file is fetched together with the page's code, not after it, and the page
     // enters with both: its text is on the first frame, before anything else starts loading.
     beforeEnter: async (to) => {
@@ -40,21 +54,27 @@ export const routes: RouteRecordRaw[] = [
   { path: '/team', name: 'team', component: () => import('../features/team/TeamPage.vue'), meta: { title: 'team.title' } },
   { path: '/attention', name: 'attention', component: () => import('../features/attention/AttentionPage.vue'), meta: { title: 'attention.title' } },
   { path: '/settings', name: 'settings', component: () => import('../features/settings/SettingsPage.vue'), meta: { title: 'nav.settings' } },
-  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue'), meta: { title: 'notFound.title', core: true } },
+  { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue'), meta: { title: 'notFound.title', core: true, citizen: true } },
 ];
 
 export function createAppRouter() {
   const router = createRouter({
     history: createWebHistory(),
     routes,
-    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+    scrollBehavior: (to, _from, saved) => {
+      if (saved) return saved;
+      // A guide opened again brings the step to continue at into view (GuidePage says which).
+      if (to.name === 'guide' && hasProgress(String(to.params.slug))) return { el: '[data-testid="step-card"]', top: 8 };
+      return { top: 0 };
+    },
   });
   // Screens outside the first-paint set wait for the whole locale (usually loaded already).
   router.beforeEach(async (to) => {
     if (!to.meta.core) await loadFullLocale().catch(() => undefined);
   });
   // After a route change, move focus to the page heading so screen readers announce the new page.
-  router.afterEach((_to, from) => {
+  router.afterEach((to, from) => {
+    if (!to.meta.citizen) markTeamSide();
     if (!from.name) return;
     const before = document.activeElement;
     void nextTick(() => {
@@ -73,8 +93,10 @@ let stopWaiting: (() => void) | undefined;
 function focusHeading(before: Element | null): void {
   stopWaiting?.();
   const heading = () => document.querySelector<HTMLElement>('main h1');
+  // Without scrolling: the router has already put the page where it belongs (the top, the place
+  // left on going back, or a guide's current step).
   const now = heading();
-  if (now) return now.focus();
+  if (now) return now.focus({ preventScroll: true });
   const main = document.querySelector('main');
   if (!main) return;
   const observer = new MutationObserver(() => {
@@ -82,7 +104,7 @@ function focusHeading(before: Element | null): void {
     if (!h) return;
     stop();
     const active = document.activeElement;
-    if (!active || active === document.body || active === before) h.focus();
+    if (!active || active === document.body || active === before) h.focus({ preventScroll: true });
   });
   const timer = setTimeout(() => stop(), 5000);
   function stop(): void {

@@ -280,8 +280,8 @@ const TOPIC_RESULTS: Partial<Record<Topic, readonly ResultKey[]>> = {
 
 /** Notes for a visit that went well, by its first topic. */
 const DONE_NOTES: Record<Topic, readonly string[]> = {
-  vneid: ['Đã hướng dẫn cài đặt VNeID trên điện thoại.', 'Đã kích hoạt tài khoản định danh mức 2.'],
-  onlineService: ['Hướng dẫn nộp hồ sơ trên Cổng dịch vụ công, đã nộp xong.', 'Đã đăng ký khai sinh cho cháu qua mạng.'],
+  vneid: ['Đã hướng dẫn cài đặt VNeID trên điện thoại.', 'Đã hướng dẫn tự kích hoạt tài khoản định danh điện tử mức 2.'],
+  onlineService: ['Hướng dẫn nộp hồ sơ trên Cổng Dịch vụ công quốc gia, đã nộp xong.', 'Đã đăng ký khai sinh cho cháu qua mạng.'],
   feePayment: ['Hướng dẫn đóng học phí cho cháu qua ứng dụng.', 'Đã thanh toán tiền điện bằng điện thoại.'],
   paymentAccount: ['Đã mở tài khoản thanh toán, hướng dẫn chuyển khoản.'],
   eHealth: ['Đã cài sổ sức khỏe điện tử trên VNeID.', 'Hướng dẫn đặt lịch khám qua ứng dụng.'],
@@ -294,28 +294,28 @@ const VISIT_NOTES: Record<Exclude<Outcome, 'done'>, readonly string[]> = {
   partial: [
     'Điện thoại cũ, chưa cài được ứng dụng.',
     'Chưa nhớ mật khẩu, hẹn con cháu hỗ trợ thêm.',
-    'Đã cài VNeID, còn chờ duyệt mức 2.',
+    'Đã cài VNeID, còn chờ duyệt mức 1.',
     'Mạng yếu, làm được một nửa.',
   ],
   followUp: [
     'Hẹn quay lại khi có con trai ở nhà.',
-    'Cần mang căn cước đến nhà văn hóa để chụp ảnh.',
+    'Cần ra Công an xã làm mức 2, hẹn đi cùng.',
     'Bác muốn học thêm cách khám bệnh từ xa.',
   ],
   notHome: ['Gia đình đi làm đồng, không có nhà.', 'Vắng nhà, đã gửi lời nhắn cho hàng xóm.', 'Cửa khóa, hẹn hôm khác.'],
 };
 
 const HOUSEHOLD_NOTES = [
-  'Người cao tuổi sống một mình, nên đến buổi sáng.',
-  'Nhà có người khuyết tật, cần hướng dẫn kỹ.',
-  'Hộ cận nghèo.',
+  'Nên đến buổi sáng, chiều cả nhà đi làm.',
+  'Cần hướng dẫn chậm, từng bước, có viết ra giấy.',
+  'Chủ hộ muốn con gái có mặt khi được hướng dẫn.',
   'Con cái đi làm xa, ít khi có nhà.',
   'Nhà có chó, gọi trước khi vào.',
 ] as const;
 
 const MEMBER_NOTES = [
-  'Mắt kém, cần chữ to.',
-  'Nghe kém, nói chậm và to.',
+  'Muốn có hướng dẫn in ra giấy để tự làm lại.',
+  'Thích được làm mẫu trước rồi tự làm.',
   'Đi làm công nhân ở tỉnh khác.',
   'Đang học đại học ở Hà Nội.',
   'Hay nhận tin nhắn lạ, cần nhắc cảnh giác.',

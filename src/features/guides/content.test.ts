@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateGuide, type Guide, type Localized } from '../../domain/guides';
+import { TOPICS } from '../../domain/vocab';
+import { CHECKLIST_PROBLEMS } from '../../domain/checklist';
 
 // The shipped guide files, as the build bundles them (catalog.ts loads the same glob lazily).
 const files = import.meta.glob<{ default: unknown }>('./content/*.json', { eager: true });
@@ -49,6 +51,31 @@ describe('shipped guide content', () => {
     ]) {
       expect(byId.has(id), id).toBe(true);
     }
+  });
+
+  it('ships at least fifteen guides, with the common VNeID errors, G4, G6, Bình dân học vụ số and fee payment', () => {
+    expect(guides.length).toBeGreaterThanOrEqual(15);
+    for (const id of ['vneid-common-errors', 'death-registration-linked', 'certified-copy-online', 'binh-dan-hoc-vu-so', 'pay-fees-online']) {
+      expect(byId.has(id), id).toBe(true);
+    }
+  });
+
+  it('links every visit topic to at least one guide', () => {
+    const covered = new Set(guides.flatMap(({ guide }) => [guide.topic, ...(guide.alsoTopics ?? [])]));
+    for (const topic of TOPICS) expect(covered.has(topic), topic).toBe(true);
+    expect(byId.get('pay-fees-online')?.topic).toBe('feePayment');
+  });
+
+  it('gives citizens the eleven common VNeID errors of reference §1.5, each with its fix', () => {
+    const g = byId.get('vneid-common-errors');
+    expect(g?.steps.map((s) => s.id)).toEqual(['no-nfc', 'nfc-fails', 'face-fails', 'qr-fails', 'not-approved', 'sim-not-own', 'strange-number', 'new-phone', 'forgot-password', 'forgot-passcode', 'maintenance']);
+    expect(g?.steps.length).toBe(CHECKLIST_PROBLEMS.length);
+    expect(g?.caveats?.some((c) => c.vi.includes('1900 0368') && c.vi.includes('có thể đã thay đổi'))).toBe(true);
+  });
+
+  it('says the last steps of electronic certification (G6) are to be checked, not stated', () => {
+    const g = byId.get('certified-copy-online');
+    expect(g?.caveats?.some((c) => /bản chính/.test(c.vi) && /khác nhau/.test(c.vi))).toBe(true);
   });
 
   it.each(entries.map((e) => [e.file, e.raw] as const))('%s passes validateGuide', (_file, raw) => {

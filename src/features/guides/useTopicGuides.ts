@@ -11,7 +11,9 @@ export function useTopicGuides() {
   });
   const byTopic = computed(() => {
     const map = new Map<Topic, Guide[]>();
-    for (const g of guides.value) map.set(g.topic, [...(map.get(g.topic) ?? []), g]);
+    for (const g of guides.value) {
+      for (const topic of new Set([g.topic, ...(g.alsoTopics ?? [])])) map.set(topic, [...(map.get(topic) ?? []), g]);
+    }
     return map;
   });
   return { guidesFor: (topic: Topic) => byTopic.value.get(topic) ?? [] };

@@ -4,7 +4,7 @@ import { CONSENT_PURPOSES, CONSENT_TEXT_VERSION } from '../../domain/vocab';
 import { isIsoDateTime } from '../../domain/dates';
 import { mountComponent, resetApp, settle, type Mounted } from '../../../tests/unit/mountWithApp';
 
-const MUST_AGREE = 'Hãy đánh dấu khi hộ đã đồng ý. Nếu hộ không đồng ý, bấm "Hộ không đồng ý".';
+const MUST_AGREE = 'Hãy đánh dấu khi hộ đã đồng ý. Nếu hộ không đồng ý, bấm “Hộ không đồng ý”.';
 
 let app: Mounted;
 
@@ -46,7 +46,8 @@ describe('ConsentStep', () => {
   it('with nothing chosen, shows the Vietnamese messages and emits nothing', async () => {
     app = await mountComponent(ConsentStep);
     await pressRecord();
-    expect(errorTexts()).toEqual(['Hãy chọn ít nhất một mục.', 'Cần điền ô này.', MUST_AGREE]);
+    expect(errorTexts()).toEqual(['Hãy chọn ít nhất một mục.', 'Cần điền ô này.', 'Cần điền ô này.', MUST_AGREE]);
+    expect(input('[data-testid="consent-given-by"]').attributes('aria-invalid')).toBe('true');
     expect(input('[data-testid="consent-recorder"]').attributes('aria-invalid')).toBe('true');
     expect(app.wrapper.emitted('recorded')).toBeUndefined();
     expect(app.wrapper.emitted('declined')).toBeUndefined();
@@ -55,9 +56,10 @@ describe('ConsentStep', () => {
   it('a name of only spaces still counts as empty, and agreeing alone is not enough', async () => {
     app = await mountComponent(ConsentStep);
     await input('[data-testid="consent-recorder"]').setValue('   ');
+    await input('[data-testid="consent-given-by"]').setValue('  ');
     await input('[data-testid="consent-agreed"]').setValue(true);
     await pressRecord();
-    expect(errorTexts()).toEqual(['Hãy chọn ít nhất một mục.', 'Cần điền ô này.']);
+    expect(errorTexts()).toEqual(['Hãy chọn ít nhất một mục.', 'Cần điền ô này.', 'Cần điền ô này.']);
     expect(app.wrapper.emitted('recorded')).toBeUndefined();
   });
 
@@ -66,6 +68,7 @@ describe('ConsentStep', () => {
     // Ticked out of order on purpose: the consent keeps the order the person ticked them.
     await input('[data-testid="consent-reporting"]').setValue(true);
     await input('[data-testid="consent-support"]').setValue(true);
+    await input('[data-testid="consent-given-by"]').setValue(' Nguyễn Văn Bình ');
     await input('[data-testid="consent-recorder"]').setValue('  Trần Văn Nam ');
     await input('[data-testid="consent-agreed"]').setValue(true);
     const before = Date.now();
@@ -79,10 +82,11 @@ describe('ConsentStep', () => {
     expect(consent).toEqual({
       recordedAt: expect.any(String),
       recordedBy: 'Trần Văn Nam',
+      givenBy: 'Nguyễn Văn Bình',
       purposes: ['reporting', 'support'],
       textVersion: CONSENT_TEXT_VERSION,
     });
-    expect(consent.textVersion).toBe('vi-2026-01');
+    expect(consent.textVersion).toBe('vi-2026-12');
     expect(recorder).toBe('Trần Văn Nam');
     const at = consent.recordedAt as string;
     expect(isIsoDateTime(at)).toBe(true);
@@ -95,6 +99,7 @@ describe('ConsentStep', () => {
     app = await mountComponent(ConsentStep);
     await input('[data-testid="consent-followUp"]').setValue(true);
     await input('[data-testid="consent-followUp"]').setValue(false);
+    await input('[data-testid="consent-given-by"]').setValue('Bình');
     await input('[data-testid="consent-recorder"]').setValue('Hoa');
     await input('[data-testid="consent-agreed"]').setValue(true);
     await pressRecord();

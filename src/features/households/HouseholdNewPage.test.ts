@@ -48,6 +48,7 @@ const EMPTY = { drafts: 0, households: 0, members: 0, visits: 0, outbox: 0, user
 
 async function recordConsent(purposes: string[] = ['support', 'followUp'], name = 'Lê Thị Hoa'): Promise<void> {
   for (const p of purposes) await get(`consent-${p}`).setValue(true);
+  await get('consent-given-by').setValue('Nguyễn Văn Bình');
   await get('consent-recorder').setValue(name);
   await get('consent-agreed').setValue(true);
   await get('consent-record').trigger('click');

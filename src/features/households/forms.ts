@@ -18,6 +18,8 @@ export interface MemberForm {
   gender: '' | 'female' | 'male' | 'other';
   hasSmartphone: boolean;
   vneidLevel: '' | '0' | '1' | '2';
+  /** The day the level was reached (yyyy-mm-dd); drafts saved before it existed lack it. */
+  vneidLevelSince?: string;
   usesOnlineServices: boolean;
   hasPaymentAccount: boolean;
   notes: string;
@@ -83,6 +85,7 @@ export function toMemberFields(form: MemberForm, householdId: string): MemberFie
     ...(form.gender ? { gender: form.gender } : {}),
     hasSmartphone: form.hasSmartphone,
     ...(form.vneidLevel ? { vneidLevel: Number(form.vneidLevel) as 0 | 1 | 2 } : {}),
+    ...(form.vneidLevelSince ? { vneidLevelSince: form.vneidLevelSince } : {}),
     usesOnlineServices: form.usesOnlineServices,
     hasPaymentAccount: form.hasPaymentAccount,
     notes: form.notes.trim(),
@@ -96,6 +99,7 @@ export function memberToForm(m: MemberRow): MemberForm {
     gender: m.gender ?? '',
     hasSmartphone: m.hasSmartphone ?? false,
     vneidLevel: m.vneidLevel === undefined ? '' : (String(m.vneidLevel) as '0' | '1' | '2'),
+    ...(m.vneidLevelSince ? { vneidLevelSince: m.vneidLevelSince } : {}),
     usesOnlineServices: m.usesOnlineServices ?? false,
     hasPaymentAccount: m.hasPaymentAccount ?? false,
     notes: m.notes ?? '',

@@ -69,6 +69,7 @@ async function walk(page: Page, report: AxeReport, tag: string): Promise<void> {
   await page.locator('[data-testid="consent-step"] .error').first().waitFor();
   await c('/households/new consent with errors');
   await page.getByTestId('consent-support').check();
+  await page.getByTestId('consent-given-by').fill('Nguyễn Văn Bình');
   await page.getByTestId('consent-agreed').check();
   await page.getByTestId('consent-record').click();
   await page.getByTestId('household-form').waitFor();

@@ -78,6 +78,11 @@ describe('keyboard only', () => {
     const kb = new Keyboard(page);
     await page.goto(e2e.server.url + '/');
     await page.locator('main h1').waitFor();
+    // A new phone opens on the citizen's guides; the team side is one key press away, and stays.
+    await kb.tabTo('[data-testid="team-side"]');
+    await kb.press('Enter');
+    await page.getByTestId('today-waiting').waitFor();
+    await page.reload();
     await page.getByTestId('today-waiting').waitFor();
 
     // The skip link comes first and leads into the page.
@@ -96,6 +101,8 @@ describe('keyboard only', () => {
     // Consent, chosen and recorded with Space, typing and Enter.
     await kb.tabTo('[data-testid="consent-support"]');
     await kb.press('Space');
+    await kb.tabTo('[data-testid="consent-given-by"]');
+    await kb.type('Nguyễn Văn Bình');
     await kb.tabTo('[data-testid="consent-recorder"]');
     await kb.type('Lê Thị Mai');
     await kb.tabTo('[data-testid="consent-agreed"]');
