@@ -1,0 +1,12 @@
+import { PGlite } from '@electric-sql/pglite';
+import { openPglite } from '/work/wt/tests/server/db/pglite';
+import { migrate } from '/work/wt/tests/server/db/migrate';
+let t = performance.now();
+const pg = await PGlite.create();
+console.log('create', performance.now() - t); t = performance.now();
+const dump = await pg.dumpDataDir('none');
+console.log('dump', performance.now() - t, dump.size); t = performance.now();
+const pg2 = await PGlite.create({ loadDataDir: dump });
+console.log('create from dump', performance.now() - t); t = performance.now();
+const pg3 = await PGlite.create();
+console.log('create again same process', performance.now() - t); t = performance.now();
