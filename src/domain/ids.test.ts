@@ -34,6 +34,12 @@ describe('uuidv7', () => {
     expect(a < b).toBe(true);
   });
 
+  it('sorts in the order of creation within one millisecond too', () => {
+    const ids = Array.from({ length: 2000 }, () => uuidv7());
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
   it('is random after the timestamp: ids of the same millisecond differ', () => {
     const t = Date.UTC(2026, 2, 1);
     const set = new Set(Array.from({ length: 1000 }, () => uuidv7(t)));
