@@ -2,11 +2,12 @@
 import { v7 } from 'uuid';
 
 /**
- * A v7 UUID for now, or for the given millisecond. Ids made without a time by one device sort in
- * the order they were made, even within one millisecond (the library keeps a counter there).
+ * A v7 UUID whose first 48 bits are `now`, the rest random. The time is always passed: without it
+ * the library keeps a per-process counter that never goes back, so an id made after the clock was
+ * set back would carry a later time than the clock's.
  */
-export function uuidv7(now?: number): string {
-  return now === undefined ? v7() : v7({ msecs: now });
+export function uuidv7(now: number = Date.now()): string {
+  return v7({ msecs: now });
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
