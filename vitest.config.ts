@@ -15,6 +15,7 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify('test') },
   test: {
     setupFiles: ['tests/setup.ts'],
+    globalSetup: ['tests/support/pgliteTemplate.ts'],
     restoreMocks: true,
     // The engine suites start an in-process server on PGlite and sync whole teams through it: both
     // take many times longer on a busy 2-core machine than on an idle one.

@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['server/**/*.test.ts'],
+    globalSetup: ['tests/support/pgliteTemplate.ts'],
     restoreMocks: true,
     // Every file starts PGlite (or a PostgreSQL schema) in a hook: seconds when the machine is
     // idle, many more on a shared 2-core machine.
