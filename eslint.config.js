@@ -4,6 +4,12 @@ import pluginVue from 'eslint-plugin-vue';
 import vueParser from 'vue-eslint-parser';
 import globals from 'globals';
 
+/** The start of a relative import that reaches src/ from a file `depth` folders below it. */
+const upToSrc = (depth) => (depth === 0 ? '\\./' : `(\\.\\./){${depth}}`);
+const upToSrcNoSlash = (depth) => (depth === 0 ? '\\..' : `(\\.\\..){${depth}}`);
+const UI_IMPORTS = { group: ['vue', 'pinia', '**/features/*', '**/components/*'], message: 'Repositories and sync have no UI imports.' };
+const DEXIE = { group: ['dexie'], message: 'Pages and components reach data through a feature store or composable.' };
+
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-bench/**', 'dist-v2/**', 'node_modules/**', 'data/**', 'coverage/**', '.tmp/**', '.scratch/**', 'tests/bench/results/**'] },
   js.configs.recommended,
@@ -29,13 +35,40 @@ export default tseslint.config(
       'vue/attributes-order': 'off',
     },
   },
-  // The layering: data flows page → store/composable → repository → Dexie, never page → Dexie.
-  {
-    files: ['src/**/*.vue'],
+  // The layering (README): data flows page → store/composable → repository → Dexie; pages and
+  // components reach neither repositories nor sync, whether by import, dynamic import() or fetch.
+  // Import paths are relative, so a rule names src/db and src/sync by how many folders up they
+  // are from the file (features/sync, a feature, stays allowed).
+  ...[0, 1, 2, 3, 4].map((depth) => ({
+    files: [`src/${'*/'.repeat(depth)}*.vue`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [
-        { group: ['dexie'], message: 'Pages and components reach data through a store, composable or repository.' },
-        { group: ['**/db/database'], message: 'Only repositories (src/db/*) touch the Dexie database.' },
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
+        DEXIE,
+        {
+          regex: `^${upToSrc(depth)}(db|sync)(/|$)`,
+          allowTypeImports: true,
+          message: 'Pages and components reach repositories and sync through a feature store or composable (type imports aside).',
+        },
+      ] }],
+      'no-restricted-syntax': ['error', {
+        // esquery's regular expressions cannot hold a slash: `.` stands for it.
+        selector: `ImportExpression[source.value=/^${upToSrcNoSlash(depth)}(db|sync)(.|$)/]`,
+        message: 'Pages and components load repositories and sync through a feature store or composable, not import().',
+      }],
+      'no-restricted-globals': ['error', { name: 'fetch', message: 'Pages and components call the server through a feature store or composable.' }],
+      'no-restricted-properties': ['error', ...['window', 'globalThis', 'self'].map((object) => ({
+        object,
+        property: 'fetch',
+        message: 'Pages and components call the server through a feature store or composable.',
+      }))],
+    },
+  })),
+  {
+    // The server shares only the pure domain code with the app.
+    files: ['server/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
+        { regex: '^(\\.\\./)+src/(?!domain/)', message: 'Server code imports nothing from src/ but src/domain.' },
       ] }],
     },
   },
@@ -52,8 +85,17 @@ export default tseslint.config(
     files: ['src/db/**/*.ts', 'src/sync/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
+      'no-restricted-imports': ['error', { patterns: [UI_IMPORTS] }],
+    },
+  },
+  {
+    // The database and its repositories know nothing of the outbox's journey to the server.
+    files: ['src/db/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
       'no-restricted-imports': ['error', { patterns: [
-        { group: ['vue', 'pinia', '**/features/*', '**/components/*'], message: 'Repositories and sync have no UI imports.' },
+        UI_IMPORTS,
+        { regex: '^(\\.\\./)+sync(/|$)', message: 'src/db never imports src/sync: sync uses the repositories, not the reverse.' },
       ] }],
     },
   },

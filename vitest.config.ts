@@ -2,13 +2,31 @@ import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 import { localeCorePlugin } from './build/localeCore';
 
+// `npm test`: the fast suite — domain, repositories (fake-indexeddb), components, the sync engine.
+// The server's own suites run with vitest.server.config.ts (`npm run test:server`).
+//
+// Only the tests that need a DOM get one: happy-dom costs every file that loads it. A component
+// test is named after its component (PascalCase); composables and the app's modules (i18n sets
+// the document's language) use the DOM too.
+const DOM_TESTS = ['src/**/[A-Z]*.test.ts', 'src/composables/**/*.test.ts', 'src/modules/**/*.test.ts'];
+
 export default defineConfig({
   plugins: [vue(), localeCorePlugin()],
   define: { __APP_VERSION__: JSON.stringify('test') },
   test: {
-    environment: 'happy-dom',
-    include: ['src/**/*.test.ts', 'server/**/*.test.ts', 'tests/unit/**/*.test.ts'],
     setupFiles: ['tests/setup.ts'],
+    globalSetup: ['tests/support/pgliteTemplate.ts'],
     restoreMocks: true,
+    // The engine suites start an in-process server on PGlite and sync whole teams through it: both
+    // take many times longer on a busy 2-core machine than on an idle one.
+    hookTimeout: 60_000,
+    testTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'dom', environment: 'happy-dom', include: DOM_TESTS } },
+      {
+        extends: true,
+        test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'], exclude: DOM_TESTS },
+      },
+    ],
   },
 });

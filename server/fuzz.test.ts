@@ -20,14 +20,14 @@ import {
   neighborhoodFields,
   NO_RATE_LIMIT,
   SETUP_TIMEOUT,
-  prng,
   sessionFields,
   visitFields,
   type Fields,
 } from './test-fixtures';
+import { mulberry32 } from '../src/domain/random';
 
 const SEED = 0x5eed_2026;
-const rnd = prng(SEED);
+const rnd = mulberry32(SEED);
 const int = (n: number) => Math.floor(rnd() * n);
 const pick = <T,>(xs: readonly T[]): T => xs[int(xs.length)]!;
 const chance = (p: number) => rnd() < p;

@@ -228,18 +228,6 @@ export function expectError(r: LightMyRequestResponse, status: number, code?: st
   if (code) expect(body.error!.code).toBe(code);
 }
 
-/** A seeded PRNG (mulberry32) so fuzz runs are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** For functional suites: a rate limit high enough never to interfere (the limit has its own tests). */
 export const NO_RATE_LIMIT = { rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } };
 

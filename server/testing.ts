@@ -5,6 +5,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { Database } from './db/adapter';
 import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
@@ -36,6 +37,9 @@ export interface TestTeam {
   member(name?: string, role?: 'member' | 'head'): Promise<{ token: string; userId: string }>;
 }
 
+/** Names the dump of a migrated PGlite cluster that test servers start from (tests/support/pgliteTemplate.ts). */
+export const PGLITE_TEMPLATE_ENV = 'CDS_TEST_PGLITE_TEMPLATE';
+
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
   forgetEpoch();
   const url = process.env.TEST_DATABASE_URL;
@@ -55,7 +59,8 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
       await c.end();
     };
   } else {
-    db = await openPglite('memory://');
+    const template = process.env[PGLITE_TEMPLATE_ENV];
+    db = await openPglite('memory://', template ? { loadDataDir: new Blob([readFileSync(template)]) } : {});
   }
   await migrate(db);
   const config: ServerConfig = { ...configFromEnv({}, 'test'), staticDir: undefined, ...overrides };

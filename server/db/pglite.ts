@@ -1,9 +1,18 @@
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import type { Database, Queryable } from './adapter';
 
-/** Embedded PostgreSQL (WASM). One session: every transaction waits for the previous one. */
-export async function openPglite(dataDir: string): Promise<Database> {
-  const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+/**
+ * Embedded PostgreSQL (WASM). One session: every transaction waits for the previous one.
+ * `loadDataDir` starts from a dump (`dumpDataDir`) instead of a new cluster: tests start from a
+ * migrated one, which skips initdb, the slow part of a start.
+ */
+export async function openPglite(dataDir: string, options: Pick<PGliteOptions, 'loadDataDir'> = {}): Promise<Database> {
+  const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir, options);
+  return pgliteDatabase(pg);
+}
+
+/** The adapter over an open PGlite. */
+export function pgliteDatabase(pg: PGlite): Database {
   let chain: Promise<unknown> = Promise.resolve();
   const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = chain.then(fn, fn);

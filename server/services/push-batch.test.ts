@@ -16,7 +16,7 @@ import type { Caller } from './auth';
 import type { PushBody } from './envelope';
 import { push, type PushOptions } from './push';
 import { asStored } from './pushBatch';
-import { prng } from '../test-fixtures';
+import { mulberry32 } from '../../src/domain/random';
 
 // ---------------------------------------------------------------- a seeded scenario
 
@@ -44,7 +44,7 @@ type M = PushBody['mutations'][number];
 
 /** Random pushes whose mutations often refer to each other, within a batch and across batches. */
 function scenario(seed: number, pushes: number, opts: { poison?: number } = {}): Push[] {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const chance = (p: number) => r() < p;
   const senders: Sender[] = [

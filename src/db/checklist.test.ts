@@ -22,7 +22,7 @@ describe('checklist repository', () => {
   it('a tick is a checklistStep record with the deterministic id and one outbox create', async () => {
     const { database, lan } = await setup();
     await setStep(lan.id, 'prereq.chipCard', true, database);
-    const id = await checklistStepId(lan.id, 'prereq.chipCard');
+    const id = checklistStepId(lan.id, 'prereq.chipCard');
     const row = await database.checklistSteps.get(id);
     expect(row).toMatchObject({ memberId: lan.id, stepKey: 'prereq.chipCard', status: 'done', doneOn: localToday(), syncState: 'pending' });
     const out = await database.outbox.toArray();

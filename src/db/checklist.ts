@@ -24,8 +24,7 @@ export async function stepsOf(memberId: string, database: AppDB = db()): Promise
 /** Ticks (done) or un-ticks (pending) a step of a member's checklist. */
 export async function setStep(memberId: string, stepKey: string, done: boolean, database: AppDB = db()): Promise<void> {
   if (!isChecklistKey(stepKey)) throw new Error(`unknown checklist step ${stepKey}`);
-  // The id needs WebCrypto, which must not run inside an IndexedDB transaction.
-  const id = await checklistStepId(memberId, stepKey);
+  const id = checklistStepId(memberId, stepKey);
   const today = localToday();
   await loadSchemas();
   const tables = [database.checklistSteps, database.members, database.households, database.visits, database.outbox, database.meta];

@@ -3,6 +3,8 @@
  * server. A ticked step is a `checklistStep` record whose id is a UUIDv5 of member and key, so two
  * devices ticking the same step converge on one record.
  */
+import { v5 } from 'uuid';
+
 export const CHECKLIST_NAMESPACE = 'dbfb0c52-3984-40e5-95d4-6459fe965960';
 
 export const CHECKLIST_GROUPS = ['prereq', 'level1', 'level2', 'after'] as const;
@@ -58,27 +60,7 @@ export function isChecklistKey(key: string): boolean {
   return CHECKLIST_KEYS.includes(key);
 }
 
-function hexToBytes(hex: string): Uint8Array {
-  const clean = hex.replace(/-/g, '');
-  const out = new Uint8Array(16);
-  for (let i = 0; i < 16; i++) out[i] = parseInt(clean.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-/** RFC 4122 UUIDv5 (SHA-1), with the platform's WebCrypto (browsers and Node alike). */
-export async function uuidv5(name: string, namespace: string): Promise<string> {
-  const ns = hexToBytes(namespace);
-  const nameBytes = new TextEncoder().encode(name);
-  const data = new Uint8Array(ns.length + nameBytes.length);
-  data.set(ns);
-  data.set(nameBytes, ns.length);
-  const hash = new Uint8Array(await crypto.subtle.digest('SHA-1', data)).slice(0, 16);
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const h = [...hash].map((b) => b.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-export function checklistStepId(memberId: string, stepKey: string): Promise<string> {
-  return uuidv5(`${memberId.toLowerCase()}:${stepKey}`, CHECKLIST_NAMESPACE);
+/** RFC 9562 UUIDv5 (SHA-1) of `${memberId}:${stepKey}`, the member id in lowercase (sync spec). */
+export function checklistStepId(memberId: string, stepKey: string): string {
+  return v5(`${memberId.toLowerCase()}:${stepKey}`, CHECKLIST_NAMESPACE);
 }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isUuid, uuidv7, UUID_RE } from './ids';
 
 describe('uuidv7', () => {
@@ -32,6 +32,18 @@ describe('uuidv7', () => {
     const a = uuidv7();
     const b = uuidv7(Date.now() + 5);
     expect(a < b).toBe(true);
+  });
+
+  it('carries the clock’s time even after ids were made at a later time', () => {
+    const later = Date.UTC(2026, 11, 6);
+    uuidv7(later);
+    uuidv7();
+    const earlier = Date.UTC(2026, 2, 2);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(earlier);
+    const id = uuidv7();
+    vi.useRealTimers();
+    expect(parseInt(id.slice(0, 8) + id.slice(9, 13), 16)).toBe(earlier);
   });
 
   it('is random after the timestamp: ids of the same millisecond differ', () => {

@@ -11,6 +11,7 @@ import type { Consent, HouseholdFields, NeighborhoodFields, SessionFields } from
 import { followUpFrom, withHouseholdKeys } from '../../db/derived';
 import { personSortKey } from '../../domain/text';
 import { addDays, isCalendarDate, localToday } from '../../domain/dates';
+import { mulberry32 } from '../../domain/random';
 import {
   CONSENT_PURPOSES,
   CONSENT_TEXT_VERSION,
@@ -56,18 +57,6 @@ const HISTORY_DAYS = 120;
 // Seeded randomness
 
 type Rng = () => number;
-
-/** mulberry32: tiny, fast, good enough for demo data. Returns floats in [0, 1). */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   private readonly next: Rng;

@@ -18,6 +18,7 @@ import { refreshHousehold } from '../../../src/db/derived';
 import { addDays, localToday } from '../../../src/domain/dates';
 import { OPEN_OUTCOMES, type Outcome, type Topic } from '../../../src/domain/vocab';
 import type { HouseholdRow, VisitRow } from '../../../src/db/rows';
+import { mulberry32 } from '../../../src/domain/random';
 
 export interface SeedTarget {
   id: string;
@@ -55,18 +56,6 @@ function num(params: URLSearchParams, key: string, fallback: number): number {
   return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-/** mulberry32: the same tiny PRNG the generator uses, so extra visits are reproducible too. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TOPICS: readonly Topic[] = ['vneid', 'onlineService', 'feePayment', 'paymentAccount', 'eHealth', 'digitalSkills', 'scamAwareness'];
 const OUTCOMES: readonly Outcome[] = ['done', 'done', 'done', 'partial', 'followUp', 'notHome'];
 const NOTES = ['Đã hướng dẫn cài đặt VNeID trên điện thoại.', 'Hẹn quay lại khi có con trai ở nhà.', 'Mạng yếu, làm được một nửa.'];
@@ -98,7 +87,7 @@ function planTopUp(data: DemoData, wanted: number): { ids: string[]; extra: Map<
 }
 
 function extraVisits(data: DemoData, extra: Map<string, number>, today: string, synced: boolean, seed: number): VisitRow[] {
-  const rnd = rng(seed ^ 0x5eed);
+  const rnd = mulberry32(seed ^ 0x5eed);
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   const membersOf = new Map<string, string[]>();
