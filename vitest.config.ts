@@ -6,9 +6,16 @@ import { localeCorePlugin } from './build/localeCore';
 // The server's own suites run with vitest.server.config.ts (`npm run test:server`).
 //
 // Only the tests that need a DOM get one: happy-dom costs every file that loads it. A component
-// test is named after its component (PascalCase); composables and the app's modules (i18n sets
-// the document's language) use the DOM too.
-const DOM_TESTS = ['src/**/[A-Z]*.test.ts', 'src/composables/**/*.test.ts', 'src/modules/**/*.test.ts'];
+// test is named after its component (PascalCase); composables (`use*`), the feature stores (they
+// listen to window events and read navigator.onLine and localStorage) and the app's modules (i18n
+// sets the document's language) use the DOM too.
+const DOM_TESTS = [
+  'src/**/[A-Z]*.test.ts',
+  'src/**/use[A-Z]*.test.ts',
+  'src/features/**/*store.test.ts',
+  'src/composables/**/*.test.ts',
+  'src/modules/**/*.test.ts',
+];
 
 export default defineConfig({
   plugins: [vue(), localeCorePlugin()],
