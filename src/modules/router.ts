@@ -17,6 +17,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/households/:householdId/members/new', name: 'member-new', component: () => import('../features/households/MemberFormPage.vue'), props: true, meta: { title: 'member.newTitle' } },
   { path: '/members/:id/edit', name: 'member-edit', component: () => import('../features/households/MemberFormPage.vue'), props: true, meta: { title: 'member.editTitle' } },
   { path: '/households/:householdId/visits/new', name: 'visit-new', component: () => import('../features/visits/VisitFormPage.vue'), props: true, meta: { title: 'visit.newTitle' } },
+  { path: '/visits/:id', name: 'visit', component: () => import('../features/visits/VisitPage.vue'), props: true, meta: { title: 'visit.title' } },
   { path: '/visits/:id/edit', name: 'visit-edit', component: () => import('../features/visits/VisitFormPage.vue'), props: true, meta: { title: 'visit.editTitle' } },
   { path: '/sessions', name: 'sessions', component: () => import('../features/sessions/SessionListPage.vue'), meta: { title: 'nav.sessions' } },
   { path: '/sessions/new', name: 'session-new', component: () => import('../features/sessions/SessionFormPage.vue'), meta: { title: 'session.newTitle' } },
