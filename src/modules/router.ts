@@ -68,12 +68,13 @@ export function createAppRouter() {
 let stopWaiting: (() => void) | undefined;
 
 /**
- * Focuses `main h1`. Pages that read their data first (a household, a guide) show the heading a
+ * Focuses `main h1` (or the page's `data-arrival-focus` element). Pages that read their data first (a household, a guide) show the heading a
  * moment later: wait for it (a few seconds at most), unless the person has moved focus meanwhile.
  */
 function focusHeading(before: Element | null): void {
   stopWaiting?.();
-  const heading = () => document.querySelector<HTMLElement>('main h1');
+  // A page opened for one task (the search box of "Tìm hộ") marks where focus should land instead.
+  const heading = () => document.querySelector<HTMLElement>('main [data-arrival-focus]') ?? document.querySelector<HTMLElement>('main h1');
   const now = heading();
   if (now) return now.focus();
   const main = document.querySelector('main');
