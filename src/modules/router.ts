@@ -13,6 +13,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/households', name: 'households', component: () => import('../features/households/HouseholdListPage.vue'), meta: { title: 'nav.households', core: true } },
   { path: '/households/new', name: 'household-new', component: () => import('../features/households/HouseholdNewPage.vue'), meta: { title: 'household.newTitle' } },
   { path: '/households/:id', name: 'household', component: () => import('../features/households/HouseholdPage.vue'), props: true, meta: { title: 'household.title' } },
+  { path: '/households/:id/export', name: 'household-export', component: () => import('../features/households/HouseholdExportPage.vue'), props: true, meta: { title: 'household.export' } },
   { path: '/households/:id/edit', name: 'household-edit', component: () => import('../features/households/HouseholdEditPage.vue'), props: true, meta: { title: 'household.editTitle' } },
   { path: '/households/:householdId/members/new', name: 'member-new', component: () => import('../features/households/MemberFormPage.vue'), props: true, meta: { title: 'member.newTitle' } },
   { path: '/members/:id/edit', name: 'member-edit', component: () => import('../features/households/MemberFormPage.vue'), props: true, meta: { title: 'member.editTitle' } },
