@@ -72,3 +72,13 @@ describe('the bottom bar at 360 px', () => {
     });
   }
 });
+
+describe('Today', () => {
+  it('"Tìm hộ" opens the household list with the cursor in the search box', async () => {
+    const { context, page } = await installedApp(e2e);
+    await page.getByTestId('find-household').click();
+    await page.waitForURL(/\/households\?focus=search$/);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('household-search');
+    await context.close();
+  });
+});
