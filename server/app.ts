@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth';
 import { teamRoutes } from './routes/team';
 import { syncRoutes } from './routes/sync';
 import { publicRoutes } from './routes/public';
+import { RequestLog } from './requestLog';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,6 +40,7 @@ function bearer(req: FastifyRequest): string | undefined {
 export async function buildApp(ctx: AppContext, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ? { level: ctx.config.logLevel } : false,
+    logController: new RequestLog(),
     bodyLimit: ONE_MIB,
     trustProxy: true,
     // Large pulls are fine; slow clients on 3G are normal.

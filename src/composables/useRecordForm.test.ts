@@ -167,4 +167,22 @@ describe('useRecordForm', () => {
     expect(app.router.currentRoute.value.path).toBe('/sessions');
     expect(notices()).toEqual([]);
   });
+
+  it('after a failed save, each error goes as its field is corrected, and no field is flagged before a save', async () => {
+    let now: FieldErrors = { place: 'validation.required', topics: 'validation.chooseOne' };
+    const save = vi.fn(async () => undefined);
+    await mountForm({ validate: () => now, save });
+    await api.submit();
+    expect(api.errors.value).toEqual(now);
+    now = { topics: 'validation.chooseOne', date: 'validation.invalidDate' };
+    api.draft.load({ place: 'Nhà văn hóa thôn Đông', topics: [] });
+    await settle();
+    // The place is put right; the date was never reported, so it waits for the next save.
+    expect(api.errors.value).toEqual({ topics: 'validation.chooseOne' });
+    now = {};
+    api.draft.load({ place: 'Nhà văn hóa thôn Đông', topics: ['vneid'] });
+    await settle();
+    expect(api.errors.value).toEqual({});
+    expect(save).not.toHaveBeenCalled();
+  });
 });

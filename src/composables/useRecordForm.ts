@@ -1,4 +1,4 @@
-import { nextTick, onMounted, ref, shallowRef, type Ref } from 'vue';
+import { nextTick, onMounted, ref, shallowRef, watch, type Ref } from 'vue';
 import { useRouter } from 'vue-router';
 import type { FieldErrors } from '../domain/schemas';
 import type { DraftKey } from '../storageKeys';
@@ -45,6 +45,19 @@ export function useRecordForm<Form, Row, Saved = unknown>(options: RecordFormOpt
   const saving = ref(false);
   const confirmDelete = ref(false);
   const draft = useDraft({ key: options.draft.key, route: options.draft.route, enabled: options.draft.enabled, model: options.model });
+
+  // Once a save has shown errors, each one goes away as soon as its field is corrected (and its
+  // message follows what is typed); fields nobody has been told about yet are not flagged early.
+  watch(
+    options.model,
+    () => {
+      const shown = errors.value;
+      if (Object.keys(shown).length === 0) return;
+      const now = options.validate(original.value);
+      errors.value = Object.fromEntries(Object.entries(now).filter(([field]) => field in shown));
+    },
+    { deep: true },
+  );
 
   onMounted(async () => {
     if (!options.load) return;

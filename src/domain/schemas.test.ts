@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateCreate, validatePatch, type FieldErrors, type Validation } from './schemas';
+import { MAX_LENGTH, validateCreate, validatePatch, type FieldErrors, type Validation } from './schemas';
 import { RESULT_KEYS, TOPICS, type EntityName } from './vocab';
 
 const HOUSEHOLD_ID = '0194b2a0-7c1e-7a3b-9c4d-5e6f70818293';
@@ -183,6 +183,8 @@ describe('text lengths (NFC code points)', () => {
     ['household', 'neighborhood', 100],
     ['household', 'address', 200],
     ['household', 'headName', 100],
+    ['household', 'houseNumber', 50],
+    ['household', 'lane', 200],
     ['household', 'notes', 2000],
     ['member', 'fullName', 100],
     ['member', 'notes', 2000],
@@ -192,6 +194,18 @@ describe('text lengths (NFC code points)', () => {
     ['checklistStep', 'stepKey', 64],
     ['checklistStep', 'note', 2000],
   ];
+
+  it('the limits the forms put on their inputs are the ones checked here', () => {
+    const limit = (entity: EntityName, field: string) => cases.find(([e, f]) => e === entity && f === field)?.[2];
+    expect(MAX_LENGTH.name).toBe(limit('household', 'headName'));
+    expect(MAX_LENGTH.name).toBe(limit('member', 'fullName'));
+    expect(MAX_LENGTH.neighborhood).toBe(limit('household', 'neighborhood'));
+    expect(MAX_LENGTH.address).toBe(limit('household', 'address'));
+    expect(MAX_LENGTH.houseNumber).toBe(limit('household', 'houseNumber'));
+    expect(MAX_LENGTH.lane).toBe(limit('household', 'lane'));
+    expect(MAX_LENGTH.place).toBe(limit('session', 'place'));
+    expect(MAX_LENGTH.notes).toBe(limit('visit', 'notes'));
+  });
 
   it.each(cases)('%s.%s: %i code points pass, one more is validation.tooLong', (entity, field, max) => {
     expectCreateOk(entity, { [field]: 'a'.repeat(max) });

@@ -16,6 +16,32 @@ import {
   type EntityName,
 } from './vocab';
 
+/**
+ * The limits of the fields people type, in one place: the schemas below check them, the forms put
+ * them on their inputs (`maxlength`, `min`, `max`) and name them in their messages.
+ */
+export const MAX_LENGTH = {
+  name: 100,
+  neighborhood: 100,
+  address: 200,
+  houseNumber: 50,
+  lane: 200,
+  place: 200,
+  notes: 2000,
+  recordedBy: 200,
+  textVersion: 200,
+  stepKey: 64,
+} as const;
+
+export const BIRTH_YEAR_MIN = 1900;
+export const DURATION_MAX_MINUTES = 600;
+export const COUNT_MAX = 10000;
+
+/** The newest birth year accepted: this year, read when checked so it moves on at New Year. */
+export function currentYear(): number {
+  return new Date().getFullYear();
+}
+
 function text(min: number, max: number) {
   return z.string('validation.required').check(
     z.refine((s) => min === 0 || s.trim().length > 0, 'validation.required'),
@@ -24,7 +50,7 @@ function text(min: number, max: number) {
   );
 }
 
-const notes = z.optional(text(0, 2000));
+const notes = z.optional(text(0, MAX_LENGTH.notes));
 const uuid = z.string().check(z.refine(isUuid, 'validation.invalid'));
 const date = z.string('validation.required').check(z.refine(isCalendarDate, 'validation.invalidDate'));
 const datetime = z.string().check(z.refine(isIsoDateTime, 'validation.invalidDate'));
@@ -37,28 +63,28 @@ const topics = z.array(z.enum(TOPICS)).check(
 
 export const consentSchema = z.strictObject({
   recordedAt: datetime,
-  recordedBy: text(1, 200),
+  recordedBy: text(1, MAX_LENGTH.recordedBy),
   /** Who agreed on behalf of the household; consents recorded before text vi-2026-12 lack it. */
-  givenBy: z.optional(text(1, 200)),
+  givenBy: z.optional(text(1, MAX_LENGTH.recordedBy)),
   purposes: z.array(z.enum(CONSENT_PURPOSES)).check(z.minLength(1, 'validation.chooseOne')),
-  textVersion: text(1, 200),
+  textVersion: text(1, MAX_LENGTH.textVersion),
   withdrawnAt: z.optional(datetime),
 });
 
 export const neighborhoodFields = z.strictObject({
-  name: text(1, 100),
+  name: text(1, MAX_LENGTH.neighborhood),
   kind: z.enum(NEIGHBORHOOD_KINDS, 'validation.required'),
   notes,
 });
 
 export const householdFields = z.strictObject({
-  neighborhood: text(1, 100),
+  neighborhood: text(1, MAX_LENGTH.neighborhood),
   neighborhoodId: z.optional(uuid),
-  address: text(1, 200),
+  address: text(1, MAX_LENGTH.address),
   /** The parts the form asks for; `address` is what people read and search. */
-  houseNumber: z.optional(text(0, 50)),
-  lane: z.optional(text(0, 200)),
-  headName: text(1, 100),
+  houseNumber: z.optional(text(0, MAX_LENGTH.houseNumber)),
+  lane: z.optional(text(0, MAX_LENGTH.lane)),
+  headName: text(1, MAX_LENGTH.name),
   phone: z.optional(z.string().check(z.regex(/^\+?\d{8,15}$/, 'validation.invalidPhone'))),
   consent: consentSchema,
   notes,
@@ -66,10 +92,10 @@ export const householdFields = z.strictObject({
 
 export const memberFields = z.strictObject({
   householdId: uuid,
-  fullName: text(1, 100),
+  fullName: text(1, MAX_LENGTH.name),
   birthYear: z.int('validation.invalidNumber').check(
-    z.gte(1900, 'validation.outOfRange'),
-    z.refine((y) => y <= new Date().getFullYear(), 'validation.outOfRange'),
+    z.gte(BIRTH_YEAR_MIN, 'validation.outOfRange'),
+    z.refine((y) => y <= currentYear(), 'validation.outOfRange'),
   ),
   gender: z.optional(z.enum(GENDERS)),
   hasSmartphone: z.optional(z.boolean()),
@@ -86,29 +112,29 @@ export const visitFields = z.strictObject({
   topics,
   outcome: z.enum(OUTCOMES, 'validation.required'),
   memberIds: z.optional(z.array(uuid)),
-  durationMinutes: z.optional(int(0, 600)),
+  durationMinutes: z.optional(int(0, DURATION_MAX_MINUTES)),
   followUpDate: z.optional(date),
   notes,
 });
 
 export const sessionFields = z.strictObject({
   date,
-  place: text(1, 200),
+  place: text(1, MAX_LENGTH.place),
   topics,
-  attendees: int(0, 10000),
+  attendees: int(0, COUNT_MAX),
   neighborhoodId: z.optional(uuid),
   facilitatorIds: z.optional(z.array(uuid)),
   householdIds: z.optional(z.array(uuid)),
-  results: z.optional(z.partialRecord(z.enum(RESULT_KEYS), int(0, 10000))),
+  results: z.optional(z.partialRecord(z.enum(RESULT_KEYS), int(0, COUNT_MAX))),
   notes,
 });
 
 export const checklistStepFields = z.strictObject({
   memberId: uuid,
-  stepKey: text(1, 64),
+  stepKey: text(1, MAX_LENGTH.stepKey),
   status: z.enum(['pending', 'done']),
   doneOn: z.optional(date),
-  note: z.optional(text(0, 2000)),
+  note: z.optional(text(0, MAX_LENGTH.notes)),
 });
 
 export type NeighborhoodFields = z.infer<typeof neighborhoodFields>;

@@ -27,10 +27,12 @@ export const routes: RouteRecordRaw[] = [
   { path: '/households', name: 'households', component: () => import('../features/households/HouseholdListPage.vue'), meta: { title: 'nav.households', core: true } },
   { path: '/households/new', name: 'household-new', component: () => import('../features/households/HouseholdNewPage.vue'), meta: { title: 'household.newTitle' } },
   { path: '/households/:id', name: 'household', component: () => import('../features/households/HouseholdPage.vue'), props: true, meta: { title: 'household.title' } },
+  { path: '/households/:id/export', name: 'household-export', component: () => import('../features/households/HouseholdExportPage.vue'), props: true, meta: { title: 'household.export' } },
   { path: '/households/:id/edit', name: 'household-edit', component: () => import('../features/households/HouseholdEditPage.vue'), props: true, meta: { title: 'household.editTitle' } },
   { path: '/households/:householdId/members/new', name: 'member-new', component: () => import('../features/households/MemberFormPage.vue'), props: true, meta: { title: 'member.newTitle' } },
   { path: '/members/:id/edit', name: 'member-edit', component: () => import('../features/households/MemberFormPage.vue'), props: true, meta: { title: 'member.editTitle' } },
   { path: '/households/:householdId/visits/new', name: 'visit-new', component: () => import('../features/visits/VisitFormPage.vue'), props: true, meta: { title: 'visit.newTitle' } },
+  { path: '/visits/:id', name: 'visit', component: () => import('../features/visits/VisitPage.vue'), props: true, meta: { title: 'visit.title' } },
   { path: '/visits/:id/edit', name: 'visit-edit', component: () => import('../features/visits/VisitFormPage.vue'), props: true, meta: { title: 'visit.editTitle' } },
   { path: '/sessions', name: 'sessions', component: () => import('../features/sessions/SessionListPage.vue'), meta: { title: 'nav.sessions' } },
   { path: '/sessions/new', name: 'session-new', component: () => import('../features/sessions/SessionFormPage.vue'), meta: { title: 'session.newTitle' } },
@@ -87,12 +89,13 @@ export function createAppRouter() {
 let stopWaiting: (() => void) | undefined;
 
 /**
- * Focuses `main h1`. Pages that read their data first (a household, a guide) show the heading a
+ * Focuses `main h1` (or the page's `data-arrival-focus` element). Pages that read their data first (a household, a guide) show the heading a
  * moment later: wait for it (a few seconds at most), unless the person has moved focus meanwhile.
  */
 function focusHeading(before: Element | null): void {
   stopWaiting?.();
-  const heading = () => document.querySelector<HTMLElement>('main h1');
+  // A page opened for one task (the search box of "Tìm hộ") marks where focus should land instead.
+  const heading = () => document.querySelector<HTMLElement>('main [data-arrival-focus]') ?? document.querySelector<HTMLElement>('main h1');
   // Without scrolling: the router has already put the page where it belongs (the top, the place
   // left on going back, or a guide's current step).
   const now = heading();

@@ -233,6 +233,18 @@ describe('seedDatabase', () => {
     if (first) expect(await database.households.get(first.id)).toEqual(first);
   });
 
+  it('reports its progress after every chunk, ending at the total', async () => {
+    const data = generateDemoData(DEMO_SIZES, { seed: 5, today: TODAY });
+    database = new AppDB('test-demo-' + Math.random(), true);
+    const steps: [number, number][] = [];
+    await seedDatabase(database, data, { chunkSize: 25, onProgress: (done, total) => steps.push([done, total]) });
+    const total = data.users.length + data.neighborhoods.length + data.households.length + data.members.length + data.visits.length + data.sessions.length;
+    expect(steps.length).toBeGreaterThan(5);
+    expect(steps.every(([, t]) => t === total)).toBe(true);
+    expect(steps.map(([d]) => d)).toEqual([...steps.map(([d]) => d)].sort((a, b) => a - b));
+    expect(steps.at(-1)).toEqual([total, total]);
+  });
+
   it('uses the default chunk size', async () => {
     const data = generateDemoData({ households: 300, membersPerHousehold: 3, visits: 2500, sessions: 10 }, { seed: 9, today: TODAY });
     database = new AppDB('test-demo-' + Math.random(), true);

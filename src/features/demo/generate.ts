@@ -650,12 +650,13 @@ export function generateDemoData(sizes: DemoSizes, options: GenerateOptions = {}
 // ---------------------------------------------------------------------------------------------
 // Seeding
 
-async function putInChunks<R>(database: AppDB, table: Table<R, string>, rows: readonly R[], chunkSize: number): Promise<void> {
+async function putInChunks<R>(database: AppDB, table: Table<R, string>, rows: readonly R[], chunkSize: number, written: (n: number) => void): Promise<void> {
   for (let start = 0; start < rows.length; start += chunkSize) {
     const chunk = rows.slice(start, start + chunkSize);
     await database.transaction('rw', table, async () => {
       await table.bulkPut(chunk);
     });
+    written(chunk.length);
   }
 }
 
@@ -663,12 +664,22 @@ async function putInChunks<R>(database: AppDB, table: Table<R, string>, rows: re
  * Writes the demo rows table by table, in chunks, one transaction per chunk. The outbox is not
  * touched: these rows are not local changes waiting to be sent.
  */
-export async function seedDatabase(database: AppDB, data: DemoData, options: { chunkSize?: number } = {}): Promise<void> {
+export async function seedDatabase(
+  database: AppDB,
+  data: DemoData,
+  options: { chunkSize?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<void> {
   const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 2000));
-  await putInChunks(database, database.users, data.users, chunkSize);
-  await putInChunks(database, database.neighborhoods, data.neighborhoods, chunkSize);
-  await putInChunks(database, database.households, data.households, chunkSize);
-  await putInChunks(database, database.members, data.members, chunkSize);
-  await putInChunks(database, database.visits, data.visits, chunkSize);
-  await putInChunks(database, database.sessions, data.sessions, chunkSize);
+  const total = data.users.length + data.neighborhoods.length + data.households.length + data.members.length + data.visits.length + data.sessions.length;
+  let done = 0;
+  const written = (n: number) => {
+    done += n;
+    options.onProgress?.(done, total);
+  };
+  await putInChunks(database, database.users, data.users, chunkSize, written);
+  await putInChunks(database, database.neighborhoods, data.neighborhoods, chunkSize, written);
+  await putInChunks(database, database.households, data.households, chunkSize, written);
+  await putInChunks(database, database.members, data.members, chunkSize, written);
+  await putInChunks(database, database.visits, data.visits, chunkSize, written);
+  await putInChunks(database, database.sessions, data.sessions, chunkSize, written);
 }

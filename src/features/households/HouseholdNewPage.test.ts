@@ -3,6 +3,7 @@ import { db } from '../../db/database';
 import { createHouseholdWithMembers } from '../../db/householdWithMembers';
 import { CONSENT_TEXT_VERSION } from '../../domain/vocab';
 import { emptyHousehold } from './forms';
+import { MAX_LENGTH } from '../../domain/schemas';
 import { flushAllDrafts } from '../../composables/useDraft';
 import { eventually, mountRoute, resetApp, settle, sleep, type Mounted } from '../../../tests/unit/mountWithApp';
 
@@ -147,8 +148,59 @@ describe('HouseholdNewPage after consent', () => {
     await fillHousehold({ headName: 'Nguyễn Văn Bình', phone: '0912345678' });
     await submit();
     expect(app.wrapper.get('#hh-neighborhood-error').text()).toBe('Cần điền ô này.');
-    expect(app.wrapper.get('#hh-address-error').text()).toBe('Cần điền ô này.');
+    expect(app.wrapper.get('#hh-address-error').text()).toBe('Nhập số nhà hoặc ngõ/xóm — một trong hai là đủ.');
     expect(await db().households.count()).toBe(0);
+  });
+
+  it('each message goes away as its field is corrected, without flagging fields not yet reported', async () => {
+    await recordConsent();
+    await fillHousehold({ phone: '0912345678' });
+    await submit();
+    expect(app.wrapper.get('#hh-headName-error').text()).toBe('Cần điền ô này.');
+    expect(app.wrapper.find('#hh-address-error').exists()).toBe(true);
+    await fillHousehold({ houseNumber: '7A' });
+    await eventually(() => expect(app.wrapper.find('#hh-address-error').exists()).toBe(false));
+    expect(app.wrapper.get('#hh-headName-error').text()).toBe('Cần điền ô này.');
+    await fillHousehold({ headName: 'Nguyễn Văn Bình' });
+    await eventually(() => expect(app.wrapper.find('#hh-headName-error').exists()).toBe(false));
+    expect(get('hh-headName').attributes('aria-invalid')).toBe('false');
+    // A phone made wrong after the save was tried waits for the next save to be reported.
+    await fillHousehold({ phone: '12' });
+    await sleep(30);
+    expect(app.wrapper.find('#hh-phone-error').exists()).toBe(false);
+  });
+
+  it('marks the required fields, the address as either of its parts, and caps inputs at the schema limits', async () => {
+    await recordConsent();
+    expect(get('hh-headName').attributes('maxlength')).toBe(String(MAX_LENGTH.name));
+    expect(get('hh-headName').attributes('aria-required')).toBe('true');
+    expect(get('hh-neighborhood').attributes('maxlength')).toBe(String(MAX_LENGTH.neighborhood));
+    expect(get('hh-houseNumber').attributes('maxlength')).toBe(String(MAX_LENGTH.houseNumber));
+    expect(get('hh-lane').attributes('maxlength')).toBe(String(MAX_LENGTH.lane));
+    expect(app.wrapper.get('.address-parts legend').text()).toBe('Số nhà hoặc ngõ/xóm *');
+    expect(app.wrapper.get('#hh-address-hint').text()).toBe('Chỉ cần một trong hai.');
+  });
+
+  it('the possible-duplicate warning sits right under the name, before the neighborhood', async () => {
+    await createHouseholdWithMembers(
+      {
+        neighborhood: 'Thôn Đông',
+        address: 'Xóm Chùa',
+        lane: 'Xóm Chùa',
+        headName: 'Nguyễn Văn Bình',
+        consent: { recordedAt: '2026-01-05T02:00:00.000Z', recordedBy: 'Lê Thị Hoa', purposes: ['support'], textVersion: CONSENT_TEXT_VERSION },
+      },
+      [],
+    );
+    await recordConsent();
+    await fillHousehold({ headName: 'nguyen van binh', neighborhood: 'Thôn Đông' });
+    const warning = await eventually(() => {
+      const w = app.wrapper.find('[data-testid="similar-warning"]');
+      expect(w.exists()).toBe(true);
+      return w;
+    });
+    const name = get('hh-headName').element.closest('label')!;
+    expect(name.nextElementSibling).toBe(warning.element);
   });
 
   // Regression: an empty phone used to be validated as phone: '' and rejected with
@@ -203,7 +255,7 @@ describe('HouseholdNewPage after consent', () => {
     expect(app.wrapper.find('#m0-birthYear-error').exists()).toBe(false);
     await get('m1-birthYear').setValue('1890');
     await submit();
-    expect(app.wrapper.get('#m1-birthYear-error').text()).toBe('Số nằm ngoài khoảng cho phép.');
+    expect(app.wrapper.get('#m1-birthYear-error').text()).toBe(`Năm sinh từ 1900 đến ${new Date().getFullYear()}.`);
     expect(await db().households.count()).toBe(0);
     expect(await db().members.count()).toBe(0);
     expect(await db().outbox.count()).toBe(0);

@@ -1,3 +1,4 @@
+import { foldForSearch } from '../../domain/text';
 import { compact, formNumber } from '../../domain/objects';
 /** Form models of the household and member forms, and their conversion to entity fields. */
 import type { Consent, HouseholdFields, MemberFields } from '../../domain/schemas';
@@ -104,4 +105,29 @@ export function memberToForm(m: MemberRow): MemberForm {
     hasPaymentAccount: m.hasPaymentAccount ?? false,
     notes: m.notes ?? '',
   };
+}
+
+/**
+ * A stored phone number (digits, maybe a leading +) as people read it aloud: 0912 345 678,
+ * 0243 456 7890 for a landline, +84 912 345 678. Anything else is shown as stored.
+ */
+export function displayPhone(phone: string): string {
+  const group = (digits: string, sizes: number[]) => {
+    const parts: string[] = [];
+    let at = 0;
+    for (const size of sizes) {
+      parts.push(digits.slice(at, at + size));
+      at += size;
+    }
+    return parts.join(' ');
+  };
+  if (/^0\d{9}$/.test(phone)) return group(phone, [4, 3, 3]);
+  if (/^0\d{10}$/.test(phone)) return group(phone, [4, 3, 4]);
+  if (/^\+84\d{9}$/.test(phone)) return `+84 ${group(phone.slice(3), [3, 3, 3])}`;
+  return phone;
+}
+
+/** Whether a member is the household's head, by name (a household names its head, not a member id). */
+export function isHeadOfHousehold(member: { fullName: string }, household: { headName: string }): boolean {
+  return foldForSearch(member.fullName) === foldForSearch(household.headName);
 }

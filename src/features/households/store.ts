@@ -76,7 +76,27 @@ export const useHouseholdsStore = defineStore('households', () => {
     return row;
   }
 
+  /**
+   * For households found by a member's name rather than their own head, address or phone: the
+   * names of those members, so the list can say who matched. Only `shown` rows are looked at.
+   */
+  async function membersMatching(shown: readonly HouseholdRow[], rawQuery: string): Promise<Map<string, string[]>> {
+    const words = foldForSearch(rawQuery).split(' ').filter(Boolean);
+    const hits = new Map<string, string[]>();
+    if (words.length === 0) return hits;
+    const [{ householdSearchText }, { membersOf }] = await Promise.all([import('../../db/derived'), import('../../db/members')]);
+    for (const h of shown) {
+      const own = householdSearchText(h, []);
+      const elsewhere = words.filter((w) => !own.includes(w));
+      if (elsewhere.length === 0) continue;
+      const names = (await membersOf(h.id)).map((m) => m.fullName).filter((name) => elsewhere.some((w) => foldForSearch(name).includes(w)));
+      if (names.length) hits.set(h.id, names);
+    }
+    return hits;
+  }
+
   return {
+    membersMatching,
     rows: readonly(rows),
     complete: readonly(complete),
     query,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../db/database';
 import { saveDraft } from '../../db/drafts';
+import { addRosterUser, setLocalUserName } from '../../db/users';
 import { emptySession, type SessionForm } from './forms';
 import { eventually, mountRoute, resetApp, sleep, type Mounted } from '../../../tests/unit/mountWithApp';
 
@@ -64,7 +65,7 @@ describe('SessionFormPage (new session)', () => {
     await eventually(() => expect(errorOf('s-place-error').text()).toBe('Cần điền ô này.'));
   });
 
-  it('a results value above 10000 shows "Số nằm ngoài khoảng cho phép." next to that result', async () => {
+  it('a results value above 10000 shows "Từ 0 đến 10000." next to that result', async () => {
     await open();
     await get('session-place').setValue('Nhà văn hóa thôn Đông');
     await topic('vneid').setValue(true);
@@ -73,7 +74,7 @@ describe('SessionFormPage (new session)', () => {
     await submit();
     await eventually(() => expect(errorOf('s-res-vneidInstalled-error').exists()).toBe(true));
     expect(app.errors).toEqual([]);
-    expect(errorOf('s-res-vneidInstalled-error').text()).toBe('Số nằm ngoài khoảng cho phép.');
+    expect(errorOf('s-res-vneidInstalled-error').text()).toBe('Từ 0 đến 10000.');
     expect(get('result-vneidInstalled').attributes('aria-invalid')).toBe('true');
     expect(get('result-vneidLevel2').attributes('aria-invalid')).toBe('false');
     expect(errorOf('s-place-error').exists()).toBe(false);
@@ -88,8 +89,38 @@ describe('SessionFormPage (new session)', () => {
     await topic('vneid').setValue(true);
     await get('session-attendees').setValue('10001');
     await submit();
-    await eventually(() => expect(errorOf('s-att-error').text()).toBe('Số nằm ngoài khoảng cho phép.'));
+    await eventually(() => expect(errorOf('s-att-error').text()).toBe('Từ 1 đến 10000.'));
     expect(await db().sessions.count()).toBe(0);
+  });
+
+  it('a session of 0 attendees is refused with "Cần ít nhất 1 người dự."', async () => {
+    await open();
+    await get('session-place').setValue('Hội trường');
+    await topic('vneid').setValue(true);
+    await get('session-attendees').setValue('0');
+    await submit();
+    await eventually(() => expect(errorOf('s-att-error').text()).toBe('Cần ít nhất 1 người dự.'));
+    expect(await db().sessions.count()).toBe(0);
+  });
+
+  it('warns, without refusing, when a result is larger than the number who attended', async () => {
+    await open();
+    await get('session-attendees').setValue('10');
+    await get('result-vneidInstalled').setValue('12');
+    await eventually(() => expect(get('results-over-attendees').text()).toBe('Kiểm tra lại: Cài VNeID nhiều hơn số người dự (10).'));
+    await get('result-vneidInstalled').setValue('10');
+    await eventually(() => expect(app.wrapper.find('[data-testid="results-over-attendees"]').exists()).toBe(false));
+  });
+
+  it('ticks the person recording as a facilitator of a new session', async () => {
+    const me = await setLocalUserName('Lê Thị Hoa');
+    await addRosterUser('Phạm Văn Tú');
+    await open();
+    const box = (id: string) => app.wrapper.get(`input[type="checkbox"][value="${id}"]`).element as HTMLInputElement;
+    await eventually(() => expect(box(me.id).checked).toBe(true));
+    const others = app.wrapper.findAll('input[type="checkbox"]').filter((b) => b.attributes('value') !== me.id && !b.attributes('name'));
+    expect(others.length).toBeGreaterThan(0);
+    for (const b of others) expect((b.element as HTMLInputElement).checked).toBe(false);
   });
 
   // Regression: <input type="number" v-model> stores numbers once the person types, and

@@ -1,5 +1,5 @@
 import { compact, formNumber, isBlank } from '../../domain/objects';
-import type { SessionFields } from '../../domain/schemas';
+import type { FieldErrors, SessionFields } from '../../domain/schemas';
 import type { SessionRow } from '../../db/rows';
 import { RESULT_KEYS, type ResultKey, type Topic } from '../../domain/vocab';
 import { localToday } from '../../domain/dates';
@@ -34,6 +34,20 @@ export function emptySession(): SessionForm {
   };
 }
 
+/** Fewer than this many people is not a session. */
+export const MIN_ATTENDEES = 1;
+
+/** What the form asks beyond the schema, which also has to accept sessions recorded before. */
+export function sessionFormErrors(fields: SessionFields): FieldErrors {
+  if (Number.isInteger(fields.attendees) && fields.attendees < MIN_ATTENDEES) return { attendees: 'validation.atLeastOneAttendee' };
+  return {};
+}
+
+/** The results larger than the number of people who came: likely a typing mistake, not forbidden. */
+export function resultsOverAttendees(fields: Pick<SessionFields, 'attendees' | 'results'>): ResultKey[] {
+  if (!Number.isInteger(fields.attendees) || fields.attendees < MIN_ATTENDEES) return [];
+  return RESULT_KEYS.filter((k) => (fields.results?.[k] ?? 0) > fields.attendees);
+}
 
 export function toSessionFields(form: SessionForm): SessionFields {
   const results: Partial<Record<ResultKey, number>> = {};

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHouseholdWithMembers } from '../../db/householdWithMembers';
 import { createVisit } from '../../db/visits';
 import { CONSENT_TEXT_VERSION } from '../../domain/vocab';
+import { addDays, localToday } from '../../domain/dates';
 import { STORAGE_KEYS } from '../../storageKeys';
 import { eventually, mountRoute, resetApp, type Mounted } from '../../../tests/unit/mountWithApp';
 
@@ -58,5 +59,30 @@ describe('Today: nothing painted moves when the data arrives', () => {
     // Laid out for field work: the guides card comes with the data part, below it.
     await eventually(() => expect(cards().at(-1)).toBe('guides-h'));
     expect(cards().indexOf('followups-h')).toBeLessThan(cards().indexOf('guides-h'));
+  });
+});
+
+describe('Today: long lists', () => {
+  it('shows 5 overdue households, then all of them after "Xem tất cả"', async () => {
+    for (let i = 1; i <= 7; i++) {
+      const h = await createHouseholdWithMembers(
+        {
+          neighborhood: 'Thôn Đông',
+          address: `${i}, ngõ 4 Lê Lợi`,
+          headName: `Hộ số ${i}`,
+          consent: { recordedAt: '2026-01-05T02:00:00.000Z', recordedBy: 'Lê Thị Hoa', purposes: ['support'], textVersion: CONSENT_TEXT_VERSION },
+        },
+        [],
+      );
+      await createVisit({ householdId: h.id, date: addDays(localToday(), -20), topics: ['vneid'], outcome: 'followUp', followUpDate: addDays(localToday(), -10) });
+    }
+    await open();
+    const rows = () => app!.wrapper.findAll('[data-testid="followups-overdue"] li');
+    await eventually(() => expect(rows()).toHaveLength(5));
+    const more = app!.wrapper.get('[data-testid="show-all-overdue"]');
+    expect(more.text()).toBe('Xem tất cả (7)');
+    await more.trigger('click');
+    await eventually(() => expect(rows()).toHaveLength(7));
+    expect(app!.wrapper.find('[data-testid="show-all-overdue"]').exists()).toBe(false);
   });
 });

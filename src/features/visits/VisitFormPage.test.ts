@@ -70,6 +70,19 @@ describe('VisitFormPage (new visit)', () => {
     }
   });
 
+  it('refuses a visit dated after today', async () => {
+    const tomorrow = new Date();
+    tomorrow.setDate(tomorrow.getDate() + 1);
+    const iso = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
+    expect(get('visit-date').attributes('max')).toBe(localToday());
+    await get('visit-date').setValue(iso);
+    await topic('vneid').setValue(true);
+    await get('outcome-done').setValue(true);
+    await submit();
+    await eventually(() => expect(app.wrapper.get('#visit-date-error').text()).toBe('Ngày đến không được sau hôm nay.'));
+    expect(await db().visits.count()).toBe(0);
+  });
+
   it('with no topic and no outcome, shows "Hãy chọn ít nhất một mục." and the required message, and saves nothing', async () => {
     await submit();
     await eventually(() => expect(app.wrapper.find('#visit-topics-error').exists()).toBe(true));
@@ -162,7 +175,7 @@ describe('VisitFormPage (new visit)', () => {
     await app.wrapper.get('input[type="number"]').setValue('601');
     await submit();
     await eventually(() => expect(app.wrapper.find('#visit-duration-error').exists()).toBe(true));
-    expect(app.wrapper.get('#visit-duration-error').text()).toBe('Số nằm ngoài khoảng cho phép.');
+    expect(app.wrapper.get('#visit-duration-error').text()).toBe('Từ 0 đến 600.');
     expect(await db().visits.count()).toBe(0);
   });
 

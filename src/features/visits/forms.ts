@@ -43,8 +43,13 @@ export function visitToForm(v: VisitRow): VisitForm {
   };
 }
 
-/** A follow-up date before the visit itself is a typing mistake worth catching. */
-export function visitFormErrors(fields: VisitFields): Record<string, string> {
-  if (fields.followUpDate && fields.followUpDate < fields.date) return { followUpDate: 'validation.followUpBeforeVisit' };
-  return {};
+/**
+ * What the form asks beyond the schema: a visit is logged once it happened (the server accepts any
+ * date, a phone's clock may be off), and a follow-up before the visit itself is a typing mistake.
+ */
+export function visitFormErrors(fields: VisitFields, today: string = localToday()): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (fields.date > today) errors.date = 'validation.visitInFuture';
+  if (fields.followUpDate && fields.followUpDate < fields.date) errors.followUpDate = 'validation.followUpBeforeVisit';
+  return errors;
 }
