@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestTeam } from '../testing';
-import { forgetEpoch } from '../services/pull';
 import {
   Device,
   expectError,
@@ -202,7 +201,7 @@ describe('epoch', () => {
     expect((await pullPage(server, team.headToken, { cursor: oldCursor })).changes).toEqual([]);
 
     await server.db.query(`update server_meta set value = 'other' where key = 'epoch'`);
-    forgetEpoch();
+    server.app.ctx.epoch.forget();
 
     const first = await pullPage(server, team.headToken, { cursor: oldCursor, limit: 1000 });
     expect(first.reset).toBe(true);
@@ -219,7 +218,7 @@ describe('epoch', () => {
   it('paging after a reset continues in the new epoch', async () => {
     const { cursor } = await pullPage(server, team.headToken, { limit: 1 });
     await server.db.query(`update server_meta set value = 'third' where key = 'epoch'`);
-    forgetEpoch();
+    server.app.ctx.epoch.forget();
     const p1 = await pullPage(server, team.headToken, { cursor, limit: 300 });
     expect(p1.reset).toBe(true);
     expect(p1.hasMore).toBe(true);

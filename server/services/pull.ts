@@ -1,21 +1,7 @@
 /** Changes of the caller's team after a cursor, in server order (sync spec, "GET /api/sync/pull"). */
 import type { Queryable } from '../db/adapter';
+import type { PullResponse } from '../../src/domain/wire';
 import type { Caller } from './auth';
-
-export interface Change {
-  entity: string;
-  id: string;
-  version: number;
-  deleted: boolean;
-  data: Record<string, unknown> | null;
-}
-
-export interface PullPage {
-  changes: Change[];
-  cursor: string;
-  hasMore: boolean;
-  reset: boolean;
-}
 
 interface Cursor {
   e: string;
@@ -39,23 +25,29 @@ export function decodeCursor(raw: string): Cursor | null {
   }
 }
 
-let cachedEpoch: string | undefined;
+/**
+ * The server's epoch, read once: it changes only when a database is restored, and the server is
+ * restarted then. A test that changes it under a running app calls `forget()`.
+ */
+export class EpochCache {
+  private value: string | undefined;
 
-export async function serverEpoch(db: Queryable): Promise<string> {
-  if (!cachedEpoch) {
-    const rows = await db.query<{ value: string }>(`select value from server_meta where key = 'epoch'`);
-    cachedEpoch = rows[0]?.value ?? 'none';
+  constructor(private readonly db: Queryable) {}
+
+  async get(): Promise<string> {
+    if (this.value === undefined) {
+      const rows = await this.db.query<{ value: string }>(`select value from server_meta where key = 'epoch'`);
+      this.value = rows[0]?.value ?? 'none';
+    }
+    return this.value;
   }
-  return cachedEpoch;
+
+  forget(): void {
+    this.value = undefined;
+  }
 }
 
-/** For tests that restore a database: forget the cached epoch. */
-export function forgetEpoch(): void {
-  cachedEpoch = undefined;
-}
-
-export async function pull(db: Queryable, caller: Caller, cursor: Cursor | null, limit: number): Promise<PullPage> {
-  const epoch = await serverEpoch(db);
+export async function pull(db: Queryable, epoch: string, caller: Caller, cursor: Cursor | null, limit: number): Promise<PullResponse> {
   const reset = !!cursor && cursor.e !== epoch;
   const after = cursor && !reset ? cursor.s : 0;
   if (!caller.teamId) return { changes: [], cursor: encodeCursor(epoch, after), hasMore: false, reset };

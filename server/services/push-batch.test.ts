@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from '../testing';
 import { checklistStepId, consent, householdFields, memberFields, neighborhoodFields, sessionFields, SETUP_TIMEOUT, visitFields, type Fields } from '../test-fixtures';
 import type { Database } from '../db/adapter';
 import type { Caller } from './auth';
-import type { PushBody } from './envelope';
+import type { PushBody } from '../../src/domain/wire';
 import { push, type PushOptions } from './push';
 import { asStored } from './pushBatch';
 import { prng } from '../test-fixtures';

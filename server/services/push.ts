@@ -10,18 +10,12 @@
  */
 import type { Database, Queryable } from '../db/adapter';
 import type { Caller } from './auth';
-import type { IncomingMutation, PushBody } from './envelope';
+import type { PushBody, PushMutation, PushResult, RejectCode } from '../../src/domain/wire';
 import { ENTITIES, type EntityName } from '../../src/domain/vocab';
 import { validateCreate, validatePatch } from '../../src/domain/schemas';
 import type { RecordRow } from './records';
 import { sqlStore, type PushStore, type StoreScope } from './pushStore';
 import { BatchStore } from './pushBatch';
-
-export type PushResult =
-  | { mid: string; status: 'applied'; version: number; serverSeq: number }
-  | { mid: string; status: 'duplicate'; version: number }
-  | { mid: string; status: 'conflict'; version: number; serverSeq?: number; fields: string[]; server: Record<string, unknown> }
-  | { mid: string; status: 'rejected'; code: 'VALIDATION' | 'FORBIDDEN' | 'GONE' | 'NOT_FOUND'; message: string };
 
 export type Outcome = Exclude<PushResult, { status: 'duplicate' }>;
 
@@ -36,7 +30,7 @@ interface Ctx {
   nextSeq: () => number;
 }
 
-function rejected(mid: string, code: 'VALIDATION' | 'FORBIDDEN' | 'GONE' | 'NOT_FOUND', message: string): Outcome {
+function rejected(mid: string, code: RejectCode, message: string): Outcome {
   return { mid, status: 'rejected', code, message };
 }
 
@@ -88,7 +82,7 @@ function ownTeamFields(ctx: Ctx, fields: Record<string, unknown>): Record<string
   return rest;
 }
 
-async function create(ctx: Ctx, m: IncomingMutation, entity: EntityName, raw: Record<string, unknown>): Promise<Outcome> {
+async function create(ctx: Ctx, m: PushMutation, entity: EntityName, raw: Record<string, unknown>): Promise<Outcome> {
   const checked = validateCreate(entity, raw);
   if (!checked.ok) return rejected(m.mid, 'VALIDATION', describeErrors(checked.errors));
   const fields = checked.value as Record<string, unknown>;
@@ -106,7 +100,7 @@ async function create(ctx: Ctx, m: IncomingMutation, entity: EntityName, raw: Re
  */
 async function applyFields(
   ctx: Ctx,
-  m: IncomingMutation,
+  m: PushMutation,
   rec: RecordRow,
   fields: Record<string, unknown>,
   canApply: (field: string) => boolean,
@@ -144,7 +138,7 @@ async function applyFields(
   return { mid: m.mid, status: 'applied', version, serverSeq: serverSeq ?? rec.server_seq };
 }
 
-async function tombstone(ctx: Ctx, rec: RecordRow, m?: IncomingMutation): Promise<number> {
+async function tombstone(ctx: Ctx, rec: RecordRow, m?: PushMutation): Promise<number> {
   const serverSeq = ctx.nextSeq();
   const version = rec.version + 1;
   await ctx.store.update({ id: rec.id, version, deleted: true, data: null, fieldVersions: rec.field_versions, serverSeq });
@@ -164,7 +158,7 @@ async function cascade(ctx: Ctx, rec: RecordRow): Promise<void> {
   }
 }
 
-async function evaluate(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
+async function evaluate(ctx: Ctx, m: PushMutation): Promise<Outcome> {
   if (ctx.caller.role === 'admin' || !ctx.caller.teamId) return rejected(m.mid, 'FORBIDDEN', 'admin users do not push team records');
   if (m.entity === 'guide') return rejected(m.mid, 'FORBIDDEN', 'guides are published by the server');
   if (typeof m.entity !== 'string' || !(ENTITIES as readonly string[]).includes(m.entity)) return rejected(m.mid, 'VALIDATION', 'unknown entity');
@@ -225,7 +219,7 @@ async function evaluate(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
 
 
 /** Runs one mutation's rules; an applied mutation that changed nothing is audited too. */
-async function decide(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
+async function decide(ctx: Ctx, m: PushMutation): Promise<Outcome> {
   ctx.audited = false;
   const outcome = await evaluate(ctx, m);
   // An applied mutation that changed nothing is recorded too: who sent what, and when.
@@ -244,7 +238,7 @@ interface Counter {
  * the rules decide and the answer is remembered. With `savepoints` (the per-mutation path) an
  * error rejects this mutation only; without (the batched path) it fails the whole batch.
  */
-async function one(ctx: Ctx, m: IncomingMutation, counter: Counter, savepoints: Queryable | undefined): Promise<PushResult> {
+async function one(ctx: Ctx, m: PushMutation, counter: Counter, savepoints: Queryable | undefined): Promise<PushResult> {
   const mid = m.mid.toLowerCase();
   const seen = await ctx.store.answered(mid);
   if (seen) {
@@ -273,7 +267,7 @@ async function one(ctx: Ctx, m: IncomingMutation, counter: Counter, savepoints: 
   return outcome;
 }
 
-type Ordered = { m: IncomingMutation; i: number }[];
+type Ordered = { m: PushMutation; i: number }[];
 
 interface Run {
   results: PushResult[];
