@@ -271,6 +271,29 @@ describe('results and order', () => {
     expect(snap.has(ok.id)).toBe(true);
   });
 
+  it('seq numbers and the audit belong to the authenticated device: a teammate sending the head’s deviceId spends none of the head’s seqs', async () => {
+    const headDevice = new Device(server, team.headToken);
+    await headDevice.one(headDevice.create('neighborhood', neighborhoodFields()));
+    const mate = await team.member('Đồng đội');
+    // The teammate's token with the head's installation id and the head's next seqs.
+    const forged = new Device(server, mate.token);
+    const taken = [2, 3].map((seq) => ({ ...forged.create('neighborhood', neighborhoodFields({ name: 'Giả' })), seq }));
+    const r = await server.inject({ method: 'POST', url: '/api/sync/push', token: mate.token, payload: { ...headDevice.body(taken) } });
+    expect(r.statusCode).toBe(200);
+    // The head's own next pushes are applied, not refused as reused seqs.
+    const next = [headDevice.create('neighborhood', neighborhoodFields()), headDevice.create('neighborhood', neighborhoodFields())];
+    expect(next.map((m) => m.seq)).toEqual([2, 3]);
+    expect((await headDevice.push(next)).map((x) => x.status)).toEqual(['applied', 'applied']);
+    // The audit names the device whose token sent each change.
+    const devices = (await server.inject({ method: 'GET', url: '/api/team', token: team.headToken })).json() as { devices: { id: string; userId: string }[] };
+    const deviceOf = (userId: string) => devices.devices.find((d) => d.userId === userId)!.id;
+    const audit = await server.db.query<{ record_id: string; device_id: string }>('select record_id, device_id from audit_log where record_id = any($1::uuid[])', [
+      [...taken, ...next].map((m) => m.id),
+    ]);
+    for (const m of taken) expect(audit.find((a) => a.record_id === m.id)?.device_id).toBe(deviceOf(mate.userId));
+    for (const m of next) expect(audit.find((a) => a.record_id === m.id)?.device_id).toBe(deviceOf(team.headUserId));
+  });
+
   it('seq gaps are allowed', async () => {
     const d = new Device(server, team.headToken);
     const muts = [1, 10, 1000, 2 ** 40].map((seq) => ({ ...d.create('neighborhood', neighborhoodFields()), seq }));

@@ -8,6 +8,7 @@
  * back to a savepoint and redone the per-mutation way, each mutation under its own savepoint, where
  * a value the database refuses rejects only that mutation. Both give the same answers and rows.
  */
+import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
 import type { Caller } from './auth';
 import type { PushBody, PushMutation, PushResult, RejectCode } from '../../src/domain/wire';
@@ -305,6 +306,18 @@ export interface PushOptions {
   onFallback?: (error: unknown) => void;
 }
 
+/**
+ * A UUID (v5 layout) naming one installation of one authenticated device: the seq numbers of an
+ * installation are kept apart per token, so only the device holding that token can spend them.
+ */
+export function seqKey(authenticatedDevice: string, installation: string): string {
+  const hash = createHash('sha1').update(`${authenticatedDevice.toLowerCase()}:${installation.toLowerCase()}`).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const h = hash.subarray(0, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** Admin callers have no team; their (refused) mutations are remembered under the nil UUID. */
 const NO_TEAM = '00000000-0000-0000-0000-000000000000';
 
@@ -319,7 +332,7 @@ export async function push(db: Database, caller: Caller, body: PushBody, options
       const rows = await tx.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId]);
       lastSeq = Number(rows[0]?.last_seq ?? 0);
     }
-    const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: body.deviceId.toLowerCase() };
+    const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: caller.deviceId, seqKey: seqKey(caller.deviceId, body.deviceId) };
     // Callers without a team (admins, all refused) keep the simple per-mutation path.
     const fast = teamId && options.mode !== 'serial' && ordered.length > 0;
     const run =

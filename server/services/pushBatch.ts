@@ -93,7 +93,7 @@ export class BatchStore implements PushStore {
          union all
          select null, null, m.seq from unnest($4::bigint[]) q(seq)
            cross join lateral (select seq from mutations where team_id = $1 and device_id = $3 and seq = q.seq offset 0) m`,
-        [s.scope, mids, s.deviceId, seqs],
+        [s.scope, mids, s.seqKey, seqs],
       );
       for (const r of rows) {
         if (r.mid !== null) store.answers.set(r.mid, r.result!);
@@ -272,7 +272,7 @@ export class BatchStore implements PushStore {
         `insert into mutations (team_id, mid, device_id, seq, entity, record_id, result)
          select $1, v.mid, $2, v.seq, v.entity, v."recordId", v.result
          from jsonb_to_recordset($3::jsonb) as v(mid uuid, seq bigint, entity text, "recordId" uuid, result jsonb)`,
-        [s.scope, s.deviceId, JSON.stringify(this.remembered)],
+        [s.scope, s.seqKey, JSON.stringify(this.remembered)],
       );
     }
   }
