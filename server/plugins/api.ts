@@ -4,6 +4,7 @@
  * unless it says otherwise (authentication.ts).
  */
 import type { FastifyInstance } from 'fastify';
+import { isUtf8 } from 'node:buffer';
 import authentication from './authentication';
 import { zodValidator } from './zodSchemas';
 import { sendError } from '../errors';
@@ -14,6 +15,14 @@ import { syncRoutes } from '../routes/sync';
 
 export default async function api(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(zodValidator);
+  // JSON as Fastify reads it, but a body that is not valid UTF-8 is refused instead of being
+  // stored with U+FFFD in place of what the device sent.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+    if (!isUtf8(body as Buffer)) return done(Object.assign(new Error('the body is not valid UTF-8'), { statusCode: 400 }), undefined);
+    parseJson(req, (body as Buffer).toString('utf8'), done);
+  });
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('cache-control', 'no-store');
     return payload;

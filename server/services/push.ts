@@ -13,12 +13,14 @@ import type { Database, Queryable } from '../db/adapter';
 import type { Caller } from './auth';
 import type { PushBody, PushMutation, PushResult, RejectCode } from '../../src/domain/wire';
 import { ENTITIES, type EntityName } from '../../src/domain/vocab';
-import { validateCreate, validatePatch } from '../../src/domain/schemas';
+import { isText, MAX_RECORD_JSON_BYTES, recordTooLarge, validateCreate, validatePatch } from '../../src/domain/schemas';
 import type { RecordRow } from './records';
 import { sqlStore, type PushStore, type StoreScope } from './pushStore';
 import { BatchStore } from './pushBatch';
 
 export type Outcome = Exclude<PushResult, { status: 'duplicate' }>;
+
+const TOO_LARGE = `fields: the record would be larger than ${MAX_RECORD_JSON_BYTES / 1024} KiB of JSON`;
 
 const MERGE_PER_FIELD = new Set<EntityName>(['household', 'member']);
 
@@ -71,7 +73,8 @@ async function audit(ctx: Ctx, serverSeq: number, r: { id: string; entity: strin
     op: r.op,
     fields: r.fields,
     mid: r.mid ?? null,
-    clientTs: typeof r.clientTs === 'string' ? r.clientTs.slice(0, 64) : null,
+    // Recorded as sent when it is text; a NUL would make the database refuse the whole batch.
+    clientTs: typeof r.clientTs === 'string' && isText(r.clientTs) ? [...r.clientTs].slice(0, 64).join('') : null,
   });
 }
 
@@ -123,12 +126,14 @@ async function applyFields(
   let serverSeq: number | undefined;
   if (Object.keys(applied).length > 0) {
     version = rec.version + 1;
-    serverSeq = ctx.nextSeq();
     for (const [k, v] of Object.entries(applied)) {
       if (v === null) delete data[k];
       else data[k] = v;
       fv[k] = version;
     }
+    // Patches that each fit could still add up to a record too large to pull.
+    if (recordTooLarge(data)) return rejected(m.mid, 'VALIDATION', TOO_LARGE);
+    serverSeq = ctx.nextSeq();
     await ctx.store.update({ id: rec.id, version, deleted: false, data, fieldVersions: fv, serverSeq });
     await audit(ctx, serverSeq, { id: rec.id, entity: rec.entity, op: m.op, fields: applied, mid: m.mid, clientTs: m.clientTs });
   }
