@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Database } from './db/adapter';
 import type { ServerConfig } from './config';
 import { createContext } from './context';
-import { handleError } from './errors';
+import { handleClientError, handleError, handleFrameworkError } from './errors';
 import securityHeaders from './plugins/securityHeaders';
 import api from './plugins/api';
 import webApp from './plugins/webApp';
@@ -26,6 +26,8 @@ export async function buildApp({ db, config }: AppContext, options: { logger?: b
     trustProxy: true,
     // Large pulls are fine; slow clients on 3G are normal.
     connectionTimeout: 120_000,
+    frameworkErrors: handleFrameworkError,
+    clientErrorHandler: handleClientError,
   });
   app.decorate('ctx', createContext(db, config));
   app.setErrorHandler(handleError);

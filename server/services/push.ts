@@ -260,11 +260,12 @@ async function one(ctx: Ctx, m: PushMutation, counter: Counter, savepoints: Quer
     try {
       outcome = await decide(ctx, m);
       await savepoints.query('release savepoint mutation');
-    } catch (e) {
+    } catch {
       // A value the database refuses (e.g. a NUL character in a string) rejects this mutation only.
       await savepoints.query('rollback to savepoint mutation');
       counter.value = before;
-      outcome = rejected(m.mid, 'VALIDATION', `could not store this change: ${(e as Error).message.slice(0, 200)}`);
+      // The database's own text stays out of the answer: it can name tables and echo values.
+      outcome = rejected(m.mid, 'VALIDATION', 'could not store this change');
     }
   }
   // Only a known entity name is stored: anything else (even a NUL character) becomes '?'.
