@@ -1,9 +1,37 @@
 import { PGlite } from '@electric-sql/pglite';
+import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Database, Queryable } from './adapter';
+
+/**
+ * The data folder holds personal data: only the server's user may enter it (0700) or read its
+ * files (0600). PGlite writes its files world-readable, so they are tightened when the database
+ * opens and closes; the entry points also set a umask of 077, so files made in between are
+ * private from the start.
+ */
+export function restrictDataDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const walk = (path: string): void => {
+    for (const entry of readdirSync(path, { withFileTypes: true })) {
+      const full = join(path, entry.name);
+      if (entry.isDirectory()) {
+        chmodSync(full, 0o700);
+        walk(full);
+      } else if (entry.isFile()) {
+        chmodSync(full, 0o600);
+      }
+    }
+  };
+  walk(dir);
+}
 
 /** Embedded PostgreSQL (WASM). One session: every transaction waits for the previous one. */
 export async function openPglite(dataDir: string): Promise<Database> {
-  const pg = await PGlite.create(dataDir === 'memory://' ? undefined : dataDir);
+  const onDisk = dataDir !== 'memory://';
+  if (onDisk) restrictDataDir(dataDir);
+  const pg = await PGlite.create(onDisk ? dataDir : undefined);
+  if (onDisk) restrictDataDir(dataDir);
   let chain: Promise<unknown> = Promise.resolve();
   const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
     const run = chain.then(fn, fn);
@@ -28,6 +56,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
     close: async () => {
       await chain;
       await pg.close();
+      if (onDisk) restrictDataDir(dataDir);
     },
   };
 }
