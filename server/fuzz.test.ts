@@ -537,3 +537,52 @@ describe(`fuzz (seed ${SEED.toString(16)}): ${CASES.length} malformed requests`,
     });
   }
 });
+
+describe('fuzz: the v1.1 limits (arrays, record size, text)', () => {
+  // A generator of its own, so the 200 cases above keep their seed and their order.
+  const r = mulberry32(0x11a1_2026);
+  const n = (k: number) => Math.floor(r() * k);
+  const ids = (k: number) => Array.from({ length: k }, () => crypto.randomUUID());
+  const NOT_TEXT = ['a\u0000b', '\ud800', 'x\udfffy', '\udc00\ud800'];
+  const TEXT = ['Thôn Đông', '𝕏'.repeat(50), 'ễ'.repeat(100), '<b>x</b>'];
+
+  it('60 pushes near the limits: every over-limit mutation is rejected VALIDATION, every other one applied, never a 5xx', async () => {
+    const team = await server.team('Tổ Giới Hạn');
+    const d = new Device(server, team.headToken);
+    const household = await d.created('household', householdFields());
+    for (let p = 0; p < 60; p++) {
+      const expected: boolean[] = [];
+      const muts = Array.from({ length: 1 + n(8) }, () => {
+        const count = 95 + n(11);
+        const word = r() < 0.3 ? NOT_TEXT[n(NOT_TEXT.length)]! : TEXT[n(TEXT.length)]!;
+        const wide = r() < 0.3;
+        const fields =
+          r() < 0.5
+            ? visitFields(household, { memberIds: ids(count), notes: word })
+            : sessionFields({ place: word, facilitatorIds: ids(count), householdIds: ids(wide ? 100 : 1), notes: wide ? '𝕏'.repeat(2000) : 'ngắn' });
+        const tooBig = Buffer.byteLength(JSON.stringify(fields)) > 16 * 1024;
+        expected.push(count <= 100 && !NOT_TEXT.includes(word) && !tooBig);
+        return d.create('memberIds' in fields ? 'visit' : 'session', fields);
+      });
+      const res = await d.pushRaw(muts);
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+      const results = (res.json() as { results: Array<{ status: string; code?: string }> }).results;
+      expect(results.map((x) => (x.status === 'rejected' ? x.code : x.status))).toEqual(expected.map((ok) => (ok ? 'applied' : 'VALIDATION')));
+    }
+  }, 120_000);
+
+  it('bodies with invalid UTF-8 at random places are 400 and change nothing', async () => {
+    const team = await server.team('Tổ UTF-8');
+    const d = new Device(server, team.headToken);
+    const before = await counts(server, ['records', 'mutations']);
+    for (let i = 0; i < 20; i++) {
+      const json = Buffer.from(JSON.stringify(d.body([d.create('neighborhood', neighborhoodFields({ name: 'Thôn ổn định' }))])));
+      const at = 1 + n(json.length - 2);
+      const bad = [[0xff], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80]][n(4)]!;
+      const payload = Buffer.concat([json.subarray(0, at), Buffer.from(bad), json.subarray(at)]);
+      const res = await server.inject({ method: 'POST', url: '/api/sync/push', token: team.headToken, payload, headers: { 'content-type': 'application/json' } });
+      expectError(res, 400, 'BAD_REQUEST');
+    }
+    expect(await counts(server, ['records', 'mutations'])).toEqual(before);
+  });
+});

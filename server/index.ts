@@ -15,6 +15,8 @@ if (config.staticDir === 'dist' && (!existsSync('dist/index.html') || process.ar
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
+// From here on, files the server makes (the PGlite data folder) are readable by its user only.
+process.umask(0o077);
 const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 await migrate(db);
 const app = await buildApp({ db, config }, { logger: true });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { precompressDir } from '../build/precompress';
 import { startTestServer, type TestServer } from './testing';
+import { SETUP_TIMEOUT } from './test-fixtures';
 
 // A chunk-like file: compressible, well over the 1 KB threshold.
 const JS = Array.from({ length: 400 }, (_, i) => `export const value${i} = "Cộng Đồng Số ${i}";`).join('\n');
@@ -23,11 +24,11 @@ beforeAll(async () => {
   writeFileSync(join(dir, '.vite/manifest.json'), JSON.stringify({ big: 'x'.repeat(4096) }));
   await precompressDir(dir);
   server = await startTestServer({ staticDir: dir });
-});
+}, SETUP_TIMEOUT);
 afterAll(async () => {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
-});
+}, SETUP_TIMEOUT);
 
 describe('the build writes compressed copies', () => {
   it('of text files over 1 KB, brotli and gzip, that decode to the file', () => {

@@ -3,6 +3,7 @@
  * Team isolation, security headers, error bodies, audit (sync spec, "Routes" and "POST /api/sync/push").
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type AddressInfo } from 'node:net';
 import { startTestServer, type TestServer, type TestTeam } from './testing';
 import {
   checklistStepFields,
@@ -169,6 +170,43 @@ describe('headers and errors', () => {
     expectError(r, r.statusCode);
     const j = await server.inject({ method: 'POST', url: '/api/sync/push', token: teamA.headToken, payload: '{"protocol":1,', headers: { 'content-type': 'application/json' } });
     expectError(j, 400);
+  });
+
+  it('Fastify’s own refusals under /api are in the spec’s shape, with fixed messages that quote nothing back', async () => {
+    const badUrl = await server.inject({ method: 'GET', url: '/api/%E0%A4%A', token: teamA.headToken });
+    expectError(badUrl, 400, 'BAD_REQUEST');
+    expect(badUrl.body).not.toContain('%E0');
+    const badJson = await server.inject({ method: 'POST', url: '/api/sync/push', token: teamA.headToken, payload: '{"protocol":1,"secretword":}', headers: { 'content-type': 'application/json' } });
+    expectError(badJson, 400, 'BAD_REQUEST');
+    expect(badJson.body).not.toContain('secretword');
+    const empty = await server.inject({ method: 'POST', url: '/api/sync/push', token: teamA.headToken, payload: '', headers: { 'content-type': 'application/json' } });
+    expectError(empty, 400, 'BAD_REQUEST');
+  });
+
+  it('headers too large (431) and a request that is not HTTP (400) are answered in the spec’s shape', async () => {
+    await server.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = server.app.server.address() as AddressInfo;
+    const raw = (text: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1');
+        let data = '';
+        socket.setEncoding('utf8');
+        socket.on('data', (chunk) => (data += chunk));
+        socket.on('close', () => resolve(data));
+        socket.on('error', reject);
+        socket.write(text);
+      });
+    const parse = (answer: string) => {
+      const [head, body] = answer.split('\r\n\r\n') as [string, string];
+      return { status: Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1]), head, body: JSON.parse(body) as { error: { code: string; message: string } } };
+    };
+    const big = parse(await raw(`GET /api/team HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`));
+    expect(big.status).toBe(431);
+    expect(big.head).toMatch(/content-type: application\/json/i);
+    expect(big.body.error.code).toMatch(/^[A-Z_]+$/);
+    const garbage = parse(await raw('NOT HTTP AT ALL\r\n\r\n'));
+    expect(garbage.status).toBe(400);
+    expect(garbage.body.error).toEqual({ code: 'BAD_REQUEST', message: expect.any(String) });
   });
 
   it('prototype-polluting keys are refused or harmless', async () => {

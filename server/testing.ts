@@ -13,7 +13,6 @@ import { migrate } from './db/migrate';
 import { buildApp } from './app';
 import { configFromEnv, type ServerConfig } from './config';
 import { createAdminInvite, createTeam } from './services/teams';
-import { forgetEpoch } from './services/pull';
 
 export interface TestServer {
   app: FastifyInstance;
@@ -41,7 +40,6 @@ export interface TestTeam {
 export const PGLITE_TEMPLATE_ENV = 'CDS_TEST_PGLITE_TEMPLATE';
 
 export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
-  forgetEpoch();
   const url = process.env.TEST_DATABASE_URL;
   let db: Database;
   let dropSchema: (() => Promise<void>) | undefined;

@@ -39,6 +39,8 @@ async function main(): Promise<number> {
     console.error('a guide file is required\n' + USAGE);
     return 2;
   }
+  // The PGlite data folder holds personal data: files made here are readable by this user only.
+  process.umask(0o077);
   const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? './data' });
   try {
     await migrate(db);

@@ -1,18 +1,16 @@
+/** GET /api/health and GET /api/guides: public, no token. */
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../app';
+import { guidesQuery, type GuidesResponse, type HealthResponse } from '../../src/domain/wire';
+import type { ZodTypeProvider } from '../plugins/zodSchemas';
 import { guidesSince } from '../services/guides';
-import { sendError } from '../errors';
 
-export function publicRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get('/api/health', async () => ({ status: 'ok', db: ctx.db.kind, version: ctx.config.appVersion }));
+export async function publicRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db, config } = app.ctx;
 
-  app.get('/api/guides', async (req, reply) => {
-    const { since } = req.query as Record<string, unknown>;
-    let from = 0;
-    if (since !== undefined && since !== '') {
-      if (typeof since !== 'string' || !/^\d{1,15}$/.test(since)) return sendError(reply, 400, 'BAD_REQUEST', 'since must be a non-negative integer');
-      from = Number(since);
-    }
-    return guidesSince(ctx.db, from);
+  app.get('/health', { config: { public: true } }, async (): Promise<HealthResponse> => ({ status: 'ok', db: db.kind, version: config.appVersion }));
+
+  app.get('/guides', { config: { public: true }, schema: { querystring: guidesQuery } }, async (req): Promise<GuidesResponse> => {
+    return guidesSince(db, Number(req.query.since || 0));
   });
 }

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestTeam } from '../testing';
-import { forgetEpoch } from '../services/pull';
 import {
   Device,
   expectError,
@@ -193,6 +192,40 @@ describe('GET /api/sync/pull', () => {
   });
 });
 
+describe('page budget (spec v1.1)', () => {
+  it('a page stops once its records pass 1 MiB and says hasMore; following the cursor gets every record once', async () => {
+    // Records stored before the limits existed: 400 KB each, written straight into the table.
+    const big = await server.team('Tổ Lớn');
+    const ids = Array.from({ length: 7 }, () => crypto.randomUUID());
+    const counter = await server.db.query<{ last_seq: string | number }>('select last_seq from team_counters where team_id = $1', [big.teamId]);
+    const last = Number(counter[0]!.last_seq);
+    for (const [i, id] of ids.entries()) {
+      await server.db.query(
+        `insert into records (team_id, id, entity, version, deleted, data, field_versions, server_seq, created_by, updated_by)
+         values ($1, $2, 'session', 1, false, $3, '{}', $4, $5, $5)`,
+        [big.teamId, id, JSON.stringify({ ...sessionLike(), notes: 'x'.repeat(400_000) }), last + i + 1, big.headUserId],
+      );
+    }
+    await server.db.query('update team_counters set last_seq = $2 where team_id = $1', [big.teamId, last + ids.length]);
+
+    const first = await get('/api/sync/pull?limit=1000', big.headToken);
+    expect(first.statusCode).toBe(200);
+    expect(first.rawPayload.length).toBeLessThan(1024 * 1024 + 450_000);
+    const page = first.json() as { changes: { id: string }[]; hasMore: boolean };
+    expect(page.changes.length).toBe(3);
+    expect(page.hasMore).toBe(true);
+
+    const all = await pullAll(server, big.headToken, undefined, 1000);
+    expect(all.changes.map((c) => c.id)).toEqual(ids);
+    expect(all.pages.length).toBe(3);
+    expect(all.pages.at(-1)!.hasMore).toBe(false);
+  });
+});
+
+function sessionLike(): Record<string, unknown> {
+  return { date: '2026-03-05', place: 'Nhà văn hóa', topics: ['vneid'], attendees: 1 };
+}
+
 describe('epoch', () => {
   it('a cursor from another epoch answers reset: true and the changes from the beginning', async () => {
     const full = await pullAll(server, team.headToken, undefined, 1000);
@@ -202,7 +235,7 @@ describe('epoch', () => {
     expect((await pullPage(server, team.headToken, { cursor: oldCursor })).changes).toEqual([]);
 
     await server.db.query(`update server_meta set value = 'other' where key = 'epoch'`);
-    forgetEpoch();
+    server.app.ctx.epoch.forget();
 
     const first = await pullPage(server, team.headToken, { cursor: oldCursor, limit: 1000 });
     expect(first.reset).toBe(true);
@@ -219,7 +252,7 @@ describe('epoch', () => {
   it('paging after a reset continues in the new epoch', async () => {
     const { cursor } = await pullPage(server, team.headToken, { limit: 1 });
     await server.db.query(`update server_meta set value = 'third' where key = 'epoch'`);
-    forgetEpoch();
+    server.app.ctx.epoch.forget();
     const p1 = await pullPage(server, team.headToken, { cursor, limit: 300 });
     expect(p1.reset).toBe(true);
     expect(p1.hasMore).toBe(true);

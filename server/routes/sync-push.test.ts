@@ -271,6 +271,29 @@ describe('results and order', () => {
     expect(snap.has(ok.id)).toBe(true);
   });
 
+  it('seq numbers and the audit belong to the authenticated device: a teammate sending the head’s deviceId spends none of the head’s seqs', async () => {
+    const headDevice = new Device(server, team.headToken);
+    await headDevice.one(headDevice.create('neighborhood', neighborhoodFields()));
+    const mate = await team.member('Đồng đội');
+    // The teammate's token with the head's installation id and the head's next seqs.
+    const forged = new Device(server, mate.token);
+    const taken = [2, 3].map((seq) => ({ ...forged.create('neighborhood', neighborhoodFields({ name: 'Giả' })), seq }));
+    const r = await server.inject({ method: 'POST', url: '/api/sync/push', token: mate.token, payload: { ...headDevice.body(taken) } });
+    expect(r.statusCode).toBe(200);
+    // The head's own next pushes are applied, not refused as reused seqs.
+    const next = [headDevice.create('neighborhood', neighborhoodFields()), headDevice.create('neighborhood', neighborhoodFields())];
+    expect(next.map((m) => m.seq)).toEqual([2, 3]);
+    expect((await headDevice.push(next)).map((x) => x.status)).toEqual(['applied', 'applied']);
+    // The audit names the device whose token sent each change.
+    const devices = (await server.inject({ method: 'GET', url: '/api/team', token: team.headToken })).json() as { devices: { id: string; userId: string }[] };
+    const deviceOf = (userId: string) => devices.devices.find((d) => d.userId === userId)!.id;
+    const audit = await server.db.query<{ record_id: string; device_id: string }>('select record_id, device_id from audit_log where record_id = any($1::uuid[])', [
+      [...taken, ...next].map((m) => m.id),
+    ]);
+    for (const m of taken) expect(audit.find((a) => a.record_id === m.id)?.device_id).toBe(deviceOf(mate.userId));
+    for (const m of next) expect(audit.find((a) => a.record_id === m.id)?.device_id).toBe(deviceOf(team.headUserId));
+  });
+
   it('seq gaps are allowed', async () => {
     const d = new Device(server, team.headToken);
     const muts = [1, 10, 1000, 2 ** 40].map((seq) => ({ ...d.create('neighborhood', neighborhoodFields()), seq }));
@@ -421,6 +444,69 @@ describe('validation: the rejected mutation does not block the rest', () => {
     expect(r[1]).toMatchObject({ status: 'rejected', code: 'FORBIDDEN' });
     expect(r[2]!.status).toBe('applied');
     expect(await counts(server, ['records'])).toEqual({ records: before.records! + 1 });
+  });
+});
+
+describe('limits (spec v1.1): bounded records, text without NUL or lone surrogates', () => {
+  const ids = (n: number) => Array.from({ length: n }, () => uuid());
+
+  it('an array field holds at most 100 items; more is rejected VALIDATION and stores nothing', async () => {
+    const d = new Device(server, team.headToken);
+    const before = await counts(server, ['records']);
+    const r = await d.push([
+      d.create('visit', visitFields(householdId, { memberIds: ids(101) })),
+      d.create('session', sessionFields({ facilitatorIds: ids(101) })),
+      d.create('session', sessionFields({ householdIds: ids(101) })),
+    ]);
+    for (const x of r) expect(x).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+    expect(await counts(server, ['records'])).toEqual(before);
+    const ok = await d.push([d.create('visit', visitFields(householdId, { memberIds: ids(100) })), d.create('session', sessionFields({ facilitatorIds: ids(100), householdIds: ids(100) }))]);
+    expect(ok.map((x) => x.status)).toEqual(['applied', 'applied']);
+    const visit = await d.created('visit', visitFields(householdId));
+    expect(await d.one(d.patch('visit', visit, 1, { memberIds: ids(101) }))).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+    expect((await snapshot(server, team.headToken)).get(visit)!.version).toBe(1);
+  });
+
+  it('a record whose fields pass 16 KiB of JSON is rejected VALIDATION, on create and when patches add up', async () => {
+    const d = new Device(server, team.headToken);
+    const wide = '𝕏'.repeat(2000); // 8,000 bytes of UTF-8
+    const big = sessionFields({ place: '𝕏'.repeat(200), notes: wide, facilitatorIds: ids(100), householdIds: ids(100) });
+    expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(16 * 1024);
+    const before = await counts(server, ['records']);
+    expect(await d.one(d.create('session', big))).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+    expect(await counts(server, ['records'])).toEqual(before);
+
+    const s = await d.created('session', sessionFields({ notes: wide, facilitatorIds: ids(100) }));
+    const r = await d.one(d.patch('session', s, 1, { place: '𝕏'.repeat(200), householdIds: ids(100) }));
+    expect(r).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+    const rec = (await snapshot(server, team.headToken)).get(s)!;
+    expect(rec.version).toBe(1);
+    expect(rec.data!.householdIds).toBeUndefined();
+  });
+
+  it('a NUL or a lone surrogate in a string is rejected VALIDATION; the rest of the batch applies', async () => {
+    const d = new Device(server, team.headToken);
+    const bad = ['a\u0000b', 'x\ud800', '\udfffy', '\udc00\ud800'];
+    const good = d.create('neighborhood', neighborhoodFields({ name: 'Thôn 𝕏 ổn' }));
+    const r = await d.push([...bad.map((name) => d.create('neighborhood', neighborhoodFields({ name }))), good]);
+    expect(r.slice(0, bad.length).map((x) => [x.status, x.code])).toEqual(bad.map(() => ['rejected', 'VALIDATION']));
+    expect(r[bad.length]!.status).toBe('applied');
+    // a clientTs carrying a NUL is not stored, and does not refuse the change
+    const withTs = { ...d.create('neighborhood', neighborhoodFields()), clientTs: 'x\u0000' };
+    expect((await d.one(withTs)).status).toBe('applied');
+  });
+
+  it('a body that is not valid UTF-8 is 400 BAD_REQUEST and changes nothing', async () => {
+    const d = new Device(server, team.headToken);
+    const json = JSON.stringify(d.body([d.create('neighborhood', neighborhoodFields({ name: 'NAME' }))]));
+    const [head, tail] = json.split('NAME') as [string, string];
+    const before = await counts(server, TABLES);
+    for (const invalid of [[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xe2, 0x82]]) {
+      const payload = Buffer.concat([Buffer.from(head), Buffer.from(invalid), Buffer.from(tail)]);
+      const r = await server.inject({ method: 'POST', url: '/api/sync/push', token: team.headToken, payload, headers: { 'content-type': 'application/json' } });
+      expectError(r, 400, 'BAD_REQUEST');
+    }
+    expect(await counts(server, TABLES)).toEqual(before);
   });
 });
 

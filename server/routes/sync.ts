@@ -1,34 +1,36 @@
+/** POST /api/sync/push and GET /api/sync/pull: private. */
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../app';
-import { checkEnvelope } from '../services/envelope';
+import { PULL_LIMIT, pullQuery, pushRequest, type PushResponse } from '../../src/domain/wire';
+import type { ZodTypeProvider } from '../plugins/zodSchemas';
+import { callerOf } from '../plugins/authentication';
+import { refuseEnvelope } from '../services/envelope';
 import { push } from '../services/push';
 import { decodeCursor, pull } from '../services/pull';
 import { sendError } from '../errors';
 
-export function syncRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.post('/api/sync/push', async (req, reply) => {
-    const check = checkEnvelope(req.body);
-    if (!check.ok) return sendError(reply, check.status, check.code, check.message);
-    const results = await push(ctx.db, req.caller!, check.body);
-    return { results };
-  });
+export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { db, epoch } = app.ctx;
 
-  app.get('/api/sync/pull', async (req, reply) => {
-    const q = req.query as Record<string, string | string[] | undefined>;
-    const rawLimit = q.limit;
-    let limit = 500;
-    if (rawLimit !== undefined) {
-      if (typeof rawLimit !== 'string' || !/^\d{1,4}$/.test(rawLimit) || Number(rawLimit) < 1 || Number(rawLimit) > 1000) {
-        return sendError(reply, 400, 'BAD_REQUEST', 'limit must be an integer from 1 to 1000');
-      }
-      limit = Number(rawLimit);
-    }
+  app.post(
+    '/sync/push',
+    {
+      schema: { body: pushRequest },
+      // Runs before the schema: these two answers win over a 400.
+      preValidation: async (req, reply) => {
+        const refusal = refuseEnvelope(req.body);
+        if (refusal) return sendError(reply, refusal.status, refusal.code, refusal.message);
+      },
+    },
+    async (req): Promise<PushResponse> => ({ results: await push(db, callerOf(req), req.body) }),
+  );
+
+  app.get('/sync/pull', { schema: { querystring: pullQuery } }, async (req, reply) => {
     let cursor = null;
-    if (q.cursor !== undefined && q.cursor !== '') {
-      if (typeof q.cursor !== 'string') return sendError(reply, 400, 'BAD_REQUEST', 'cursor must be a single value');
-      cursor = decodeCursor(q.cursor);
+    if (req.query.cursor) {
+      cursor = decodeCursor(req.query.cursor);
       if (!cursor) return sendError(reply, 400, 'BAD_REQUEST', 'this cursor cannot be read; pull from the beginning');
     }
-    return pull(ctx.db, req.caller!, cursor, limit);
+    return pull(db, await epoch.get(), callerOf(req), cursor, req.query.limit ?? PULL_LIMIT.default);
   });
 }

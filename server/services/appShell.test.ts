@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { ENTRY_SCREENS, loadAppShell, pickEncoding } from './appShell';
 import { startTestServer, type TestServer } from '../testing';
+import { SETUP_TIMEOUT } from '../test-fixtures';
 
 const HTML = '<!doctype html><html><head><title>x</title><script type="module" src="/assets/index-A.js"></script></head><body></body></html>';
 const MANIFEST = {
@@ -76,8 +77,8 @@ describe('the server', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ staticDir: dir });
-  });
-  afterAll(() => server.close());
+  }, SETUP_TIMEOUT);
+  afterAll(() => server?.close(), SETUP_TIMEOUT);
 
   it('answers `/` and deep links with the page, revalidated, and the API never with it', async () => {
     for (const url of ['/', '/join?code=ABC', '/guides/vneid-level-1']) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
 import { hashInviteCode, hashSecret, newToken } from './tokens';
-import type { Role } from './teams';
+import type { EnrollResponse, Role } from '../../src/domain/wire';
 
 export interface Caller {
   userId: string;
@@ -13,15 +13,8 @@ export interface Caller {
   tokenHash: string;
 }
 
-export interface EnrollResult {
-  token: string;
-  user: { id: string; name: string; role: Role };
-  team: { id: string; name: string } | null;
-  commune?: { id: string; name: string };
-}
-
 /** Joins a device to a team with an invite code; null when the code is unknown, expired or used up. */
-export async function enroll(db: Database, code: string, name: string, deviceLabel: string): Promise<EnrollResult | null> {
+export async function enroll(db: Database, code: string, name: string, deviceLabel: string): Promise<EnrollResponse | null> {
   return db.transaction(async (tx) => {
     const invites = await tx.query<{ commune_id: string; team_id: string | null; role: Role; code_hash: string }>(
       `update invites set uses = uses + 1
@@ -60,9 +53,19 @@ export async function enroll(db: Database, code: string, name: string, deviceLab
 
 export type AuthOutcome = { ok: true; caller: Caller } | { ok: false; code: 'UNAUTHENTICATED' | 'DEVICE_REVOKED' };
 
-const lastSeenWritten = new Map<string, number>();
+/** Last-seen is for the head's device list: written at most once a minute per device. */
+export class LastSeen {
+  private readonly written = new Map<string, number>();
 
-export async function authenticate(db: Queryable, token: string | undefined): Promise<AuthOutcome> {
+  /** Whether to write it now; a yes counts as written. */
+  due(deviceId: string, now = Date.now()): boolean {
+    if ((this.written.get(deviceId) ?? 0) >= now - 60_000) return false;
+    this.written.set(deviceId, now);
+    return true;
+  }
+}
+
+export async function authenticate(db: Queryable, lastSeen: LastSeen, token: string | undefined): Promise<AuthOutcome> {
   if (!token) return { ok: false, code: 'UNAUTHENTICATED' };
   const tokenHash = hashSecret(token);
   const rows = await db.query<{
@@ -81,10 +84,7 @@ export async function authenticate(db: Queryable, token: string | undefined): Pr
   const row = rows[0];
   if (!row) return { ok: false, code: 'UNAUTHENTICATED' };
   if (row.revoked_at) return { ok: false, code: 'DEVICE_REVOKED' };
-  // Last-seen is for the head's device list; writing it once a minute is plenty.
-  const now = Date.now();
-  if ((lastSeenWritten.get(row.device_id) ?? 0) < now - 60_000) {
-    lastSeenWritten.set(row.device_id, now);
+  if (lastSeen.due(row.device_id)) {
     await db.query('update devices set last_seen_at = now() where id = $1', [row.device_id]);
   }
   return {

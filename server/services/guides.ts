@@ -1,16 +1,8 @@
 /** Published guides: server to device only, readable without a token. */
 import type { Database, Queryable } from '../db/adapter';
+import type { GuidesResponse } from '../../src/domain/wire';
 
-export interface PublishedGuide {
-  id: string;
-  slug: string;
-  version: number;
-  lang: string;
-  title: string;
-  body: unknown;
-}
-
-export async function guidesSince(db: Queryable, since: number): Promise<{ guides: PublishedGuide[]; latest: number }> {
+export async function guidesSince(db: Queryable, since: number): Promise<GuidesResponse> {
   const rows = await db.query<{ id: string; slug: string; version: number; lang: string; title: string; body: unknown; published_seq: number | string }>(
     'select id, slug, version, lang, title, body, published_seq from guides where published_seq > $1 order by published_seq',
     [since],

@@ -1,21 +1,7 @@
 /** Changes of the caller's team after a cursor, in server order (sync spec, "GET /api/sync/pull"). */
 import type { Queryable } from '../db/adapter';
+import type { PullResponse } from '../../src/domain/wire';
 import type { Caller } from './auth';
-
-export interface Change {
-  entity: string;
-  id: string;
-  version: number;
-  deleted: boolean;
-  data: Record<string, unknown> | null;
-}
-
-export interface PullPage {
-  changes: Change[];
-  cursor: string;
-  hasMore: boolean;
-  reset: boolean;
-}
 
 interface Cursor {
   e: string;
@@ -39,23 +25,35 @@ export function decodeCursor(raw: string): Cursor | null {
   }
 }
 
-let cachedEpoch: string | undefined;
+/**
+ * The server's epoch, read once: it changes only when a database is restored, and the server is
+ * restarted then. A test that changes it under a running app calls `forget()`.
+ */
+export class EpochCache {
+  private value: string | undefined;
 
-export async function serverEpoch(db: Queryable): Promise<string> {
-  if (!cachedEpoch) {
-    const rows = await db.query<{ value: string }>(`select value from server_meta where key = 'epoch'`);
-    cachedEpoch = rows[0]?.value ?? 'none';
+  constructor(private readonly db: Queryable) {}
+
+  async get(): Promise<string> {
+    if (this.value === undefined) {
+      const rows = await this.db.query<{ value: string }>(`select value from server_meta where key = 'epoch'`);
+      this.value = rows[0]?.value ?? 'none';
+    }
+    return this.value;
   }
-  return cachedEpoch;
+
+  forget(): void {
+    this.value = undefined;
+  }
 }
 
-/** For tests that restore a database: forget the cached epoch. */
-export function forgetEpoch(): void {
-  cachedEpoch = undefined;
-}
+/**
+ * A page stops early once its records pass this much JSON (sync spec v1.1, "Limits"), so no
+ * answer is much larger than 1 MiB plus one record, whatever the team stored.
+ */
+export const PAGE_BYTES = 1024 * 1024;
 
-export async function pull(db: Queryable, caller: Caller, cursor: Cursor | null, limit: number): Promise<PullPage> {
-  const epoch = await serverEpoch(db);
+export async function pull(db: Queryable, epoch: string, caller: Caller, cursor: Cursor | null, limit: number): Promise<PullResponse> {
   const reset = !!cursor && cursor.e !== epoch;
   const after = cursor && !reset ? cursor.s : 0;
   if (!caller.teamId) return { changes: [], cursor: encodeCursor(epoch, after), hasMore: false, reset };
@@ -69,13 +67,27 @@ export async function pull(db: Queryable, caller: Caller, cursor: Cursor | null,
     created_by: string | null;
     updated_by: string | null;
     updated_at: string | Date;
+    fetched: number | string;
   }>(
-    `select entity, id, version, deleted, data, server_seq, created_by, updated_by, updated_at
-     from records where team_id = $1 and server_seq > $2 order by server_seq limit $3`,
-    [caller.teamId, after, limit + 1],
+    // The page stops at `limit` records, or earlier once the records before one pass the byte
+    // budget: the database measures them, so records past the budget never reach this process.
+    `select entity, id, version, deleted, data, server_seq, created_by, updated_by, updated_at, fetched
+     from (
+       select p.*, count(*) over () as fetched,
+              coalesce(sum(p.size) over (order by p.server_seq rows between unbounded preceding and 1 preceding), 0) as before
+       from (
+         select entity, id, version, deleted, data, server_seq, created_by, updated_by, updated_at,
+                coalesce(octet_length(data::text), 0) as size
+         from records where team_id = $1 and server_seq > $2 order by server_seq limit $3
+       ) p
+     ) w
+     where before < $4
+     order by server_seq`,
+    [caller.teamId, after, limit + 1, PAGE_BYTES],
   );
-  const hasMore = rows.length > limit;
-  const page = hasMore ? rows.slice(0, limit) : rows;
+  const fetched = rows.length ? Number(rows[0]!.fetched) : 0;
+  const hasMore = rows.length > limit || fetched > rows.length;
+  const page = rows.length > limit ? rows.slice(0, limit) : rows;
   const last = page.length ? Number(page[page.length - 1]!.server_seq) : after;
   return {
     changes: page.map((r) => ({

@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from '../testing';
 import { checklistStepId, consent, householdFields, memberFields, neighborhoodFields, sessionFields, SETUP_TIMEOUT, visitFields, type Fields } from '../test-fixtures';
 import type { Database } from '../db/adapter';
 import type { Caller } from './auth';
-import type { PushBody } from './envelope';
+import type { PushBody } from '../../src/domain/wire';
 import { push, type PushOptions } from './push';
 import { asStored } from './pushBatch';
 import { mulberry32 } from '../../src/domain/random';
@@ -160,7 +160,7 @@ function scenario(seed: number, pushes: number, opts: { poison?: number } = {}):
     if (opts.poison && p % opts.poison === opts.poison - 1 && mutations.length > 1) {
       // a value the database refuses, in the middle of the batch
       const id = randomUUID();
-      mutations.splice(Math.floor(mutations.length / 2), 0, next({ entity: 'household', op: 'create', id, fields: householdFields({ notes: 'nul \u0000 here' }) }));
+      mutations.splice(Math.floor(mutations.length / 2), 0, next({ entity: 'household', op: 'create', id, fields: householdFields({ notes: `refused ${REFUSED} here` }) }));
     }
     if (chance(0.3)) mutations.reverse(); // request order is not seq order
     for (const m of mutations) sent.push({ sender, m });
@@ -190,6 +190,30 @@ async function dump(db: Database): Promise<{ records: string[]; audit: string[];
   };
 }
 
+/**
+ * Validation now catches what PostgreSQL refuses (a NUL, a lone surrogate), so a database that
+ * refuses any write carrying this marker stands in for such a value.
+ */
+const REFUSED = 'REFUSED-BY-THE-DATABASE';
+const SECRET = 'value violates check constraint "records_secret_check" on relation "records"';
+
+function refusing(db: Database): Database {
+  const carries = (params?: unknown[]) => JSON.stringify(params ?? []).includes(REFUSED);
+  return {
+    kind: db.kind,
+    query: (sql, params) => (carries(params) ? Promise.reject(new Error(SECRET)) : db.query(sql, params)),
+    exec: (sql) => db.exec(sql),
+    close: () => db.close(),
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({
+          exec: (sql) => tx.exec(sql),
+          query: <T,>(sql: string, params?: unknown[]) => (carries(params) ? Promise.reject(new Error(SECRET)) : tx.query<T>(sql, params)),
+        }),
+      ),
+  };
+}
+
 let serial: TestServer;
 let batched: TestServer;
 
@@ -216,8 +240,8 @@ async function compare(pushes: Push[]): Promise<number> {
   let fallbacks = 0;
   const options: PushOptions = { onFallback: () => void fallbacks++ };
   for (const [n, p] of pushes.entries()) {
-    const a = await push(serial.db, p.sender.caller, structuredClone(p.body), { mode: 'serial' });
-    const b = await push(batched.db, p.sender.caller, structuredClone(p.body), options);
+    const a = await push(refusing(serial.db), p.sender.caller, structuredClone(p.body), { mode: 'serial' });
+    const b = await push(refusing(batched.db), p.sender.caller, structuredClone(p.body), options);
     expect(JSON.stringify(b), `push #${n}`).toBe(JSON.stringify(a));
     for (const r of a) statuses.add(r.status === 'rejected' ? `rejected ${r.code}` : r.status);
   }
@@ -270,7 +294,7 @@ describe('the batched path gives what the per-mutation path gives', () => {
 describe('fallback', () => {
   it('a batch the database refuses part of is redone one mutation at a time, with the same outcome', async () => {
     const pushes = scenario(7, 30, { poison: 5 });
-    const poisoned = pushes.filter((p) => p.body.mutations.some((m) => JSON.stringify(m.fields ?? null).includes('\\u0000'))).length;
+    const poisoned = pushes.filter((p) => p.body.mutations.some((m) => JSON.stringify(m.fields ?? null).includes(REFUSED))).length;
     expect(poisoned).toBeGreaterThan(0);
     const fallbacks = await compare(pushes);
     // every poisoned batch of a team fell back (an admin's batch never takes the batched path)
@@ -316,5 +340,19 @@ describe('asStored', () => {
     const [row] = await batched.db.query<{ v: unknown }>('select $1::jsonb as v', [JSON.stringify(value)]);
     expect(JSON.stringify(v)).toBe(JSON.stringify(row!.v));
     expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+  });
+});
+
+describe('a change the database refuses', () => {
+  it('is rejected with a fixed message, never the database’s own text, and the rest applies', async () => {
+    await fresh(serial);
+    const body: PushBody = {
+      protocol: 1,
+      deviceId: randomUUID(),
+      mutations: [`refused ${REFUSED}`, 'fine'].map((name, i) => ({ mid: randomUUID(), seq: i + 1, entity: 'neighborhood', op: 'create', id: randomUUID(), fields: neighborhoodFields({ name }) })),
+    };
+    const [first, second] = await push(refusing(serial.db), caller(TEAM_A, 0), body, { mode: 'serial' });
+    expect(first).toEqual({ mid: body.mutations[0]!.mid, status: 'rejected', code: 'VALIDATION', message: 'could not store this change' });
+    expect(second!.status).toBe('applied');
   });
 });

@@ -8,22 +8,20 @@
  * back to a savepoint and redone the per-mutation way, each mutation under its own savepoint, where
  * a value the database refuses rejects only that mutation. Both give the same answers and rows.
  */
+import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
 import type { Caller } from './auth';
-import type { IncomingMutation, PushBody } from './envelope';
+import type { PushBody, PushMutation, PushResult, RejectCode } from '../../src/domain/wire';
 import { ENTITIES, type EntityName } from '../../src/domain/vocab';
-import { validateCreate, validatePatch } from '../../src/domain/schemas';
+import { isText, MAX_RECORD_JSON_BYTES, recordTooLarge, validateCreate, validatePatch } from '../../src/domain/schemas';
+import { cascadeOf } from '../../src/domain/cascade';
 import type { RecordRow } from './records';
 import { sqlStore, type PushStore, type StoreScope } from './pushStore';
 import { BatchStore } from './pushBatch';
 
-export type PushResult =
-  | { mid: string; status: 'applied'; version: number; serverSeq: number }
-  | { mid: string; status: 'duplicate'; version: number }
-  | { mid: string; status: 'conflict'; version: number; serverSeq?: number; fields: string[]; server: Record<string, unknown> }
-  | { mid: string; status: 'rejected'; code: 'VALIDATION' | 'FORBIDDEN' | 'GONE' | 'NOT_FOUND'; message: string };
-
 export type Outcome = Exclude<PushResult, { status: 'duplicate' }>;
+
+const TOO_LARGE = `fields: the record would be larger than ${MAX_RECORD_JSON_BYTES / 1024} KiB of JSON`;
 
 const MERGE_PER_FIELD = new Set<EntityName>(['household', 'member']);
 
@@ -36,7 +34,7 @@ interface Ctx {
   nextSeq: () => number;
 }
 
-function rejected(mid: string, code: 'VALIDATION' | 'FORBIDDEN' | 'GONE' | 'NOT_FOUND', message: string): Outcome {
+function rejected(mid: string, code: RejectCode, message: string): Outcome {
   return { mid, status: 'rejected', code, message };
 }
 
@@ -76,7 +74,8 @@ async function audit(ctx: Ctx, serverSeq: number, r: { id: string; entity: strin
     op: r.op,
     fields: r.fields,
     mid: r.mid ?? null,
-    clientTs: typeof r.clientTs === 'string' ? r.clientTs.slice(0, 64) : null,
+    // Recorded as sent when it is text; a NUL would make the database refuse the whole batch.
+    clientTs: typeof r.clientTs === 'string' && isText(r.clientTs) ? [...r.clientTs].slice(0, 64).join('') : null,
   });
 }
 
@@ -88,7 +87,7 @@ function ownTeamFields(ctx: Ctx, fields: Record<string, unknown>): Record<string
   return rest;
 }
 
-async function create(ctx: Ctx, m: IncomingMutation, entity: EntityName, raw: Record<string, unknown>): Promise<Outcome> {
+async function create(ctx: Ctx, m: PushMutation, entity: EntityName, raw: Record<string, unknown>): Promise<Outcome> {
   const checked = validateCreate(entity, raw);
   if (!checked.ok) return rejected(m.mid, 'VALIDATION', describeErrors(checked.errors));
   const fields = checked.value as Record<string, unknown>;
@@ -106,7 +105,7 @@ async function create(ctx: Ctx, m: IncomingMutation, entity: EntityName, raw: Re
  */
 async function applyFields(
   ctx: Ctx,
-  m: IncomingMutation,
+  m: PushMutation,
   rec: RecordRow,
   fields: Record<string, unknown>,
   canApply: (field: string) => boolean,
@@ -128,12 +127,14 @@ async function applyFields(
   let serverSeq: number | undefined;
   if (Object.keys(applied).length > 0) {
     version = rec.version + 1;
-    serverSeq = ctx.nextSeq();
     for (const [k, v] of Object.entries(applied)) {
       if (v === null) delete data[k];
       else data[k] = v;
       fv[k] = version;
     }
+    // Patches that each fit could still add up to a record too large to pull.
+    if (recordTooLarge(data)) return rejected(m.mid, 'VALIDATION', TOO_LARGE);
+    serverSeq = ctx.nextSeq();
     await ctx.store.update({ id: rec.id, version, deleted: false, data, fieldVersions: fv, serverSeq });
     await audit(ctx, serverSeq, { id: rec.id, entity: rec.entity, op: m.op, fields: applied, mid: m.mid, clientTs: m.clientTs });
   }
@@ -144,7 +145,7 @@ async function applyFields(
   return { mid: m.mid, status: 'applied', version, serverSeq: serverSeq ?? rec.server_seq };
 }
 
-async function tombstone(ctx: Ctx, rec: RecordRow, m?: IncomingMutation): Promise<number> {
+async function tombstone(ctx: Ctx, rec: RecordRow, m?: PushMutation): Promise<number> {
   const serverSeq = ctx.nextSeq();
   const version = rec.version + 1;
   await ctx.store.update({ id: rec.id, version, deleted: true, data: null, fieldVersions: rec.field_versions, serverSeq });
@@ -152,19 +153,13 @@ async function tombstone(ctx: Ctx, rec: RecordRow, m?: IncomingMutation): Promis
   return version;
 }
 
-/** Deleting a household tombstones its members, their checklist steps and its visits. */
+/** What the delete takes with it, from the cascade the device reads too (src/domain/cascade.ts). */
 async function cascade(ctx: Ctx, rec: RecordRow): Promise<void> {
-  if (rec.entity === 'household') {
-    const members = await ctx.store.children('member', 'householdId', [rec.id]);
-    const steps = await ctx.store.children('checklistStep', 'memberId', members.map((x) => x.id));
-    const visits = await ctx.store.children('visit', 'householdId', [rec.id]);
-    for (const child of [...members, ...steps, ...visits]) await tombstone(ctx, child);
-  } else if (rec.entity === 'member') {
-    for (const step of await ctx.store.children('checklistStep', 'memberId', [rec.id])) await tombstone(ctx, step);
-  }
+  const dependents = await cascadeOf(rec.entity as EntityName, [rec.id], (entity, field, ids) => ctx.store.children(entity, field, ids));
+  for (const child of dependents) await tombstone(ctx, child);
 }
 
-async function evaluate(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
+async function evaluate(ctx: Ctx, m: PushMutation): Promise<Outcome> {
   if (ctx.caller.role === 'admin' || !ctx.caller.teamId) return rejected(m.mid, 'FORBIDDEN', 'admin users do not push team records');
   if (m.entity === 'guide') return rejected(m.mid, 'FORBIDDEN', 'guides are published by the server');
   if (typeof m.entity !== 'string' || !(ENTITIES as readonly string[]).includes(m.entity)) return rejected(m.mid, 'VALIDATION', 'unknown entity');
@@ -225,7 +220,7 @@ async function evaluate(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
 
 
 /** Runs one mutation's rules; an applied mutation that changed nothing is audited too. */
-async function decide(ctx: Ctx, m: IncomingMutation): Promise<Outcome> {
+async function decide(ctx: Ctx, m: PushMutation): Promise<Outcome> {
   ctx.audited = false;
   const outcome = await evaluate(ctx, m);
   // An applied mutation that changed nothing is recorded too: who sent what, and when.
@@ -244,7 +239,7 @@ interface Counter {
  * the rules decide and the answer is remembered. With `savepoints` (the per-mutation path) an
  * error rejects this mutation only; without (the batched path) it fails the whole batch.
  */
-async function one(ctx: Ctx, m: IncomingMutation, counter: Counter, savepoints: Queryable | undefined): Promise<PushResult> {
+async function one(ctx: Ctx, m: PushMutation, counter: Counter, savepoints: Queryable | undefined): Promise<PushResult> {
   const mid = m.mid.toLowerCase();
   const seen = await ctx.store.answered(mid);
   if (seen) {
@@ -260,11 +255,12 @@ async function one(ctx: Ctx, m: IncomingMutation, counter: Counter, savepoints: 
     try {
       outcome = await decide(ctx, m);
       await savepoints.query('release savepoint mutation');
-    } catch (e) {
+    } catch {
       // A value the database refuses (e.g. a NUL character in a string) rejects this mutation only.
       await savepoints.query('rollback to savepoint mutation');
       counter.value = before;
-      outcome = rejected(m.mid, 'VALIDATION', `could not store this change: ${(e as Error).message.slice(0, 200)}`);
+      // The database's own text stays out of the answer: it can name tables and echo values.
+      outcome = rejected(m.mid, 'VALIDATION', 'could not store this change');
     }
   }
   // Only a known entity name is stored: anything else (even a NUL character) becomes '?'.
@@ -273,7 +269,7 @@ async function one(ctx: Ctx, m: IncomingMutation, counter: Counter, savepoints: 
   return outcome;
 }
 
-type Ordered = { m: IncomingMutation; i: number }[];
+type Ordered = { m: PushMutation; i: number }[];
 
 interface Run {
   results: PushResult[];
@@ -311,6 +307,18 @@ export interface PushOptions {
   onFallback?: (error: unknown) => void;
 }
 
+/**
+ * A UUID (v5 layout) naming one installation of one authenticated device: the seq numbers of an
+ * installation are kept apart per token, so only the device holding that token can spend them.
+ */
+export function seqKey(authenticatedDevice: string, installation: string): string {
+  const hash = createHash('sha1').update(`${authenticatedDevice.toLowerCase()}:${installation.toLowerCase()}`).digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const h = hash.subarray(0, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 /** Admin callers have no team; their (refused) mutations are remembered under the nil UUID. */
 const NO_TEAM = '00000000-0000-0000-0000-000000000000';
 
@@ -325,7 +333,7 @@ export async function push(db: Database, caller: Caller, body: PushBody, options
       const rows = await tx.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId]);
       lastSeq = Number(rows[0]?.last_seq ?? 0);
     }
-    const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: body.deviceId.toLowerCase() };
+    const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: caller.deviceId, seqKey: seqKey(caller.deviceId, body.deviceId) };
     // Callers without a team (admins, all refused) keep the simple per-mutation path.
     const fast = teamId && options.mode !== 'serial' && ordered.length > 0;
     const run =

@@ -12,7 +12,7 @@
  */
 import type { Queryable } from '../db/adapter';
 import { isUuid } from '../../src/domain/ids';
-import type { IncomingMutation } from './envelope';
+import type { PushMutation } from '../../src/domain/wire';
 import type { Outcome } from './push';
 import type { AuditEntry, MutationEntry, NewRecord, PushStore, RecordChange, StoreScope } from './pushStore';
 import { childrenOf, type RecordRow } from './records';
@@ -55,7 +55,7 @@ export function asStored<T>(value: T): T {
 const normalize = (r: RecordRow): RecordRow => ({ ...r, version: Number(r.version), server_seq: Number(r.server_seq) });
 
 /** Household and member ids a mutation's raw fields point at (only well-formed ones). */
-function referencedIds(m: IncomingMutation): string[] {
+function referencedIds(m: PushMutation): string[] {
   const f = m.fields;
   if (typeof f !== 'object' || f === null || Array.isArray(f)) return [];
   const { householdId, memberId, householdIds } = f as Record<string, unknown>;
@@ -82,7 +82,7 @@ export class BatchStore implements PushStore {
   ) {}
 
   /** Reads what `mutations` will ask about: their answered mids, taken seqs, records and references. */
-  static async load(tx: Queryable, s: StoreScope, mutations: IncomingMutation[]): Promise<BatchStore> {
+  static async load(tx: Queryable, s: StoreScope, mutations: PushMutation[]): Promise<BatchStore> {
     const store = new BatchStore(tx, s);
     const mids = mutations.map((m) => m.mid.toLowerCase());
     const seqs = [...new Set(mutations.map((m) => m.seq))];
@@ -93,7 +93,7 @@ export class BatchStore implements PushStore {
          union all
          select null, null, m.seq from unnest($4::bigint[]) q(seq)
            cross join lateral (select seq from mutations where team_id = $1 and device_id = $3 and seq = q.seq offset 0) m`,
-        [s.scope, mids, s.deviceId, seqs],
+        [s.scope, mids, s.seqKey, seqs],
       );
       for (const r of rows) {
         if (r.mid !== null) store.answers.set(r.mid, r.result!);
@@ -272,7 +272,7 @@ export class BatchStore implements PushStore {
         `insert into mutations (team_id, mid, device_id, seq, entity, record_id, result)
          select $1, v.mid, $2, v.seq, v.entity, v."recordId", v.result
          from jsonb_to_recordset($3::jsonb) as v(mid uuid, seq bigint, entity text, "recordId" uuid, result jsonb)`,
-        [s.scope, s.deviceId, JSON.stringify(this.remembered)],
+        [s.scope, s.seqKey, JSON.stringify(this.remembered)],
       );
     }
   }

@@ -67,8 +67,14 @@ export interface StoreScope {
   /** The caller's team ('' for admins). */
   teamId: string;
   userId: string;
-  /** Lowercase. */
+  /** The authenticated device (its token), as the audit records it. */
   deviceId: string;
+  /**
+   * The key this installation's `seq`s are kept under: derived from the authenticated device and
+   * the `deviceId` the body names, so a teammate naming another installation's id cannot use up
+   * or collide with that installation's numbers (seqKey() in push.ts).
+   */
+  seqKey: string;
 }
 
 /** Every question is a query on the transaction: the per-mutation path. */
@@ -92,14 +98,14 @@ export function sqlStore(tx: Queryable, s: StoreScope): PushStore {
       return rows[0]?.result;
     },
     async seqTaken(seq) {
-      const rows = await tx.query('select 1 from mutations where team_id = $1 and device_id = $2 and seq = $3', [s.scope, s.deviceId, seq]);
+      const rows = await tx.query('select 1 from mutations where team_id = $1 and device_id = $2 and seq = $3', [s.scope, s.seqKey, seq]);
       return rows.length > 0;
     },
     async remember(e) {
       await tx.query('insert into mutations (team_id, mid, device_id, seq, entity, record_id, result) values ($1, $2, $3, $4, $5, $6, $7)', [
         s.scope,
         e.mid,
-        s.deviceId,
+        s.seqKey,
         e.seq,
         e.entity,
         e.recordId,

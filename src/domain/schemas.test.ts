@@ -479,3 +479,33 @@ describe('validatePatch — every entity', () => {
     expect(errorsOf(validatePatch('household', { consent: null }))).toEqual({ consent: 'validation.required' });
   });
 });
+
+describe('limits (sync spec v1.1)', () => {
+  it('refuses a NUL or a lone surrogate in any text field, and keeps well-formed astral text', () => {
+    for (const bad of ['a\u0000b', 'x\ud800', '\udfffy', '\udc00\ud800']) {
+      expect(errorsOf(validatePatch('neighborhood', { name: bad }))).toEqual({ name: 'validation.invalidCharacters' });
+      expect(errorsOf(validatePatch('household', { notes: bad }))).toEqual({ notes: 'validation.invalidCharacters' });
+    }
+    expect(validatePatch('neighborhood', { name: 'Thôn 𝕏' }).ok).toBe(true);
+  });
+
+  it('holds at most 100 ids in an array field', () => {
+    const ids = (n: number) => Array.from({ length: n }, () => MEMBER_ID);
+    expect(validatePatch('visit', { memberIds: ids(100) }).ok).toBe(true);
+    expect(errorsOf(validatePatch('visit', { memberIds: ids(101) }))).toEqual({ memberIds: 'validation.tooMany' });
+    expect(errorsOf(validatePatch('session', { householdIds: ids(101) }))).toEqual({ householdIds: 'validation.tooMany' });
+  });
+
+  it('refuses a create whose fields pass 16 KiB of JSON', () => {
+    const ids = Array.from({ length: 100 }, () => MEMBER_ID);
+    const fields = { date: '2026-03-05', place: '𝕏'.repeat(200), topics: ['vneid'], attendees: 1, notes: '𝕏'.repeat(2000), facilitatorIds: ids, householdIds: ids };
+    expect(errorsOf(validateCreate('session', fields))).toEqual({ _: 'validation.tooLarge' });
+    expect(validateCreate('session', { ...fields, notes: 'ngắn' }).ok).toBe(true);
+  });
+
+  it('treats a field named like an Object property as unknown, not as a crash', () => {
+    for (const key of ['constructor', 'toString', 'hasOwnProperty']) {
+      expect(validatePatch('household', { [key]: null }).ok).toBe(false);
+    }
+  });
+});

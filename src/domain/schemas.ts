@@ -42,8 +42,28 @@ export function currentYear(): number {
   return new Date().getFullYear();
 }
 
+/** Bounded records (sync spec v1.1, "Limits"): one member cannot make its team's pulls huge. */
+export const MAX_ARRAY_ITEMS = 100;
+export const MAX_RECORD_JSON_BYTES = 16 * 1024;
+
+const utf8 = new TextEncoder();
+
+/** Whether a record's fields serialize to more JSON than a record may hold. */
+export function recordTooLarge(fields: Record<string, unknown>): boolean {
+  return utf8.encode(JSON.stringify(fields)).length > MAX_RECORD_JSON_BYTES;
+}
+
+// A NUL or a lone surrogate is not text: PostgreSQL refuses both, and no keyboard types them.
+// eslint-disable-next-line no-control-regex
+const NOT_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isText(s: string): boolean {
+  return !NOT_TEXT.test(s);
+}
+
 function text(min: number, max: number) {
   return z.string('validation.required').check(
+    z.refine(isText, 'validation.invalidCharacters'),
     z.refine((s) => min === 0 || s.trim().length > 0, 'validation.required'),
     z.refine((s) => codePointLength(s) >= min, 'validation.required'),
     z.refine((s) => codePointLength(s) <= max, 'validation.tooLong'),
@@ -52,6 +72,7 @@ function text(min: number, max: number) {
 
 const notes = z.optional(text(0, MAX_LENGTH.notes));
 const uuid = z.string().check(z.refine(isUuid, 'validation.invalid'));
+const ids = z.array(uuid).check(z.maxLength(MAX_ARRAY_ITEMS, 'validation.tooMany'));
 const date = z.string('validation.required').check(z.refine(isCalendarDate, 'validation.invalidDate'));
 const datetime = z.string().check(z.refine(isIsoDateTime, 'validation.invalidDate'));
 const int = (min: number, max: number) =>
@@ -111,7 +132,7 @@ export const visitFields = z.strictObject({
   date,
   topics,
   outcome: z.enum(OUTCOMES, 'validation.required'),
-  memberIds: z.optional(z.array(uuid)),
+  memberIds: z.optional(ids),
   durationMinutes: z.optional(int(0, DURATION_MAX_MINUTES)),
   followUpDate: z.optional(date),
   notes,
@@ -123,8 +144,8 @@ export const sessionFields = z.strictObject({
   topics,
   attendees: int(0, COUNT_MAX),
   neighborhoodId: z.optional(uuid),
-  facilitatorIds: z.optional(z.array(uuid)),
-  householdIds: z.optional(z.array(uuid)),
+  facilitatorIds: z.optional(ids),
+  householdIds: z.optional(ids),
   results: z.optional(z.partialRecord(z.enum(RESULT_KEYS), int(0, COUNT_MAX))),
   notes,
 });
@@ -181,9 +202,9 @@ function collect(issues: readonly z.core.$ZodIssue[]): FieldErrors {
 /** Validates a create: all required fields, no unknown ones. */
 export function validateCreate<E extends EntityName>(entity: E, fields: unknown): Validation<EntityFieldsMap[E]> {
   const r = FIELD_SCHEMAS[entity].safeParse(fields);
-  return r.success
-    ? { ok: true, value: r.data as EntityFieldsMap[E] }
-    : { ok: false, errors: collect(r.error.issues) };
+  if (!r.success) return { ok: false, errors: collect(r.error.issues) };
+  if (recordTooLarge(r.data)) return { ok: false, errors: { _: 'validation.tooLarge' } };
+  return { ok: true, value: r.data as EntityFieldsMap[E] };
 }
 
 /** Validates a patch: only the fields given, each against its own rule, no unknown ones. */
@@ -204,8 +225,10 @@ export function validatePatch<E extends EntityName>(
   const cleared: Record<string, null> = {};
   const errors: FieldErrors = {};
   for (const [key, value] of Object.entries(fields)) {
-    if (value === null && shape[key]) {
-      if (shape[key]._zod.optin === 'optional') cleared[key] = null;
+    // Own fields only: `constructor` or `__proto__` is an unknown field, not Object's.
+    const field = Object.hasOwn(shape, key) ? shape[key] : undefined;
+    if (value === null && field) {
+      if (field._zod.optin === 'optional') cleared[key] = null;
       else errors[key] = 'validation.required';
     } else {
       present[key] = value;

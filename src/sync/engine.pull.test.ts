@@ -8,7 +8,6 @@ import { getCursor } from './progress';
 import { createHousehold, updateHousehold } from '../db/households';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { applyPullPage } from './pull';
-import { forgetEpoch } from '../../server/services/pull';
 import { cleanups, T0, setup, hh, serverCount, serverRecord, addOutboxEntry, jsonResponse, isPull } from '../../tests/unit/syncHarness';
 
 /** Puts `n` households on the server for the team, as another device would have pushed them. */
@@ -127,7 +126,7 @@ describe('engine pull: server restored (reset)', { timeout: 30_000 }, () => {
   async function newEpoch(server: TestServer): Promise<string> {
     const epoch = 'restored-' + crypto.randomUUID();
     await server.db.query(`update server_meta set value = $1 where key = 'epoch'`, [epoch]);
-    forgetEpoch();
+    server.app.ctx.epoch.forget();
     return epoch;
   }
   const epochOf = (cursor: string | undefined) => (cursor ? (JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { e: string }).e : undefined);

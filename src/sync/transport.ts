@@ -3,50 +3,21 @@
  * screens call these; tests pass a fetch that talks to the server in-process.
  */
 import type { Mutation } from '../domain/sync';
+import type {
+  EnrollRequest,
+  EnrollResponse,
+  InviteRequest,
+  InviteResponse,
+  PullResponse,
+  PushRequest,
+  PushResponse,
+  RevokeResponse,
+  TeamResponse,
+} from '../domain/wire';
+
+export type { EnrollResponse, PullChange, PullResponse, PushResult, SessionUser, TeamResponse } from '../domain/wire';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
-
-export interface SessionUser {
-  id: string;
-  name: string;
-  role: 'member' | 'head' | 'admin';
-}
-
-export interface EnrollResponse {
-  token: string;
-  user: SessionUser;
-  team: { id: string; name: string } | null;
-  commune?: { id: string; name: string };
-}
-
-export type PushResult =
-  | { mid: string; status: 'applied'; version: number; serverSeq: number }
-  | { mid: string; status: 'duplicate'; version: number }
-  | { mid: string; status: 'conflict'; version: number; serverSeq?: number; fields: string[]; server: Record<string, unknown> }
-  | { mid: string; status: 'rejected'; code: string; message: string };
-
-export interface PullChange {
-  entity: string;
-  id: string;
-  version: number;
-  deleted: boolean;
-  data: Record<string, unknown> | null;
-}
-
-export interface PullResponse {
-  changes: PullChange[];
-  cursor: string;
-  hasMore: boolean;
-  reset: boolean;
-}
-
-export interface TeamResponse {
-  team?: { id: string; name: string };
-  users?: SessionUser[];
-  devices?: { id: string; userId: string; label: string; lastSeenAt: string | null; revoked: boolean }[];
-  commune?: { id: string; name: string };
-  teams?: { id: string; name: string }[];
-}
 
 /** An answer other than 2xx, or no answer at all (`status` 0). */
 export class SyncHttpError extends Error {
@@ -104,23 +75,23 @@ export class Transport {
   }
 
   enroll(code: string, name: string, device: string): Promise<EnrollResponse> {
-    return this.call('POST', '/api/auth/enroll', { code, name, device });
+    return this.call('POST', '/api/auth/enroll', { code, name, device } satisfies EnrollRequest);
   }
 
   team(): Promise<TeamResponse> {
     return this.call('GET', '/api/team');
   }
 
-  createInvite(role: 'member' | 'head', maxUses: number, ttlHours: number): Promise<{ code: string; expiresAt: string }> {
-    return this.call('POST', '/api/invites', { role, maxUses, ttlHours });
+  createInvite(role: InviteRequest['role'], maxUses: number, ttlHours: number): Promise<InviteResponse> {
+    return this.call('POST', '/api/invites', { role, maxUses, ttlHours } satisfies InviteRequest);
   }
 
-  revokeDevice(id: string): Promise<{ revoked: boolean }> {
+  revokeDevice(id: string): Promise<RevokeResponse> {
     return this.call('POST', `/api/devices/${encodeURIComponent(id)}/revoke`, {});
   }
 
-  push(deviceId: string, appVersion: string, mutations: Mutation[]): Promise<{ results: PushResult[] }> {
-    return this.call('POST', '/api/sync/push', { protocol: 1, deviceId, appVersion, mutations });
+  push(deviceId: string, appVersion: string, mutations: Mutation[]): Promise<PushResponse> {
+    return this.call('POST', '/api/sync/push', { protocol: 1, deviceId, appVersion, mutations } satisfies PushRequest);
   }
 
   async pull(cursor: string | undefined, limit: number): Promise<PullResponse> {

@@ -17,7 +17,6 @@ import { buildApp } from '../../server/app';
 import { configFromEnv, type ServerConfig } from '../../server/config';
 import { createTeam } from '../../server/services/teams';
 import { enroll } from '../../server/services/auth';
-import { forgetEpoch } from '../../server/services/pull';
 import { generateDemoData, type DemoSizes } from '../../src/features/demo/generate';
 import { validateCreate } from '../../src/domain/schemas';
 import type { EntityName } from '../../src/domain/vocab';
@@ -77,7 +76,6 @@ export interface FreshDb {
 }
 
 export async function freshPglite(): Promise<FreshDb> {
-  forgetEpoch();
   const db = await openPglite('memory://');
   await migrate(db);
   return { db, label: 'PGlite (in-memory)', close: () => db.close() };
@@ -85,7 +83,6 @@ export async function freshPglite(): Promise<FreshDb> {
 
 /** A fresh schema of the PostgreSQL at `url` (as server/testing.ts does); dropped on close. */
 export async function freshPostgres(url: string): Promise<FreshDb> {
-  forgetEpoch();
   const schema = `bench_${randomUUID().replace(/-/g, '')}`;
   const admin = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   await admin.connect();

@@ -9,7 +9,6 @@ import { buildApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
 import { createInvite, createTeam } from '../../server/services/teams';
 import type { Database } from '../../server/db/adapter';
-import { forgetEpoch } from '../../server/services/pull';
 
 export interface AppServer {
   url: string;
@@ -20,7 +19,6 @@ export interface AppServer {
 }
 
 export async function startAppServer(staticDir = 'dist'): Promise<AppServer> {
-  forgetEpoch();
   const db = await openPglite('memory://');
   await migrate(db);
   const app = await buildApp({ db, config: { ...configFromEnv({}, 'e2e'), staticDir } });

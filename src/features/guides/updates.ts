@@ -3,13 +3,7 @@
  * device is online; offline, the app keeps what it has.
  */
 import { guidesSince, storePublishedGuides, type StoredGuide } from '../../db/guides';
-
-interface PublishedItem {
-  id: string;
-  version: number;
-  lang: string;
-  body: unknown;
-}
+import type { GuidesResponse } from '../../domain/wire';
 
 export async function checkGuideUpdates(fetchImpl: typeof fetch = fetch): Promise<number> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false) return 0;
@@ -21,7 +15,7 @@ export async function checkGuideUpdates(fetchImpl: typeof fetch = fetch): Promis
     return 0;
   }
   if (!res.ok) return 0;
-  const body = (await res.json().catch(() => null)) as { guides?: PublishedItem[]; latest?: number } | null;
+  const body = (await res.json().catch(() => null)) as Partial<GuidesResponse> | null;
   if (!body || !Array.isArray(body.guides) || typeof body.latest !== 'number') return 0;
   if (body.guides.length === 0) {
     await storePublishedGuides([], body.latest);

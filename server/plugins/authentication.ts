@@ -1,0 +1,65 @@
+/**
+ * Authentication and the per-token rate limit, decided on the matched route: a route is private
+ * unless it says `config: { public: true }`, and may name the roles it serves
+ * (`config: { roles: ['head'] }`). Whatever spelling the path has (`/%61pi/team`, an absolute-form
+ * request line), the router has already matched it to its route when this runs, so no spelling
+ * reaches a private handler without a token. A request that matches no route is left to the 404.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Role } from '../../src/domain/wire';
+import { authenticate, type Caller } from '../services/auth';
+import { sendError } from '../errors';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Answered without a token (health, guides, enroll). */
+    public?: boolean;
+    /** Only these roles; anyone else gets 403 FORBIDDEN. */
+    roles?: readonly Role[];
+  }
+  interface FastifyRequest {
+    caller?: Caller;
+  }
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  if (typeof h !== 'string') return undefined;
+  return /^Bearer\s+(\S+)$/i.exec(h)?.[1];
+}
+
+const ROLE_NAMES: Record<Role, string> = { member: 'a team member', head: 'a team head', admin: 'an admin' };
+
+/** The authenticated caller of a private route. */
+export function callerOf(req: FastifyRequest): Caller {
+  if (!req.caller) throw new Error(`${req.routeOptions.url ?? 'this route'} is public: it has no caller`);
+  return req.caller;
+}
+
+async function authentication(app: FastifyInstance): Promise<void> {
+  const { db, limiter, lastSeen } = app.ctx;
+  app.decorateRequest('caller', undefined);
+
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    const { config } = req.routeOptions;
+    if (req.is404 || config.public) return;
+    const token = bearer(req);
+    const wait = limiter.take(token ? `t:${token.slice(0, 16)}` : `ip:${req.ip}`);
+    if (wait > 0) {
+      reply.header('retry-after', String(wait));
+      return sendError(reply, 429, 'RATE_LIMITED', 'too many requests; wait and try again');
+    }
+    const outcome = await authenticate(db, lastSeen, token);
+    if (!outcome.ok) {
+      const message = outcome.code === 'DEVICE_REVOKED' ? 'this device was removed from the team' : 'sign in again with an invite code';
+      return sendError(reply, 401, outcome.code, message);
+    }
+    if (config.roles && !config.roles.includes(outcome.caller.role)) {
+      return sendError(reply, 403, 'FORBIDDEN', `only ${config.roles.map((r) => ROLE_NAMES[r]).join(' or ')} can do this`);
+    }
+    req.caller = outcome.caller;
+  });
+}
+
+export default fp(authentication, { name: 'authentication' });
