@@ -35,6 +35,9 @@ const topics = z.array(z.enum(TOPICS)).check(
   z.refine((a) => new Set(a).size === a.length, 'validation.invalid'),
 );
 
+/** Results counts, on visits and sessions alike (indicators spec, "Results counts"). */
+export const resultsSchema = z.partialRecord(z.enum(RESULT_KEYS), int(0, 10000));
+
 export const consentSchema = z.strictObject({
   recordedAt: datetime,
   recordedBy: text(1, 200),
@@ -86,6 +89,7 @@ export const visitFields = z.strictObject({
   memberIds: z.optional(z.array(uuid)),
   durationMinutes: z.optional(int(0, 600)),
   followUpDate: z.optional(date),
+  results: z.optional(resultsSchema),
   notes,
 });
 
@@ -97,7 +101,7 @@ export const sessionFields = z.strictObject({
   neighborhoodId: z.optional(uuid),
   facilitatorIds: z.optional(z.array(uuid)),
   householdIds: z.optional(z.array(uuid)),
-  results: z.optional(z.partialRecord(z.enum(RESULT_KEYS), int(0, 10000))),
+  results: z.optional(resultsSchema),
   notes,
 });
 
