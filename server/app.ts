@@ -14,6 +14,7 @@ import { authRoutes } from './routes/auth';
 import { teamRoutes } from './routes/team';
 import { syncRoutes } from './routes/sync';
 import { publicRoutes } from './routes/public';
+import { reportRoutes } from './routes/reports';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -93,6 +94,7 @@ export async function buildApp(ctx: AppContext, options: { logger?: boolean } = 
   authRoutes(app, ctx);
   teamRoutes(app, ctx);
   syncRoutes(app, ctx);
+  reportRoutes(app, ctx);
 
   const staticDir = ctx.config.staticDir ? resolve(ctx.config.staticDir) : undefined;
   if (staticDir && existsSync(resolve(staticDir, 'index.html'))) {

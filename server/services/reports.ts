@@ -1,0 +1,201 @@
+/**
+ * The summary report (../shared/spec/indicators.md) and the commune's report settings.
+ *
+ * The figures are computed by the same code as on the phones (src/domain/indicators.ts). SQL only
+ * narrows what is loaded: live rows of one team, the columns the indicators read, households with
+ * the reporting purpose, sessions and checklist steps of the period, and of the visits before the
+ * period only the two per household that can still matter (the latest one, for follow-ups, and the
+ * latest that reached the household, for coverage).
+ */
+import type { Queryable } from '../db/adapter';
+import {
+  computeIndicators,
+  indicatorsByNeighborhood,
+  sumIndicators,
+  type Indicators,
+  type Period,
+  type ReportData,
+  type ReportHousehold,
+  type ReportMember,
+  type ReportVisit,
+} from '../../src/domain/indicators';
+import {
+  defaultReportSettings,
+  reportSettingsSchema,
+  type ReportSettings,
+  type StoredReportSettings,
+  type SummaryResponse,
+} from '../../src/domain/reportSettings';
+import type { ResultKey } from '../../src/domain/vocab';
+
+type Results = Partial<Record<ResultKey, number>>;
+
+const STEP_KEYS = ['level1.activated', 'level2.activated', 'after.integrateDocs'];
+
+/** Text comparisons of dates byte by byte, whatever the database's collation. */
+const dateOf = (column: string) => `(${column}->>'date') collate "C"`;
+
+const bool = (v: string | null): boolean | undefined => (v === null ? undefined : v === 'true');
+
+async function loadHouseholds(db: Queryable, teamId: string): Promise<ReportHousehold[]> {
+  const rows = await db.query<{ id: string; neighborhood: string; recordedAt: string; withdrawnAt: string | null }>(
+    `select id, data->>'neighborhood' as neighborhood,
+            data->'consent'->>'recordedAt' as "recordedAt", data->'consent'->>'withdrawnAt' as "withdrawnAt"
+     from records
+     where team_id = $1 and entity = 'household' and not deleted and data->'consent'->'purposes' ? 'reporting'`,
+    [teamId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    neighborhood: r.neighborhood,
+    consent: { recordedAt: r.recordedAt, purposes: ['reporting'], ...(r.withdrawnAt ? { withdrawnAt: r.withdrawnAt } : {}) },
+  }));
+}
+
+async function loadMembers(db: Queryable, teamId: string): Promise<ReportMember[]> {
+  const rows = await db.query<{
+    id: string;
+    householdId: string;
+    birthYear: string;
+    hasSmartphone: string | null;
+    usesOnlineServices: string | null;
+    hasPaymentAccount: string | null;
+    vneidLevel: string | null;
+    vneidLevelSince: string | null;
+  }>(
+    `select id, data->>'householdId' as "householdId", data->>'birthYear' as "birthYear",
+            data->>'hasSmartphone' as "hasSmartphone", data->>'usesOnlineServices' as "usesOnlineServices",
+            data->>'hasPaymentAccount' as "hasPaymentAccount", data->>'vneidLevel' as "vneidLevel",
+            data->>'vneidLevelSince' as "vneidLevelSince"
+     from records where team_id = $1 and entity = 'member' and not deleted`,
+    [teamId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    householdId: r.householdId,
+    birthYear: Number(r.birthYear),
+    hasSmartphone: bool(r.hasSmartphone),
+    usesOnlineServices: bool(r.usesOnlineServices),
+    hasPaymentAccount: bool(r.hasPaymentAccount),
+    vneidLevel: r.vneidLevel === null ? undefined : Number(r.vneidLevel),
+    vneidLevelSince: r.vneidLevelSince ?? undefined,
+  }));
+}
+
+async function loadVisits(db: Queryable, teamId: string, p: Period): Promise<ReportVisit[]> {
+  const cols = `id, data->>'householdId' as "householdId", data->>'date' as date, data->>'outcome' as outcome,
+                data->>'followUpDate' as "followUpDate", created_by as "createdBy"`;
+  const live = `team_id = $1 and entity = 'visit' and not deleted`;
+  const rows = await db.query<{
+    id: string;
+    householdId: string;
+    date: string;
+    outcome: string;
+    followUpDate: string | null;
+    createdBy: string | null;
+    memberIds: string[] | null;
+    results: Results | null;
+  }>(
+    `select ${cols}, data->'memberIds' as "memberIds", data->'results' as results
+     from records where ${live} and ${dateOf('data')} between $2 and $3
+     union all
+     (select distinct on (data->>'householdId') ${cols}, null, null
+      from records where ${live} and ${dateOf('data')} < $2
+      order by data->>'householdId', ${dateOf('data')} desc, id desc)
+     union all
+     (select distinct on (data->>'householdId') ${cols}, null, null
+      from records where ${live} and ${dateOf('data')} < $2 and data->>'outcome' <> 'notHome'
+      order by data->>'householdId', ${dateOf('data')} desc, id desc)`,
+    [teamId, p.from, p.to],
+  );
+  const byId = new Map<string, ReportVisit>();
+  for (const r of rows) {
+    byId.set(r.id, {
+      id: r.id,
+      householdId: r.householdId,
+      date: r.date,
+      outcome: r.outcome,
+      ...(r.followUpDate ? { followUpDate: r.followUpDate } : {}),
+      ...(r.createdBy ? { createdBy: r.createdBy } : {}),
+      ...(r.memberIds ? { memberIds: r.memberIds } : {}),
+      ...(r.results ? { results: r.results } : {}),
+    });
+  }
+  return [...byId.values()];
+}
+
+async function loadTeamData(db: Queryable, teamId: string, p: Period): Promise<ReportData> {
+  const [households, members, visits, sessions, checklistSteps] = await Promise.all([
+    loadHouseholds(db, teamId),
+    loadMembers(db, teamId),
+    loadVisits(db, teamId, p),
+    db.query<{ id: string; date: string; attendees: number; results: Results | null; createdBy: string | null }>(
+      `select id, data->>'date' as date, (data->>'attendees')::int as attendees, data->'results' as results, created_by as "createdBy"
+       from records where team_id = $1 and entity = 'session' and not deleted and ${dateOf('data')} between $2 and $3`,
+      [teamId, p.from, p.to],
+    ),
+    db.query<{ memberId: string; stepKey: string; status: string; doneOn: string }>(
+      `select data->>'memberId' as "memberId", data->>'stepKey' as "stepKey", data->>'status' as status, data->>'doneOn' as "doneOn"
+       from records where team_id = $1 and entity = 'checklistStep' and not deleted
+         and data->>'status' = 'done' and data->>'stepKey' = any($4::text[])
+         and (data->>'doneOn') collate "C" between $2 and $3`,
+      [teamId, p.from, p.to, STEP_KEYS],
+    ),
+  ]);
+  return {
+    households,
+    members,
+    visits,
+    sessions: sessions.map((s) => ({
+      id: s.id,
+      date: s.date,
+      attendees: s.attendees,
+      ...(s.results ? { results: s.results } : {}),
+      ...(s.createdBy ? { createdBy: s.createdBy } : {}),
+    })),
+    checklistSteps,
+  };
+}
+
+export interface ReportScope {
+  role: 'head' | 'admin';
+  teamId: string | null;
+  communeId: string;
+}
+
+/** The summary for a head's team, or for every team of an admin's commune. */
+export async function summary(db: Queryable, scope: ReportScope, period: Period, now: Date = new Date()): Promise<SummaryResponse> {
+  const teams =
+    scope.role === 'admin'
+      ? await db.query<{ id: string; name: string }>('select id, name from teams where commune_id = $1 order by name, id', [scope.communeId])
+      : await db.query<{ id: string; name: string }>('select id, name from teams where id = $1', [scope.teamId]);
+  const out = await Promise.all(
+    teams.map(async (t) => {
+      const data = await loadTeamData(db, t.id, period);
+      return { id: t.id, name: t.name, indicators: computeIndicators(data, period), byNeighborhood: indicatorsByNeighborhood(data, period) };
+    }),
+  );
+  const total: Indicators = sumIndicators(out.map((t) => t.indicators));
+  return { from: period.from, to: period.to, generatedAt: now.toISOString(), teams: out, total: { indicators: total } };
+}
+
+export async function readReportSettings(db: Queryable, communeId: string): Promise<StoredReportSettings> {
+  const row = (await db.query<{ settings: unknown; updatedAt: string | Date }>(
+    'select settings, updated_at as "updatedAt" from report_settings where commune_id = $1',
+    [communeId],
+  ))[0];
+  if (!row) return { ...defaultReportSettings(), updatedAt: null };
+  // Stored settings were valid when written; keys a later version dropped fall back to the defaults.
+  const parsed = reportSettingsSchema.safeParse(row.settings);
+  const settings = parsed.success ? parsed.data : defaultReportSettings();
+  return { ...settings, updatedAt: new Date(row.updatedAt).toISOString() };
+}
+
+export async function writeReportSettings(db: Queryable, communeId: string, userId: string, settings: ReportSettings): Promise<StoredReportSettings> {
+  await db.query(
+    `insert into report_settings (commune_id, settings, updated_by, updated_at) values ($1, $2, $3, now())
+     on conflict (commune_id) do update set settings = excluded.settings, updated_by = excluded.updated_by, updated_at = now()`,
+    [communeId, JSON.stringify(settings), userId],
+  );
+  return readReportSettings(db, communeId);
+}
