@@ -54,6 +54,17 @@ export const STATE_INDICATOR_KEYS: ReadonlySet<IndicatorKey> = new Set([
   'followUpsOverdue',
 ]);
 
+/** The indicators shown also as a rate, with their denominator (coverage = ever reached ÷ registered). */
+export const RATE_DENOMINATOR: Partial<Record<IndicatorKey, IndicatorKey>> = {
+  householdsEverReached: 'householdsRegistered',
+  adultsVneidLevel2: 'adults',
+  adultsWithSmartphone: 'adults',
+  adultsUsingOnlineServices: 'adults',
+  aged15PlusWithPaymentAccount: 'aged15Plus',
+  visitsDone: 'visits',
+  followUpsOverdue: 'followUpsOpen',
+};
+
 export function isIndicatorKey(value: string): value is IndicatorKey {
   return (INDICATOR_KEYS as readonly string[]).includes(value);
 }
