@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../db/database';
 import { createSession } from '../../db/sessions';
 import { replaceRoster } from '../../db/users';
@@ -28,6 +28,8 @@ async function seed(): Promise<void> {
 }
 
 let app: Mounted | undefined;
+// The page and its chunks are transformed on first import: slow on a busy machine, once.
+beforeAll(() => import('./ReportsPage.vue'), 60_000);
 beforeEach(async () => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date('2026-12-10T09:00:00+07:00'));
@@ -104,4 +106,34 @@ describe('the head’s dashboard, from the phone’s records', () => {
     await app!.wrapper.find('[data-testid="period-apply"]').trigger('click');
     await eventually(() => expect(app!.wrapper.find('[role="alert"]').text()).toContain('366'));
   });
+
+  it('exports the CSV as a download where the phone cannot share files', async () => {
+    await openNovember();
+    const made: Blob[] = [];
+    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      made.push(b as Blob);
+      return 'blob:report';
+    });
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    await app!.wrapper.find('[data-testid="export-csv"]').trigger('click');
+    await eventually(() => expect(create).toHaveBeenCalledTimes(1));
+    const file = made[0] as File;
+    expect(file.name).toBe('bao-cao-2026-11-01_2026-11-30.csv');
+    const text = await file.text();
+    expect(text.charCodeAt(0)).toBe(0xfeff);
+    expect(text).toContain('Hộ đã đăng ký,5,,');
+  });
+
+  it('shares the xlsx through the share sheet where files can be shared', async () => {
+    await openNovember();
+    const shared: ShareData[] = [];
+    vi.stubGlobal('navigator', Object.assign(Object.create(navigator), {
+      canShare: (d: ShareData) => !!d.files?.length,
+      share: async (d: ShareData) => void shared.push(d),
+    }));
+    await app!.wrapper.find('[data-testid="export-xlsx"]').trigger('click');
+    await eventually(() => expect(shared).toHaveLength(1), 10_000);
+    expect(shared[0]!.files![0]!.name).toBe('bao-cao-2026-11-01_2026-11-30.xlsx');
+    // exceljs is loaded and transformed on the first export: slow on a busy machine.
+  }, 30_000);
 });

@@ -8,6 +8,7 @@ type Translate = (key: string, options?: Record<string, unknown>) => string;
 export interface DocumentInput {
   t: Translate;
   formatDate: (date: string) => string;
+  formatDateTime: (at: Date) => string;
   settings: Pick<ReportSettings, 'indicators' | 'targets'>;
   communeName: string;
   /** The team's name, or the words for "every team" on a commune report. */
@@ -41,7 +42,7 @@ export function reportDocument(input: DocumentInput): ReportDocument {
       [t('reports.period'), periodText(input.period, input.formatDate)],
       [t('reports.previousPeriod'), periodText(input.previousPeriod, input.formatDate)],
       [t('reports.madeBy'), input.madeBy],
-      [t('reports.madeAt'), input.madeAt.toLocaleString(t('reports.locale'))],
+      [t('reports.madeAt'), input.formatDateTime(input.madeAt)],
     ],
     columns: { indicator: t('reports.indicator'), value: t('reports.value'), target: t('reports.target'), previous: t('reports.previous') },
     rows: keys.map((key) => {
