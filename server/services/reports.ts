@@ -9,8 +9,7 @@
  */
 import type { Queryable } from '../db/adapter';
 import {
-  computeIndicators,
-  indicatorsByNeighborhood,
+  computeTeamIndicators,
   sumIndicators,
   type Indicators,
   type Period,
@@ -35,93 +34,82 @@ const STEP_KEYS = ['level1.activated', 'level2.activated', 'after.integrateDocs'
 /** Text comparisons of dates byte by byte, whatever the database's collation. */
 const dateOf = (column: string) => `(${column}->>'date') collate "C"`;
 
-const bool = (v: string | null): boolean | undefined => (v === null ? undefined : v === 'true');
+/**
+ * Runs a query that returns many small rows as one JSON array of arrays: tens of thousands of
+ * rows cost far less as one value parsed by JSON.parse than as rows of the wire protocol.
+ */
+async function tuples<T extends unknown[]>(db: Queryable, columns: string, from: string, params: unknown[]): Promise<T[]> {
+  const rows = await db.query<{ rows: T[] | string }>(`select coalesce(json_agg(json_build_array(${columns})), '[]'::json) as rows from ${from}`, params);
+  const out = rows[0]?.rows ?? [];
+  // PGlite and node-postgres both parse json; a driver that does not gives the text.
+  return typeof out === 'string' ? (JSON.parse(out) as T[]) : out;
+}
+
+const optional = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 
 async function loadHouseholds(db: Queryable, teamId: string): Promise<ReportHousehold[]> {
-  const rows = await db.query<{ id: string; neighborhood: string; recordedAt: string; withdrawnAt: string | null }>(
-    `select id, data->>'neighborhood' as neighborhood,
-            data->'consent'->>'recordedAt' as "recordedAt", data->'consent'->>'withdrawnAt' as "withdrawnAt"
-     from records
-     where team_id = $1 and entity = 'household' and not deleted and data->'consent'->'purposes' ? 'reporting'`,
+  const rows = await tuples<[string, string, string, string | null]>(
+    db,
+    `id, data->>'neighborhood', data->'consent'->>'recordedAt', data->'consent'->>'withdrawnAt'`,
+    `records where team_id = $1 and entity = 'household' and not deleted and data->'consent'->'purposes' ? 'reporting'`,
     [teamId],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    neighborhood: r.neighborhood,
-    consent: { recordedAt: r.recordedAt, purposes: ['reporting'], ...(r.withdrawnAt ? { withdrawnAt: r.withdrawnAt } : {}) },
+  return rows.map(([id, neighborhood, recordedAt, withdrawnAt]) => ({
+    id,
+    neighborhood,
+    consent: { recordedAt, purposes: ['reporting'], ...(withdrawnAt ? { withdrawnAt } : {}) },
   }));
 }
 
 async function loadMembers(db: Queryable, teamId: string): Promise<ReportMember[]> {
-  const rows = await db.query<{
-    id: string;
-    householdId: string;
-    birthYear: string;
-    hasSmartphone: string | null;
-    usesOnlineServices: string | null;
-    hasPaymentAccount: string | null;
-    vneidLevel: string | null;
-    vneidLevelSince: string | null;
-  }>(
-    `select id, data->>'householdId' as "householdId", data->>'birthYear' as "birthYear",
-            data->>'hasSmartphone' as "hasSmartphone", data->>'usesOnlineServices' as "usesOnlineServices",
-            data->>'hasPaymentAccount' as "hasPaymentAccount", data->>'vneidLevel' as "vneidLevel",
-            data->>'vneidLevelSince' as "vneidLevelSince"
-     from records where team_id = $1 and entity = 'member' and not deleted`,
+  const rows = await tuples<[string, string, number, boolean | null, boolean | null, boolean | null, number | null, string | null]>(
+    db,
+    `id, data->>'householdId', data->'birthYear', data->'hasSmartphone', data->'usesOnlineServices',
+     data->'hasPaymentAccount', data->'vneidLevel', data->>'vneidLevelSince'`,
+    `records where team_id = $1 and entity = 'member' and not deleted`,
     [teamId],
   );
-  return rows.map((r) => ({
-    id: r.id,
-    householdId: r.householdId,
-    birthYear: Number(r.birthYear),
-    hasSmartphone: bool(r.hasSmartphone),
-    usesOnlineServices: bool(r.usesOnlineServices),
-    hasPaymentAccount: bool(r.hasPaymentAccount),
-    vneidLevel: r.vneidLevel === null ? undefined : Number(r.vneidLevel),
-    vneidLevelSince: r.vneidLevelSince ?? undefined,
+  return rows.map(([id, householdId, birthYear, hasSmartphone, usesOnlineServices, hasPaymentAccount, vneidLevel, vneidLevelSince]) => ({
+    id,
+    householdId,
+    birthYear,
+    hasSmartphone: optional(hasSmartphone),
+    usesOnlineServices: optional(usesOnlineServices),
+    hasPaymentAccount: optional(hasPaymentAccount),
+    vneidLevel: optional(vneidLevel),
+    vneidLevelSince: optional(vneidLevelSince),
   }));
 }
 
 async function loadVisits(db: Queryable, teamId: string, p: Period): Promise<ReportVisit[]> {
-  const cols = `id, data->>'householdId' as "householdId", data->>'date' as date, data->>'outcome' as outcome,
-                data->>'followUpDate' as "followUpDate", created_by as "createdBy"`;
+  const cols = `id, data->>'householdId' as hh, data->>'date' as date, data->>'outcome' as outcome,
+                data->>'followUpDate' as fud, created_by`;
   const live = `team_id = $1 and entity = 'visit' and not deleted`;
-  const rows = await db.query<{
-    id: string;
-    householdId: string;
-    date: string;
-    outcome: string;
-    followUpDate: string | null;
-    createdBy: string | null;
-    memberIds: string[] | null;
-    results: Results | null;
-  }>(
-    `select ${cols}, data->'memberIds' as "memberIds", data->'results' as results
-     from records where ${live} and ${dateOf('data')} between $2 and $3
-     union all
-     (select distinct on (data->>'householdId') ${cols}, null, null
-      from records where ${live} and ${dateOf('data')} < $2
-      order by data->>'householdId', ${dateOf('data')} desc, id desc)
-     union all
-     (select distinct on (data->>'householdId') ${cols}, null, null
-      from records where ${live} and ${dateOf('data')} < $2 and data->>'outcome' <> 'notHome'
-      order by data->>'householdId', ${dateOf('data')} desc, id desc)`,
+  const rows = await tuples<[string, string, string, string, string | null, string | null, string[] | null, Results | null]>(
+    db,
+    `id, hh, date, outcome, fud, created_by, member_ids, results`,
+    `(select ${cols}, data->'memberIds' as member_ids, data->'results' as results
+      from records where ${live} and ${dateOf('data')} between $2 and $3
+      union
+      (select distinct on (data->>'householdId') ${cols}, null::jsonb, null::jsonb
+       from records where ${live} and ${dateOf('data')} < $2
+       order by data->>'householdId', ${dateOf('data')} desc, id desc)
+      union
+      (select distinct on (data->>'householdId') ${cols}, null::jsonb, null::jsonb
+       from records where ${live} and ${dateOf('data')} < $2 and data->>'outcome' <> 'notHome'
+       order by data->>'householdId', ${dateOf('data')} desc, id desc)) v`,
     [teamId, p.from, p.to],
   );
-  const byId = new Map<string, ReportVisit>();
-  for (const r of rows) {
-    byId.set(r.id, {
-      id: r.id,
-      householdId: r.householdId,
-      date: r.date,
-      outcome: r.outcome,
-      ...(r.followUpDate ? { followUpDate: r.followUpDate } : {}),
-      ...(r.createdBy ? { createdBy: r.createdBy } : {}),
-      ...(r.memberIds ? { memberIds: r.memberIds } : {}),
-      ...(r.results ? { results: r.results } : {}),
-    });
-  }
-  return [...byId.values()];
+  return rows.map(([id, householdId, date, outcome, followUpDate, createdBy, memberIds, results]) => ({
+    id,
+    householdId,
+    date,
+    outcome,
+    ...(followUpDate ? { followUpDate } : {}),
+    ...(createdBy ? { createdBy } : {}),
+    ...(memberIds ? { memberIds } : {}),
+    ...(results ? { results } : {}),
+  }));
 }
 
 async function loadTeamData(db: Queryable, teamId: string, p: Period): Promise<ReportData> {
@@ -172,7 +160,7 @@ export async function summary(db: Queryable, scope: ReportScope, period: Period,
   const out = await Promise.all(
     teams.map(async (t) => {
       const data = await loadTeamData(db, t.id, period);
-      return { id: t.id, name: t.name, indicators: computeIndicators(data, period), byNeighborhood: indicatorsByNeighborhood(data, period) };
+      return { id: t.id, name: t.name, ...computeTeamIndicators(data, period) };
     }),
   );
   const total: Indicators = sumIndicators(out.map((t) => t.indicators));

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkPeriod,
   computeIndicators,
+  computeTeamIndicators,
   emptyIndicators,
   INDICATOR_KEYS,
   indicatorsByNeighborhood,
@@ -134,7 +135,7 @@ describe('indicatorsByNeighborhood', () => {
     const team = computeIndicators(data(), FIXTURE_PERIOD);
     const sessionResults = { 'results.scamTraining': 20, 'results.onlineDossiers': 1 } as Record<string, number>;
     for (const k of NEIGHBORHOOD_INDICATOR_KEYS) {
-      const sum = groups.reduce((n, g) => n + g.indicators[k], 0);
+      const sum = groups.reduce((n, g) => n + (g.indicators[k] ?? 0), 0);
       expect(sum, k).toBe(team[k] - (sessionResults[k] ?? 0));
     }
   });
@@ -143,6 +144,16 @@ describe('indicatorsByNeighborhood', () => {
     const [thon3, dong] = groups;
     expect(thon3!.indicators).toMatchObject({ householdsRegistered: 3, visits: 5, peopleHelped: 2, adults: 2, aged15Plus: 3, followUpsOpen: 2, 'results.onlineDossiers': 2 });
     expect(dong!.indicators).toMatchObject({ householdsRegistered: 2, householdsEverReached: 2, visits: 2, peopleHelped: 1, adults: 1, aged15Plus: 2, followUpsOpen: 0 });
+  });
+});
+
+describe('computeTeamIndicators', () => {
+  it('gives in one pass, with the neighborhoods, the team figures computeIndicators gives', () => {
+    const periods = [FIXTURE_PERIOD, { from: '2026-11-12', to: '2026-11-30' }, { from: '2026-10-01', to: '2026-12-31' }, { from: '2026-11-01', to: '2026-11-11' }];
+    for (const p of periods) {
+      const r = computeTeamIndicators(data(), p);
+      expect(r.indicators, p.to).toEqual(computeIndicators(data(), p));
+    }
   });
 });
 

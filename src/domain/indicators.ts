@@ -308,16 +308,23 @@ export function computeIndicators(data: ReportData, period: Period): Indicators 
 
 export interface NeighborhoodIndicators {
   name: string;
+  /** The household-based keys only (NEIGHBORHOOD_INDICATOR_KEYS). */
+  indicators: Partial<Indicators>;
+}
+
+export interface TeamIndicators {
   indicators: Indicators;
+  byNeighborhood: NeighborhoodIndicators[];
 }
 
 /**
- * The household-based indicators per neighborhood. A neighborhood is shown as written on its
- * first household (the smallest id: ids are time-ordered), so both sides pick the same spelling.
- * Sorted by the folded name.
+ * The team's indicators and the same per neighborhood, in one pass over the data. A neighborhood
+ * is shown as written on its first household (the smallest id: ids are time-ordered), so both
+ * sides pick the same spelling. Neighborhoods are sorted by the folded name.
  */
-export function indicatorsByNeighborhood(data: ReportData, period: Period): NeighborhoodIndicators[] {
+export function computeTeamIndicators(data: ReportData, period: Period): TeamIndicators {
   const groups = new Map<string, { name: string; firstId: string; tally: Tally }>();
+  const sessions = new Tally();
   tally(
     data,
     period,
@@ -331,16 +338,34 @@ export function indicatorsByNeighborhood(data: ReportData, period: Period): Neig
       }
       return g.tally;
     },
-    undefined,
+    sessions,
   );
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, g]) => {
-      const all = g.tally.done();
-      const indicators = {} as Indicators;
-      for (const k of NEIGHBORHOOD_INDICATOR_KEYS) indicators[k] = all[k];
-      return { name: g.name, indicators };
-    });
+  // Each member and household is in one neighborhood, so the team's distinct counts are sums;
+  // people recording visits are not, so active users are the union of every group's.
+  const indicators = emptyIndicators();
+  const users = new Set(sessions.users);
+  const byNeighborhood: NeighborhoodIndicators[] = [];
+  for (const [, g] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const all = g.tally.done();
+    const own: Partial<Indicators> = {};
+    for (const k of NEIGHBORHOOD_INDICATOR_KEYS) {
+      own[k] = all[k];
+      indicators[k] += all[k];
+    }
+    for (const u of g.tally.users) users.add(u);
+    byNeighborhood.push({ name: g.name, indicators: own });
+  }
+  const s = sessions.done();
+  indicators.sessions = s.sessions;
+  indicators.sessionAttendees = s.sessionAttendees;
+  for (const k of RESULT_INDICATOR_KEYS) indicators[k] += s[k];
+  indicators.activeUsers = users.size;
+  return { indicators, byNeighborhood };
+}
+
+/** The household-based indicators per neighborhood (see computeTeamIndicators). */
+export function indicatorsByNeighborhood(data: ReportData, period: Period): NeighborhoodIndicators[] {
+  return computeTeamIndicators(data, period).byNeighborhood;
 }
 
 /** The per-person figures a head sees for each team member: what they did in the period. */

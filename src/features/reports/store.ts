@@ -8,7 +8,7 @@ import { computed, readonly, ref, shallowRef } from 'vue';
 import type { Subscription } from 'dexie';
 import {
   computeIndicators,
-  indicatorsByNeighborhood,
+  computeTeamIndicators,
   indicatorsByUser,
   type Indicators,
   type NeighborhoodIndicators,
@@ -83,9 +83,11 @@ export const useReportsStore = defineStore('reports', () => {
   function computeTeam(): void {
     if (!data) return;
     const d = data;
-    const trend = periods.value.map((p) => ({ period: p, indicators: computeIndicators(d, p) }));
+    const current = computeTeamIndicators(d, period.value);
+    // The last of the trend's periods is the chosen one, already counted.
+    const trend = periods.value.map((p, i, all) => ({ period: p, indicators: i === all.length - 1 ? current.indicators : computeIndicators(d, p) }));
     const byUser = indicatorsByUser(d, period.value).map((u) => ({ ...u, name: names.get(u.userId) ?? '' }));
-    team.value = { trend, byNeighborhood: indicatorsByNeighborhood(d, period.value), byUser };
+    team.value = { trend, byNeighborhood: current.byNeighborhood, byUser };
   }
 
   /** The head's figures from the phone's records; `reload` reads the records again. */
