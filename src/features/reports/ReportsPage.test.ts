@@ -3,6 +3,8 @@ import { db } from '../../db/database';
 import { createSession } from '../../db/sessions';
 import { replaceRoster } from '../../db/users';
 import { cacheReportSettings } from '../../db/reportData';
+import { saveSession } from '../../db/session';
+import { emptyIndicators } from '../../domain/indicators';
 import { fixtureRecords, type FixtureRecord } from '../../domain/indicators.fixture';
 import { eventually, mountRoute, resetApp, type Mounted } from '../../../tests/unit/mountWithApp';
 
@@ -136,4 +138,46 @@ describe('the head’s dashboard, from the phone’s records', () => {
     expect(shared[0]!.files![0]!.name).toBe('bao-cao-2026-11-01_2026-11-30.xlsx');
     // exceljs is loaded and transformed on the first export: slow on a busy machine.
   }, 30_000);
+});
+
+describe('the commune dashboard, for an admin online', () => {
+  const requests: { method: string; url: string; body?: string }[] = [];
+  const team = (id: string, name: string, visits: number) => ({ id, name, indicators: { ...emptyIndicators(), visits }, byNeighborhood: [] });
+
+  beforeEach(async () => {
+    requests.length = 0;
+    await saveSession({ token: 'tok', user: { id: 'u9', name: 'Cán bộ xã Lan', role: 'admin' }, team: null, commune: { id: 'c1', name: 'Xã Tân Lập' }, joinedAt: '2026-12-01T00:00:00.000Z' });
+    vi.stubGlobal('fetch', async (url: string, init: RequestInit) => {
+      requests.push({ method: init.method ?? 'GET', url, body: init.body as string | undefined });
+      const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      if (url.startsWith('/api/reports/summary')) {
+        const q = new URLSearchParams(url.split('?')[1]);
+        const teams = [team('t1', 'Tổ 1', 3), team('t2', 'Tổ 2', 4)];
+        return json({ from: q.get('from'), to: q.get('to'), generatedAt: '2026-12-10T02:00:00.000Z', teams, total: { indicators: { ...emptyIndicators(), visits: 7 } } });
+      }
+      if (init.method === 'PUT') return json({ ...JSON.parse(init.body as string), updatedAt: '2026-12-10T02:00:00.000Z' });
+      return json({ indicators: ['visits', 'sessions'], targets: { visits: 10 }, updatedAt: null });
+    });
+  });
+
+  it('shows the teams side by side with the commune total and the target', async () => {
+    app = await mountRoute('/reports');
+    await eventually(() => expect(app!.wrapper.find('[data-testid="teams-table"]').exists()).toBe(true));
+    const table = app!.wrapper.find('[data-testid="teams-table"]');
+    expect(table.findAll('thead th').map((th) => th.text())).toEqual(['Chỉ tiêu', 'Tổ 1', 'Tổ 2', 'Cả xã', 'Mục tiêu']);
+    expect(table.findAll('tbody tr')[0]!.findAll('td').map((td) => td.text())).toEqual(['3', '4', '7', '10']);
+    expect(requests.filter((r) => r.url.startsWith('/api/reports/summary'))).toHaveLength(6);
+    expect(app!.wrapper.find('[data-testid="not-counted"]').exists()).toBe(false);
+  });
+
+  it('the admin sets the indicators and targets', async () => {
+    app = await mountRoute('/reports');
+    await eventually(() => expect((app!.wrapper.find('[data-testid="target-visits"]').element as HTMLInputElement).value).toBe('10'));
+    await app!.wrapper.find('[data-testid="show-adultsVneidLevel2"]').setValue(true);
+    await app!.wrapper.find('[data-testid="target-adultsVneidLevel2"]').setValue('500');
+    await app!.wrapper.find('[data-testid="report-settings"]').trigger('submit');
+    await eventually(() => expect(requests.some((r) => r.method === 'PUT')).toBe(true));
+    const put = requests.find((r) => r.method === 'PUT')!;
+    expect(JSON.parse(put.body!)).toEqual({ indicators: ['visits', 'sessions', 'adultsVneidLevel2'], targets: { visits: 10, adultsVneidLevel2: 500 } });
+  }, 20_000);
 });
