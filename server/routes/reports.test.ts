@@ -86,6 +86,8 @@ describe('GET /api/reports/summary', () => {
       { from: '2026-11-21', to: '2026-11-28' },
       { from: '2026-10-01', to: '2026-12-31' },
       { from: '2026-12-01', to: '2026-12-31' },
+      { from: '2026-10-26', to: '2026-11-28' },
+      { from: '2026-11-04', to: '2026-11-30' },
     ];
     for (const p of periods) {
       const body = (await get(team.headToken, q(p))).json() as SummaryResponse;

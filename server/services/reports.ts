@@ -5,7 +5,7 @@
  * narrows what is loaded: live rows of one team, the columns the indicators read, households with
  * the reporting purpose, sessions and checklist steps of the period, and of the visits before the
  * period only the two per household that can still matter (the latest one, for follow-ups, and the
- * latest that reached the household, for coverage).
+ * latest that reached the household, for coverage). Each table arrives as one JSON array.
  */
 import type { Queryable } from '../db/adapter';
 import {
@@ -82,25 +82,27 @@ async function loadMembers(db: Queryable, teamId: string): Promise<ReportMember[
 }
 
 async function loadVisits(db: Queryable, teamId: string, p: Period): Promise<ReportVisit[]> {
-  const cols = `id, data->>'householdId' as hh, data->>'date' as date, data->>'outcome' as outcome,
-                data->>'followUpDate' as fud, created_by`;
   const live = `team_id = $1 and entity = 'visit' and not deleted`;
-  const rows = await tuples<[string, string, string, string, string | null, string | null, string[] | null, Results | null]>(
+  const inPeriod = await tuples<[string, string, string, string, string | null, string | null, string[] | null, Results | null]>(
     db,
-    `id, hh, date, outcome, fud, created_by, member_ids, results`,
-    `(select ${cols}, data->'memberIds' as member_ids, data->'results' as results
-      from records where ${live} and ${dateOf('data')} between $2 and $3
-      union
-      (select distinct on (data->>'householdId') ${cols}, null::jsonb, null::jsonb
-       from records where ${live} and ${dateOf('data')} < $2
-       order by data->>'householdId', ${dateOf('data')} desc, id desc)
-      union
-      (select distinct on (data->>'householdId') ${cols}, null::jsonb, null::jsonb
-       from records where ${live} and ${dateOf('data')} < $2 and data->>'outcome' <> 'notHome'
-       order by data->>'householdId', ${dateOf('data')} desc, id desc)) v`,
+    `id, data->>'householdId', data->>'date', data->>'outcome', data->>'followUpDate', created_by, data->'memberIds', data->'results'`,
+    `records where ${live} and ${dateOf('data')} between $2 and $3`,
     [teamId, p.from, p.to],
   );
-  return rows.map(([id, householdId, date, outcome, followUpDate, createdBy, memberIds, results]) => ({
+  // Before the period, per household, only its latest visit and its latest visit that reached it.
+  // "date|id|…" strings compared byte by byte order as the spec's latest visit (greatest date, then
+  // greatest id), so one hash aggregate finds both, without sorting every earlier visit.
+  const before = await tuples<[string, string, string | null]>(
+    db,
+    `hh, latest, reached`,
+    `(select data->>'householdId' as hh,
+             max(((data->>'date') || '|' || id::text || '|' || (data->>'outcome') || '|' || coalesce(data->>'followUpDate', '')) collate "C") as latest,
+             max((case when data->>'outcome' <> 'notHome' then (data->>'date') || '|' || id::text || '|' || (data->>'outcome') || '|' end) collate "C") as reached
+      from records where ${live} and ${dateOf('data')} < $2
+      group by data->>'householdId') g`,
+    [teamId, p.from],
+  );
+  const visits: ReportVisit[] = inPeriod.map(([id, householdId, date, outcome, followUpDate, createdBy, memberIds, results]) => ({
     id,
     householdId,
     date,
@@ -110,6 +112,14 @@ async function loadVisits(db: Queryable, teamId: string, p: Period): Promise<Rep
     ...(memberIds ? { memberIds } : {}),
     ...(results ? { results } : {}),
   }));
+  for (const [householdId, latest, reached] of before) {
+    const [date, id, outcome, followUpDate] = latest.split('|') as [string, string, string, string];
+    visits.push({ id, householdId, date, outcome, ...(followUpDate ? { followUpDate } : {}) });
+    if (!reached) continue;
+    const [rDate, rId, rOutcome] = reached.split('|') as [string, string, string];
+    if (rId !== id) visits.push({ id: rId, householdId, date: rDate, outcome: rOutcome });
+  }
+  return visits;
 }
 
 async function loadTeamData(db: Queryable, teamId: string, p: Period): Promise<ReportData> {

@@ -100,6 +100,9 @@ export function fixtureRecords({ stepId }: FixtureOptions): FixtureRecord[] {
     rec('visit', id(308), visit(H.h7, '2026-10-31', 'done')),
     rec('visit', id(309), visit(H.h7, '2026-12-01', 'followUp', { followUpDate: '2026-12-02' })),
     rec('visit', id(310), visit(H.h9, '2026-11-29', 'followUp', { followUpDate: '2026-12-05' })),
+    // Before October's end: reached, then not at home (the latest visit is not the one that reached).
+    rec('visit', id(314), visit(H.h9, '2026-10-20', 'done')),
+    rec('visit', id(315), visit(H.h9, '2026-10-25', 'notHome')),
     rec('visit', id(311), visit(H.h3, '2026-11-10', 'done', { memberIds: [M.m5], results: { onlineDossiers: 5 } }), 'c'),
     rec('visit', id(312), visit(H.h4, '2026-11-10', 'done'), 'c'),
     rec('visit', id(313), visit(H.h8, '2026-11-30', 'done'), 'c'),

@@ -106,6 +106,14 @@ describe('computeIndicators on the edge-case fixture', () => {
     expect(r.followUpsOpen).toBe(0);
   });
 
+  it('a household stays reached when its latest visit found nobody at home', () => {
+    const r = computeIndicators(data(), { from: '2026-10-26', to: '2026-10-31' });
+    // h7 (done on 31 Oct) and h9 (done on 20 Oct, not at home on 25 Oct).
+    expect(r.householdsEverReached).toBe(2);
+    expect(r.householdsReachedInPeriod).toBe(1);
+    expect(r.followUpsOpen).toBe(0);
+  });
+
   it('an empty team gives zeros for every key', () => {
     expect(computeIndicators({ households: [], members: [], visits: [], sessions: [], checklistSteps: [] }, FIXTURE_PERIOD)).toEqual(emptyIndicators());
   });
