@@ -9,3 +9,7 @@ create table report_settings (
 
 -- The summary report reads one team's live records of one entity at a time.
 create index records_team_entity_live on records(team_id, entity) where not deleted;
+
+-- Visits by date within a team: the period's visits are a range, the earlier ones another.
+-- The expression and predicate are the ones server/services/reports.ts queries with.
+create index records_visit_date on records(team_id, ((data->>'date') collate "C")) where entity = 'visit' and not deleted;
