@@ -106,6 +106,7 @@ async function device(): Promise<Record<string, unknown>> {
 }
 
 async function server(): Promise<Record<string, unknown>> {
+  if (teams === 0) return { skipped: '--teams=0' };
   const where = await findPostgres();
   if ('skipped' in where) return { skipped: where.skipped };
   const fresh = await freshPostgres(where.url);
