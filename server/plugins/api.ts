@@ -12,6 +12,7 @@ import { publicRoutes } from '../routes/public';
 import { authRoutes } from '../routes/auth';
 import { teamRoutes } from '../routes/team';
 import { syncRoutes } from '../routes/sync';
+import { reportRoutes } from '../routes/reports';
 
 export default async function api(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(zodValidator);
@@ -33,4 +34,5 @@ export default async function api(app: FastifyInstance): Promise<void> {
   await app.register(authRoutes);
   await app.register(teamRoutes);
   await app.register(syncRoutes);
+  await app.register(reportRoutes);
 }

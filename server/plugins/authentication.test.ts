@@ -29,7 +29,7 @@ afterAll(() => server?.close(), SETUP_TIMEOUT);
 const PUBLIC = ['GET /api/health', 'GET /api/guides', 'POST /api/auth/enroll'];
 
 /** Every private route with a body that would be accepted with a token. */
-const privateRoutes = (): Array<{ method: 'GET' | 'POST'; path: string; payload?: object }> => [
+const privateRoutes = (): Array<{ method: 'GET' | 'POST' | 'PUT'; path: string; payload?: object }> => [
   { method: 'GET', path: '/api/team' },
   { method: 'POST', path: '/api/invites', payload: { role: 'head', maxUses: 1, ttlHours: 1 } },
   { method: 'POST', path: `/api/devices/${deviceId}/revoke`, payload: {} },
@@ -39,12 +39,20 @@ const privateRoutes = (): Array<{ method: 'GET' | 'POST'; path: string; payload?
     payload: { protocol: 1, deviceId: uuid(), mutations: [{ mid: uuid(), seq: 1, entity: 'neighborhood', op: 'create', id: uuid(), fields: { name: 'X', kind: 'thon' } }] },
   },
   { method: 'GET', path: '/api/sync/pull' },
+  { method: 'GET', path: '/api/reports/summary?from=2026-11-01&to=2026-11-30' },
+  { method: 'GET', path: '/api/reports/settings' },
+  { method: 'PUT', path: '/api/reports/settings', payload: { indicators: ['visits'], targets: {} } },
 ];
 
 const hex = (c: string) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
 
 /** Spellings the router reads as `path`: letters percent-encoded, in either case of hex. */
-function spellings(path: string): string[] {
+function spellings(url: string): string[] {
+  const [path = url, query] = url.split('?');
+  return pathSpellings(path).map((p) => (query === undefined ? p : `${p}?${query}`));
+}
+
+function pathSpellings(path: string): string[] {
   const encodeAll = (upper: boolean) =>
     path
       .split('/')
@@ -87,7 +95,7 @@ describe('the routes', () => {
         .filter((method) => method !== 'HEAD')
         .map((method) => `${method} ${m[1]}`),
     );
-    const privates = privateRoutes().map((r) => `${r.method} ${r.path.replace(deviceId, ':id')}`);
+    const privates = privateRoutes().map((r) => `${r.method} ${r.path.replace(deviceId, ':id').split('?')[0]}`);
     expect(listed.sort()).toEqual([...PUBLIC, ...privates].sort());
   });
 });

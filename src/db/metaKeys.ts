@@ -20,6 +20,8 @@ const META = {
   repullNeeded: { key: 'repullNeeded', team: true },
   /** The re-pull after a server restore in progress (it survives an interrupted sync). */
   resetMarker: { key: 'resetMarker', team: true },
+  /** The last copy of the commune's report indicators and targets, for the dashboard offline. */
+  reportSettings: { key: 'reportSettings', team: true },
 } as const satisfies Record<string, { key: string; team: boolean }>;
 
 type MetaName = keyof typeof META;

@@ -388,6 +388,13 @@ describe('numbers', () => {
     }
     expectCreateError('session', { results: { smartphonesBought: 3 } }, 'results', 'validation.invalid');
   });
+
+  it('visit.results: the same counts as a session, optional', () => {
+    expectCreateOk('visit', { results: { onlineDossiers: 1 } });
+    expectCreateOk('visit', { results: {} });
+    expectCreateError('visit', { results: { onlineDossiers: 10001 } }, 'results.onlineDossiers', 'validation.outOfRange');
+    expectCreateError('visit', { results: { smartphonesBought: 3 } }, 'results', 'validation.invalid');
+  });
 });
 
 describe('uuid references', () => {

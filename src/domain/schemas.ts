@@ -82,6 +82,9 @@ const topics = z.array(z.enum(TOPICS)).check(
   z.refine((a) => new Set(a).size === a.length, 'validation.invalid'),
 );
 
+/** Results counts, on visits and sessions alike (indicators spec, "Results counts"). */
+export const resultsSchema = z.partialRecord(z.enum(RESULT_KEYS), int(0, COUNT_MAX));
+
 export const consentSchema = z.strictObject({
   recordedAt: datetime,
   recordedBy: text(1, MAX_LENGTH.recordedBy),
@@ -135,6 +138,7 @@ export const visitFields = z.strictObject({
   memberIds: z.optional(ids),
   durationMinutes: z.optional(int(0, DURATION_MAX_MINUTES)),
   followUpDate: z.optional(date),
+  results: z.optional(resultsSchema),
   notes,
 });
 
@@ -146,7 +150,7 @@ export const sessionFields = z.strictObject({
   neighborhoodId: z.optional(uuid),
   facilitatorIds: z.optional(ids),
   householdIds: z.optional(ids),
-  results: z.optional(z.partialRecord(z.enum(RESULT_KEYS), int(0, COUNT_MAX))),
+  results: z.optional(resultsSchema),
   notes,
 });
 

@@ -28,6 +28,21 @@ export const RESULT_KEYS = [
 ] as const;
 export type ResultKey = (typeof RESULT_KEYS)[number];
 
+/** The results counts a visit on each topic can record: the visit form offers those. */
+export const TOPIC_RESULT_KEYS: Partial<Record<Topic, readonly ResultKey[]>> = {
+  vneid: ['vneidInstalled', 'vneidLevel2'],
+  onlineService: ['onlineDossiers'],
+  feePayment: ['feesPaidOnline'],
+  paymentAccount: ['paymentAccounts'],
+  scamAwareness: ['scamTraining'],
+};
+
+/** The results keys the chosen topics call for, in the usual order. */
+export function resultKeysFor(topics: readonly Topic[]): ResultKey[] {
+  const wanted = new Set(topics.flatMap((t) => TOPIC_RESULT_KEYS[t] ?? []));
+  return RESULT_KEYS.filter((k) => wanted.has(k));
+}
+
 export const CONSENT_PURPOSES = ['support', 'followUp', 'reporting'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 

@@ -55,6 +55,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/join', name: 'join', component: () => import('../features/team/JoinPage.vue'), meta: { title: 'join.title', core: true } },
   { path: '/team', name: 'team', component: () => import('../features/team/TeamPage.vue'), meta: { title: 'team.title' } },
   { path: '/attention', name: 'attention', component: () => import('../features/attention/AttentionPage.vue'), meta: { title: 'attention.title' } },
+  { path: '/reports', name: 'reports', component: () => import('../features/reports/ReportsPage.vue'), meta: { title: 'reports.title' } },
   { path: '/settings', name: 'settings', component: () => import('../features/settings/SettingsPage.vue'), meta: { title: 'nav.settings' } },
   { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../components/NotFoundPage.vue'), meta: { title: 'notFound.title', core: true, citizen: true } },
 ];

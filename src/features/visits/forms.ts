@@ -1,7 +1,7 @@
 import { compact, formNumber, isBlank } from '../../domain/objects';
 import type { VisitFields } from '../../domain/schemas';
 import type { VisitRow } from '../../db/rows';
-import type { Outcome, Topic } from '../../domain/vocab';
+import { resultKeysFor, type Outcome, type ResultKey, type Topic } from '../../domain/vocab';
 import { localToday } from '../../domain/dates';
 
 export interface VisitForm {
@@ -11,14 +11,22 @@ export interface VisitForm {
   outcome: Outcome | '';
   durationMinutes: string | number;
   followUpDate: string;
+  /** Counts for the results the topics call for; drafts saved before this field lack it. */
+  results?: Partial<Record<ResultKey, string | number>>;
   notes: string;
 }
 
 export function emptyVisit(): VisitForm {
-  return { date: localToday(), memberIds: [], topics: [], outcome: '', durationMinutes: '', followUpDate: '', notes: '' };
+  return { date: localToday(), memberIds: [], topics: [], outcome: '', durationMinutes: '', followUpDate: '', results: {}, notes: '' };
 }
 
 export function toVisitFields(form: VisitForm, householdId: string): VisitFields {
+  // Only the counts of the topics still chosen: a count typed before unticking its topic is dropped.
+  const results: Partial<Record<ResultKey, number>> = {};
+  for (const k of resultKeysFor(form.topics)) {
+    const v = form.results?.[k];
+    if (v !== undefined && !isBlank(v)) results[k] = formNumber(v);
+  }
   return compact({
     householdId,
     date: form.date,
@@ -27,6 +35,7 @@ export function toVisitFields(form: VisitForm, householdId: string): VisitFields
     memberIds: [...form.memberIds],
     ...(isBlank(form.durationMinutes) ? {} : { durationMinutes: formNumber(form.durationMinutes) }),
     ...(form.followUpDate ? { followUpDate: form.followUpDate } : {}),
+    ...(Object.keys(results).length ? { results } : {}),
     notes: form.notes.trim(),
   });
 }
@@ -39,6 +48,7 @@ export function visitToForm(v: VisitRow): VisitForm {
     outcome: v.outcome,
     durationMinutes: v.durationMinutes === undefined ? '' : String(v.durationMinutes),
     followUpDate: v.followUpDate ?? '',
+    results: Object.fromEntries(Object.entries(v.results ?? {}).map(([k, n]) => [k, String(n)])),
     notes: v.notes ?? '',
   };
 }

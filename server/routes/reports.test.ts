@@ -1,0 +1,197 @@
+// @vitest-environment node
+/**
+ * GET /api/reports/summary and /api/reports/settings (../shared/spec/indicators.md): access, bad
+ * periods, and the same integers as the device's code for the same records.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer, type TestTeam } from '../testing';
+import { checklistStepId, Device, expectError, householdFields, NO_RATE_LIMIT, pullAll, SETUP_TIMEOUT, uuid, visitFields } from '../test-fixtures';
+import { expectedTeam, fixtureRecords, FIXTURE_PERIOD, H, type FixtureUser } from '../../src/domain/indicators.fixture';
+import {
+  computeIndicators,
+  emptyIndicators,
+  INDICATOR_KEYS,
+  indicatorsByNeighborhood,
+  sumIndicators,
+  type Period,
+  type ReportData,
+} from '../../src/domain/indicators';
+import type { SummaryResponse } from '../../src/domain/reportSettings';
+
+let server: TestServer;
+let team: TestTeam;
+let other: TestTeam; // same commune
+let far: TestTeam; // another commune
+let admin: { token: string; communeId: string };
+let users: Record<FixtureUser, { token: string; userId: string }>;
+const records = fixtureRecords({ stepId: checklistStepId });
+
+beforeAll(async () => {
+  server = await startTestServer(NO_RATE_LIMIT);
+  team = await server.team('Tổ A', 'Xã Một');
+  other = await server.team('Tổ B', 'Xã Một');
+  far = await server.team('Tổ C', 'Xã Hai');
+  admin = await server.admin('Xã Một');
+  users = { a: { token: team.headToken, userId: team.headUserId }, b: await team.member('Tổ viên B'), c: await team.member('Tổ viên C') };
+  const devices = { a: new Device(server, users.a.token), b: new Device(server, users.b.token), c: new Device(server, users.c.token) };
+  for (const r of records) await devices[r.by].created(r.entity, r.fields, r.id);
+  for (const r of records.filter((x) => x.deleted)) {
+    const [result] = await devices[r.by].push([devices[r.by].delete(r.entity, r.id, 1)]);
+    expect(result!.status).toBe('applied');
+  }
+  const otherDevice = new Device(server, other.headToken);
+  const h = await otherDevice.created('household', householdFields({ consent: { ...(householdFields().consent as object), purposes: ['reporting'] } }));
+  await otherDevice.created('visit', visitFields(h, { date: '2026-11-02' }));
+  await new Device(server, far.headToken).created('household', householdFields());
+}, SETUP_TIMEOUT);
+afterAll(() => server?.close(), SETUP_TIMEOUT);
+
+const get = (token: string, query: string) => server.inject({ method: 'GET', url: `/api/reports/summary${query}`, token });
+const q = (p: Period) => `?from=${p.from}&to=${p.to}`;
+
+/** What a device holds after pulling everything: the records as the app's own code reads them. */
+async function deviceData(token: string): Promise<ReportData> {
+  const { changes } = await pullAll(server, token);
+  const latest = new Map(changes.map((c) => [c.id, c]));
+  const data = { households: [], members: [], visits: [], sessions: [], checklistSteps: [] } as Record<keyof ReportData, unknown[]>;
+  const table = { household: 'households', member: 'members', visit: 'visits', session: 'sessions', checklistStep: 'checklistSteps' } as const;
+  for (const c of latest.values()) {
+    const t = table[c.entity as keyof typeof table];
+    if (!t || c.deleted) continue;
+    // A pulled record's data carries createdBy (sync spec), as the device stores it.
+    data[t].push({ id: c.id, ...c.data });
+  }
+  return data as unknown as ReportData;
+}
+
+describe('GET /api/reports/summary', () => {
+  it('a head gets its team: every key, the spec’s integers, the shape of the spec', async () => {
+    const r = await get(team.headToken, q(FIXTURE_PERIOD));
+    expect(r.statusCode, r.body).toBe(200);
+    const body = r.json() as SummaryResponse;
+    expect(Object.keys(body).sort()).toEqual(['from', 'generatedAt', 'teams', 'to', 'total']);
+    expect(body).toMatchObject({ from: FIXTURE_PERIOD.from, to: FIXTURE_PERIOD.to });
+    expect(Date.parse(body.generatedAt)).not.toBeNaN();
+    expect(body.teams.map((t) => [t.id, t.name])).toEqual([[team.teamId, 'Tổ A']]);
+    expect(body.teams[0]!.indicators).toEqual(expectedTeam());
+    expect(body.total.indicators).toEqual(expectedTeam());
+    expect(body.teams[0]!.byNeighborhood.map((n) => n.name)).toEqual(['Thôn 3', 'THÔN ĐÔNG']);
+  });
+
+  it('gives the same integers as the device’s code on the pulled records, for several periods', async () => {
+    const data = await deviceData(team.headToken);
+    const periods: Period[] = [
+      FIXTURE_PERIOD,
+      { from: '2026-11-12', to: '2026-11-30' },
+      { from: '2026-11-21', to: '2026-11-28' },
+      { from: '2026-10-01', to: '2026-12-31' },
+      { from: '2026-12-01', to: '2026-12-31' },
+      { from: '2026-10-26', to: '2026-11-28' },
+      { from: '2026-11-04', to: '2026-11-30' },
+    ];
+    for (const p of periods) {
+      const body = (await get(team.headToken, q(p))).json() as SummaryResponse;
+      expect(body.teams[0]!.indicators, `${p.from}…${p.to}`).toEqual(computeIndicators(data, p));
+      expect(body.teams[0]!.byNeighborhood, `${p.from}…${p.to}`).toEqual(indicatorsByNeighborhood(data, p));
+    }
+  });
+
+  it('aggregates only: no names, ids of people or households, or free text', async () => {
+    const r = await get(admin.token, q(FIXTURE_PERIOD));
+    const text = r.body;
+    for (const id of [...Object.values(H), users.a.userId, users.b.userId, users.c.userId]) expect(text).not.toContain(id);
+    for (const words of ['Trần Văn Bình', 'Lê Thị Mai', 'Nguyễn Thị Lan', 'Nhà văn hóa', 'ngõ 3']) expect(text).not.toContain(words);
+  });
+
+  it('a head of another team sees only its own team', async () => {
+    const body = (await get(other.headToken, q(FIXTURE_PERIOD))).json() as SummaryResponse;
+    expect(body.teams.map((t) => t.id)).toEqual([other.teamId]);
+    expect(body.teams[0]!.indicators).toMatchObject({ householdsRegistered: 1, visits: 1 });
+  });
+
+  it('an admin sees every team of its commune, side by side, with the total; never another commune', async () => {
+    const body = (await get(admin.token, q(FIXTURE_PERIOD))).json() as SummaryResponse;
+    expect(body.teams.map((t) => t.name)).toEqual(['Tổ A', 'Tổ B']);
+    expect(body.teams.map((t) => t.id)).not.toContain(far.teamId);
+    expect(body.total.indicators).toEqual(sumIndicators(body.teams.map((t) => t.indicators)));
+    expect(body.total.indicators.householdsRegistered).toBe(6);
+    expect(Object.keys(body.total.indicators).sort()).toEqual([...INDICATOR_KEYS].sort());
+  });
+
+  it('an admin of a commune without teams gets an empty list and zeros', async () => {
+    const lonely = await server.admin('Xã Không Tổ');
+    const body = (await get(lonely.token, q(FIXTURE_PERIOD))).json() as SummaryResponse;
+    expect(body.teams).toEqual([]);
+    expect(body.total.indicators).toEqual(emptyIndicators());
+  });
+
+  it('a member gets 403', async () => {
+    expectError(await get(users.b.token, q(FIXTURE_PERIOD)), 403, 'FORBIDDEN');
+  });
+
+  it('no token gets 401', async () => {
+    expectError(await server.inject({ method: 'GET', url: `/api/reports/summary${q(FIXTURE_PERIOD)}` }), 401);
+  });
+
+  it.each([
+    ['missing dates', ''],
+    ['a missing to', '?from=2026-11-01'],
+    ['an impossible date', '?from=2026-02-30&to=2026-03-31'],
+    ['a wrong format', '?from=2026-11-1&to=2026-11-30'],
+    ['from after to', '?from=2026-12-01&to=2026-11-30'],
+    ['more than 366 days', '?from=2025-01-01&to=2026-01-02'],
+    ['repeated parameters', '?from=2026-11-01&from=2026-11-02&to=2026-11-30'],
+  ])('%s gets 400', async (_, query) => {
+    expectError(await get(team.headToken, query), 400, 'BAD_REQUEST');
+  });
+
+  it('366 days is allowed', async () => {
+    expect((await get(team.headToken, '?from=2024-01-01&to=2024-12-31')).statusCode).toBe(200);
+  });
+});
+
+describe('/api/reports/settings', () => {
+  const put = (token: string, payload: unknown) => server.inject({ method: 'PUT', url: '/api/reports/settings', token, payload: payload as object });
+  const read = (token: string) => server.inject({ method: 'GET', url: '/api/reports/settings', token });
+
+  it('before the admin sets them: every indicator, no targets', async () => {
+    const r = await read(far.headToken);
+    expect(r.statusCode).toBe(200);
+    expect(r.json()).toEqual({ indicators: [...INDICATOR_KEYS], targets: {}, updatedAt: null });
+  });
+
+  it('the admin sets the list and targets; the commune’s heads read them, other communes do not', async () => {
+    const settings = { indicators: ['householdsRegistered', 'adultsVneidLevel2', 'results.onlineDossiers'], targets: { adultsVneidLevel2: 500 } };
+    const w = await put(admin.token, settings);
+    expect(w.statusCode, w.body).toBe(200);
+    expect(w.json()).toMatchObject(settings);
+    for (const token of [team.headToken, other.headToken, admin.token]) expect((await read(token)).json()).toMatchObject(settings);
+    expect((await read(far.headToken)).json()).toMatchObject({ targets: {} });
+  });
+
+  it('a head cannot set them; a member cannot read them', async () => {
+    expectError(await put(team.headToken, { indicators: ['visits'], targets: {} }), 403, 'FORBIDDEN');
+    expectError(await read(users.b.token), 403, 'FORBIDDEN');
+  });
+
+  it.each([
+    ['an unknown key', { indicators: ['smartphonesBought'], targets: {} }],
+    ['an empty list', { indicators: [], targets: {} }],
+    ['a duplicate', { indicators: ['visits', 'visits'], targets: {} }],
+    ['a negative target', { indicators: ['visits'], targets: { visits: -1 } }],
+    ['a fractional target', { indicators: ['visits'], targets: { visits: 1.5 } }],
+    ['an extra field', { indicators: ['visits'], targets: {}, note: 'x' }],
+  ])('%s gets 400', async (_, body) => {
+    expectError(await put(admin.token, body), 400, 'BAD_REQUEST');
+  });
+});
+
+describe('visit results through the sync route', () => {
+  it('a visit with results on a counted household counts in results', async () => {
+    const dev = new Device(server, other.headToken);
+    const h = await dev.created('household', householdFields({ consent: { ...(householdFields().consent as object), purposes: ['reporting'] } }), uuid());
+    await dev.created('visit', visitFields(h, { date: '2026-11-03', results: { feesPaidOnline: 4 } }));
+    const body = (await get(other.headToken, q(FIXTURE_PERIOD))).json() as SummaryResponse;
+    expect(body.teams[0]!.indicators['results.feesPaidOnline']).toBe(4);
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * The reports benchmark (issue 13), apart from `npm run bench`:
+ *
+ *   npx tsx tests/bench/reports.ts [--teams=20] [--households=10000] [--members=3] [--visits=100000]
+ *                                  [--runs=3] [--seed=N]
+ *
+ * 1. Device: the demo generator's records for one team (10,000 households, ~30,000 members,
+ *    100,000 visits by default), then what the head's dashboard computes for last month (the
+ *    month's indicators, the 6-month trend, per neighborhood, per member) and the .xlsx of it.
+ *    Measured in Node on this machine: it leaves out reading IndexedDB on a phone.
+ * 2. Server: `--teams` such teams seeded into one commune of the PostgreSQL at TEST_DATABASE_URL
+ *    (or the local default; skipped when unreachable), then `GET /api/reports/summary` for last
+ *    month as the commune admin (every team) and as one head, median of `--runs`.
+ *
+ * Writes tests/bench/results/reports.json and prints it. Nothing is judged: the goals (≤ 1 s for
+ * the dashboard and the summary, ≤ 3 s for the xlsx) are for reading the figures against.
+ */
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { generateDemoData, type DemoSizes } from '../../src/features/demo/generate';
+import { computeIndicators, indicatorsByNeighborhood, indicatorsByUser, INDICATOR_KEYS, type Period } from '../../src/domain/indicators';
+import { periodContaining, trailingPeriods } from '../../src/domain/periods';
+import { addDays, localToday } from '../../src/domain/dates';
+import { reportDocument } from '../../src/features/reports/document';
+import { buildXlsx } from '../../src/features/reports/exports';
+import { buildApp } from '../../server/app';
+import { configFromEnv } from '../../server/config';
+import { createAdminInvite } from '../../server/services/teams';
+import { enroll } from '../../server/services/auth';
+import { findPostgres, freshPostgres, seedTeam } from './syncServer';
+
+const args = process.argv.slice(2);
+const num = (name: string, fallback: number): number => {
+  const hit = args.find((a) => a.startsWith(`--${name}=`));
+  const n = hit === undefined ? fallback : Number(hit.slice(name.length + 3));
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} needs a non-negative number`);
+  return n;
+};
+const teams = num('teams', 20);
+const sizes: DemoSizes = { households: num('households', 10_000), membersPerHousehold: num('members', 3), visits: num('visits', 100_000), sessions: 200 };
+const runs = Math.max(1, num('runs', 3));
+const seed = num('seed', 20260101);
+
+const log = (s: string) => console.log(`[reports bench] ${s}`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+async function timed<T>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> {
+  const t = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - t, value };
+}
+
+/** Last month: the demo data's visits fall in the 120 days before today. */
+const thisMonth = periodContaining('month', localToday());
+const period: Period = periodContaining('month', addDays(thisMonth.from, -1));
+
+async function device(): Promise<Record<string, unknown>> {
+  log(`device: generating ${sizes.households} households / ~${sizes.households * sizes.membersPerHousehold} members / ${sizes.visits} visits…`);
+  // The generator makes no checklist steps; the dashboard reads them like the other tables.
+  const data = { ...generateDemoData(sizes, { seed, synced: true }), checklistSteps: [] };
+  const computeMs: number[] = [];
+  let last: ReturnType<typeof computeIndicators> | undefined;
+  for (let i = 0; i < runs; i++) {
+    const { ms, value } = await timed(() => {
+      const trend = trailingPeriods('month', period, 6).map((p) => computeIndicators(data, p));
+      indicatorsByNeighborhood(data, period);
+      indicatorsByUser(data, period);
+      return trend.at(-1)!;
+    });
+    computeMs.push(ms);
+    last = value;
+  }
+  const xlsxMs: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const { ms, value } = await timed(async () => {
+      const byNeighborhood = indicatorsByNeighborhood(data, period);
+      const doc = reportDocument({
+        t: (k) => k,
+        formatDate: (d) => d,
+        formatDateTime: (d) => d.toISOString(),
+        settings: { indicators: [...INDICATOR_KEYS], targets: {} },
+        communeName: 'Xã Đo Hiệu Năng',
+        teamName: 'Tổ 1',
+        period,
+        previousPeriod: trailingPeriods('month', period, 2)[0]!,
+        current: last!,
+        previous: last!,
+        breakdown: { title: 'byNeighborhood', firstColumn: 'neighborhood', rows: byNeighborhood },
+        madeBy: 'Trưởng tổ',
+        madeAt: new Date(),
+      });
+      return buildXlsx(doc);
+    });
+    xlsxMs.push(ms);
+    bytes = value.byteLength;
+  }
+  return {
+    records: { households: data.households.length, members: data.members.length, visits: data.visits.length, sessions: data.sessions.length },
+    period,
+    dashboardComputeMs: { median: median(computeMs), all: computeMs },
+    xlsxMs: { median: median(xlsxMs), all: xlsxMs, bytes },
+    householdsRegistered: last?.householdsRegistered,
+    visitsInMonth: last?.visits,
+  };
+}
+
+async function server(): Promise<Record<string, unknown>> {
+  if (teams === 0) return { skipped: '--teams=0' };
+  const where = await findPostgres();
+  if ('skipped' in where) return { skipped: where.skipped };
+  const fresh = await freshPostgres(where.url);
+  try {
+    const seeded: { teamId: string; ms: number }[] = [];
+    let headToken = '';
+    for (let i = 0; i < teams; i++) {
+      const t = await seedTeam(fresh.db, sizes, seed + i, `Tổ ${String(i + 1).padStart(2, '0')}`);
+      if (!headToken) headToken = t.token;
+      seeded.push({ teamId: t.teamId, ms: t.ms.generate + t.ms.insert });
+      log(`server: team ${i + 1}/${teams} seeded (${t.records} records, ${(t.ms.insert / 1000).toFixed(1)} s)`);
+    }
+    await fresh.db.query('analyze records');
+    const invite = await createAdminInvite(fresh.db, 'Xã Đo Hiệu Năng');
+    const admin = await enroll(fresh.db, invite.inviteCode, 'Cán bộ xã', 'bench');
+    if (!admin) throw new Error('admin enroll failed');
+    const app = await buildApp({ db: fresh.db, config: { ...configFromEnv({}, 'test'), staticDir: undefined, rateLimit: { perSecond: 1e6, burst: 1e6 } } });
+    const url = `/api/reports/summary?from=${period.from}&to=${period.to}`;
+    const measure = async (token: string) => {
+      const ms: number[] = [];
+      let bytes = 0;
+      for (let i = 0; i < runs + 1; i++) {
+        const r = await timed(() => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }));
+        if (r.value.statusCode !== 200) throw new Error(`summary answered ${r.value.statusCode}: ${r.value.body.slice(0, 200)}`);
+        // The first request warms the connection pool and the plans; it is not counted.
+        if (i > 0) ms.push(r.ms);
+        bytes = r.value.body.length;
+      }
+      return { median: median(ms), all: ms, bytes };
+    };
+    const communeMs = await measure(admin.token);
+    const headMs = await measure(headToken);
+    await app.close();
+    return { database: fresh.label, teams, period, summaryAdminMs: communeMs, summaryHeadMs: headMs, seedMsPerTeam: median(seeded.map((s) => s.ms)) };
+  } finally {
+    await fresh.close();
+  }
+}
+
+const results = { at: new Date().toISOString(), sizes, runs, device: await device(), server: await server() };
+const out = fileURLToPath(new URL('./results/reports.json', import.meta.url));
+mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(JSON.stringify(results, null, 2));
+process.exit(0);
