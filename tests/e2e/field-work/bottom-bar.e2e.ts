@@ -76,6 +76,8 @@ describe('the bottom bar at 360 px', () => {
 describe('Today', () => {
   it('"Tìm hộ" opens the household list with the cursor in the search box', async () => {
     const { context, page } = await installedApp(e2e);
+    // A phone that has not joined opens on the citizen's guides; Today is one tap away.
+    await page.getByTestId('team-side').click();
     await page.getByTestId('find-household').click();
     await page.waitForURL(/\/households\?focus=search$/);
     await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('household-search');
