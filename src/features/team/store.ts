@@ -104,7 +104,8 @@ export const useMembershipStore = defineStore('membership', () => {
       return problemKey(e, 'team.loadFailed', 'team.offline');
     }
     await refreshRoster();
-    if (isHead.value) return loadInvites();
+    // The team is shown either way; an invite list that did not load stays as it was.
+    if (isHead.value) await loadInvites();
     return undefined;
   }
 
