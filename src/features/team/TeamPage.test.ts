@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { saveMembership } from '../../sync/membership';
+import { createHouseholdWithMembers } from '../../db/householdWithMembers';
 import { eventually, mountRoute, resetApp, type Mounted } from '../../../tests/unit/mountWithApp';
 
 let app: Mounted;
@@ -130,5 +131,20 @@ describe('Team screen for a head: phones and invites', () => {
     confirm.click();
     await eventually(() => expect(app.wrapper.findAll('[data-testid="team-invites"] li')).toHaveLength(1));
     expect(state.calls).toContain('POST /api/invites/i1/cancel');
+  });
+
+  it('the head manages the team’s neighborhoods here, seeded from what was typed on households', async () => {
+    await saveMembership(HEAD);
+    server();
+    await createHouseholdWithMembers(
+      { neighborhood: 'xom chua', address: 'Số 1', headName: 'Nguyễn Văn Bình', consent: { recordedAt: '2026-03-01T08:00:00.000Z', recordedBy: 'Hoa', purposes: ['support'], textVersion: 'vi-2026-12' } },
+      [],
+    );
+    app = await mountRoute('/team');
+    const seed = await eventually(() => app.wrapper.get('[data-testid="neighborhood-seed"]'));
+    expect(seed.text()).toContain('xom chua');
+    await app.wrapper.get('[data-testid="seed-neighborhoods"]').trigger('click');
+    await eventually(() => expect(app.wrapper.get('[data-testid="neighborhood-list"]').text()).toContain('xom chua'));
+    await eventually(() => expect(app.wrapper.find('[data-testid="neighborhood-seed"]').exists()).toBe(false));
   });
 });
