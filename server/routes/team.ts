@@ -44,9 +44,9 @@ export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
     return answer;
   });
 
-  app.put<{ Params: { id: string } }>('/devices/:id/label', { schema: { body: deviceLabelRequest } }, async (req, reply) => {
+  app.put('/devices/:id/label', { schema: { body: deviceLabelRequest } }, async (req, reply) => {
     const caller = callerOf(req);
-    const { id } = req.params;
+    const { id } = req.params as { id: string };
     if (!isUuid(id) || !caller.teamId || !(await labelDevice(db, caller, id, req.body.label))) return sendError(reply, 404, 'NOT_FOUND', 'no such device of yours');
     return { label: req.body.label };
   });
