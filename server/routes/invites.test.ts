@@ -125,3 +125,15 @@ describe('head invites printed on the server', () => {
     expect(await headInviteFor(server.db, 'Không có tổ này')).toBeUndefined();
   });
 });
+
+describe('GET /api/team: this phone', () => {
+  it('every team user gets the asking phone, to name its model; a member still gets no device list', async () => {
+    const team = await server.team();
+    const lan = await team.member('Lan');
+    const r = (await server.inject({ method: 'GET', url: '/api/team', token: lan.token })).json();
+    expect(r.devices).toBeUndefined();
+    expect(r.thisDevice).toEqual({ id: expect.any(String), label: 'Test phone' });
+    expect((await server.inject({ method: 'PUT', url: `/api/devices/${r.thisDevice.id}/label`, token: lan.token, payload: { label: 'Vivo Y17' } })).statusCode).toBe(200);
+    expect((await server.inject({ method: 'GET', url: '/api/team', token: lan.token })).json().thisDevice.label).toBe('Vivo Y17');
+  });
+});

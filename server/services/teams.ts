@@ -86,13 +86,14 @@ export async function teamOverview(db: Queryable, caller: Caller): Promise<TeamR
   }
   const team = (await db.query<Named>('select id, name from teams where id = $1', [caller.teamId]))[0]!;
   const users = await db.query<SessionUser>('select id, name, role from users where team_id = $1 order by name', [caller.teamId]);
-  if (caller.role !== 'head') return { team, users };
+  const thisDevice = (await db.query<{ id: string; label: string }>('select id, label from devices where id = $1', [caller.deviceId]))[0];
+  if (caller.role !== 'head') return { team, users, ...(thisDevice ? { thisDevice } : {}) };
   const devices = await db.query<Omit<DeviceInfo, 'lastSeenAt'> & { lastSeenAt: string | Date | null }>(
     `select id, user_id as "userId", label, last_seen_at as "lastSeenAt", revoked_at is not null as revoked, id = $2 as current
      from devices where team_id = $1 order by created_at`,
     [caller.teamId, caller.deviceId],
   );
-  return { team, users, devices: devices.map((d) => ({ ...d, lastSeenAt: d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : null })) };
+  return { team, users, ...(thisDevice ? { thisDevice } : {}), devices: devices.map((d) => ({ ...d, lastSeenAt: d.lastSeenAt ? new Date(d.lastSeenAt).toISOString() : null })) };
 }
 
 export async function teamInCommune(db: Queryable, teamId: string, communeId: string): Promise<boolean> {

@@ -81,6 +81,8 @@ export interface TeamRoster {
   team: Named;
   users: SessionUser[];
   devices?: DeviceInfo[];
+  /** The asking phone, so its person can name its model. */
+  thisDevice?: { id: string; label: string };
 }
 
 /** An admin's answer: the teams of its commune. */
@@ -92,7 +94,7 @@ export interface CommuneTeams {
 /** Either answer; the other one's keys are absent, so a reader can test any of them. */
 export type TeamResponse =
   | (TeamRoster & { commune?: undefined; teams?: undefined })
-  | (CommuneTeams & { team?: undefined; users?: undefined; devices?: undefined });
+  | (CommuneTeams & { team?: undefined; users?: undefined; devices?: undefined; thisDevice?: undefined });
 
 // ---------------------------------------------------------------- POST /api/invites
 

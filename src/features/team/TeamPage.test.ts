@@ -147,4 +147,27 @@ describe('Team screen for a head: phones and invites', () => {
     await eventually(() => expect(app.wrapper.get('[data-testid="neighborhood-list"]').text()).toContain('xom chua'));
     await eventually(() => expect(app.wrapper.find('[data-testid="neighborhood-seed"]').exists()).toBe(false));
   });
+
+  it('a member names the model of their own phone', async () => {
+    await saveMembership({ ...HEAD, user: { id: 'u2', name: 'Lan', role: 'member' } });
+    const state = server();
+    const { devices: _none, ...forMember } = TEAM;
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init?: RequestInit) => {
+        state.calls.push(`${init?.method ?? 'GET'} ${new URL(url, 'http://x').pathname}`);
+        const body = url.endsWith('/api/team') ? { ...forMember, thisDevice: { id: 'd2', label: 'Oppo A58' } } : { label: JSON.parse(String(init?.body)).label };
+        return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    app = await mountRoute('/team');
+    const mine = await eventually(() => app.wrapper.get('[data-testid="my-device"]'));
+    expect(mine.text()).toContain('Oppo A58');
+    await app.wrapper.get('[data-testid="edit-my-model"]').trigger('click');
+    await app.wrapper.get('[data-testid="device-model"]').setValue('Oppo A79');
+    await app.wrapper.get('[data-testid="save-model"]').trigger('click');
+    await eventually(() => expect(app.wrapper.get('[data-testid="my-device"]').text()).toContain('Oppo A79'));
+    expect(state.calls).toContain('PUT /api/devices/d2/label');
+  });
 });
+

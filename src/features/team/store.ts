@@ -134,7 +134,13 @@ export const useMembershipStore = defineStore('membership', () => {
     try {
       const saved = await (await transport()).labelDevice(id, label.trim());
       const t = team.value;
-      if (t?.devices) team.value = { ...t, devices: t.devices.map((d) => (d.id === id ? { ...d, label: saved.label } : d)) };
+      if (t?.team) {
+        team.value = {
+          ...t,
+          ...(t.thisDevice?.id === id ? { thisDevice: { id, label: saved.label } } : {}),
+          ...(t.devices ? { devices: t.devices.map((d) => (d.id === id ? { ...d, label: saved.label } : d)) } : {}),
+        };
+      }
       return undefined;
     } catch (e) {
       return problemKey(e, 'team.modelFailed', 'team.offline');
