@@ -101,6 +101,8 @@ async function create(ctx: Ctx, m: PushMutation, entity: EntityName, raw: Record
   const checked = validateCreate(entity, raw);
   if (!checked.ok) return rejected(m.mid, 'VALIDATION', describeErrors(checked.errors));
   const fields = withDerived(entity, checked.value as Record<string, unknown>);
+  const derivedOk = validateCreate(entity, fields);
+  if (!derivedOk.ok) return rejected(m.mid, 'VALIDATION', describeErrors(derivedOk.errors));
   if (await ctx.store.anyDeleted(references(fields))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
   const serverSeq = ctx.nextSeq();
   const fieldVersions = Object.fromEntries(Object.keys(fields).map((k) => [k, 1]));
@@ -136,6 +138,9 @@ async function applyFields(
   const derived = deriveFields(entity, withChanges(data, applied));
   for (const [k, v] of Object.entries(fields)) if (isDerivedField(entity, k) && !(k in derived)) decideField(k, v);
   if (Object.keys(applied).length > 0) for (const [k, v] of Object.entries(derived)) if (!same(data[k], v)) applied[k] = v;
+  // Parts that each fit can still compose a value longer than its own limit.
+  const derivedOk = validatePatch(entity, derived);
+  if (!derivedOk.ok) return rejected(m.mid, 'VALIDATION', describeErrors(derivedOk.errors));
   if (await ctx.store.anyDeleted(references(applied))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
   let version = rec.version;
   let serverSeq: number | undefined;
