@@ -1,33 +1,38 @@
 /**
- * `npm run admin -- <command>`: create-team, create-admin, publish-guide. Uses the same DATA_DIR /
+ * `npm run admin -- <command>`: create-team, create-admin, invite, publish-guide. Uses the same DATA_DIR /
  * DATABASE_URL as the server (with PGlite, run it while the server is stopped).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/adapter';
 import { migrate } from '../db/migrate';
-import { createAdminInvite, createTeam } from '../services/teams';
+import { createAdminInvite, createTeam, headInviteFor } from '../services/teams';
 import { publishGuide, type GuideInput } from '../services/guides';
 import { publicationsOf, validateGuideFile } from '../services/guideFile';
 
 const USAGE = `usage:
   npm run admin -- create-team --commune "<name>" --name "<team name>" [--json]
   npm run admin -- create-admin --commune "<name>" [--json]
+  npm run admin -- invite --team "<team name or id>" [--json]
   npm run admin -- publish-guide <file.json> [--json]`;
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     args: process.argv.slice(2),
-    options: { commune: { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: { commune: { type: 'string' }, name: { type: 'string' }, team: { type: 'string' }, json: { type: 'boolean', default: false } },
     allowPositionals: true,
   });
   const [command, file] = positionals;
   const out = (obj: Record<string, unknown>, text: string) => console.log(values.json ? JSON.stringify(obj) : text);
-  if (!command || !['create-team', 'create-admin', 'publish-guide'].includes(command)) {
+  if (!command || !['create-team', 'create-admin', 'invite', 'publish-guide'].includes(command)) {
     console.error(USAGE);
     return 2;
   }
-  if (command !== 'publish-guide' && !values.commune?.trim()) {
+  if (command === 'invite' && !values.team?.trim()) {
+    console.error('--team is required\n' + USAGE);
+    return 2;
+  }
+  if (command !== 'publish-guide' && command !== 'invite' && !values.commune?.trim()) {
     console.error('--commune is required\n' + USAGE);
     return 2;
   }
@@ -47,6 +52,13 @@ async function main(): Promise<number> {
     if (command === 'create-team') {
       const r = await createTeam(db, values.commune!.trim(), values.name!.trim());
       out(r, `Team created in ${values.commune}. Head invite code: ${r.inviteCode}`);
+    } else if (command === 'invite') {
+      const r = await headInviteFor(db, values.team!);
+      if (!r) {
+        console.error(`no single team is named ${values.team}`);
+        return 1;
+      }
+      out(r, `One-use head invite for ${r.teamName}: ${r.inviteCode}`);
     } else if (command === 'create-admin') {
       const r = await createAdminInvite(db, values.commune!.trim());
       out(r, `Admin invite for ${values.commune}: ${r.inviteCode}`);

@@ -33,6 +33,9 @@ const privateRoutes = (): Array<{ method: 'GET' | 'POST' | 'PUT'; path: string; 
   { method: 'GET', path: '/api/team' },
   { method: 'POST', path: '/api/invites', payload: { role: 'head', maxUses: 1, ttlHours: 1 } },
   { method: 'POST', path: `/api/devices/${deviceId}/revoke`, payload: {} },
+  { method: 'PUT', path: `/api/devices/${deviceId}/label`, payload: { label: 'Samsung A15' } },
+  { method: 'GET', path: '/api/invites' },
+  { method: 'POST', path: `/api/invites/${deviceId}/cancel`, payload: {} },
   {
     method: 'POST',
     path: '/api/sync/push',
@@ -89,12 +92,23 @@ function rawStatus(requestLine: string): Promise<number> {
 
 describe('the routes', () => {
   it('are all private except health, guides and enroll (a new route is added to this test)', () => {
-    const listed = [...server.app.printRoutes({ commonPrefix: false }).matchAll(/(\/\S*) \(([A-Z, ]+)\)/g)].flatMap((m) =>
-      m[2]!
-        .split(', ')
-        .filter((method) => method !== 'HEAD')
-        .map((method) => `${method} ${m[1]}`),
-    );
+    // The printed tree nests a route under another that is its prefix (/api/invites, /:id/cancel).
+    const stack: string[] = [];
+    const listed = server.app
+      .printRoutes({ commonPrefix: false })
+      .split('\n')
+      .flatMap((line) => {
+        const m = /^(.*?)(\/\S*) \(([A-Z, ]+)\)$/.exec(line);
+        if (!m) return [];
+        const depth = m[1]!.length / 4 - 1;
+        stack.length = depth;
+        const path = stack.join('') + m[2]!;
+        stack.push(m[2]!);
+        return m[3]!
+          .split(', ')
+          .filter((method) => method !== 'HEAD')
+          .map((method) => `${method} ${path}`);
+      });
     const privates = privateRoutes().map((r) => `${r.method} ${r.path.replace(deviceId, ':id').split('?')[0]}`);
     expect(listed.sort()).toEqual([...PUBLIC, ...privates].sort());
   });
@@ -156,6 +170,10 @@ describe('roles named by the route', () => {
     }
     for (const url of spellings('/api/invites')) {
       expectError(await server.inject({ method: 'POST', url, payload: { role: 'head', maxUses: 1, ttlHours: 1 }, token: member.token }), 403, 'FORBIDDEN');
+      expectError(await server.inject({ method: 'GET', url, token: member.token }), 403, 'FORBIDDEN');
+    }
+    for (const url of spellings(`/api/invites/${deviceId}/cancel`)) {
+      expectError(await server.inject({ method: 'POST', url, payload: {}, token: member.token }), 403, 'FORBIDDEN');
     }
     expect(await counts(server)).toEqual(before);
   });

@@ -1,10 +1,13 @@
-/** GET /api/team, POST /api/invites, POST /api/devices/:id/revoke: private. */
+/**
+ * GET /api/team, POST /api/invites, GET /api/invites, POST /api/invites/:id/cancel,
+ * POST /api/devices/:id/revoke, PUT /api/devices/:id/label: private.
+ */
 import type { FastifyInstance } from 'fastify';
-import { inviteRequest, type RevokeResponse, type TeamResponse } from '../../src/domain/wire';
+import { deviceLabelRequest, inviteRequest, type CancelInviteResponse, type InviteList, type RevokeResponse, type TeamResponse } from '../../src/domain/wire';
 import { isUuid } from '../../src/domain/ids';
 import type { ZodTypeProvider } from '../plugins/zodSchemas';
 import { callerOf } from '../plugins/authentication';
-import { createInvite, revokeDevice, teamInCommune, teamOverview } from '../services/teams';
+import { cancelInvite, createInvite, labelDevice, liveInvites, revokeDevice, teamInCommune, teamOverview } from '../services/teams';
 import { sendError } from '../errors';
 
 export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
@@ -22,8 +25,30 @@ export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
       if (!(await teamInCommune(db, req.body.teamId, caller.communeId))) return sendError(reply, 403, 'FORBIDDEN', 'that team is not in your commune');
       teamId = req.body.teamId;
     }
-    const invite = await createInvite(db, { communeId: caller.communeId, teamId, role, maxUses, ttlHours, createdBy: caller.userId });
+    const invite = await createInvite(db, { communeId: caller.communeId, teamId, role, maxUses, ttlHours, createdBy: caller.userId, createdByDevice: caller.deviceId });
     return reply.code(201).send(invite);
+  });
+
+  app.get('/invites', { config: { roles: ['head', 'admin'] } }, async (req, reply) => {
+    const caller = callerOf(req);
+    if (!caller.teamId) return sendError(reply, 400, 'BAD_REQUEST', 'an admin lists the invites of a team from its own tools');
+    const answer: InviteList = { invites: await liveInvites(db, caller.teamId) };
+    return answer;
+  });
+
+  app.post<{ Params: { id: string } }>('/invites/:id/cancel', { config: { roles: ['head', 'admin'] } }, async (req, reply) => {
+    const caller = callerOf(req);
+    const { id } = req.params;
+    if (!isUuid(id) || !caller.teamId || !(await cancelInvite(db, caller.teamId, id))) return sendError(reply, 404, 'NOT_FOUND', 'no such invite in your team');
+    const answer: CancelInviteResponse = { cancelled: true };
+    return answer;
+  });
+
+  app.put('/devices/:id/label', { schema: { body: deviceLabelRequest } }, async (req, reply) => {
+    const caller = callerOf(req);
+    const { id } = req.params as { id: string };
+    if (!isUuid(id) || !caller.teamId || !(await labelDevice(db, caller, id, req.body.label))) return sendError(reply, 404, 'NOT_FOUND', 'no such device of yours');
+    return { label: req.body.label };
   });
 
   app.post<{ Params: { id: string } }>('/devices/:id/revoke', { config: { roles: ['head'] } }, async (req, reply) => {

@@ -50,6 +50,30 @@ describe('uuidv5 (the test’s own implementation)', () => {
   });
 });
 
+describe('household: the address is derived from its parts', () => {
+  it('a create or a patch gets the address its parts compose, whatever address was sent', async () => {
+    const h = await a.created('household', householdFields({ houseNumber: '7A', lane: 'Xóm Đình', address: 'sai' }));
+    expect((await record(h)).data).toMatchObject({ address: '7A, Xóm Đình' });
+    expect(await a.one(a.patch('household', h, 1, { houseNumber: '9' }))).toMatchObject({ status: 'applied', version: 2 });
+    expect((await record(h)).data).toMatchObject({ houseNumber: '9', lane: 'Xóm Đình', address: '9, Xóm Đình' });
+  });
+
+  it('a stale address is never a conflict: the parts are, and the address follows the parts kept', async () => {
+    const h = await a.created('household', householdFields({ houseNumber: '7A', lane: 'Xóm Đình', address: '7A, Xóm Đình' }));
+    await a.one(a.patch('household', h, 1, { houseNumber: '9', address: '9, Xóm Đình' }));
+    const r = await b.one(b.patch('household', h, 1, { houseNumber: '7B', lane: 'Xóm Chùa', address: '7B, Xóm Chùa' }));
+    expect(r).toMatchObject({ status: 'conflict', fields: ['houseNumber'], server: { houseNumber: '9' } });
+    expect((await record(h)).data).toMatchObject({ houseNumber: '9', lane: 'Xóm Chùa', address: '9, Xóm Chùa' });
+  });
+
+  it('parts that compose an address over its limit are refused', async () => {
+    const h = await a.created('household', householdFields({ houseNumber: '1', lane: 'Xóm Đình', address: '1, Xóm Đình' }));
+    const r = await a.one(a.patch('household', h, 1, { houseNumber: 'n'.repeat(50), lane: 'x'.repeat(200) }));
+    expect(r).toMatchObject({ status: 'rejected', code: 'VALIDATION' });
+    expect((await record(h)).data).toMatchObject({ address: '1, Xóm Đình' });
+  });
+});
+
 describe('household: per-field three-way merge', () => {
   it('two users patch different fields from the same baseVersion: both applied', async () => {
     const h = await a.created('household', householdFields());

@@ -15,6 +15,7 @@ import type { PushBody, PushMutation, PushResult, RejectCode } from '../../src/d
 import { ENTITIES, type EntityName } from '../../src/domain/vocab';
 import { isText, MAX_RECORD_JSON_BYTES, recordTooLarge, validateCreate, validatePatch } from '../../src/domain/schemas';
 import { cascadeOf } from '../../src/domain/cascade';
+import { deriveFields, isDerivedField, withDerived } from '../../src/domain/derived';
 import type { RecordRow } from './records';
 import { sqlStore, type PushStore, type StoreScope } from './pushStore';
 import { BatchStore } from './pushBatch';
@@ -56,6 +57,15 @@ function describeErrors(errors: Record<string, string>): string {
     .join('; ');
 }
 
+function withChanges(data: Record<string, unknown>, changes: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...data };
+  for (const [k, v] of Object.entries(changes)) {
+    if (v === null) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
 /** Household and member ids this record points at; a deleted one makes the change GONE. */
 function references(fields: Record<string, unknown>): string[] {
   const ids: string[] = [];
@@ -90,7 +100,9 @@ function ownTeamFields(ctx: Ctx, fields: Record<string, unknown>): Record<string
 async function create(ctx: Ctx, m: PushMutation, entity: EntityName, raw: Record<string, unknown>): Promise<Outcome> {
   const checked = validateCreate(entity, raw);
   if (!checked.ok) return rejected(m.mid, 'VALIDATION', describeErrors(checked.errors));
-  const fields = checked.value as Record<string, unknown>;
+  const fields = withDerived(entity, checked.value as Record<string, unknown>);
+  const derivedOk = validateCreate(entity, fields);
+  if (!derivedOk.ok) return rejected(m.mid, 'VALIDATION', describeErrors(derivedOk.errors));
   if (await ctx.store.anyDeleted(references(fields))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
   const serverSeq = ctx.nextSeq();
   const fieldVersions = Object.fromEntries(Object.keys(fields).map((k) => [k, 1]));
@@ -114,14 +126,21 @@ async function applyFields(
   const fv = { ...rec.field_versions };
   const applied: Record<string, unknown> = {};
   const conflicts: string[] = [];
-  for (const [k, v] of Object.entries(fields)) {
-    if (same(data[k], v)) continue;
-    if (!canApply(k)) {
-      conflicts.push(k);
-      continue;
-    }
-    applied[k] = v;
-  }
+  const entity = rec.entity as EntityName;
+  const decideField = (k: string, v: unknown) => {
+    if (same(data[k], v)) return;
+    if (!canApply(k)) conflicts.push(k);
+    else applied[k] = v;
+  };
+  for (const [k, v] of Object.entries(fields)) if (!isDerivedField(entity, k)) decideField(k, v);
+  // A derived field follows its parts as they are after this change, whatever was sent for it;
+  // only a record without parts (registered before they existed) takes the value sent.
+  const derived = deriveFields(entity, withChanges(data, applied));
+  for (const [k, v] of Object.entries(fields)) if (isDerivedField(entity, k) && !(k in derived)) decideField(k, v);
+  if (Object.keys(applied).length > 0) for (const [k, v] of Object.entries(derived)) if (!same(data[k], v)) applied[k] = v;
+  // Parts that each fit can still compose a value longer than its own limit.
+  const derivedOk = validatePatch(entity, derived);
+  if (!derivedOk.ok) return rejected(m.mid, 'VALIDATION', describeErrors(derivedOk.errors));
   if (await ctx.store.anyDeleted(references(applied))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
   let version = rec.version;
   let serverSeq: number | undefined;

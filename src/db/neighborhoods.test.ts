@@ -1,6 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDB } from './database';
-import { allNeighborhoods, createNeighborhood, deleteNeighborhood, updateNeighborhood } from './neighborhoods';
+import {
+  allNeighborhoods,
+  createNeighborhood,
+  deleteNeighborhood,
+  kindOf,
+  neighborhoodKey,
+  neighborhoodsFromHouseholds,
+  seedNeighborhoodsFromHouseholds,
+  updateNeighborhood,
+} from './neighborhoods';
+import { createHousehold } from './households';
 import { ValidationError } from './errors';
 
 let database: AppDB;
@@ -109,5 +119,45 @@ describe('allNeighborhoods', () => {
       'Thôn Đông',
       'Tổ dân phố 2',
     ]);
+  });
+});
+
+describe('one list without duplicates, seeded from the households', () => {
+  const consent = { recordedAt: '2026-03-01T08:00:00.000Z', recordedBy: 'Hoa', purposes: ['support' as const], textVersion: 'vi-2026-12' };
+  const household = (neighborhood: string) => createHousehold({ neighborhood, address: 'Số 1', headName: 'Nguyễn Văn Bình', consent }, database);
+
+  it('refuses a name already on the list, compared without diacritics or case, on add and on rename', async () => {
+    await createNeighborhood({ name: 'Thôn Đông', kind: 'thon' }, database);
+    const tay = await createNeighborhood({ name: 'Thôn Tây', kind: 'thon' }, database);
+    await expect(createNeighborhood({ name: 'thon dong', kind: 'thon' }, database)).rejects.toMatchObject({ errors: { name: 'neighborhoods.duplicate' } });
+    await expect(updateNeighborhood(tay.id, { name: 'THÔN ĐÔNG' }, database)).rejects.toBeInstanceOf(ValidationError);
+    // Renaming a neighborhood to another spelling of itself is fine.
+    await updateNeighborhood(tay.id, { name: 'Thôn TÂY' }, database);
+    expect((await allNeighborhoods(database)).map((n) => n.name)).toEqual(['Thôn Đông', 'Thôn TÂY']);
+  });
+
+  it('offers the names typed on households that the list lacks, once each, in the spelling typed most', async () => {
+    await createNeighborhood({ name: 'Thôn Đông', kind: 'thon' }, database);
+    await household('thon dong');
+    await household('Xóm Chùa');
+    await household('xom chua');
+    await household('Xóm Chùa');
+    await household('Tổ dân phố 5');
+    expect(await neighborhoodsFromHouseholds(database)).toEqual(['Tổ dân phố 5', 'Xóm Chùa']);
+    expect(await seedNeighborhoodsFromHouseholds(database)).toBe(2);
+    const list = await allNeighborhoods(database);
+    expect(list.map((n) => [n.name, n.kind])).toEqual([
+      ['Thôn Đông', 'thon'],
+      ['Tổ dân phố 5', 'toDanPho'],
+      ['Xóm Chùa', 'thon'],
+    ]);
+    expect(await neighborhoodsFromHouseholds(database)).toEqual([]);
+  });
+
+  it('tells a tổ dân phố from a thôn by its name', () => {
+    expect(kindOf('TDP 3')).toBe('toDanPho');
+    expect(kindOf('to dan pho Bac')).toBe('toDanPho');
+    expect(kindOf('Thôn 3')).toBe('thon');
+    expect(neighborhoodKey(' Thôn  Đông ')).toBe('thon dong');
   });
 });

@@ -3,6 +3,8 @@ import { db, type AppDB } from './database';
 import type { NeighborhoodRow } from './rows';
 import type { NeighborhoodFields } from '../domain/schemas';
 import { createRecord, deleteRecord, patchRecord } from './records';
+import { ValidationError } from './errors';
+import { foldForSearch } from '../domain/text';
 
 const collator = new Intl.Collator('vi');
 
@@ -11,12 +13,57 @@ export async function allNeighborhoods(database: AppDB = db()): Promise<Neighbor
   return rows.sort((a, b) => collator.compare(a.name, b.name));
 }
 
+/** "Thôn Đông" and "thon dong" are one neighborhood: names are compared without diacritics or case. */
+export function neighborhoodKey(name: string): string {
+  return foldForSearch(name);
+}
+
+async function refuseDuplicate(name: string | undefined, exceptId: string | undefined, database: AppDB): Promise<void> {
+  if (name === undefined) return;
+  const key = neighborhoodKey(name);
+  const taken = (await allNeighborhoods(database)).some((n) => n.id !== exceptId && neighborhoodKey(n.name) === key);
+  if (taken) throw new ValidationError({ name: 'neighborhoods.duplicate' });
+}
+
 export async function createNeighborhood(fields: NeighborhoodFields, database: AppDB = db()): Promise<NeighborhoodRow> {
+  await refuseDuplicate(fields.name, undefined, database);
   return createRecord(database, 'neighborhood', database.neighborhoods, fields);
 }
 
 export async function updateNeighborhood(id: string, changes: Partial<NeighborhoodFields>, database: AppDB = db()): Promise<NeighborhoodRow> {
+  await refuseDuplicate(changes.name, id, database);
   return patchRecord(database, 'neighborhood', database.neighborhoods, id, changes);
+}
+
+/** A name that says "tổ dân phố" (or TDP) is one; anything else is taken for a thôn. */
+export function kindOf(name: string): NeighborhoodFields['kind'] {
+  return /^(to dan pho|tdp)\b/.test(neighborhoodKey(name)) ? 'toDanPho' : 'thon';
+}
+
+/**
+ * The neighborhoods typed on households that the team's list lacks: one per name compared without
+ * diacritics, spelled the way it was typed most often.
+ */
+export async function neighborhoodsFromHouseholds(database: AppDB = db()): Promise<string[]> {
+  const listed = new Set((await allNeighborhoods(database)).map((n) => neighborhoodKey(n.name)));
+  const spellings = new Map<string, Map<string, number>>();
+  await database.households.each((h) => {
+    const name = h.deleted ? '' : h.neighborhood.trim().replace(/\s+/g, ' ');
+    const key = neighborhoodKey(name);
+    if (!key || listed.has(key)) return;
+    const counts = spellings.get(key) ?? new Map<string, number>();
+    counts.set(name, (counts.get(name) ?? 0) + 1);
+    spellings.set(key, counts);
+  });
+  const names = [...spellings.values()].map((counts) => [...counts].sort((a, b) => b[1] - a[1] || collator.compare(a[0], b[0]))[0]![0]);
+  return names.sort((a, b) => collator.compare(a, b));
+}
+
+/** Adds the neighborhoods typed on households to the team's list; answers how many were added. */
+export async function seedNeighborhoodsFromHouseholds(database: AppDB = db()): Promise<number> {
+  const names = await neighborhoodsFromHouseholds(database);
+  for (const name of names) await createNeighborhood({ name, kind: kindOf(name) }, database);
+  return names.length;
 }
 
 export async function deleteNeighborhood(id: string, database: AppDB = db()): Promise<void> {

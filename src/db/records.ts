@@ -11,6 +11,7 @@ import type { EntityName } from '../domain/vocab';
 import { guardQuota, ValidationError } from './errors';
 import { changedFields, commitChange, compact, inTransaction, newMeta, nowIso } from './write';
 import { cascadeEntities, cascadeOf } from '../domain/cascade';
+import { deriveFields } from '../domain/derived';
 import { tableOf } from './tables';
 
 type Row<E extends EntityName> = EntityFieldsMap[E] & RecordMeta;
@@ -80,6 +81,10 @@ async function patchInTransaction<E extends EntityName, R extends Row<E>>(
   const normalized: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(changes)) normalized[k] = v === '' || v === undefined ? null : v;
   const prev = before as unknown as Record<string, unknown>;
+  // A changed part changes what is derived from it, in the same patch.
+  const next: Record<string, unknown> = { ...prev, ...normalized };
+  for (const [k, v] of Object.entries(normalized)) if (v === null) delete next[k];
+  Object.assign(normalized, deriveFields(entity, next));
   const diff = changedFields(prev, normalized);
   for (const [k, v] of Object.entries(diff)) if (v === null && prev[k] === undefined) delete diff[k];
   if (Object.keys(diff).length === 0) return before;

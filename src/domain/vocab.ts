@@ -53,6 +53,21 @@ export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
  */
 export const CONSENT_TEXT_VERSION = 'vi-2026-12';
 
+/** Each language's consent text is its own text: a consent records the version that was read out. */
+export const CONSENT_TEXT_VERSIONS = { vi: CONSENT_TEXT_VERSION, en: 'en-2026-12' } as const;
+
+export function consentTextVersion(language: string): string {
+  return language.startsWith('en') ? CONSENT_TEXT_VERSIONS.en : CONSENT_TEXT_VERSIONS.vi;
+}
+
+/** The month a consent text version dates from (`vi-2026-12` is December 2026), if it names one. */
+export function consentTextMonth(version: string): { year: number; month: number } | undefined {
+  const m = /^[a-z]{2}-(\d{4})-(\d{2})$/.exec(version);
+  if (!m) return undefined;
+  const month = Number(m[2]);
+  return month >= 1 && month <= 12 ? { year: Number(m[1]), month } : undefined;
+}
+
 export const GENDERS = ['female', 'male', 'other'] as const;
 export const NEIGHBORHOOD_KINDS = ['thon', 'toDanPho'] as const;
 export const VNEID_LEVELS = [0, 1, 2] as const;

@@ -72,6 +72,8 @@ export interface DeviceInfo {
   label: string;
   lastSeenAt: string | null;
   revoked: boolean;
+  /** The device that asked: the head's own phone, which it does not remove from the list. */
+  current: boolean;
 }
 
 /** A team user's answer; `devices` only for a head. */
@@ -79,6 +81,8 @@ export interface TeamRoster {
   team: Named;
   users: SessionUser[];
   devices?: DeviceInfo[];
+  /** The asking phone, so its person can name its model. */
+  thisDevice?: { id: string; label: string };
 }
 
 /** An admin's answer: the teams of its commune. */
@@ -90,7 +94,7 @@ export interface CommuneTeams {
 /** Either answer; the other one's keys are absent, so a reader can test any of them. */
 export type TeamResponse =
   | (TeamRoster & { commune?: undefined; teams?: undefined })
-  | (CommuneTeams & { team?: undefined; users?: undefined; devices?: undefined });
+  | (CommuneTeams & { team?: undefined; users?: undefined; devices?: undefined; thisDevice?: undefined });
 
 // ---------------------------------------------------------------- POST /api/invites
 
@@ -106,7 +110,38 @@ export type InviteRequest = z.input<typeof inviteRequest>;
 export interface InviteResponse {
   code: string;
   expiresAt: string;
+  /** Echoed so the screen restates what the code just made is for. */
+  role: 'member' | 'head' | 'admin';
 }
+
+// ---------------------------------------------------------------- GET /api/invites
+
+/** A live invite of the team, as a head sees it: never its code, which is only kept hashed. */
+export interface InviteInfo {
+  id: string;
+  role: 'member' | 'head';
+  usesLeft: number;
+  expiresAt: string;
+  createdAt: string;
+  /** The user who made it; null for one printed on the server (npm start, npm run admin). */
+  createdBy: { id: string; name: string } | null;
+}
+
+export interface InviteList {
+  invites: InviteInfo[];
+}
+
+// ---------------------------------------------------------------- POST /api/invites/:id/cancel
+
+export interface CancelInviteResponse {
+  cancelled: true;
+}
+
+// ---------------------------------------------------------------- PUT /api/devices/:id/label
+
+/** The phone's model as its person names it ("Samsung A15"). */
+export const deviceLabelRequest = z.object({ label: typed(200) });
+export type DeviceLabelRequest = z.input<typeof deviceLabelRequest>;
 
 // ---------------------------------------------------------------- POST /api/devices/:id/revoke
 

@@ -6,6 +6,7 @@ import en from './en/translation.json';
 import { CONSENT_PURPOSES, GENDERS, NEIGHBORHOOD_KINDS, OUTCOMES, RESULT_KEYS, TOPICS, VNEID_LEVELS } from '../domain/vocab';
 import { LANGUAGES } from '../modules/i18n';
 import type { SyncState } from '../domain/sync';
+import { FIELD_SCHEMAS } from '../domain/schemas';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -178,5 +179,19 @@ describe('keys built from the vocabularies exist in both languages', () => {
       const present = all.filter((k) => k.startsWith(`${prefix}.`)).map((k) => k.slice(prefix.length + 1));
       expect(present.sort(), prefix).toEqual(values.map(String).sort());
     }
+  });
+});
+
+describe('every field of every entity has its label (the conflict screen names any of them)', () => {
+  const fields = Object.entries(FIELD_SCHEMAS).flatMap(([entity, schema]) => Object.keys(schema.shape).map((f) => `${entity}.${f}`));
+
+  it('walks the schemas (sanity check)', () => {
+    expect(fields).toContain('household.houseNumber');
+    expect(fields).toContain('checklistStep.stepKey');
+  });
+
+  it.each(['vi', 'en'])('%s', (lng) => {
+    const missing = fields.filter((f) => !has(locales[lng]!, `fields.${f.split('.')[1]}`));
+    expect(missing).toEqual([]);
   });
 });

@@ -11,11 +11,20 @@ import { entityTables, tableOf } from '../db/tables';
 import { isEntity, syncedFields } from './entityTables';
 import { refreshState } from './outbox';
 import { requestRepull } from './progress';
+import { isDerivedField, withDerived } from '../domain/derived';
+import { refreshHousehold } from '../db/derived';
 
 export interface AttentionItem {
   entry: OutboxRow;
   /** The record as the device has it now (the person's values). */
   record: Record<string, unknown> | undefined;
+  /** The conflict's fields a person chooses between: never one derived from others. */
+  choices: string[];
+}
+
+/** A conflict's fields without the derived ones (a server before v1.2 could still name them). */
+export function choosableFields(entry: OutboxRow): string[] {
+  return (entry.conflict?.fields ?? []).filter((f) => !isDerivedField(entry.entity, f));
 }
 
 export async function attentionItems(database: AppDB = db()): Promise<AttentionItem[]> {
@@ -23,7 +32,7 @@ export async function attentionItems(database: AppDB = db()): Promise<AttentionI
   const items: AttentionItem[] = [];
   for (const entry of entries) {
     const record = isEntity(entry.entity) ? await tableOf(database, entry.entity).get(entry.id) : undefined;
-    items.push({ entry, record });
+    items.push({ entry, record, choices: choosableFields(entry) });
   }
   return items;
 }
@@ -40,7 +49,7 @@ export async function resolveConflict(key: number, choices: Record<string, 'mine
     const row = await table.get(entry.id);
     const mine: Record<string, unknown> = {};
     const updated: Record<string, unknown> = { ...(row ?? {}) };
-    for (const field of entry.conflict.fields) {
+    for (const field of choosableFields(entry)) {
       if ((choices[field] ?? 'theirs') === 'mine') {
         mine[field] = entry.fields?.[field] ?? null;
       } else {
@@ -49,7 +58,9 @@ export async function resolveConflict(key: number, choices: Record<string, 'mine
         else updated[field] = v;
       }
     }
-    if (row) await table.put({ ...(updated as typeof row), version: Math.max(row.version, entry.conflict.version) });
+    // What derives from the chosen parts is recomputed, as the server does with the same rule.
+    if (row) await table.put({ ...(withDerived(entry.entity, updated) as typeof row), version: Math.max(row.version, entry.conflict.version) });
+    if (row && entry.entity === 'household') await refreshHousehold(database, entry.id);
     if (Object.keys(mine).length) {
       await database.outbox.put({
         ...entry,

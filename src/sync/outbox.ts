@@ -11,6 +11,7 @@ import { planFold } from './fold';
 import { entityTables, tableOf, type SyncedRow } from '../db/tables';
 import { isEntity } from './entityTables';
 import { stateFrom } from './recordState';
+import { isDerivedField } from '../domain/derived';
 
 /** A record's entries still in the outbox, in seq order. */
 export function entriesOf(database: AppDB, entity: string, id: string): Promise<OutboxRow[]> {
@@ -76,7 +77,9 @@ export async function applyPushResults(batch: OutboxRow[], results: PushResult[]
         const current = await database.outbox.get(entry.key!);
         if (!current) continue;
         const table = tableOf(database, entry.entity);
-        if (result.status === 'applied' || result.status === 'duplicate') {
+        // A derived field is recomputed from its parts, never chosen: a conflict on it alone is settled.
+        const choosable = result.status === 'conflict' ? result.fields.filter((f) => !isDerivedField(entry.entity, f)) : [];
+        if (result.status === 'applied' || result.status === 'duplicate' || (result.status === 'conflict' && choosable.length === 0)) {
           await database.outbox.delete(entry.key!);
           await moveBaseVersions(database, entry, result.version);
           const row = await table.get(entry.id);
@@ -87,8 +90,9 @@ export async function applyPushResults(batch: OutboxRow[], results: PushResult[]
           else await table.put({ ...row, version: Math.max(row.version, result.version), syncState: stateFrom(remaining) });
         } else if (result.status === 'conflict') {
           // The other fields of the patch were applied; what waits now is the person's choice.
-          const fields = Object.fromEntries(Object.entries(current.fields ?? {}).filter(([k]) => result.fields.includes(k)));
-          await database.outbox.put({ ...current, fields, state: 'conflict', conflict: { fields: result.fields, server: result.server, version: result.version } });
+          const fields = Object.fromEntries(Object.entries(current.fields ?? {}).filter(([k]) => choosable.includes(k)));
+          const server = Object.fromEntries(choosable.map((k) => [k, result.server[k] ?? null]));
+          await database.outbox.put({ ...current, fields, state: 'conflict', conflict: { fields: choosable, server, version: result.version } });
           await moveBaseVersions(database, entry, result.version);
           await refreshState(database, entry.entity, entry.id, { version: result.version });
         } else {

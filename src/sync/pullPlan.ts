@@ -7,6 +7,7 @@
 import type { OutboxRow } from '../db/rows';
 import type { EntityName } from '../domain/vocab';
 import { personSortKey } from '../domain/text';
+import { withDerived } from '../domain/derived';
 import type { PullChange } from './transport';
 import type { SyncedRow } from '../db/tables';
 import { stateFrom } from './recordState';
@@ -65,12 +66,12 @@ export function planPulledChange(entity: EntityName, change: PullChange, context
   };
   // Derived from other tables: kept until refreshDirtyHouseholds recomputes them.
   const derivedKeep = entity === 'household' && before ? { searchText: before.searchText, lastVisitDate: before.lastVisitDate, followUpDate: before.followUpDate } : {};
-  const row = withLocalKeys(entity, overlay({ ...derivedKeep, ...base }, local));
+  const row = withLocalKeys(entity, overlay(entity, { ...derivedKeep, ...base }, local));
   return { kind: 'put', row: { ...row, ...stamp } };
 }
 
 /** The server's row with the device's waiting changes laid on top. */
-function overlay(row: SyncedRow, entries: OutboxRow[]): SyncedRow {
+function overlay(entity: EntityName, row: SyncedRow, entries: OutboxRow[]): SyncedRow {
   const out: SyncedRow = { ...row };
   for (const e of entries) {
     if (e.op === 'delete') out.deleted = 1;
@@ -80,7 +81,8 @@ function overlay(row: SyncedRow, entries: OutboxRow[]): SyncedRow {
     }
   }
   out.syncState = stateFrom(entries);
-  return out;
+  // The device's parts laid on the server's: what derives from them follows both.
+  return entries.length ? withDerived(entity, out) : out;
 }
 
 function withLocalKeys(entity: EntityName, row: SyncedRow): SyncedRow {

@@ -6,6 +6,9 @@ import type { Mutation } from '../domain/sync';
 import type {
   EnrollRequest,
   EnrollResponse,
+  CancelInviteResponse,
+  DeviceLabelRequest,
+  InviteList,
   InviteRequest,
   InviteResponse,
   PullResponse,
@@ -15,7 +18,7 @@ import type {
   TeamResponse,
 } from '../domain/wire';
 
-export type { EnrollResponse, PullChange, PullResponse, PushResult, SessionUser, TeamResponse } from '../domain/wire';
+export type { DeviceInfo, EnrollResponse, InviteInfo, PullChange, PullResponse, PushResult, SessionUser, TeamResponse } from '../domain/wire';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -88,6 +91,18 @@ export class Transport {
 
   revokeDevice(id: string): Promise<RevokeResponse> {
     return this.call('POST', `/api/devices/${encodeURIComponent(id)}/revoke`, {});
+  }
+
+  labelDevice(id: string, label: string): Promise<{ label: string }> {
+    return this.call('PUT', `/api/devices/${encodeURIComponent(id)}/label`, { label } satisfies DeviceLabelRequest);
+  }
+
+  invites(): Promise<InviteList> {
+    return this.call('GET', '/api/invites');
+  }
+
+  cancelInvite(id: string): Promise<CancelInviteResponse> {
+    return this.call('POST', `/api/invites/${encodeURIComponent(id)}/cancel`, {});
   }
 
   push(deviceId: string, appVersion: string, mutations: Mutation[]): Promise<PushResponse> {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { setLanguage } from '../../modules/i18n';
 import ConsentStep from './ConsentStep.vue';
 import { CONSENT_PURPOSES, CONSENT_TEXT_VERSION } from '../../domain/vocab';
 import { isIsoDateTime } from '../../domain/dates';
@@ -14,6 +15,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await resetApp();
+  await setLanguage('vi');
 });
 
 const input = (sel: string) => app.wrapper.get<HTMLInputElement>(sel);
@@ -35,7 +37,9 @@ describe('ConsentStep', () => {
     expect(input('[data-testid="consent-agreed"]').element.checked).toBe(false);
     expect(input('[data-testid="consent-recorder"]').element.value).toBe('');
     expect(errorTexts()).toEqual([]);
-    expect(app.wrapper.text()).toContain(`Phiên bản nội dung xin đồng ý: ${CONSENT_TEXT_VERSION}`);
+    // The version is a month people can say, not a code.
+    expect(app.wrapper.get('[data-testid="consent-version"]').text()).toBe('Nội dung xin đồng ý: bản tháng 12/2026.');
+    expect(app.wrapper.text()).not.toContain(CONSENT_TEXT_VERSION);
   });
 
   it('prefills the recorder name when one is known', async () => {
@@ -114,5 +118,19 @@ describe('ConsentStep', () => {
     await button!.trigger('click');
     expect(app.wrapper.emitted('declined')).toHaveLength(1);
     expect(app.wrapper.emitted('recorded')).toBeUndefined();
+  });
+
+  it('in English, the English text is read and the consent records the English text’s version', async () => {
+    app = await mountComponent(ConsentStep, { recorderName: 'Hoa' });
+    await setLanguage('en');
+    await settle();
+    expect(app.wrapper.get('[data-testid="consent-version"]').text()).toBe('Consent text: version of December 2026.');
+    await input('[data-testid="consent-support"]').setValue(true);
+    await input('[data-testid="consent-given-by"]').setValue('Bình');
+    await input('[data-testid="consent-agreed"]').setValue(true);
+    await app.wrapper.get('[data-testid="consent-record"]').trigger('click');
+    await settle(1);
+    const [consent] = app.wrapper.emitted('recorded')![0] as [Record<string, unknown>];
+    expect(consent.textVersion).toBe('en-2026-12');
   });
 });

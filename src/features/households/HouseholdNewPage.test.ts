@@ -5,6 +5,7 @@ import { CONSENT_TEXT_VERSION } from '../../domain/vocab';
 import { emptyHousehold } from './forms';
 import { MAX_LENGTH } from '../../domain/schemas';
 import { flushAllDrafts } from '../../composables/useDraft';
+import { useNoticesStore } from '../../stores/notices';
 import { eventually, mountRoute, resetApp, settle, sleep, type Mounted } from '../../../tests/unit/mountWithApp';
 
 const DRAFT_KEY = 'household:new';
@@ -94,9 +95,10 @@ describe('HouseholdNewPage before consent', () => {
     expect(await rowCounts()).toEqual(EMPTY);
   });
 
-  it('"Hộ không đồng ý" leaves for the household list and stores nothing', async () => {
+  it('"Hộ không đồng ý" leaves for the household list, says that nothing was recorded, and stores nothing', async () => {
     await buttonNamed('Hộ không đồng ý — không ghi gì').trigger('click');
     await eventually(() => expect(app.router.currentRoute.value.path).toBe('/households'));
+    expect(useNoticesStore().notices.map((n) => n.key)).toEqual(['consent.declinedNotice']);
     expect(await rowCounts()).toEqual(EMPTY);
   });
 });

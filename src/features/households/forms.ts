@@ -1,5 +1,6 @@
 import { foldForSearch } from '../../domain/text';
 import { compact, formNumber } from '../../domain/objects';
+import { composeAddress as composeFromParts } from '../../domain/derived';
 /** Form models of the household and member forms, and their conversion to entity fields. */
 import type { Consent, HouseholdFields, MemberFields } from '../../domain/schemas';
 import type { HouseholdRow, MemberRow } from '../../db/rows';
@@ -43,8 +44,9 @@ export function emptyMember(fullName = ''): MemberForm {
   };
 }
 
+/** The form's address, composed the way the device and the server derive it (src/domain/derived.ts). */
 export function composeAddress(form: Pick<HouseholdForm, 'houseNumber' | 'lane'>): string {
-  return [form.houseNumber.trim(), form.lane.trim()].filter(Boolean).join(', ');
+  return composeFromParts(form.houseNumber, form.lane);
 }
 
 /** Phone numbers are typed with spaces and dots; only digits (and a leading +) are kept. */

@@ -41,3 +41,14 @@ describe('useNeighborhoods', () => {
     expect(await allNeighborhoods()).toEqual([]);
   });
 });
+
+describe('useNeighborhoods: duplicates', () => {
+  it('answers why a duplicate name is refused, on add and rename', async () => {
+    const hoods = scope.run(() => useNeighborhoods())!;
+    await hoods.add('Thôn Đông', 'thon');
+    await hoods.add('Thôn Tây', 'thon');
+    expect(await hoods.add('thôn đông', 'thon')).toBe('neighborhoods.duplicate');
+    const tay = (await allNeighborhoods()).find((n) => n.name === 'Thôn Tây')!;
+    expect(await hoods.rename(tay.id, 'Thon Dong')).toBe('neighborhoods.duplicate');
+  });
+});

@@ -7,7 +7,7 @@
 import { defineStore } from 'pinia';
 import { computed, readonly, shallowRef } from 'vue';
 import type { DeviceMembership } from '../../sync/membership';
-import type { TeamResponse, Transport } from '../../sync/transport';
+import type { InviteInfo, TeamResponse, Transport } from '../../sync/transport';
 import { useSyncStore } from '../sync/store';
 
 const data = async () => {
@@ -21,6 +21,7 @@ const ROSTER_EVERY_MS = 10 * 60_000;
 export interface Invite {
   code: string;
   expiresAt: string;
+  role: 'member' | 'head' | 'admin';
 }
 
 function deviceLabel(): string {
@@ -41,6 +42,8 @@ export const useMembershipStore = defineStore('membership', () => {
   const membership = shallowRef<DeviceMembership | undefined>();
   const team = shallowRef<TeamResponse | undefined>();
   const invite = shallowRef<Invite | undefined>();
+  /** The team's open invites, for a head. */
+  const invites = shallowRef<InviteInfo[]>([]);
   let rosterAt = 0;
 
   const joined = computed(() => !!membership.value?.team && !membership.value.needsRejoin);
@@ -101,12 +104,53 @@ export const useMembershipStore = defineStore('membership', () => {
       return problemKey(e, 'team.loadFailed', 'team.offline');
     }
     await refreshRoster();
+    // The team is shown either way; an invite list that did not load stays as it was.
+    if (isHead.value) await loadInvites();
     return undefined;
+  }
+
+  async function loadInvites(): Promise<string | undefined> {
+    try {
+      invites.value = (await (await transport()).invites()).invites;
+      return undefined;
+    } catch (e) {
+      return problemKey(e, 'team.loadFailed', 'team.offline');
+    }
+  }
+
+  /** Cancels an open invite: nobody joins with its code any more. */
+  async function cancelInvite(id: string): Promise<string | undefined> {
+    try {
+      await (await transport()).cancelInvite(id);
+    } catch (e) {
+      return problemKey(e, 'team.cancelFailed', 'team.offline');
+    }
+    invites.value = invites.value.filter((i) => i.id !== id);
+    return undefined;
+  }
+
+  /** Names a phone's model as its person calls it. */
+  async function labelDevice(id: string, label: string): Promise<string | undefined> {
+    try {
+      const saved = await (await transport()).labelDevice(id, label.trim());
+      const t = team.value;
+      if (t?.team) {
+        team.value = {
+          ...t,
+          ...(t.thisDevice?.id === id ? { thisDevice: { id, label: saved.label } } : {}),
+          ...(t.devices ? { devices: t.devices.map((d) => (d.id === id ? { ...d, label: saved.label } : d)) } : {}),
+        };
+      }
+      return undefined;
+    } catch (e) {
+      return problemKey(e, 'team.modelFailed', 'team.offline');
+    }
   }
 
   async function createInvite(role: 'member' | 'head', maxUses: number, validDays: number): Promise<string | undefined> {
     try {
       invite.value = await (await transport()).createInvite(role, maxUses, validDays * 24);
+      await loadInvites();
       return undefined;
     } catch (e) {
       return problemKey(e, 'team.inviteFailed', 'team.offline');
@@ -136,6 +180,7 @@ export const useMembershipStore = defineStore('membership', () => {
     membership.value = undefined;
     team.value = undefined;
     invite.value = undefined;
+    invites.value = [];
     useSyncStore().signedOut();
   }
 
@@ -143,6 +188,7 @@ export const useMembershipStore = defineStore('membership', () => {
     membership: readonly(membership),
     team: readonly(team),
     invite: readonly(invite),
+    invites: readonly(invites),
     joined,
     isHead,
     load,
@@ -151,6 +197,9 @@ export const useMembershipStore = defineStore('membership', () => {
     refreshRosterIfDue,
     loadTeam,
     createInvite,
+    loadInvites,
+    cancelInvite,
+    labelDevice,
     revokeDevice,
     prepareSignOut,
     signOut,

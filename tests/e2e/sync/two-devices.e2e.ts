@@ -124,3 +124,58 @@ describe('two devices', () => {
     await b.context.close();
   });
 });
+
+describe('two devices, one address', () => {
+  it('a conflict on the address parts offers only the parts; mine for one, theirs for the other; the address matches its parts on both', async () => {
+    const team = await server.newTeam();
+    const a = await device('Trưởng thôn Hùng', team.headCode);
+    await a.page.goto(server.url + '/households/new');
+    await recordConsent(a.page);
+    await a.page.getByTestId('hh-headName').fill('Vũ Văn Khải');
+    await a.page.getByTestId('hh-neighborhood').fill('Thôn Đông');
+    await a.page.getByTestId('hh-houseNumber').fill('5');
+    await a.page.getByTestId('hh-lane').fill('Xóm Giữa');
+    await a.page.getByTestId('save-household').click();
+    await a.page.getByTestId('household-title').waitFor();
+    await syncNow(a.page);
+
+    const b = await device('Đoàn viên Lan', await team.memberCode());
+    await syncNow(b.page);
+    await openHousehold(b.page, 'vu van khai');
+
+    await a.context.setOffline(true);
+    await b.context.setOffline(true);
+    await openHousehold(a.page, 'vu van khai');
+    await editHousehold(a.page, { 'hh-houseNumber': '9', 'hh-lane': 'Xóm Đông' });
+    await editHousehold(b.page, { 'hh-houseNumber': '7A', 'hh-lane': 'Xóm Đình' });
+
+    await a.context.setOffline(false);
+    await syncNow(a.page);
+    await b.context.setOffline(false);
+    await b.page.goto(server.url + '/');
+    await b.page.getByTestId('sync-now').click();
+    await b.page.getByTestId('attention-link').first().waitFor();
+    await b.page.getByTestId('attention-link').first().click();
+    const conflict = b.page.getByTestId('attention-conflict');
+    await conflict.waitFor();
+    // The parts, each with its label; never the composed address.
+    expect(await conflict.locator('legend').allTextContents()).toEqual(['Số nhà', 'Ngõ / xóm / đường']);
+    expect(await b.page.getByTestId('keep-mine-address').count()).toBe(0);
+    await b.page.getByTestId('keep-mine-houseNumber').check();
+    await b.page.getByTestId('keep-theirs-lane').check();
+    await b.page.getByTestId('settle-conflict').click();
+    await b.page.getByTestId('attention-empty').waitFor();
+    await syncNow(b.page);
+    await syncNow(a.page);
+
+    for (const d of [a, b]) {
+      await openHousehold(d.page, 'vu van khai');
+      expect((await d.page.locator('main').textContent()) ?? '').toContain('7A, Xóm Đông');
+      await d.page.getByRole('link', { name: 'Sửa', exact: true }).click();
+      expect(await d.page.getByTestId('hh-houseNumber').inputValue()).toBe('7A');
+      expect(await d.page.getByTestId('hh-lane').inputValue()).toBe('Xóm Đông');
+    }
+    await a.context.close();
+    await b.context.close();
+  });
+});
