@@ -3,15 +3,15 @@
  *
  * The phones compute the indicators with src/domain/indicators.ts, the single definition. The
  * server counts the same rules in SQL, over the narrow copies of the records that a trigger keeps
- * (migration 20261206170000_report_rows.sql), for every team of the scope at once: loading a
- * commune's 2.8 million records into Node took seconds. server/routes/reports.test.ts holds both
- * to the same integers on the spec's edge cases.
+ * (migration 20261206170000_report_rows.sql), a few statements per team, the teams side by side
+ * on the pool: loading a commune's 2.8 million records into Node took 15 seconds.
+ * server/routes/reports.test.ts holds both sides to the same integers on the spec's edge cases.
  *
- * SQL groups by team and by the neighborhood exactly as written; folding the spellings together
- * (trimmed, case and diacritics ignored) happens here with the domain's own `neighborhoodKey`,
- * which every count allows since a household and its members sit in one written neighborhood.
+ * SQL groups by the neighborhood exactly as written; folding the spellings together (trimmed,
+ * case and diacritics ignored) happens here with the domain's own `neighborhoodKey`, which every
+ * count allows since a household and its members sit in one written neighborhood.
  */
-import type { Queryable } from '../db/adapter';
+import type { Database, Queryable } from '../db/adapter';
 import {
   emptyIndicators,
   NEIGHBORHOOD_INDICATOR_KEYS,
@@ -33,13 +33,12 @@ import {
 import { RESULT_KEYS } from '../../src/domain/vocab';
 
 /**
- * Households counted at `to` ($1 the teams, `to` the parameter holding `to`): the copy holds only
- * live households with the reporting purpose; consent given by `to` and not withdrawn by then.
+ * Whether the row of `alias` counts at `to` (the parameter holding it): the household copy holds
+ * only live households with the reporting purpose, and members and visits carry their household's
+ * consent dates (null without one); consent given by `to` and not withdrawn by then.
  */
-const countedHouseholds = (to: string) => `hh as materialized (
-  select team_id, id, neighborhood from report_households
-  where team_id = any($1::uuid[]) and consent_on <= ${to} and (withdrawn_on is null or withdrawn_on > ${to}))`;
-const COUNTED_HOUSEHOLDS = countedHouseholds('$3');
+const countsAt = (alias: string, to: string) =>
+  `${alias}.consent_on <= ${to} and (${alias}.withdrawn_on is null or ${alias}.withdrawn_on > ${to})`;
 
 /** The sums of every results key over `alias`'s rows, as columns r0… in RESULT_KEYS order. */
 const resultSums = (alias: string, results: string) =>
@@ -51,46 +50,36 @@ const latestKey = (v: string) => `(${v}.date || ${v}.id::text
   || case when ${v}.follow_up_date < $3 then '1' else '0' end) collate "C"`;
 const LATEST_FLAGS_AT = 10 + 36 + 1;
 
-type Row = { team: string; neighborhood: string } & Record<string, number | string>;
-type TeamRow = { team: string } & Record<string, number>;
+/**
+ * Runs one counting statement with settings of its own: PostgreSQL's JIT spent 5 of 8 seconds
+ * compiling a commune's plans, and the default 4 MB of work_mem sorted a commune's rows on disk.
+ */
+function counted<T>(db: Database, sql: string, params: unknown[]): Promise<T[]> {
+  return db.transaction(async (tx) => {
+    await tx.exec(`set local jit = off; set local work_mem = '64MB'`);
+    return tx.query<T>(sql, params);
+  });
+}
 
-/** The household-based figures per team and written neighborhood, as the queries below name them. */
-async function neighborhoodRows(db: Queryable, teamIds: string[], p: Period): Promise<Row[][]> {
+type Row = { neighborhood: string } & Record<string, number | string>;
+
+/** One team's household-based figures per written neighborhood, as the queries below name them. */
+async function neighborhoodRows(db: Database, teamId: string, p: Period): Promise<Row[]> {
   const year = Number(p.to.slice(0, 4));
-  const period = [teamIds, p.from, p.to];
-  return Promise.all([
-    db.query<Row>(
-      `with ${countedHouseholds('$2')}
-       select h.team_id::text as team, h.neighborhood, min(h.id::text) as "firstId", count(*)::int as "householdsRegistered"
-       from hh h group by 1, 2`,
-      [teamIds, p.to],
-    ),
-    db.query<Row>(
-      `with ${countedHouseholds('$2')}
-       select h.team_id::text as team, h.neighborhood,
-         count(*) filter (where m.birth_year <= $3)::int as "adults",
-         count(*) filter (where m.birth_year <= $3 and m.vneid_level = 2 and (m.vneid_level_since is null or m.vneid_level_since <= $2))::int as "adultsVneidLevel2",
-         count(*) filter (where m.birth_year <= $3 and m.has_smartphone)::int as "adultsWithSmartphone",
-         count(*) filter (where m.birth_year <= $3 and m.uses_online_services)::int as "adultsUsingOnlineServices",
-         count(*) filter (where m.birth_year <= $4)::int as "aged15Plus",
-         count(*) filter (where m.birth_year <= $4 and m.has_payment_account)::int as "aged15PlusWithPaymentAccount"
-       from report_members m join hh h on h.team_id = m.team_id and h.id = m.household_id
-       where m.team_id = any($1::uuid[])
-       group by 1, 2`,
-      [teamIds, p.to, year - 18, year - 15],
-    ),
+  const period = [teamId, p.from, p.to];
+  const rows = await Promise.all([
     // Per household first: its visits in the period, and its latest visit at `to`, which is the
     // period's latest, or else the one before the period (one index probe per such household).
-    db.query<Row>(
-      `with ${COUNTED_HOUSEHOLDS},
-       pv as (
-         select v.team_id, v.household_id, count(*)::int as visits, count(*) filter (where v.outcome = 'done')::int as done,
+    counted<Row>(
+      db,
+      `with pv as (
+         select v.household_id, count(*)::int as visits, count(*) filter (where v.outcome = 'done')::int as done,
            bool_or(v.outcome <> 'notHome') as reached, max(${latestKey('v')}) as latest, ${resultSums('v', 'results')}
          from report_visits v
-         where v.team_id = any($1::uuid[]) and v.date between $2 and $3
-         group by 1, 2),
+         where v.team_id = $1::uuid and v.date between $2 and $3 and ${countsAt('v', '$3')}
+         group by v.household_id),
        hv as (
-         select h.team_id, h.neighborhood, pv.visits, pv.done, coalesce(pv.reached, false) as reached,
+         select h.id, h.neighborhood, pv.visits, pv.done, coalesce(pv.reached, false) as reached,
            case when pv.reached then true else exists (
              select 1 from report_visits e
              where e.team_id = h.team_id and e.household_id = h.id and e.date < $2 and e.outcome <> 'notHome') end as "everReached",
@@ -99,69 +88,84 @@ async function neighborhoodRows(db: Queryable, teamIds: string[], p: Period): Pr
              where e.team_id = h.team_id and e.household_id = h.id and e.date < $2
              order by e.date desc, e.id desc limit 1)) as latest,
            ${RESULT_KEYS.map((_, i) => `pv.r${i}`).join(', ')}
-         from hh h left join pv on pv.team_id = h.team_id and pv.household_id = h.id)
-       select team_id::text as team, neighborhood,
+         from report_households h left join pv on pv.household_id = h.id
+         where h.team_id = $1::uuid and ${countsAt('h', '$3')})
+       select neighborhood, min(id::text) as "firstId", count(*)::int as "householdsRegistered",
          coalesce(sum(visits), 0)::int as "visits", coalesce(sum(done), 0)::int as "visitsDone",
          count(*) filter (where reached)::int as "householdsReachedInPeriod",
          count(*) filter (where "everReached")::int as "householdsEverReached",
          count(*) filter (where substr(latest, ${LATEST_FLAGS_AT}, 1) = '1')::int as "followUpsOpen",
          count(*) filter (where substr(latest, ${LATEST_FLAGS_AT + 1}, 1) = '1')::int as "followUpsOverdue",
          ${RESULT_KEYS.map((_, i) => `coalesce(sum(r${i}), 0)::int as r${i}`).join(', ')}
-       from hv group by 1, 2`,
+       from hv group by 1`,
       period,
+    ),
+    counted<Row>(
+      db,
+      `select m.neighborhood,
+         count(*) filter (where m.birth_year <= $3)::int as "adults",
+         count(*) filter (where m.birth_year <= $3 and m.vneid_level = 2 and (m.vneid_level_since is null or m.vneid_level_since <= $2))::int as "adultsVneidLevel2",
+         count(*) filter (where m.birth_year <= $3 and m.has_smartphone)::int as "adultsWithSmartphone",
+         count(*) filter (where m.birth_year <= $3 and m.uses_online_services)::int as "adultsUsingOnlineServices",
+         count(*) filter (where m.birth_year <= $4)::int as "aged15Plus",
+         count(*) filter (where m.birth_year <= $4 and m.has_payment_account)::int as "aged15PlusWithPaymentAccount"
+       from report_members m
+       where m.team_id = $1::uuid and ${countsAt('m', '$2')}
+       group by 1`,
+      [teamId, p.to, year - 18, year - 15],
     ),
     // People helped count in their own household's neighborhood, whichever household was visited.
-    db.query<Row>(
-      `with ${COUNTED_HOUSEHOLDS},
-       named as (
-         select distinct v.team_id, x.member_id
-         from report_visits v join hh vh on vh.team_id = v.team_id and vh.id = v.household_id
-           cross join unnest(v.member_ids) as x(member_id)
-         where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and v.member_ids is not null)
-       select h.team_id::text as team, h.neighborhood, count(*)::int as "peopleHelped"
-       from named n join report_members m on m.team_id = n.team_id and m.id = n.member_id
-         join hh h on h.team_id = m.team_id and h.id = m.household_id
-       group by 1, 2`,
+    counted<Row>(
+      db,
+      `with named as (
+         select distinct x.member_id
+         from report_visits v cross join unnest(v.member_ids) as x(member_id)
+         where v.team_id = $1::uuid and v.date between $2 and $3 and v.member_ids is not null and ${countsAt('v', '$3')})
+       select m.neighborhood, count(*)::int as "peopleHelped"
+       from named n join report_members m on m.team_id = $1::uuid and m.id = n.member_id
+       where ${countsAt('m', '$3')}
+       group by 1`,
       period,
     ),
-    db.query<Row>(
-      `with ${COUNTED_HOUSEHOLDS}
-       select h.team_id::text as team, h.neighborhood,
+    counted<Row>(
+      db,
+      `select m.neighborhood,
          count(*) filter (where s.step_key = 'level1.activated')::int as "vneidLevel1Activations",
          count(*) filter (where s.step_key = 'level2.activated')::int as "vneidLevel2Activations",
          count(*) filter (where s.step_key = 'after.integrateDocs')::int as "documentsIntegrated"
        from report_steps s join report_members m on m.team_id = s.team_id and m.id = s.member_id
-         join hh h on h.team_id = m.team_id and h.id = m.household_id
-       where s.team_id = any($1::uuid[]) and s.done_on between $2 and $3
-       group by 1, 2`,
+       where s.team_id = $1::uuid and s.done_on between $2 and $3 and ${countsAt('m', '$3')}
+       group by 1`,
       period,
     ),
   ]);
+  return rows.flat();
 }
 
-/** Sessions (few, read from the records) and the people who recorded visits or sessions, per team. */
-async function teamRows(db: Queryable, teamIds: string[], p: Period): Promise<TeamRow[][]> {
-  const period = [teamIds, p.from, p.to];
-  const sessionsOf = `records s where s.team_id = any($1::uuid[]) and s.entity = 'session' and not s.deleted
+/** One team's sessions (few, read from the records) and the people who recorded visits or sessions. */
+async function teamRow(db: Database, teamId: string, p: Period): Promise<Record<string, number>> {
+  const period = [teamId, p.from, p.to];
+  const sessionsOf = `records s where s.team_id = $1::uuid and s.entity = 'session' and not s.deleted
     and (s.data->>'date') collate "C" between $2 and $3`;
-  return Promise.all([
-    db.query<TeamRow>(
-      `select s.team_id::text as team, count(*)::int as "sessions", coalesce(sum((s.data->>'attendees')::int), 0)::int as "sessionAttendees",
+  const [sessions, users] = await Promise.all([
+    counted<Record<string, number>>(
+      db,
+      `select count(*)::int as "sessions", coalesce(sum((s.data->>'attendees')::int), 0)::int as "sessionAttendees",
          ${resultSums('s', "data->'results'")}
-       from ${sessionsOf} group by 1`,
+       from ${sessionsOf}`,
       period,
     ),
-    db.query<TeamRow>(
-      `with ${COUNTED_HOUSEHOLDS},
-       users as (
-         select v.team_id, v.created_by from report_visits v join hh h on h.team_id = v.team_id and h.id = v.household_id
-         where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and v.created_by is not null
+    counted<Record<string, number>>(
+      db,
+      `select count(*)::int as "activeUsers" from (
+         select v.created_by from report_visits v
+         where v.team_id = $1::uuid and v.date between $2 and $3 and v.created_by is not null and ${countsAt('v', '$3')}
          union
-         select s.team_id, s.created_by from ${sessionsOf} and s.created_by is not null)
-       select team_id::text as team, count(*)::int as "activeUsers" from users group by 1`,
+         select s.created_by from ${sessionsOf} and s.created_by is not null) users`,
       period,
     ),
   ]);
+  return { ...sessions[0], ...users[0] };
 }
 
 /** Adds a row's figures (columns named as indicators, or r0… for the results keys) to `into`. */
@@ -181,7 +185,7 @@ function add(into: Indicators, row: Record<string, number | string>, keys: reado
  * neighborhoods folded and sorted by their key, each shown as written on its first household
  * (the smallest id), and the team's figures as their sum plus the sessions and active users.
  */
-function teamIndicators(rows: readonly Row[], sessions: TeamRow | undefined, users: TeamRow | undefined): TeamIndicators {
+function teamIndicators(rows: readonly Row[], team: Record<string, number>): TeamIndicators {
   const firsts = new Map<string, string>();
   for (const r of rows) if (typeof r.firstId === 'string') firsts.set(r.neighborhood, r.firstId);
   const groups = new Map<string, { name: string; firstId: string; values: Indicators }>();
@@ -208,8 +212,7 @@ function teamIndicators(rows: readonly Row[], sessions: TeamRow | undefined, use
     }
     byNeighborhood.push({ name: g.name, indicators: own });
   }
-  if (sessions) add(indicators, sessions, ['sessions', 'sessionAttendees']);
-  indicators.activeUsers = users?.activeUsers ?? 0;
+  add(indicators, team, ['sessions', 'sessionAttendees', 'activeUsers']);
   return { indicators, byNeighborhood };
 }
 
@@ -219,30 +222,20 @@ export interface ReportScope {
   communeId: string;
 }
 
-const byTeam = <T extends { team: string }>(rows: readonly T[]): Map<string, T[]> => {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const list = out.get(r.team);
-    if (list) list.push(r);
-    else out.set(r.team, [r]);
-  }
-  return out;
-};
-
 /** The summary for a head's team, or for every team of an admin's commune. */
-export async function summary(db: Queryable, scope: ReportScope, period: Period, now: Date = new Date()): Promise<SummaryResponse> {
+export async function summary(db: Database, scope: ReportScope, period: Period, now: Date = new Date()): Promise<SummaryResponse> {
   const teams =
     scope.role === 'admin'
       ? await db.query<{ id: string; name: string }>('select id, name from teams where commune_id = $1 order by name, id', [scope.communeId])
       : await db.query<{ id: string; name: string }>('select id, name from teams where id = $1', [scope.teamId]);
-  const ids = teams.map((t) => t.id);
-  const [neighborhoods, [sessions, users]] = ids.length
-    ? await Promise.all([neighborhoodRows(db, ids, period), teamRows(db, ids, period)])
-    : [[], [[], []]];
-  const rows = byTeam(neighborhoods.flat());
-  const sessionRows = new Map(sessions.map((r) => [r.team, r]));
-  const userRows = new Map(users.map((r) => [r.team, r]));
-  const out = teams.map((t) => ({ id: t.id, name: t.name, ...teamIndicators(rows.get(t.id) ?? [], sessionRows.get(t.id), userRows.get(t.id)) }));
+  // One team per statement: PostgreSQL plans a team's range of each index better than a list of
+  // teams, and the pool runs the teams side by side.
+  const out = await Promise.all(
+    teams.map(async (t) => {
+      const [neighborhoods, team] = await Promise.all([neighborhoodRows(db, t.id, period), teamRow(db, t.id, period)]);
+      return { id: t.id, name: t.name, ...teamIndicators(neighborhoods, team) };
+    }),
+  );
   const total: Indicators = sumIndicators(out.map((t) => t.indicators));
   return { from: period.from, to: period.to, generatedAt: now.toISOString(), teams: out, total: { indicators: total } };
 }
