@@ -51,29 +51,24 @@ const latestKey = (v: string) => `(${v}.date || ${v}.id::text
 const LATEST_FLAGS_AT = 10 + 36 + 1;
 
 /**
- * Runs one counting statement with settings of its own: PostgreSQL's JIT spent 5 of 8 seconds
- * compiling a commune's plans, the default 4 MB of work_mem sorted a commune's rows on disk, and
- * parallel workers only add their start to one team's statement while the teams already run side
- * by side.
+ * One team's statements run in one transaction that sees one snapshot, so that they count the
+ * same records. Its settings: PostgreSQL's JIT spent 5 of 8 seconds compiling a commune's plans,
+ * the default 4 MB of work_mem sorted a commune's rows on disk, and parallel workers only add
+ * their start to one team's statements while the teams already run side by side on the pool.
  */
-function counted<T>(db: Database, sql: string, params: unknown[]): Promise<T[]> {
-  return db.transaction(async (tx) => {
-    await tx.exec(`set local jit = off; set local work_mem = '64MB'; set local max_parallel_workers_per_gather = 0`);
-    return tx.query<T>(sql, params);
-  });
-}
+const TEAM_TRANSACTION = `set transaction isolation level repeatable read, read only;
+  set local jit = off; set local work_mem = '64MB'; set local max_parallel_workers_per_gather = 0`;
 
 type Row = { neighborhood: string } & Record<string, number | string>;
 
 /** One team's household-based figures per written neighborhood, as the queries below name them. */
-async function neighborhoodRows(db: Database, teamId: string, p: Period): Promise<Row[]> {
+async function neighborhoodRows(db: Queryable, teamId: string, p: Period): Promise<Row[]> {
   const year = Number(p.to.slice(0, 4));
   const period = [teamId, p.from, p.to];
   const rows = await Promise.all([
     // Per household first: its visits in the period, and its latest visit at `to`, which is the
     // period's latest, or else the one before the period (one index probe per such household).
-    counted<Row>(
-      db,
+    db.query<Row>(
       `with pv as (
          select v.household_id, count(*)::int as visits, count(*) filter (where v.outcome = 'done')::int as done,
            bool_or(v.outcome <> 'notHome') as reached, max(${latestKey('v')}) as latest, ${resultSums('v', 'results')}
@@ -102,8 +97,7 @@ async function neighborhoodRows(db: Database, teamId: string, p: Period): Promis
        from hv group by 1`,
       period,
     ),
-    counted<Row>(
-      db,
+    db.query<Row>(
       `select m.neighborhood,
          count(*) filter (where m.birth_year <= $3)::int as "adults",
          count(*) filter (where m.birth_year <= $3 and m.vneid_level = 2 and (m.vneid_level_since is null or m.vneid_level_since <= $2))::int as "adultsVneidLevel2",
@@ -117,8 +111,7 @@ async function neighborhoodRows(db: Database, teamId: string, p: Period): Promis
       [teamId, p.to, year - 18, year - 15],
     ),
     // People helped count in their own household's neighborhood, whichever household was visited.
-    counted<Row>(
-      db,
+    db.query<Row>(
       `with named as (
          select distinct x.member_id
          from report_visits v cross join unnest(v.member_ids) as x(member_id)
@@ -129,8 +122,7 @@ async function neighborhoodRows(db: Database, teamId: string, p: Period): Promis
        group by 1`,
       period,
     ),
-    counted<Row>(
-      db,
+    db.query<Row>(
       `select m.neighborhood,
          count(*) filter (where s.step_key = 'level1.activated')::int as "vneidLevel1Activations",
          count(*) filter (where s.step_key = 'level2.activated')::int as "vneidLevel2Activations",
@@ -145,20 +137,18 @@ async function neighborhoodRows(db: Database, teamId: string, p: Period): Promis
 }
 
 /** One team's sessions (few, read from the records) and the people who recorded visits or sessions. */
-async function teamRow(db: Database, teamId: string, p: Period): Promise<Record<string, number>> {
+async function teamRow(db: Queryable, teamId: string, p: Period): Promise<Record<string, number>> {
   const period = [teamId, p.from, p.to];
   const sessionsOf = `records s where s.team_id = $1::uuid and s.entity = 'session' and not s.deleted
     and (s.data->>'date') collate "C" between $2 and $3`;
   const [sessions, users] = await Promise.all([
-    counted<Record<string, number>>(
-      db,
+    db.query<Record<string, number>>(
       `select count(*)::int as "sessions", coalesce(sum((s.data->>'attendees')::int), 0)::int as "sessionAttendees",
          ${resultSums('s', "data->'results'")}
        from ${sessionsOf}`,
       period,
     ),
-    counted<Record<string, number>>(
-      db,
+    db.query<Record<string, number>>(
       `select count(*)::int as "activeUsers" from (
          select v.created_by from report_visits v
          where v.team_id = $1::uuid and v.date between $2 and $3 and v.created_by is not null and ${countsAt('v', '$3')}
@@ -193,8 +183,8 @@ function teamIndicators(rows: readonly Row[], team: Record<string, number>): Tea
   const groups = new Map<string, { name: string; firstId: string; values: Indicators }>();
   const group = (written: string) => {
     const key = neighborhoodKey(written);
-    // The queries are separate statements: a household written in between may bring a spelling
-    // the first query did not see, which then counts with no claim to be the shown one.
+    // Every counted member's household is counted in the same snapshot, so its spelling is known;
+    // one that were not would still count, with no claim to be the shown one.
     const firstId = firsts.get(written) ?? '\uffff';
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { name: written.trim(), firstId, values: emptyIndicators() }));
@@ -231,11 +221,15 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
       ? await db.query<{ id: string; name: string }>('select id, name from teams where commune_id = $1 order by name, id', [scope.communeId])
       : await db.query<{ id: string; name: string }>('select id, name from teams where id = $1', [scope.teamId]);
   // One team per statement: PostgreSQL plans a team's range of each index better than a list of
-  // teams, and the pool runs the teams side by side.
+  // teams, and the pool runs the teams side by side, one connection each.
   const out = await Promise.all(
     teams.map(async (t) => {
-      const [neighborhoods, team] = await Promise.all([neighborhoodRows(db, t.id, period), teamRow(db, t.id, period)]);
-      return { id: t.id, name: t.name, ...teamIndicators(neighborhoods, team) };
+      const figures = await db.transaction(async (tx) => {
+        await tx.exec(TEAM_TRANSACTION);
+        const [neighborhoods, team] = await Promise.all([neighborhoodRows(tx, t.id, period), teamRow(tx, t.id, period)]);
+        return teamIndicators(neighborhoods, team);
+      });
+      return { id: t.id, name: t.name, ...figures };
     }),
   );
   const total: Indicators = sumIndicators(out.map((t) => t.indicators));
