@@ -78,22 +78,60 @@ describe('GET /api/reports/summary', () => {
     expect(body.teams[0]!.byNeighborhood.map((n) => n.name)).toEqual(['Thôn 3', 'THÔN ĐÔNG']);
   });
 
+  // The server counts in SQL, the device with src/domain/indicators.ts: these periods put the
+  // fixture's edge cases on both sides of `from` and `to` (latest visits and reaching visits
+  // before the period, a follow-up overdue from before it, consent and withdrawal at midnight).
+  const periods: Period[] = [
+    FIXTURE_PERIOD,
+    { from: '2026-11-12', to: '2026-11-30' },
+    { from: '2026-11-21', to: '2026-11-28' },
+    { from: '2026-10-01', to: '2026-12-31' },
+    { from: '2026-12-01', to: '2026-12-31' },
+    { from: '2026-10-26', to: '2026-11-28' },
+    { from: '2026-11-04', to: '2026-11-30' },
+    { from: '2026-11-13', to: '2026-11-19' },
+    { from: '2026-11-26', to: '2026-12-02' },
+  ];
+
   it('gives the same integers as the device’s code on the pulled records, for several periods', async () => {
     const data = await deviceData(team.headToken);
-    const periods: Period[] = [
-      FIXTURE_PERIOD,
-      { from: '2026-11-12', to: '2026-11-30' },
-      { from: '2026-11-21', to: '2026-11-28' },
-      { from: '2026-10-01', to: '2026-12-31' },
-      { from: '2026-12-01', to: '2026-12-31' },
-      { from: '2026-10-26', to: '2026-11-28' },
-      { from: '2026-11-04', to: '2026-11-30' },
-    ];
     for (const p of periods) {
       const body = (await get(team.headToken, q(p))).json() as SummaryResponse;
       expect(body.teams[0]!.indicators, `${p.from}…${p.to}`).toEqual(computeIndicators(data, p));
       expect(body.teams[0]!.byNeighborhood, `${p.from}…${p.to}`).toEqual(indicatorsByNeighborhood(data, p));
     }
+  });
+
+  it('gives the admin, team by team, the integers each head’s device computes, and their sum', async () => {
+    const data = { [team.teamId]: await deviceData(team.headToken), [other.teamId]: await deviceData(other.headToken) };
+    for (const p of periods) {
+      const body = (await get(admin.token, q(p))).json() as SummaryResponse;
+      expect(body.teams.map((t) => t.id)).toEqual([team.teamId, other.teamId]);
+      for (const t of body.teams) {
+        expect(t.indicators, `${t.name} ${p.from}…${p.to}`).toEqual(computeIndicators(data[t.id]!, p));
+        expect(t.byNeighborhood, `${t.name} ${p.from}…${p.to}`).toEqual(indicatorsByNeighborhood(data[t.id]!, p));
+      }
+      expect(body.total.indicators).toEqual(sumIndicators(Object.values(data).map((d) => computeIndicators(d, p))));
+    }
+  });
+
+  it('follows changes to records: a withdrawn consent, a member reaching level 2, a deleted visit', async () => {
+    const dev = new Device(server, other.headToken);
+    const consent = { ...(householdFields().consent as object), purposes: ['reporting'], recordedAt: '2026-10-01T08:00:00+07:00' };
+    const h = await dev.created('household', householdFields({ neighborhood: 'Xóm Mới', consent }));
+    const m = await dev.created('member', { householdId: h, fullName: 'Phạm Văn Tư', birthYear: 1990, vneidLevel: 1 });
+    const v = await dev.created('visit', visitFields(h, { date: '2026-11-20', outcome: 'followUp', followUpDate: '2026-11-25' }));
+    const figures = async () => {
+      const body = (await get(other.headToken, q(FIXTURE_PERIOD))).json() as SummaryResponse;
+      expect(body.teams[0]!.indicators).toEqual(computeIndicators(await deviceData(other.headToken), FIXTURE_PERIOD));
+      return body.teams[0]!.byNeighborhood.find((n) => n.name === 'Xóm Mới')?.indicators;
+    };
+    expect(await figures()).toMatchObject({ householdsRegistered: 1, adults: 1, adultsVneidLevel2: 0, visits: 1, followUpsOverdue: 1 });
+    expect((await dev.one(dev.patch('member', m, 1, { vneidLevel: 2, vneidLevelSince: '2026-11-21' }))).status).toBe('applied');
+    expect((await dev.one(dev.delete('visit', v, 1))).status).toBe('applied');
+    expect(await figures()).toMatchObject({ householdsRegistered: 1, adultsVneidLevel2: 1, visits: 0, followUpsOpen: 0 });
+    expect((await dev.one(dev.patch('household', h, 1, { consent: { ...consent, withdrawnAt: '2026-11-29T09:00:00+07:00' } }))).status).toBe('applied');
+    expect(await figures()).toBeUndefined();
   });
 
   it('aggregates only: no names, ids of people or households, or free text', async () => {

@@ -1,22 +1,27 @@
 /**
  * The summary report (../shared/spec/indicators.md) and the commune's report settings.
  *
- * The figures are computed by the same code as on the phones (src/domain/indicators.ts). SQL only
- * narrows what is loaded: live rows of one team, the columns the indicators read, households with
- * the reporting purpose, sessions and checklist steps of the period, and of the visits before the
- * period only the two per household that can still matter (the latest one, for follow-ups, and the
- * latest that reached the household, for coverage). Each table arrives as one JSON array.
+ * The phones compute the indicators with src/domain/indicators.ts, the single definition. The
+ * server counts the same rules in SQL, over the narrow copies of the records that a trigger keeps
+ * (migration 20261206170000_report_rows.sql), a few statements per team, the teams side by side
+ * on the pool: loading a commune's 2.8 million records into Node took 15 seconds.
+ * server/routes/reports.test.ts holds both sides to the same integers on the spec's edge cases.
+ *
+ * SQL groups by the neighborhood exactly as written; folding the spellings together (trimmed,
+ * case and diacritics ignored) happens here with the domain's own `neighborhoodKey`, which every
+ * count allows since a household and its members sit in one written neighborhood.
  */
-import type { Queryable } from '../db/adapter';
+import type { Database, Queryable } from '../db/adapter';
 import {
-  computeTeamIndicators,
+  emptyIndicators,
+  NEIGHBORHOOD_INDICATOR_KEYS,
+  neighborhoodKey,
   sumIndicators,
+  type IndicatorKey,
   type Indicators,
+  type NeighborhoodIndicators,
   type Period,
-  type ReportData,
-  type ReportHousehold,
-  type ReportMember,
-  type ReportVisit,
+  type TeamIndicators,
 } from '../../src/domain/indicators';
 import {
   defaultReportSettings,
@@ -25,134 +30,182 @@ import {
   type StoredReportSettings,
   type SummaryResponse,
 } from '../../src/domain/reportSettings';
-import type { ResultKey } from '../../src/domain/vocab';
-
-type Results = Partial<Record<ResultKey, number>>;
-
-const STEP_KEYS = ['level1.activated', 'level2.activated', 'after.integrateDocs'];
-
-/** Text comparisons of dates byte by byte, whatever the database's collation. */
-const dateOf = (column: string) => `(${column}->>'date') collate "C"`;
+import { RESULT_KEYS } from '../../src/domain/vocab';
 
 /**
- * Runs a query that returns many small rows as one JSON array of arrays: tens of thousands of
- * rows cost far less as one value parsed by JSON.parse than as rows of the wire protocol.
+ * Whether the row of `alias` counts at `to` (the parameter holding it): the household copy holds
+ * only live households with the reporting purpose, and members and visits carry their household's
+ * consent dates (null without one); consent given by `to` and not withdrawn by then.
  */
-async function tuples<T extends unknown[]>(db: Queryable, columns: string, from: string, params: unknown[]): Promise<T[]> {
-  const rows = await db.query<{ rows: T[] | string }>(`select coalesce(json_agg(json_build_array(${columns})), '[]'::json) as rows from ${from}`, params);
-  const out = rows[0]?.rows ?? [];
-  // PGlite and node-postgres both parse json; a driver that does not gives the text.
-  return typeof out === 'string' ? (JSON.parse(out) as T[]) : out;
-}
+const countsAt = (alias: string, to: string) =>
+  `${alias}.consent_on <= ${to} and (${alias}.withdrawn_on is null or ${alias}.withdrawn_on > ${to})`;
 
-const optional = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+/** The sums of every results key over `alias`'s rows, as columns r0… in RESULT_KEYS order. */
+const resultSums = (alias: string, results: string) =>
+  RESULT_KEYS.map((k, i) => `coalesce(sum((${alias}.${results}->>'${k}')::int), 0)::int as r${i}`).join(', ');
 
-async function loadHouseholds(db: Queryable, teamId: string): Promise<ReportHousehold[]> {
-  const rows = await tuples<[string, string, string, string | null]>(
-    db,
-    `id, data->>'neighborhood', data->'consent'->>'recordedAt', data->'consent'->>'withdrawnAt'`,
-    `records where team_id = $1 and entity = 'household' and not deleted and data->'consent'->'purposes' ? 'reporting'`,
-    [teamId],
-  );
-  return rows.map(([id, neighborhood, recordedAt, withdrawnAt]) => ({
-    id,
-    neighborhood,
-    consent: { recordedAt, purposes: ['reporting'], ...(withdrawnAt ? { withdrawnAt } : {}) },
-  }));
-}
+/** A visit as one text whose greatest value is the latest visit (date, then id), then two flags: open and overdue at `to` ($3). */
+const latestKey = (v: string) => `(${v}.date || ${v}.id::text
+  || case when ${v}.outcome = 'followUp' or ${v}.follow_up_date is not null then '1' else '0' end
+  || case when ${v}.follow_up_date < $3 then '1' else '0' end) collate "C"`;
+const LATEST_FLAGS_AT = 10 + 36 + 1;
 
-async function loadMembers(db: Queryable, teamId: string): Promise<ReportMember[]> {
-  const rows = await tuples<[string, string, number, boolean | null, boolean | null, boolean | null, number | null, string | null]>(
-    db,
-    `id, data->>'householdId', data->'birthYear', data->'hasSmartphone', data->'usesOnlineServices',
-     data->'hasPaymentAccount', data->'vneidLevel', data->>'vneidLevelSince'`,
-    `records where team_id = $1 and entity = 'member' and not deleted`,
-    [teamId],
-  );
-  return rows.map(([id, householdId, birthYear, hasSmartphone, usesOnlineServices, hasPaymentAccount, vneidLevel, vneidLevelSince]) => ({
-    id,
-    householdId,
-    birthYear,
-    hasSmartphone: optional(hasSmartphone),
-    usesOnlineServices: optional(usesOnlineServices),
-    hasPaymentAccount: optional(hasPaymentAccount),
-    vneidLevel: optional(vneidLevel),
-    vneidLevelSince: optional(vneidLevelSince),
-  }));
-}
+/**
+ * One team's statements run in one transaction that sees one snapshot, so that they count the
+ * same records. Its settings: PostgreSQL's JIT spent 5 of 8 seconds compiling a commune's plans,
+ * the default 4 MB of work_mem sorted a commune's rows on disk, and parallel workers only add
+ * their start to one team's statements while the teams already run side by side on the pool.
+ */
+const TEAM_TRANSACTION = `set transaction isolation level repeatable read, read only;
+  set local jit = off; set local work_mem = '64MB'; set local max_parallel_workers_per_gather = 0`;
 
-async function loadVisits(db: Queryable, teamId: string, p: Period): Promise<ReportVisit[]> {
-  const live = `team_id = $1 and entity = 'visit' and not deleted`;
-  const inPeriod = await tuples<[string, string, string, string, string | null, string | null, string[] | null, Results | null]>(
-    db,
-    `id, data->>'householdId', data->>'date', data->>'outcome', data->>'followUpDate', created_by, data->'memberIds', data->'results'`,
-    `records where ${live} and ${dateOf('data')} between $2 and $3`,
-    [teamId, p.from, p.to],
-  );
-  // Before the period, per household, only its latest visit and its latest visit that reached it.
-  // "date|id|…" strings compared byte by byte order as the spec's latest visit (greatest date, then
-  // greatest id), so one hash aggregate finds both, without sorting every earlier visit.
-  const before = await tuples<[string, string, string | null]>(
-    db,
-    `hh, latest, reached`,
-    `(select data->>'householdId' as hh,
-             max(((data->>'date') || '|' || id::text || '|' || (data->>'outcome') || '|' || coalesce(data->>'followUpDate', '')) collate "C") as latest,
-             max((case when data->>'outcome' <> 'notHome' then (data->>'date') || '|' || id::text || '|' || (data->>'outcome') || '|' end) collate "C") as reached
-      from records where ${live} and ${dateOf('data')} < $2
-      group by data->>'householdId') g`,
-    [teamId, p.from],
-  );
-  const visits: ReportVisit[] = inPeriod.map(([id, householdId, date, outcome, followUpDate, createdBy, memberIds, results]) => ({
-    id,
-    householdId,
-    date,
-    outcome,
-    ...(followUpDate ? { followUpDate } : {}),
-    ...(createdBy ? { createdBy } : {}),
-    ...(memberIds ? { memberIds } : {}),
-    ...(results ? { results } : {}),
-  }));
-  for (const [householdId, latest, reached] of before) {
-    const [date, id, outcome, followUpDate] = latest.split('|') as [string, string, string, string];
-    visits.push({ id, householdId, date, outcome, ...(followUpDate ? { followUpDate } : {}) });
-    if (!reached) continue;
-    const [rDate, rId, rOutcome] = reached.split('|') as [string, string, string];
-    if (rId !== id) visits.push({ id: rId, householdId, date: rDate, outcome: rOutcome });
-  }
-  return visits;
-}
+type Row = { neighborhood: string } & Record<string, number | string>;
 
-async function loadTeamData(db: Queryable, teamId: string, p: Period): Promise<ReportData> {
-  const [households, members, visits, sessions, checklistSteps] = await Promise.all([
-    loadHouseholds(db, teamId),
-    loadMembers(db, teamId),
-    loadVisits(db, teamId, p),
-    db.query<{ id: string; date: string; attendees: number; results: Results | null; createdBy: string | null }>(
-      `select id, data->>'date' as date, (data->>'attendees')::int as attendees, data->'results' as results, created_by as "createdBy"
-       from records where team_id = $1 and entity = 'session' and not deleted and ${dateOf('data')} between $2 and $3`,
-      [teamId, p.from, p.to],
+/** One team's household-based figures per written neighborhood, as the queries below name them. */
+async function neighborhoodRows(db: Queryable, teamId: string, p: Period): Promise<Row[]> {
+  const year = Number(p.to.slice(0, 4));
+  const period = [teamId, p.from, p.to];
+  const rows = await Promise.all([
+    // Per household first: its visits in the period, and its latest visit at `to`, which is the
+    // period's latest, or else the one before the period (one index probe per such household).
+    db.query<Row>(
+      `with pv as (
+         select v.household_id, count(*)::int as visits, count(*) filter (where v.outcome = 'done')::int as done,
+           bool_or(v.outcome <> 'notHome') as reached, max(${latestKey('v')}) as latest, ${resultSums('v', 'results')}
+         from report_visits v
+         where v.team_id = $1::uuid and v.date between $2 and $3 and ${countsAt('v', '$3')}
+         group by v.household_id),
+       hv as (
+         select h.id, h.neighborhood, pv.visits, pv.done, coalesce(pv.reached, false) as reached,
+           case when pv.reached then true else exists (
+             select 1 from report_visits e
+             where e.team_id = h.team_id and e.household_id = h.id and e.date < $2 and e.outcome <> 'notHome') end as "everReached",
+           coalesce(pv.latest, (
+             select ${latestKey('e')} from report_visits e
+             where e.team_id = h.team_id and e.household_id = h.id and e.date < $2
+             order by e.date desc, e.id desc limit 1)) as latest,
+           ${RESULT_KEYS.map((_, i) => `pv.r${i}`).join(', ')}
+         from report_households h left join pv on pv.household_id = h.id
+         where h.team_id = $1::uuid and ${countsAt('h', '$3')})
+       select neighborhood, min(id::text) as "firstId", count(*)::int as "householdsRegistered",
+         coalesce(sum(visits), 0)::int as "visits", coalesce(sum(done), 0)::int as "visitsDone",
+         count(*) filter (where reached)::int as "householdsReachedInPeriod",
+         count(*) filter (where "everReached")::int as "householdsEverReached",
+         count(*) filter (where substr(latest, ${LATEST_FLAGS_AT}, 1) = '1')::int as "followUpsOpen",
+         count(*) filter (where substr(latest, ${LATEST_FLAGS_AT + 1}, 1) = '1')::int as "followUpsOverdue",
+         ${RESULT_KEYS.map((_, i) => `coalesce(sum(r${i}), 0)::int as r${i}`).join(', ')}
+       from hv group by 1`,
+      period,
     ),
-    db.query<{ memberId: string; stepKey: string; status: string; doneOn: string }>(
-      `select data->>'memberId' as "memberId", data->>'stepKey' as "stepKey", data->>'status' as status, data->>'doneOn' as "doneOn"
-       from records where team_id = $1 and entity = 'checklistStep' and not deleted
-         and data->>'status' = 'done' and data->>'stepKey' = any($4::text[])
-         and (data->>'doneOn') collate "C" between $2 and $3`,
-      [teamId, p.from, p.to, STEP_KEYS],
+    db.query<Row>(
+      `select m.neighborhood,
+         count(*) filter (where m.birth_year <= $3)::int as "adults",
+         count(*) filter (where m.birth_year <= $3 and m.vneid_level = 2 and (m.vneid_level_since is null or m.vneid_level_since <= $2))::int as "adultsVneidLevel2",
+         count(*) filter (where m.birth_year <= $3 and m.has_smartphone)::int as "adultsWithSmartphone",
+         count(*) filter (where m.birth_year <= $3 and m.uses_online_services)::int as "adultsUsingOnlineServices",
+         count(*) filter (where m.birth_year <= $4)::int as "aged15Plus",
+         count(*) filter (where m.birth_year <= $4 and m.has_payment_account)::int as "aged15PlusWithPaymentAccount"
+       from report_members m
+       where m.team_id = $1::uuid and ${countsAt('m', '$2')}
+       group by 1`,
+      [teamId, p.to, year - 18, year - 15],
+    ),
+    // People helped count in their own household's neighborhood, whichever household was visited.
+    db.query<Row>(
+      `with named as (
+         select distinct x.member_id
+         from report_visits v cross join unnest(v.member_ids) as x(member_id)
+         where v.team_id = $1::uuid and v.date between $2 and $3 and v.member_ids is not null and ${countsAt('v', '$3')})
+       select m.neighborhood, count(*)::int as "peopleHelped"
+       from named n join report_members m on m.team_id = $1::uuid and m.id = n.member_id
+       where ${countsAt('m', '$3')}
+       group by 1`,
+      period,
+    ),
+    db.query<Row>(
+      `select m.neighborhood,
+         count(*) filter (where s.step_key = 'level1.activated')::int as "vneidLevel1Activations",
+         count(*) filter (where s.step_key = 'level2.activated')::int as "vneidLevel2Activations",
+         count(*) filter (where s.step_key = 'after.integrateDocs')::int as "documentsIntegrated"
+       from report_steps s join report_members m on m.team_id = s.team_id and m.id = s.member_id
+       where s.team_id = $1::uuid and s.done_on between $2 and $3 and ${countsAt('m', '$3')}
+       group by 1`,
+      period,
     ),
   ]);
-  return {
-    households,
-    members,
-    visits,
-    sessions: sessions.map((s) => ({
-      id: s.id,
-      date: s.date,
-      attendees: s.attendees,
-      ...(s.results ? { results: s.results } : {}),
-      ...(s.createdBy ? { createdBy: s.createdBy } : {}),
-    })),
-    checklistSteps,
+  return rows.flat();
+}
+
+/** One team's sessions (few, read from the records) and the people who recorded visits or sessions. */
+async function teamRow(db: Queryable, teamId: string, p: Period): Promise<Record<string, number>> {
+  const period = [teamId, p.from, p.to];
+  const sessionsOf = `records s where s.team_id = $1::uuid and s.entity = 'session' and not s.deleted
+    and (s.data->>'date') collate "C" between $2 and $3`;
+  const [sessions, users] = await Promise.all([
+    db.query<Record<string, number>>(
+      `select count(*)::int as "sessions", coalesce(sum((s.data->>'attendees')::int), 0)::int as "sessionAttendees",
+         ${resultSums('s', "data->'results'")}
+       from ${sessionsOf}`,
+      period,
+    ),
+    db.query<Record<string, number>>(
+      `select count(*)::int as "activeUsers" from (
+         select v.created_by from report_visits v
+         where v.team_id = $1::uuid and v.date between $2 and $3 and v.created_by is not null and ${countsAt('v', '$3')}
+         union
+         select s.created_by from ${sessionsOf} and s.created_by is not null) users`,
+      period,
+    ),
+  ]);
+  return { ...sessions[0], ...users[0] };
+}
+
+/** Adds a row's figures (columns named as indicators, or r0… for the results keys) to `into`. */
+function add(into: Indicators, row: Record<string, number | string>, keys: readonly IndicatorKey[]): void {
+  for (const k of keys) {
+    const v = row[k];
+    if (typeof v === 'number') into[k] += v;
+  }
+  RESULT_KEYS.forEach((k, i) => {
+    const v = row[`r${i}`];
+    if (typeof v === 'number') into[`results.${k}`] += v;
+  });
+}
+
+/**
+ * One team's figures from its rows, shaped as computeTeamIndicators shapes the device's: the
+ * neighborhoods folded and sorted by their key, each shown as written on its first household
+ * (the smallest id), and the team's figures as their sum plus the sessions and active users.
+ */
+function teamIndicators(rows: readonly Row[], team: Record<string, number>): TeamIndicators {
+  const firsts = new Map<string, string>();
+  for (const r of rows) if (typeof r.firstId === 'string') firsts.set(r.neighborhood, r.firstId);
+  const groups = new Map<string, { name: string; firstId: string; values: Indicators }>();
+  const group = (written: string) => {
+    const key = neighborhoodKey(written);
+    // Every counted member's household is counted in the same snapshot, so its spelling is known;
+    // one that were not would still count, with no claim to be the shown one.
+    const firstId = firsts.get(written) ?? '\uffff';
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { name: written.trim(), firstId, values: emptyIndicators() }));
+    else if (firstId < g.firstId) Object.assign(g, { name: written.trim(), firstId });
+    return g;
   };
+  for (const written of firsts.keys()) group(written);
+  for (const r of rows) add(group(r.neighborhood).values, r, NEIGHBORHOOD_INDICATOR_KEYS);
+
+  const indicators = emptyIndicators();
+  const byNeighborhood: NeighborhoodIndicators[] = [];
+  for (const [, g] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const own: Partial<Indicators> = {};
+    for (const k of NEIGHBORHOOD_INDICATOR_KEYS) {
+      own[k] = g.values[k];
+      indicators[k] += g.values[k];
+    }
+    byNeighborhood.push({ name: g.name, indicators: own });
+  }
+  add(indicators, team, ['sessions', 'sessionAttendees', 'activeUsers']);
+  return { indicators, byNeighborhood };
 }
 
 export interface ReportScope {
@@ -162,15 +215,21 @@ export interface ReportScope {
 }
 
 /** The summary for a head's team, or for every team of an admin's commune. */
-export async function summary(db: Queryable, scope: ReportScope, period: Period, now: Date = new Date()): Promise<SummaryResponse> {
+export async function summary(db: Database, scope: ReportScope, period: Period, now: Date = new Date()): Promise<SummaryResponse> {
   const teams =
     scope.role === 'admin'
       ? await db.query<{ id: string; name: string }>('select id, name from teams where commune_id = $1 order by name, id', [scope.communeId])
       : await db.query<{ id: string; name: string }>('select id, name from teams where id = $1', [scope.teamId]);
+  // One team per statement: PostgreSQL plans a team's range of each index better than a list of
+  // teams, and the pool runs the teams side by side, one connection each.
   const out = await Promise.all(
     teams.map(async (t) => {
-      const data = await loadTeamData(db, t.id, period);
-      return { id: t.id, name: t.name, ...computeTeamIndicators(data, period) };
+      const figures = await db.transaction(async (tx) => {
+        await tx.exec(TEAM_TRANSACTION);
+        const [neighborhoods, team] = await Promise.all([neighborhoodRows(tx, t.id, period), teamRow(tx, t.id, period)]);
+        return teamIndicators(neighborhoods, team);
+      });
+      return { id: t.id, name: t.name, ...figures };
     }),
   );
   const total: Indicators = sumIndicators(out.map((t) => t.indicators));

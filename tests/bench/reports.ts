@@ -2,7 +2,7 @@
  * The reports benchmark (issue 13), apart from `npm run bench`:
  *
  *   npx tsx tests/bench/reports.ts [--teams=20] [--households=10000] [--members=3] [--visits=100000]
- *                                  [--runs=3] [--seed=N]
+ *                                  [--runs=3] [--seed=N] [--schema=NAME]
  *
  * 1. Device: the demo generator's records for one team (10,000 households, ~30,000 members,
  *    100,000 visits by default), then what the head's dashboard computes for last month (the
@@ -10,7 +10,9 @@
  *    Measured in Node on this machine: it leaves out reading IndexedDB on a phone.
  * 2. Server: `--teams` such teams seeded into one commune of the PostgreSQL at TEST_DATABASE_URL
  *    (or the local default; skipped when unreachable), then `GET /api/reports/summary` for last
- *    month as the commune admin (every team) and as one head, median of `--runs`.
+ *    month as the commune admin (every team) and as one head, median of `--runs`. With
+ *    `--schema=NAME` the teams are seeded into that schema and kept; a later run with the same name
+ *    measures them again without seeding (about 10 minutes for 20 teams).
  *
  * Writes tests/bench/results/reports.json and prints it. Nothing is judged: the goals (≤ 1 s for
  * the dashboard and the summary, ≤ 3 s for the xlsx) are for reading the figures against.
@@ -18,6 +20,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { generateDemoData, type DemoSizes } from '../../src/features/demo/generate';
 import { computeIndicators, indicatorsByNeighborhood, indicatorsByUser, INDICATOR_KEYS, type Period } from '../../src/domain/indicators';
 import { periodContaining, trailingPeriods } from '../../src/domain/periods';
@@ -26,7 +29,11 @@ import { reportDocument } from '../../src/features/reports/document';
 import { buildXlsx } from '../../src/features/reports/exports';
 import { buildApp } from '../../server/app';
 import { configFromEnv } from '../../server/config';
-import { createAdminInvite } from '../../server/services/teams';
+import { createAdminInvite, createInvite } from '../../server/services/teams';
+import { openPostgres } from '../../server/db/postgres';
+import { migrate } from '../../server/db/migrate';
+import type { Database } from '../../server/db/adapter';
+import pg from 'pg';
 import { enroll } from '../../server/services/auth';
 import { findPostgres, freshPostgres, seedTeam } from './syncServer';
 
@@ -41,6 +48,8 @@ const teams = num('teams', 20);
 const sizes: DemoSizes = { households: num('households', 10_000), membersPerHousehold: num('members', 3), visits: num('visits', 100_000), sessions: 200 };
 const runs = Math.max(1, num('runs', 3));
 const seed = num('seed', 20260101);
+const keptSchema = args.find((a) => a.startsWith('--schema='))?.slice('--schema='.length);
+if (keptSchema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(keptSchema)) throw new Error('--schema needs a lowercase SQL name');
 
 const log = (s: string) => console.log(`[reports bench] ${s}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -105,21 +114,44 @@ async function device(): Promise<Record<string, unknown>> {
   };
 }
 
+/** A schema that outlives the run (`--schema`), migrated to the current version. */
+async function keptPostgres(url: string, schema: string): Promise<{ db: Database; label: string; close(): Promise<void> }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const version = (await c.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?';
+  await c.query(`create schema if not exists ${schema}`);
+  await c.end();
+  const db = await openPostgres(url, schema);
+  await migrate(db);
+  return { db, label: `PostgreSQL ${version} (schema ${schema}, kept)`, close: () => db.close() };
+}
+
 async function server(): Promise<Record<string, unknown>> {
   if (teams === 0) return { skipped: '--teams=0' };
   const where = await findPostgres();
   if ('skipped' in where) return { skipped: where.skipped };
-  const fresh = await freshPostgres(where.url);
+  const fresh = keptSchema ? await keptPostgres(where.url, keptSchema) : await freshPostgres(where.url);
   try {
     const seeded: { teamId: string; ms: number }[] = [];
     let headToken = '';
-    for (let i = 0; i < teams; i++) {
-      const t = await seedTeam(fresh.db, sizes, seed + i, `Tổ ${String(i + 1).padStart(2, '0')}`);
-      if (!headToken) headToken = t.token;
-      seeded.push({ teamId: t.teamId, ms: t.ms.generate + t.ms.insert });
-      log(`server: team ${i + 1}/${teams} seeded (${t.records} records, ${(t.ms.insert / 1000).toFixed(1)} s)`);
+    const existing = await fresh.db.query<{ id: string; communeId: string }>('select id, commune_id as "communeId" from teams order by name, id');
+    if (existing.length >= teams && existing[0]) {
+      log(`server: measuring the ${existing.length} teams kept in schema ${keptSchema}`);
+      const invite = await createInvite(fresh.db, { communeId: existing[0].communeId, teamId: existing[0].id, role: 'head', maxUses: 1, ttlHours: 1 });
+      const head = await enroll(fresh.db, invite.code, 'Trưởng tổ', 'bench');
+      if (!head) throw new Error('head enroll failed');
+      headToken = head.token;
+    } else {
+      if (existing.length) throw new Error(`schema ${keptSchema} holds ${existing.length} teams, not ${teams}: drop it first`);
+      for (let i = 0; i < teams; i++) {
+        const t = await seedTeam(fresh.db, sizes, seed + i, `Tổ ${String(i + 1).padStart(2, '0')}`);
+        if (!headToken) headToken = t.token;
+        seeded.push({ teamId: t.teamId, ms: t.ms.generate + t.ms.insert });
+        log(`server: team ${i + 1}/${teams} seeded (${t.records} records, ${(t.ms.insert / 1000).toFixed(1)} s)`);
+      }
     }
-    await fresh.db.query('analyze records');
+    // The report copies are tables of their own: they need statistics (and a visibility map) too.
+    await fresh.db.exec('vacuum analyze');
     const invite = await createAdminInvite(fresh.db, 'Xã Đo Hiệu Năng');
     const admin = await enroll(fresh.db, invite.inviteCode, 'Cán bộ xã', 'bench');
     if (!admin) throw new Error('admin enroll failed');
@@ -140,7 +172,9 @@ async function server(): Promise<Record<string, unknown>> {
     const communeMs = await measure(admin.token);
     const headMs = await measure(headToken);
     await app.close();
-    return { database: fresh.label, teams, period, summaryAdminMs: communeMs, summaryHeadMs: headMs, seedMsPerTeam: median(seeded.map((s) => s.ms)) };
+    const seedMsPerTeam = seeded.length ? median(seeded.map((s) => s.ms)) : null;
+    const [load1, load5, load15] = loadavg();
+    return { database: fresh.label, teams, period, summaryAdminMs: communeMs, summaryHeadMs: headMs, seedMsPerTeam, loadAverage: { load1, load5, load15 } };
   } finally {
     await fresh.close();
   }
