@@ -73,7 +73,8 @@ describe('field work with the network off', () => {
     await page.goto(e2e.server.url + '/');
     await page.getByTestId('followups-dueToday').waitFor();
     expect(await page.getByTestId('followups-dueToday').textContent()).toContain('Nguyễn Văn Bình');
-    expect(await page.getByTestId('today-waiting').textContent()).toContain('5');
+    // The waiting count is a live query that starts after the first paint.
+    await expect.poll(() => page.getByTestId('today-waiting').textContent()).toContain('5');
     await context.close();
   });
 
