@@ -96,7 +96,7 @@ describe('Team screen for a head: phones and invites', () => {
     const state = server();
     app = await mountRoute('/team');
     await eventually(() => expect(app.wrapper.get('[data-testid="team-devices"]').text()).toContain('Oppo A58'));
-    const edit = app.wrapper.findAll('button').find((b) => b.attributes('aria-label') === 'Sửa tên máy của Điện thoại của Lan')!;
+    const edit = app.wrapper.findAll('button').find((b) => b.attributes('aria-label') === 'Sửa tên máy — Điện thoại của Lan')!;
     await edit.trigger('click');
     await app.wrapper.get('[data-testid="device-model"]').setValue('Oppo A79');
     await app.wrapper.get('[data-testid="save-model"]').trigger('click');
