@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
 import type { Caller } from './auth';
 import type { PushBody, PushMutation, PushResult, RejectCode } from '../../src/domain/wire';
-import { ENTITIES, type EntityName } from '../../src/domain/vocab';
+import { isEntity, type EntityName } from '../../src/domain/vocab';
 import { isText, MAX_RECORD_JSON_BYTES, recordTooLarge, validateCreate, validatePatch } from '../../src/domain/schemas';
 import { cascadeOf } from '../../src/domain/cascade';
 import { deriveFields, isDerivedField, withDerived } from '../../src/domain/derived';
@@ -181,7 +181,7 @@ async function cascade(ctx: Ctx, rec: RecordRow): Promise<void> {
 async function evaluate(ctx: Ctx, m: PushMutation): Promise<Outcome> {
   if (ctx.caller.role === 'admin' || !ctx.caller.teamId) return rejected(m.mid, 'FORBIDDEN', 'admin users do not push team records');
   if (m.entity === 'guide') return rejected(m.mid, 'FORBIDDEN', 'guides are published by the server');
-  if (typeof m.entity !== 'string' || !(ENTITIES as readonly string[]).includes(m.entity)) return rejected(m.mid, 'VALIDATION', 'unknown entity');
+  if (!isEntity(m.entity)) return rejected(m.mid, 'VALIDATION', 'unknown entity');
   const entity = m.entity as EntityName;
   if (m.baseVersion !== undefined && m.baseVersion !== null && (!Number.isInteger(m.baseVersion) || (m.baseVersion as number) < 0)) {
     return rejected(m.mid, 'VALIDATION', 'baseVersion must be a non-negative integer');
@@ -283,7 +283,7 @@ async function one(ctx: Ctx, m: PushMutation, counter: Counter, savepoints: Quer
     }
   }
   // Only a known entity name is stored: anything else (even a NUL character) becomes '?'.
-  const entity = typeof m.entity === 'string' && (ENTITIES as readonly string[]).includes(m.entity) ? m.entity : '?';
+  const entity = isEntity(m.entity) ? m.entity : '?';
   await ctx.store.remember({ mid, seq: m.seq, entity, recordId: m.id, result: outcome });
   return outcome;
 }

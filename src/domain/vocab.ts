@@ -81,3 +81,7 @@ export const ENTITIES = [
   'neighborhood',
 ] as const;
 export type EntityName = (typeof ENTITIES)[number];
+
+export function isEntity(e: unknown): e is EntityName {
+  return typeof e === 'string' && (ENTITIES as readonly string[]).includes(e);
+}

@@ -1,10 +1,6 @@
 /** Which row keys the server knows: a row's own fields, without local and envelope keys. */
 import { localKeysOf } from '../db/rows';
-import { ENTITIES, type EntityName } from '../domain/vocab';
-
-export function isEntity(e: string): e is EntityName {
-  return (ENTITIES as readonly string[]).includes(e);
-}
+import type { EntityName } from '../domain/vocab';
 
 /** Sent beside the fields (the mutation's id) or stamped by the server, never as fields. */
 const ENVELOPE_KEYS = new Set(['id', 'teamId', 'createdBy', 'updatedBy', 'updatedAt']);

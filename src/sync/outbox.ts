@@ -9,7 +9,7 @@ import type { EntityName } from '../domain/vocab';
 import { guardQuota } from '../db/errors';
 import { planFold } from './fold';
 import { entityTables, tableOf, type SyncedRow } from '../db/tables';
-import { isEntity } from './entityTables';
+import { isEntity } from '../domain/vocab';
 import { stateFrom } from './recordState';
 import { isDerivedField } from '../domain/derived';
 

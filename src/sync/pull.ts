@@ -12,7 +12,7 @@ import { nowIso } from '../db/write';
 import { ENTITIES, type EntityName } from '../domain/vocab';
 import type { PullChange, PullResponse } from './transport';
 import { entityTables, tableOf, type SyncedRow } from '../db/tables';
-import { isEntity } from './entityTables';
+import { isEntity } from '../domain/vocab';
 import { planPulledChange, touchedHouseholds } from './pullPlan';
 import { requeueRecord } from './restore';
 
