@@ -10,6 +10,11 @@ const META = {
   seq: { key: 'seq', team: false },
   /** The latest publication number of the guides the server published (guides are public). */
   guidesSince: { key: 'guidesSince', team: false },
+  /**
+   * That the team removed this phone (its data was wiped): kept across the wipe and reloads, so
+   * the app can say why it is empty until the person joins again or dismisses it.
+   */
+  removal: { key: 'removal', team: false },
   /** Who uses this phone (a team user once joined). */
   currentUserId: { key: 'currentUserId', team: true },
   /** The device's membership of a team; stored under its first name, so joined devices keep it. */

@@ -6,6 +6,7 @@ import { SyncEngine } from './engine';
 import { fakeNetwork } from './testing';
 import { getMembership, saveMembership } from './membership';
 import { getCursor } from './progress';
+import { getRemoval } from './teamWipe';
 import { createHousehold, updateHousehold } from '../db/households';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { deviceId } from '../db/meta';
@@ -186,6 +187,8 @@ describe('engine: 401', { timeout: 30_000 }, () => {
     expect(await b.outbox.count()).toBe(0);
     expect(await getMembership(b)).toBeUndefined();
     expect(await getCursor(b)).toBeUndefined();
+    // Why the phone is empty stays, for the app to say so after a reload.
+    expect(await getRemoval(b)).toMatchObject({ teamName: expect.any(String) });
     // The installation id stays (the server remembers this device's numbers).
     expect(await deviceId(b)).toBe(installation);
     // Without a session the engine does not call the server any more.

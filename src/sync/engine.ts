@@ -202,7 +202,7 @@ export class SyncEngine {
     }
     if (e.status === 401) {
       if (e.code === 'DEVICE_REVOKED') {
-        await wipeTeamData(this.db);
+        await wipeTeamData(this.db, { removed: true });
         return this.setStatus({ phase: 'revoked', errorKey: 'sync.errors.revoked' });
       }
       if (this.membership) await saveMembership({ ...this.membership, needsRejoin: true }, this.db);

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppDB } from '../db/database';
 import { META_KEYS, TEAM_META_KEYS } from '../db/metaKeys';
 import { saveDraft } from '../db/drafts';
-import { wipeTeamData } from './teamWipe';
+import { clearRemoval, getRemoval, wipeTeamData } from './teamWipe';
+import { saveMembership } from './membership';
 
 const open: AppDB[] = [];
 afterEach(() => {
@@ -21,7 +22,8 @@ describe('wipeTeamData', () => {
     await database.meta.bulkPut(Object.values(META_KEYS).map((key) => ({ key, value: `value of ${key}` })));
     await wipeTeamData(database);
     const left = (await database.meta.toArray()).map((r) => r.key).sort();
-    const deviceKeys = Object.values(META_KEYS).filter((k) => !TEAM_META_KEYS.includes(k));
+    // A sign-out also forgets an earlier removal's explanation: the person chose to leave.
+    const deviceKeys = Object.values(META_KEYS).filter((k) => !TEAM_META_KEYS.includes(k) && k !== META_KEYS.removal);
     expect(left).toEqual([...deviceKeys].sort());
     expect(left).toEqual(['deviceId', 'guidesSince', 'seq']);
   });
@@ -43,5 +45,21 @@ describe('wipeTeamData', () => {
     expect(await database.drafts.count()).toBe(0);
     expect(await database.users.count()).toBe(0);
     expect(await database.dirtyHouseholds.count()).toBe(0);
+  });
+
+  it('remembers, across the wipe, that the team removed this phone and from which team', async () => {
+    const database = fresh();
+    await saveMembership({ token: 't', user: { id: 'u1', name: 'Lan', role: 'member' }, team: { id: 'team-1', name: 'Tổ 3' }, joinedAt: '2026-03-01T08:00:00.000Z' }, database);
+    await wipeTeamData(database, { removed: true });
+    expect(await database.meta.get(META_KEYS.membership)).toBeUndefined();
+    const removal = await getRemoval(database);
+    expect(removal?.teamName).toBe('Tổ 3');
+    expect(Date.parse(removal?.at ?? '')).not.toBeNaN();
+    // A reopened database (a reload) still has it.
+    const again = new AppDB(database.name);
+    open.push(again);
+    expect((await getRemoval(again))?.teamName).toBe('Tổ 3');
+    await clearRemoval(again);
+    expect(await getRemoval(again)).toBeUndefined();
   });
 });

@@ -125,5 +125,6 @@ describe('sync store', () => {
     expect(await getMembership()).toBeUndefined();
     await vi.waitFor(() => expect(membership.membership).toBeUndefined());
     expect(useSyncStore().status.errorKey).toBe('sync.errors.revoked');
+    await vi.waitFor(() => expect(membership.removal?.teamName).toBe(MEMBER.team?.name));
   });
 });

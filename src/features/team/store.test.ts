@@ -154,4 +154,45 @@ describe('membership store', () => {
     await settle();
     expect(fetch).toHaveBeenCalledTimes(2);
   });
+
+  it('a call answered DEVICE_REVOKED wipes the team’s data at once and keeps why, across a reload', async () => {
+    await saveMembership(HEAD);
+    await db().households.put({ id: 'h1', headName: 'Bình', version: 1, deleted: 0, syncState: 'synced', localUpdatedAt: HEAD.joinedAt } as never);
+    serve({ '/api/team': json(401, { error: { code: 'DEVICE_REVOKED', message: 'revoked' } }) });
+    const membership = useMembershipStore();
+    await membership.load();
+    expect(await membership.loadTeam()).toBe('sync.errors.revoked');
+    expect(membership.joined).toBe(false);
+    expect(await db().households.count()).toBe(0);
+    expect(membership.removal?.teamName).toBe('Tổ 3');
+    // A reload: a new store reads the reason back from the device.
+    setActivePinia(createPinia());
+    const reloaded = useMembershipStore();
+    await reloaded.load();
+    expect(reloaded.removal?.teamName).toBe('Tổ 3');
+    await reloaded.dismissRemoval();
+    expect(reloaded.removal).toBeUndefined();
+    setActivePinia(createPinia());
+    const again = useMembershipStore();
+    await again.load();
+    expect(again.removal).toBeUndefined();
+  });
+
+  it('joining again forgets that the phone had been removed', async () => {
+    await saveMembership(HEAD);
+    serve({ '/api/team': json(401, { error: { code: 'DEVICE_REVOKED', message: 'revoked' } }) });
+    const membership = useMembershipStore();
+    await membership.load();
+    await membership.loadTeam();
+    expect(membership.removal).toBeDefined();
+    serve({
+      '/api/auth/enroll': json(200, { token: 'tok2', user: HEAD.user, team: HEAD.team }),
+      '/api/team': json(200, { team: HEAD.team, users: USERS }),
+    });
+    vi.spyOn(useSyncStore(), 'syncNow').mockResolvedValue({ phase: 'idle' });
+    expect(await membership.join('ABCDE-12345', 'Bình')).toBeUndefined();
+    expect(membership.removal).toBeUndefined();
+    await membership.load();
+    expect(membership.removal).toBeUndefined();
+  });
 });

@@ -7,12 +7,13 @@
 import { defineStore } from 'pinia';
 import { computed, readonly, shallowRef } from 'vue';
 import type { DeviceMembership } from '../../sync/membership';
+import type { Removal } from '../../sync/teamWipe';
 import type { InviteInfo, TeamResponse, Transport } from '../../sync/transport';
 import { useSyncStore } from '../sync/store';
 
 const data = async () => {
-  const [membership, users] = await Promise.all([import('../../sync/membership'), import('../../db/users')]);
-  return { ...membership, ...users };
+  const [membership, users, wipe] = await Promise.all([import('../../sync/membership'), import('../../db/users'), import('../../sync/teamWipe')]);
+  return { ...membership, ...users, ...wipe };
 };
 const loadTransport = () => import('../../sync/transport');
 
@@ -32,14 +33,10 @@ function deviceLabel(): string {
   return (navigator.platform || 'Browser').slice(0, 200);
 }
 
-/** The key of what went wrong with a call to the server: offline, or `failed`. */
-async function problemKey(e: unknown, failed: string, offline: string): Promise<string> {
-  const { SyncHttpError } = await loadTransport();
-  return e instanceof SyncHttpError && e.status === 0 ? offline : failed;
-}
-
 export const useMembershipStore = defineStore('membership', () => {
   const membership = shallowRef<DeviceMembership | undefined>();
+  /** Set when the team removed this phone: the app explains why it is empty. */
+  const removal = shallowRef<Removal | undefined>();
   const team = shallowRef<TeamResponse | undefined>();
   const invite = shallowRef<Invite | undefined>();
   /** The team's open invites, for a head. */
@@ -56,8 +53,32 @@ export const useMembershipStore = defineStore('membership', () => {
 
   /** Reads the membership stored on this device. */
   async function load(): Promise<DeviceMembership | undefined> {
-    membership.value = await (await data()).getMembership();
+    const d = await data();
+    [membership.value, removal.value] = await Promise.all([d.getMembership(), d.getRemoval()]);
     return membership.value;
+  }
+
+  /** The person has read why the phone is empty. */
+  async function dismissRemoval(): Promise<void> {
+    await (await data()).clearRemoval();
+    removal.value = undefined;
+  }
+
+  /**
+   * The key of what went wrong with a call to the server: offline, or `failed`. A call answered
+   * "this device was removed" wipes the team's data at once, as a sync would.
+   */
+  async function problemKey(e: unknown, failed: string, offline: string): Promise<string> {
+    const { SyncHttpError } = await loadTransport();
+    if (e instanceof SyncHttpError && e.status === 401 && e.code === 'DEVICE_REVOKED') {
+      await (await data()).wipeTeamData(undefined, { removed: true });
+      await load();
+      team.value = undefined;
+      invite.value = undefined;
+      invites.value = [];
+      return 'sync.errors.revoked';
+    }
+    return e instanceof SyncHttpError && e.status === 0 ? offline : failed;
   }
 
   /** Joins a team with an invite code; the device keeps working offline afterwards. */
@@ -66,8 +87,11 @@ export const useMembershipStore = defineStore('membership', () => {
     try {
       const res = await new Transport().enroll(code.trim(), name.trim(), deviceLabel());
       const joinedNow: DeviceMembership = { token: res.token, user: res.user, team: res.team, commune: res.commune, joinedAt: new Date().toISOString() };
-      await (await data()).saveMembership(joinedNow);
+      const d = await data();
+      await d.saveMembership(joinedNow);
+      await d.clearRemoval();
       membership.value = joinedNow;
+      removal.value = undefined;
     } catch (e) {
       if (e instanceof SyncHttpError && e.code === 'INVITE_INVALID') return 'join.invalid';
       return problemKey(e, 'join.failed', 'join.offline');
@@ -178,6 +202,7 @@ export const useMembershipStore = defineStore('membership', () => {
     const { wipeTeamData } = await import('../../sync/teamWipe');
     await wipeTeamData();
     membership.value = undefined;
+    removal.value = undefined;
     team.value = undefined;
     invite.value = undefined;
     invites.value = [];
@@ -186,12 +211,14 @@ export const useMembershipStore = defineStore('membership', () => {
 
   return {
     membership: readonly(membership),
+    removal: readonly(removal),
     team: readonly(team),
     invite: readonly(invite),
     invites: readonly(invites),
     joined,
     isHead,
     load,
+    dismissRemoval,
     join,
     refreshRoster,
     refreshRosterIfDue,
