@@ -7,6 +7,9 @@ export const STORAGE_KEYS = {
   installDismissedAt: 'cds.installDismissedAt',
   fieldWork: 'cds.fieldWork',
   teamSide: 'cds.teamSide',
+  /** That this phone has an app-lock PIN (no secret): the lock screen shows before anything reads the database. */
+  pinSet: 'cds.pinSet',
+  lockAfterMinutes: 'cds.lockAfterMinutes',
 } as const;
 
 export const DB_NAMES = {

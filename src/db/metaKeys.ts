@@ -25,6 +25,10 @@ const META = {
   repullNeeded: { key: 'repullNeeded', team: true },
   /** The re-pull after a server restore in progress (it survives an interrupted sync). */
   resetMarker: { key: 'resetMarker', team: true },
+  /** The app lock: the data key wrapped by the PIN (lock/pin.ts). The team's data goes with it. */
+  lockVault: { key: 'lockVault', team: true },
+  /** Wrong PINs in a row and when the last was typed: the wait survives a reload. */
+  lockFailures: { key: 'lockFailures', team: true },
   /** The last copy of the commune's report indicators and targets, for the dashboard offline. */
   reportSettings: { key: 'reportSettings', team: true },
 } as const satisfies Record<string, { key: string; team: boolean }>;

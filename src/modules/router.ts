@@ -7,6 +7,7 @@ import { loadShippedGuide } from '../features/guides/shippedFiles';
 import { hasProgress } from '../features/guides/progress';
 import { isTeamSide, markTeamSide } from '../features/home/teamSide';
 import { homeScreens } from '../features/home/screens';
+import { lockGuard } from '../features/lock/guard';
 
 const guidePage = () => import('../features/guides/GuidePage.vue');
 const homePage = () => import('../features/home/HomePage.vue');
@@ -53,6 +54,8 @@ export const routes: RouteRecordRaw[] = [
   },
   { path: '/members/:id/checklist', name: 'checklist', component: () => import('../features/checklist/ChecklistPage.vue'), props: true, meta: { title: 'checklist.short' } },
   { path: '/join', name: 'join', component: () => import('../features/team/JoinPage.vue'), meta: { title: 'join.title', core: true } },
+  { path: '/lock', name: 'lock', component: () => import('../features/lock/LockPage.vue'), meta: { title: 'lock.title', core: true } },
+  { path: '/pin', name: 'pin', component: () => import('../features/lock/PinPage.vue'), meta: { title: 'lock.setTitle' } },
   { path: '/team', name: 'team', component: () => import('../features/team/TeamPage.vue'), meta: { title: 'team.title' } },
   { path: '/attention', name: 'attention', component: () => import('../features/attention/AttentionPage.vue'), meta: { title: 'attention.title' } },
   { path: '/reports', name: 'reports', component: () => import('../features/reports/ReportsPage.vue'), meta: { title: 'reports.title' } },
@@ -71,6 +74,7 @@ export function createAppRouter() {
       return { top: 0 };
     },
   });
+  router.beforeEach(lockGuard);
   // Screens outside the first-paint set wait for the whole locale (usually loaded already).
   router.beforeEach(async (to) => {
     if (!to.meta.core) await loadFullLocale().catch(() => undefined);

@@ -8,6 +8,7 @@ import { readonly, ref, shallowRef } from 'vue';
 import type { Subscription } from 'dexie';
 import type { SyncEngine, SyncStatus } from '../../sync/engine';
 import { useMembershipStore } from '../team/store';
+import { useLockStore } from '../lock/store';
 import type { SyncTriggers } from './triggers';
 
 // Everything that touches the database loads after the first paint: the header never waits.
@@ -49,6 +50,8 @@ export const useSyncStore = defineStore('sync', () => {
         if (s.lastSyncAt) lastSyncAt.value = s.lastSyncAt;
         triggers?.retryAt(s.retryAt);
         if (s.phase === 'revoked' || s.phase === 'needsJoin') void membership.load();
+        // The PIN left with the team's data.
+        if (s.phase === 'revoked') void useLockStore().refresh();
         // The roster (facilitators of sessions) follows the team, checked every few minutes.
         if (s.phase === 'idle') membership.refreshRosterIfDue();
       },
@@ -58,6 +61,8 @@ export const useSyncStore = defineStore('sync', () => {
 
   async function syncNow(): Promise<SyncStatus> {
     if (!membership.membership?.team) return status.value;
+    // A locked phone does not sync: unlocking starts a sync.
+    if (useLockStore().locked) return status.value;
     if (typeof navigator !== 'undefined' && navigator.onLine === false) {
       status.value = { ...status.value, phase: 'offline' };
       return status.value;

@@ -1,6 +1,7 @@
 // axe-core at WCAG 2.2 AA on every main screen and dialog, in Vietnamese and English, with real
 // content (a joined team device with a household, members, a visit, a session and a sync
 // conflict; a demo database), and again with large text on.
+import { unlockIfLocked } from '../../support/join';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
@@ -125,6 +126,13 @@ async function walk(page: Page, report: AxeReport, tag: string): Promise<void> {
 
   await open(page, url, '/settings', '[data-testid="lang-vi"]');
   await c('/settings');
+  await open(page, url, '/pin', '[data-testid="pin-current"]');
+  await c('/pin (change PIN)');
+  await open(page, url, '/settings', '[data-testid="lock-now"]');
+  await page.getByTestId('lock-now').click();
+  await page.getByTestId('lock-form').waitFor();
+  await c('/lock');
+  await unlockIfLocked(page);
 
   await open(page, url, '/guides', '[data-testid="guide-list"] li');
   await c('/guides');

@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { localDate } from '../support';
 import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consent';
+import { joinTeam } from '../../support/join';
 
 const require = createRequire(import.meta.url);
 export const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -22,15 +23,8 @@ export async function newDevice(browser: Browser): Promise<Device> {
   return { context, page };
 }
 
-/** Joins a team with an invite code, as in tests/e2e/sync. */
-export async function joinTeam(page: Page, url: string, code: string, name: string): Promise<void> {
-  await page.goto(`${url}/join?code=${code}`);
-  await page.getByTestId('join-name').fill(name);
-  await page.getByTestId('join-submit').click();
-  const error = page.locator('#join-error');
-  await Promise.race([page.getByTestId('sync-now').waitFor(), error.waitFor()]);
-  if (await error.count()) throw new Error(`join failed: ${await error.textContent()}`);
-}
+/** Joins a team with an invite code and sets the app-lock PIN, as in tests/e2e/sync. */
+export { joinTeam };
 
 export async function syncNow(page: Page, url: string): Promise<void> {
   await page.goto(url + '/');

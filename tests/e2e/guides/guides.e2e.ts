@@ -4,6 +4,7 @@ import { installedApp, startE2E, type E2E } from '../support';
 import { launchChromium } from '../../support/browser';
 import { startAppServer, type AppServer } from '../../support/appServer';
 import { recordConsent } from '../../support/consent';
+import { joinTeam } from '../../support/join';
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -83,10 +84,7 @@ describe('VNeID checklist', () => {
     const team = await server.newTeam();
     const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/join?code=${team.headCode}`);
-    await page.getByTestId('join-name').fill('Trưởng thôn Hùng');
-    await page.getByTestId('join-submit').click();
-    await page.getByRole('heading', { name: 'Hôm nay' }).waitFor();
+    await joinTeam(page, server.url, team.headCode, 'Trưởng thôn Hùng');
 
     await page.goto(server.url + '/households/new');
     await recordConsent(page);

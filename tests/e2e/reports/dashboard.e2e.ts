@@ -7,6 +7,7 @@ import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consen
 import { localDate } from '../support';
 import { summary } from '../../../server/services/reports';
 import { periodContaining } from '../../../src/domain/periods';
+import { joinTeam } from '../../support/join';
 
 let server: AppServer;
 let browser: Browser;
@@ -33,10 +34,7 @@ describe('the head’s dashboard', () => {
     const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN', acceptDownloads: true });
     const page = await context.newPage();
     page.on('pageerror', (err) => console.error('pageerror:', err.message));
-    await page.goto(`${server.url}/join?code=${team.headCode}`);
-    await page.getByTestId('join-name').fill('Trưởng thôn Hùng');
-    await page.getByTestId('join-submit').click();
-    await page.getByRole('heading', { name: 'Hôm nay' }).waitFor();
+    await joinTeam(page, server.url, team.headCode, 'Trưởng thôn Hùng');
     await page.evaluate(async () => {
       const reg = await navigator.serviceWorker.ready;
       if (reg.active?.state !== 'activated') await new Promise((r) => reg.active?.addEventListener('statechange', r));

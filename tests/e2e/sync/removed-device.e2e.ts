@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import { startAppServer, type AppServer } from '../../support/appServer';
 import { recordConsent } from '../../support/consent';
+import { joinTeam } from '../../support/join';
 
 let server: AppServer;
 let browser: Browser;
@@ -19,10 +20,7 @@ async function device(name: string, code: string): Promise<{ context: BrowserCon
   const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${name}] pageerror:`, err.message));
-  await page.goto(`${server.url}/join?code=${code}`);
-  await page.getByTestId('join-name').fill(name);
-  await page.getByTestId('join-submit').click();
-  await page.getByRole('heading', { name: 'Hôm nay' }).waitFor();
+  await joinTeam(page, server.url, code, name);
   return { context, page };
 }
 

@@ -4,6 +4,7 @@ import { launchChromium } from '../../support/browser';
 import { startAppServer, type AppServer } from '../../support/appServer';
 import type { Browser } from 'playwright-core';
 import { recordConsent } from '../../support/consent';
+import { joinTeam } from '../../support/join';
 
 let server: AppServer;
 let browser: Browser;
@@ -20,12 +21,7 @@ async function device(name: string, code: string): Promise<{ context: BrowserCon
   const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${name}] pageerror:`, err.message));
-  await page.goto(`${server.url}/join?code=${code}`);
-  await page.getByTestId('join-name').fill(name);
-  await page.getByTestId('join-submit').click();
-  const error = page.locator('#join-error');
-  await Promise.race([page.getByRole('heading', { name: 'Hôm nay' }).waitFor(), error.waitFor()]);
-  if (await error.count()) throw new Error(`join failed: ${await error.textContent()}`);
+  await joinTeam(page, server.url, code, name);
   // Offline work needs the service worker's precache: wait until it is in place.
   await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;

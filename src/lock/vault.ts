@@ -1,0 +1,82 @@
+/**
+ * Where the app lock keeps its state: the wrapped data key and the count of wrong PINs in the
+ * device's `meta` table (both belong to the team: leaving it removes them), and the unwrapped
+ * data key in memory only, while the app is unlocked.
+ */
+import { db, type AppDB } from '../db/database';
+import { deleteMeta, getMeta, setMeta } from '../db/meta';
+import { META_KEYS } from '../db/metaKeys';
+import { createVault, openVault, rewrapVault, waitAfter, type StoredVault } from './pin';
+
+export interface Failures {
+  count: number;
+  /** When the last wrong PIN was typed (ms since the epoch). */
+  at: number;
+}
+
+let dataKey: CryptoKey | undefined;
+
+/** The data key while unlocked. */
+export function currentKey(): CryptoKey | undefined {
+  return dataKey;
+}
+
+/** Locking forgets the key; the stored vault stays. */
+export function forgetKey(): void {
+  dataKey = undefined;
+}
+
+export function getVault(database: AppDB = db()): Promise<StoredVault | undefined> {
+  return getMeta<StoredVault>(META_KEYS.lockVault, database);
+}
+
+/** Sets the first PIN: a new data key, wrapped by it. The app is unlocked afterwards. */
+export async function setPin(pin: string, database: AppDB = db(), iterations?: number): Promise<void> {
+  const { vault, key } = await createVault(pin, iterations);
+  await setMeta(META_KEYS.lockVault, vault, database);
+  await deleteMeta(META_KEYS.lockFailures, database);
+  dataKey = key;
+}
+
+export type UnlockResult = { ok: true } | { ok: false; waitUntil: number };
+
+/** When the next try is allowed (ms since the epoch); 0 when now. */
+export async function nextTryAt(database: AppDB = db()): Promise<number> {
+  const f = await getMeta<Failures>(META_KEYS.lockFailures, database);
+  if (!f) return 0;
+  const wait = waitAfter(f.count);
+  return wait ? f.at + wait : 0;
+}
+
+/**
+ * Tries a PIN. A try during the wait is refused without deriving anything, so the wait cannot be
+ * skipped by typing faster; the count of wrong PINs is stored before the answer is given.
+ */
+export async function unlock(pin: string, database: AppDB = db(), now = Date.now()): Promise<UnlockResult> {
+  const waitUntil = await nextTryAt(database);
+  if (waitUntil > now) return { ok: false, waitUntil };
+  const vault = await getVault(database);
+  if (!vault) return { ok: true };
+  const key = await openVault(vault, pin);
+  if (key) {
+    await deleteMeta(META_KEYS.lockFailures, database);
+    dataKey = key;
+    return { ok: true };
+  }
+  const previous = await getMeta<Failures>(META_KEYS.lockFailures, database);
+  const failures: Failures = { count: (previous?.count ?? 0) + 1, at: now };
+  await setMeta(META_KEYS.lockFailures, failures, database);
+  const wait = waitAfter(failures.count);
+  return { ok: false, waitUntil: wait ? now + wait : 0 };
+}
+
+/** Changes the PIN: the same data key, wrapped by the new one. `false` when `oldPin` is wrong. */
+export async function changePin(oldPin: string, newPin: string, database: AppDB = db(), iterations?: number): Promise<boolean> {
+  const vault = await getVault(database);
+  if (!vault) return false;
+  const key = await openVault(vault, oldPin);
+  if (!key) return false;
+  await setMeta(META_KEYS.lockVault, await rewrapVault(key, newPin, iterations ?? vault.iterations), database);
+  dataKey = key;
+  return true;
+}
