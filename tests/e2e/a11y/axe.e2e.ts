@@ -20,7 +20,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   url = server.url;
   ({ head, household, visitId } = await teamWithContent(browser, server));
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await head?.context.close();

@@ -21,7 +21,7 @@ beforeAll(async () => {
   server = await startAppServer();
   browser = await launchChromium();
   team = await teamWithContent(browser, server);
-}, 120_000);
+}, 300_000);
 
 afterAll(async () => {
   await team?.head.context.close();
