@@ -5,9 +5,12 @@
  * while the database works.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { PGliteOptions } from '@electric-sql/pglite';
 import { openDatabase, type Database, type Queryable } from './adapter';
 import { openPglite } from './pglite';
@@ -276,4 +279,21 @@ describe('openDatabase without a PostgreSQL address (what npm start opens)', () 
     expect(await again.query('select id, name, doc from items')).toEqual([{ id: 1, name: 'Ấp Một', doc: { x: 1 } }]);
     await again.close();
   }, SETUP_TIMEOUT * 2);
+});
+
+describe('under tsx, as npm start runs it', () => {
+  it('starts the worker, answers, and once closed lets a process with nothing else to do end', async () => {
+    const script = `
+      import { openPgliteWorker } from './server/db/pgliteWorker.ts';
+      const template = process.env.${PGLITE_TEMPLATE_ENV};
+      const { readFileSync } = await import('node:fs');
+      const db = await openPgliteWorker('memory://', template ? { loadDataDir: new Blob([readFileSync(template)]) } : {});
+      const [row] = await db.query('select 40 + 2 as n');
+      await db.close();
+      console.log('answer', row.n);`;
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { cwd: root, encoding: 'utf8' });
+    // An unsettled top-level await (the thread let go too early) would end the process with code 13 and no output.
+    expect(run.stdout.trim()).toBe('answer 42');
+  }, SETUP_TIMEOUT);
 });

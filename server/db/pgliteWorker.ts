@@ -45,7 +45,7 @@ export async function openPgliteWorker(dataDir: string, options: Pick<PGliteOpti
   const settle = (id: number): Pending | undefined => {
     const p = pending.get(id);
     pending.delete(id);
-    if (pending.size === 0) worker.unref();
+    if (pending.size === 0 && !closing) worker.unref();
     return p;
   };
   worker.on('message', (reply: Reply) => {
@@ -106,6 +106,8 @@ export async function openPgliteWorker(dataDir: string, options: Pick<PGliteOpti
     },
     close: () => {
       closing ??= (async () => {
+        // Until the thread has ended, or a process with nothing else to do would end first.
+        worker.ref();
         await send({ op: 'close' });
         await exited;
         if (onDisk) restrictDataDir(dataDir);
