@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { PGliteOptions } from '@electric-sql/pglite';
 import { openDatabase, type Database, type Queryable } from './adapter';
@@ -282,18 +282,25 @@ describe('openDatabase without a PostgreSQL address (what npm start opens)', () 
 });
 
 describe('under tsx, as npm start runs it', () => {
+  const parent = mkdtempSync(join(tmpdir(), 'cds-pglite-tsx-'));
+  afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
   it('starts the worker, answers, and once closed lets a process with nothing else to do end', async () => {
-    const script = `
-      import { openPgliteWorker } from './server/db/pgliteWorker.ts';
+    const root = fileURLToPath(new URL('../..', import.meta.url));
+    const script = join(parent, 'answer.mts');
+    writeFileSync(
+      script,
+      `import { readFileSync } from 'node:fs';
+      import { openPgliteWorker } from ${JSON.stringify(pathToFileURL(join(root, 'server/db/pgliteWorker.ts')).href)};
       const template = process.env.${PGLITE_TEMPLATE_ENV};
-      const { readFileSync } = await import('node:fs');
       const db = await openPgliteWorker('memory://', template ? { loadDataDir: new Blob([readFileSync(template)]) } : {});
       const [row] = await db.query('select 40 + 2 as n');
       await db.close();
-      console.log('answer', row.n);`;
-    const root = fileURLToPath(new URL('../..', import.meta.url));
-    const run = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { cwd: root, encoding: 'utf8' });
-    // An unsettled top-level await (the thread let go too early) would end the process with code 13 and no output.
+      console.log('answer', row.n);`,
+    );
+    const run = await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), [script], { cwd: root, encoding: 'utf8' });
+    // Had the thread let go of the process too early, the top-level await would never settle:
+    // the process would end with code 13 and print nothing.
     expect(run.stdout.trim()).toBe('answer 42');
   }, SETUP_TIMEOUT);
 });
