@@ -26,10 +26,10 @@ export async function openPgliteWorker(dataDir: string, options: Pick<PGliteOpti
   // Made here too, before the thread starts: its files are tightened in the worker as it opens.
   if (onDisk) restrictDataDir(dataDir);
   const start: WorkerStart = { dataDir: onDisk ? dataDir : undefined };
-  if (options.loadDataDir) start.loadDataDir = new Uint8Array(await options.loadDataDir.arrayBuffer());
+  if (options.loadDataDir) start.loadDataDir = await options.loadDataDir.arrayBuffer();
   const worker = new Worker(new URL('./pgliteWorkerThread.mjs', import.meta.url), {
     workerData: start,
-    transferList: start.loadDataDir ? [start.loadDataDir.buffer] : [],
+    transferList: start.loadDataDir ? [start.loadDataDir] : [],
   });
 
   const pending = new Map<number, Pending>();

@@ -9,7 +9,7 @@ export interface WorkerStart {
   /** A data folder; absent: in memory. */
   dataDir?: string;
   /** A dump (`dumpDataDir`) to start from instead of a new cluster. */
-  loadDataDir?: Uint8Array;
+  loadDataDir?: ArrayBuffer;
 }
 
 /**
