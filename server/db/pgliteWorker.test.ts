@@ -212,6 +212,11 @@ describe('the worker adapter', () => {
     expect(events.slice(1).sort()).toEqual(['query answers', 'second begins']);
   });
 
+  it('fails only the request whose parameter cannot cross to the thread', async () => {
+    await expect(db.query('select $1::text as t', [() => 'a function'])).rejects.toThrow(/could not be cloned/);
+    expect(await db.query('select 1 as one')).toEqual([{ one: 1 }]);
+  });
+
   it('refuses a statement of a transaction that has ended', async () => {
     let kept!: Queryable;
     await db.transaction(async (tx) => {

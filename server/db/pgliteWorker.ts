@@ -71,7 +71,13 @@ export async function openPgliteWorker(dataDir: string, options: Pick<PGliteOpti
     return new Promise<unknown[]>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       if (pending.size === 1) worker.ref();
-      worker.postMessage({ ...ask, id });
+      try {
+        worker.postMessage({ ...ask, id });
+      } catch (e) {
+        // A parameter that cannot be cloned (a function): this request fails, the others go on.
+        settle(id);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
     });
   };
   const closedError = (): Promise<never> => Promise.reject(new Error('PGlite is closed'));
