@@ -1,6 +1,8 @@
 /**
  * One small interface over PGlite (embedded) and PostgreSQL: the same SQL runs on both.
- * Transactions are serialized for PGlite, which has a single session.
+ * Transactions are serialized for PGlite, which has a single session. `openDatabase` runs PGlite
+ * in a worker thread (pgliteWorker.ts); tests mostly use it in-thread (pglite.ts), which is faster
+ * to start and gives the same results.
  */
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
@@ -26,6 +28,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     const { openPostgres } = await import('./postgres');
     return openPostgres(options.databaseUrl);
   }
-  const { openPglite } = await import('./pglite');
-  return openPglite(options.dataDir ?? './data');
+  // In its own thread, so that the database's work never stops the server's event loop.
+  const { openPgliteWorker } = await import('./pgliteWorker');
+  return openPgliteWorker(options.dataDir ?? './data');
 }

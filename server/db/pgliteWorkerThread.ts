@@ -1,0 +1,106 @@
+/**
+ * Runs inside the worker thread (started by pgliteWorker.ts through pgliteWorkerThread.mjs):
+ * owns the PGlite instance and answers requests. PGlite executes synchronously in WebAssembly, so
+ * here a long query blocks only this thread, not the server's event loop.
+ *
+ * It wraps the same in-thread adapter the tests use (`openPglite`): requests without a
+ * transaction join its queue, and a transaction holds that queue from `begin` until `commit` or
+ * `rollback`, PGlite having a single session.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { openPglite } from './pglite';
+import type { Database, Queryable } from './adapter';
+import { READY, crossError, type Reply, type Request, type WorkerStart } from './pgliteWorkerProtocol';
+
+interface OpenTransaction {
+  tx: Queryable;
+  end(commit: boolean): void;
+  ended: Promise<void>;
+}
+
+/** Rejects the transaction's callback so that PGlite rolls it back; never reaches a caller. */
+const ROLLED_BACK = Symbol('rolled back');
+
+function serve(port: MessagePort, db: Database): void {
+  const open = new Map<number, OpenTransaction>();
+  const send = (reply: Reply): void => port.postMessage(reply);
+  const answer = (id: number, work: Promise<unknown[] | void>): void => {
+    work.then(
+      (rows) => send(rows ? { id, ok: true, rows } : { id, ok: true }),
+      (e: unknown) => send({ id, ok: false, error: crossError(e) }),
+    );
+  };
+  const inTransaction = (tx: number): Queryable => {
+    const t = open.get(tx);
+    // PGlite's own words for a transaction used after it ended.
+    if (!t) throw new Error('Transaction is closed');
+    return t.tx;
+  };
+
+  const begin = (id: number, txId: number): void => {
+    let began = false;
+    const ended: Promise<void> = db.transaction(
+      (tx) =>
+        new Promise<void>((resolve, reject) => {
+          began = true;
+          open.set(txId, { tx, ended, end: (commit) => (commit ? resolve() : reject(ROLLED_BACK)) });
+          send({ id, ok: true });
+        }),
+    );
+    ended.then(
+      () => open.delete(txId),
+      (e: unknown) => {
+        open.delete(txId);
+        if (!began) send({ id, ok: false, error: crossError(e) });
+      },
+    );
+  };
+
+  const end = (id: number, txId: number, commit: boolean): void => {
+    const t = open.get(txId);
+    if (!t) return send({ id, ok: false, error: crossError(new Error('Transaction is closed')) });
+    t.end(commit);
+    answer(
+      id,
+      t.ended.catch((e: unknown) => {
+        if (e !== ROLLED_BACK) throw e;
+      }),
+    );
+  };
+
+  port.on('message', (m: Request) => {
+    switch (m.op) {
+      case 'query':
+        return answer(m.id, (async () => (m.tx === undefined ? db : inTransaction(m.tx)).query(m.sql, m.params))());
+      case 'exec':
+        return answer(m.id, (async () => (m.tx === undefined ? db : inTransaction(m.tx)).exec(m.sql))());
+      case 'begin':
+        return begin(m.id, m.tx);
+      case 'commit':
+        return end(m.id, m.tx, true);
+      case 'rollback':
+        return end(m.id, m.tx, false);
+      case 'close':
+        // The adapter's close waits for its queue, open transactions included.
+        return void db.close().then(
+          () => {
+            send({ id: m.id, ok: true });
+            port.close();
+          },
+          (e: unknown) => send({ id: m.id, ok: false, error: crossError(e) }),
+        );
+    }
+  });
+}
+
+const port = parentPort;
+if (!port) throw new Error('pgliteWorkerThread runs only as a worker thread (see pgliteWorker.ts)');
+const start = workerData as WorkerStart;
+try {
+  const db = await openPglite(start.dataDir ?? 'memory://', start.loadDataDir ? { loadDataDir: new Blob([start.loadDataDir]) } : {});
+  serve(port, db);
+  port.postMessage({ id: READY, ok: true } satisfies Reply);
+} catch (e) {
+  port.postMessage({ id: READY, ok: false, error: crossError(e) } satisfies Reply);
+  port.close();
+}
