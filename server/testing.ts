@@ -80,7 +80,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     inject,
     enroll,
     async team(name = `Tổ ${randomUUID().slice(0, 6)}`, commune = 'Xã Thử Nghiệm') {
-      const t = await createTeam(db, commune, name);
+      const t = await createTeam(db, app.ctx.inviteKey, commune, name);
       const head = await enroll(t.inviteCode, 'Trưởng thôn');
       return {
         ...t,
@@ -94,7 +94,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
       };
     },
     async admin(commune) {
-      const a = await createAdminInvite(db, commune);
+      const a = await createAdminInvite(db, app.ctx.inviteKey, commune);
       const r = await enroll(a.inviteCode, 'Cán bộ xã');
       return { token: r.token, communeId: a.communeId };
     },
