@@ -1,3 +1,5 @@
+import type { Rate } from './services/rateLimit';
+
 /** Server settings, from the environment (see the README and the sync spec). */
 export interface ServerConfig {
   port: number;
@@ -8,9 +10,42 @@ export interface ServerConfig {
   /** Folder of the built app to serve; none in API-only tests. */
   staticDir?: string;
   appVersion: string;
-  /** Requests per second sustained and burst size, per token. */
-  rateLimit: { perSecond: number; burst: number };
+  /** Requests per second sustained and burst size, per device (once its token is checked). */
+  rateLimit: Rate;
+  /**
+   * Per client address, before a token is checked: a request spends one until its token proves
+   * good, so this bounds the requests in authentication at once and the failed ones.
+   */
+  addressLimit: Rate;
+  /** Enrollments, per client address and over the whole server: a code that works is given back. */
+  enrollLimit: { perAddress: Rate; total: Rate };
+  /**
+   * The proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client; none by
+   * default, when the client is the socket's peer.
+   */
+  trustProxy: string[];
+  /** Keys the hashes of invite codes; when absent, one is generated and kept in the database. */
+  serverSecret?: string;
   logLevel: string;
+}
+
+/** A positive number from the environment, or the default; anything else stops the start. */
+function positive(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a positive number (got "${raw}")`);
+  return n;
+}
+
+/** `n` a minute, and a burst of `n`. */
+const perMinute = (n: number): Rate => ({ perSecond: n / 60, burst: n });
+
+function serverSecret(env: NodeJS.ProcessEnv): string | undefined {
+  const secret = env.SERVER_SECRET;
+  if (!secret) return undefined;
+  if (secret.length < 32) throw new Error('SERVER_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)');
+  return secret;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion = '0.0.0'): ServerConfig {
@@ -22,7 +57,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion =
     publicUrl: env.PUBLIC_URL || undefined,
     staticDir: env.STATIC_DIR ?? 'dist',
     appVersion,
-    rateLimit: { perSecond: Number(env.RATE_LIMIT_PER_SECOND ?? 25), burst: Number(env.RATE_LIMIT_BURST ?? 120) },
+    rateLimit: { perSecond: positive(env, 'RATE_LIMIT_PER_SECOND', 25), burst: positive(env, 'RATE_LIMIT_BURST', 120) },
+    // The burst is at least a device's, since a device's requests borrow from it while in flight.
+    addressLimit: { perSecond: positive(env, 'ADDRESS_LIMIT_PER_MINUTE', 60) / 60, burst: positive(env, 'ADDRESS_LIMIT_BURST', 120) },
+    enrollLimit: {
+      perAddress: perMinute(positive(env, 'ENROLL_LIMIT_PER_ADDRESS', 10)),
+      total: perMinute(positive(env, 'ENROLL_LIMIT_TOTAL', 60)),
+    },
+    trustProxy: (env.TRUST_PROXY ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    serverSecret: serverSecret(env),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -6,25 +6,43 @@
 import type { Database } from './db/adapter';
 import type { ServerConfig } from './config';
 import { LastSeen } from './services/auth';
+import type { InviteKey } from './services/inviteKey';
 import { EpochCache } from './services/pull';
 import { RateLimiter } from './services/rateLimit';
+
+/** The rate limits. Per process: with several server processes each one counts on its own. */
+export interface Limiters {
+  /** Per client address, before a token is checked. */
+  address: RateLimiter;
+  /** Per device, after. */
+  device: RateLimiter;
+  enrollByAddress: RateLimiter;
+  /** One bucket for the whole server. */
+  enrollTotal: RateLimiter;
+}
 
 export interface ServerContext {
   db: Database;
   config: ServerConfig;
   epoch: EpochCache;
   lastSeen: LastSeen;
-  /** Per process: with several server processes each one counts on its own. */
-  limiter: RateLimiter;
+  limits: Limiters;
+  inviteKey: InviteKey;
 }
 
-export function createContext(db: Database, config: ServerConfig): ServerContext {
+export function createContext(db: Database, config: ServerConfig, inviteKey: InviteKey): ServerContext {
   return {
     db,
     config,
     epoch: new EpochCache(db),
     lastSeen: new LastSeen(),
-    limiter: new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst),
+    limits: {
+      address: new RateLimiter(config.addressLimit),
+      device: new RateLimiter(config.rateLimit),
+      enrollByAddress: new RateLimiter(config.enrollLimit.perAddress),
+      enrollTotal: new RateLimiter(config.enrollLimit.total, 1),
+    },
+    inviteKey,
   };
 }
 

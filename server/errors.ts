@@ -9,6 +9,12 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
 
+/** 429 RATE_LIMITED, with the whole seconds to wait in Retry-After. */
+export function sendRateLimited(reply: FastifyReply, waitSeconds: number, message = 'too many requests; wait and try again'): FastifyReply {
+  reply.header('retry-after', String(waitSeconds));
+  return sendError(reply, 429, 'RATE_LIMITED', message);
+}
+
 /**
  * Fixed messages for what Fastify refuses on its own: its messages can quote the request back
  * (JSON.parse's does), and an answer should never repeat what a client sent.

@@ -586,3 +586,67 @@ describe('fuzz: the v1.1 limits (arrays, record size, text)', () => {
     expect(await counts(server, ['records', 'mutations'])).toEqual(before);
   });
 });
+
+describe('fuzz: the rate limits (addresses, X-Forwarded-For, tokens, enrollment)', () => {
+  // Addresses by the client they are: one IPv4 in two spellings, one IPv6 /64 in three, and more.
+  const CLIENTS = [
+    ['198.51.100.7', '::ffff:198.51.100.7'],
+    ['2001:db8:5:6::1', '2001:db8:5:6:ffff::2', '2001:DB8:5:6::abcd'],
+    ['203.0.113.9'],
+    ['2001:db8:5:7::1'],
+    ['192.0.2.1'],
+  ] as const;
+  const ADDRESS_BUDGET = 5;
+  const ENROLL_BUDGET = 3;
+  const still = (burst: number) => ({ perSecond: 1 / 3600, burst });
+  const r = mulberry32(0x1a_2026);
+  const n = (k: number) => Math.floor(r() * k);
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startTestServer({ ...NO_RATE_LIMIT, addressLimit: still(ADDRESS_BUDGET), enrollLimit: { perAddress: still(ENROLL_BUDGET), total: still(1000) } });
+  }, SETUP_TIMEOUT);
+  afterAll(() => limited?.close(), SETUP_TIMEOUT);
+
+  it('300 requests in a seeded order: each answer is the one the budgets predict, never a 5xx, and the limiters hold one bucket per client', async () => {
+    const team = await limited.team('Tổ Giới Hạn Tốc Độ');
+    const address = CLIENTS.map(() => ADDRESS_BUDGET);
+    const enroll = CLIENTS.map(() => ENROLL_BUDGET);
+    const junk = () => Array.from({ length: 1 + n(40) }, () => String.fromCharCode(33 + n(94))).join('');
+    for (let i = 0; i < 300; i++) {
+      const client = n(CLIENTS.length);
+      const spellings = CLIENTS[client]!;
+      const remoteAddress = spellings[n(spellings.length)]!;
+      // A forged X-Forwarded-For on half the requests: no proxy is trusted, so it changes nothing.
+      const headers = r() < 0.5 ? { 'x-forwarded-for': `10.${n(256)}.${n(256)}.${n(256)}` } : {};
+      const kind = n(4);
+      let expected: number;
+      let res: LightMyRequestResponse;
+      if (kind === 3) {
+        const code = r() < 0.5 ? junk() : `${junk().slice(0, 5)} ${junk().slice(0, 5)}`.toLowerCase();
+        res = await limited.inject({ method: 'POST', url: '/api/auth/enroll', remoteAddress, headers, payload: { code, name: 'Khách', device: 'Phone' } });
+        expected = enroll[client]! > 0 ? 401 : 429;
+        if (expected === 401) enroll[client]!--;
+      } else {
+        const token = kind === 0 ? team.headToken : kind === 1 ? junk() : undefined;
+        res = await limited.inject({ method: 'GET', url: '/api/team', remoteAddress, headers, ...(token ? { token } : {}) });
+        if (address[client]! === 0) expected = 429;
+        else if (kind === 0) expected = 200;
+        else {
+          expected = 401;
+          address[client]!--;
+        }
+      }
+      expect(res.statusCode, `request ${i} from ${remoteAddress}: ${res.body.slice(0, 200)}`).toBe(expected);
+      if (expected === 429) {
+        expectError(res, 429, 'RATE_LIMITED');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      }
+    }
+    // every budget was spent somewhere, so the run saw 429s of both kinds
+    expect(address.some((b) => b === 0) && enroll.some((b) => b === 0)).toBe(true);
+    const { limits } = limited.app.ctx;
+    expect(limits.address.size).toBeLessThanOrEqual(CLIENTS.length);
+    expect(limits.enrollByAddress.size).toBeLessThanOrEqual(CLIENTS.length);
+    expect(limits.device.size).toBe(1);
+  });
+});

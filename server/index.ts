@@ -30,7 +30,7 @@ console.log(`\nCộng Đồng Số is running at ${base}/  (database: ${db.kind}
 // A newcomer on the embedded database gets a demo team to join at once; never on PostgreSQL.
 if (db.kind === 'pglite' && (await countTeams(db)) === 0) {
   // One use: whoever joins with it is the head; `npm run admin -- invite --team …` prints another.
-  const demo = await createTeam(db, 'Xã Demo', 'Tổ công nghệ số thôn Demo', 1);
+  const demo = await createTeam(db, app.ctx.inviteKey, 'Xã Demo', 'Tổ công nghệ số thôn Demo', 1);
   console.log(`A demo team was created. Join it as its head (this code works once): ${base}/join?code=${demo.inviteCode}  (code ${demo.inviteCode})`);
   console.log(`A new head invite at any time: npm run admin -- invite --team "Tổ công nghệ số thôn Demo"\n`);
 }

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import Fastify from 'fastify';
-import { RequestLog } from './requestLog';
+import { loggedUrl, RequestLog } from './requestLog';
+import { startTestServer, type TestServer } from './testing';
+import { NO_RATE_LIMIT, SETUP_TIMEOUT } from './test-fixtures';
 
 /** A Fastify app logging to an array at `level`, with one fine route, one failing route and one refused request. */
 async function appLoggingAt(level: string) {
@@ -37,5 +39,48 @@ describe('RequestLog', () => {
       [DEBUG, '/missing', 404],
     ]);
     expect(lines.some((l) => l.msg === 'incoming request' || l.msg === 'request completed')).toBe(false);
+  });
+});
+
+describe('loggedUrl', () => {
+  it('keeps the path and the names of the query parameters, never their values', () => {
+    expect(loggedUrl('/api/team')).toBe('/api/team');
+    expect(loggedUrl('/join?code=ABCDE-FGHJK')).toBe('/join?code=…');
+    expect(loggedUrl('/api/sync/pull?cursor=abc&limit=10')).toBe('/api/sync/pull?cursor=…&limit=…');
+    expect(loggedUrl('/join?')).toBe('/join?');
+  });
+});
+
+describe('no invite code in the log', () => {
+  const CODE = 'K7M2P-Q9RTW';
+  let server: TestServer;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    server = await startTestServer({ ...NO_RATE_LIMIT, logLevel: 'debug' }, { logger: true, logStream: { write: (line) => void lines.push(line) } });
+  }, SETUP_TIMEOUT);
+  afterAll(() => server?.close(), SETUP_TIMEOUT);
+
+  it('at debug, neither /join?code=…, an enrollment (wrong, right, failing) nor a query names the code', async () => {
+    const team = await server.team();
+    const invite = await server.inject({ method: 'POST', url: '/api/invites', token: team.headToken, payload: { role: 'member', maxUses: 1, ttlHours: 1 } });
+    const live = (invite.json() as { code: string }).code;
+    for (const code of [CODE, live]) {
+      await server.inject({ method: 'GET', url: `/join?code=${code}` });
+      await server.inject({ method: 'GET', url: `/api/health?code=${encodeURIComponent(code)}` });
+      await server.inject({ method: 'GET', url: `/api/team?code=${code}`, token: team.headToken });
+      await server.inject({ method: 'POST', url: `/api/auth/enroll?code=${code}`, payload: { code, name: 'Lan', device: 'Phone' } });
+    }
+    // an enrollment that fails on the server's side is logged as an error, still without the code
+    const transaction = vi.spyOn(server.db, 'transaction').mockRejectedValueOnce(new Error('database gone'));
+    expect((await server.inject({ method: 'POST', url: `/join?code=${CODE}`, payload: { code: CODE, name: 'Lan' } })).statusCode).toBe(404);
+    expect((await server.inject({ method: 'POST', url: `/api/auth/enroll?code=${CODE}`, payload: { code: CODE, name: 'Lan' } })).statusCode).toBe(500);
+    transaction.mockRestore();
+
+    const log = lines.join('\n');
+    expect(log).toContain('/join?code=…');
+    expect(log).toContain('database gone');
+    for (const code of [CODE, live]) {
+      for (const spelling of [code, code.replace('-', ''), code.toLowerCase()]) expect(log).not.toContain(spelling);
+    }
   });
 });

@@ -1,6 +1,23 @@
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
 /**
+ * A request's address as the log shows it: the path, and the names of its query parameters
+ * without their values. A value can be a secret (`/join?code=…` carries a live invite code) and
+ * the log is kept and read by more people than the codes are meant for.
+ */
+export function loggedUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const names = [...new URLSearchParams(url.slice(q + 1)).keys()];
+  return `${url.slice(0, q)}?${names.map((n) => `${n}=…`).join('&')}`;
+}
+
+/** A request as the logger writes it wherever one is logged (Fastify's own 5xx lines among them). */
+export function serializeRequest(req: FastifyRequest): { method: string; url: string; remoteAddress: string } {
+  return { method: req.method, url: loggedUrl(req.url), remoteAddress: req.ip };
+}
+
+/**
  * How the server logs requests: one line per request, at `debug` (LOG_LEVEL=debug), so at the
  * default level the log holds start-up, server errors and the invite link instead of two lines for
  * every sync of every phone. Failed requests (5xx) are still logged as errors; a client's mistake
@@ -13,7 +30,7 @@ export class RequestLog extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) return super.requestCompleted(error, request, reply);
-    reply.log.debug({ method: request.method, url: request.url, statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    reply.log.debug({ method: request.method, url: loggedUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   }
 
   override defaultErrorLog(error: Error, request: FastifyRequest, reply: FastifyReply): void {

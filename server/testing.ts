@@ -10,7 +10,7 @@ import type { Database } from './db/adapter';
 import { openPglite } from './db/pglite';
 import { openPostgres } from './db/postgres';
 import { migrate } from './db/migrate';
-import { buildApp } from './app';
+import { buildApp, type AppOptions } from './app';
 import { configFromEnv, type ServerConfig } from './config';
 import { createAdminInvite, createTeam } from './services/teams';
 
@@ -39,7 +39,7 @@ export interface TestTeam {
 /** Names the dump of a migrated PGlite cluster that test servers start from (tests/support/pgliteTemplate.ts). */
 export const PGLITE_TEMPLATE_ENV = 'CDS_TEST_PGLITE_TEMPLATE';
 
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(overrides: Partial<ServerConfig> = {}, appOptions: AppOptions = {}): Promise<TestServer> {
   const url = process.env.TEST_DATABASE_URL;
   let db: Database;
   let dropSchema: (() => Promise<void>) | undefined;
@@ -62,7 +62,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
   }
   await migrate(db);
   const config: ServerConfig = { ...configFromEnv({}, 'test'), staticDir: undefined, ...overrides };
-  const app = await buildApp({ db, config });
+  const app = await buildApp({ db, config }, appOptions);
 
   const inject: TestServer['inject'] = ({ token, headers, ...rest }) =>
     app.inject({ ...rest, headers: { ...(headers ?? {}), ...(token ? { authorization: `Bearer ${token}` } : {}) } });
@@ -80,7 +80,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
     inject,
     enroll,
     async team(name = `Tổ ${randomUUID().slice(0, 6)}`, commune = 'Xã Thử Nghiệm') {
-      const t = await createTeam(db, commune, name);
+      const t = await createTeam(db, app.ctx.inviteKey, commune, name);
       const head = await enroll(t.inviteCode, 'Trưởng thôn');
       return {
         ...t,
@@ -94,7 +94,7 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}): Pr
       };
     },
     async admin(commune) {
-      const a = await createAdminInvite(db, commune);
+      const a = await createAdminInvite(db, app.ctx.inviteKey, commune);
       const r = await enroll(a.inviteCode, 'Cán bộ xã');
       return { token: r.token, communeId: a.communeId };
     },

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../db/adapter';
 import { migrate } from '../db/migrate';
 import { createAdminInvite, createTeam, headInviteFor } from '../services/teams';
+import { loadInviteKey } from '../services/inviteKey';
+import { configFromEnv } from '../config';
 import { publishGuide, type GuideInput } from '../services/guides';
 import { publicationsOf, validateGuideFile } from '../services/guideFile';
 
@@ -46,21 +48,24 @@ async function main(): Promise<number> {
   }
   // The PGlite data folder holds personal data: files made here are readable by this user only.
   process.umask(0o077);
-  const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? './data' });
+  const config = configFromEnv(process.env);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrate(db);
+    // The server's own key (SERVER_SECRET or the one it keeps in the database), or its invites would not work.
+    const key = await loadInviteKey(db, config.serverSecret);
     if (command === 'create-team') {
-      const r = await createTeam(db, values.commune!.trim(), values.name!.trim());
+      const r = await createTeam(db, key, values.commune!.trim(), values.name!.trim());
       out(r, `Team created in ${values.commune}. Head invite code: ${r.inviteCode}`);
     } else if (command === 'invite') {
-      const r = await headInviteFor(db, values.team!);
+      const r = await headInviteFor(db, key, values.team!);
       if (!r) {
         console.error(`no single team is named ${values.team}`);
         return 1;
       }
       out(r, `One-use head invite for ${r.teamName}: ${r.inviteCode}`);
     } else if (command === 'create-admin') {
-      const r = await createAdminInvite(db, values.commune!.trim());
+      const r = await createAdminInvite(db, key, values.commune!.trim());
       out(r, `Admin invite for ${values.commune}: ${r.inviteCode}`);
     } else {
       const raw = JSON.parse(await readFile(file!, 'utf8')) as unknown;

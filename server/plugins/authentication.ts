@@ -1,7 +1,7 @@
 /**
- * Authentication and the per-token rate limit, decided on the matched route: a route is private
- * unless it says `config: { public: true }`, and may name the roles it serves
- * (`config: { roles: ['head'] }`). Whatever spelling the path has (`/%61pi/team`, an absolute-form
+ * Authentication and the rate limits (per client address before it, per device after), decided
+ * on the matched route: a route is private unless it says `config: { public: true }`, and may
+ * name the roles it serves (`config: { roles: ['head'] }`). Whatever spelling the path has (`/%61pi/team`, an absolute-form
  * request line), the router has already matched it to its route when this runs, so no spelling
  * reaches a private handler without a token. A request that matches no route is left to the 404.
  */
@@ -9,7 +9,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Role } from '../../src/domain/wire';
 import { authenticate, type Caller } from '../services/auth';
-import { sendError } from '../errors';
+import { addressKey } from '../services/rateLimit';
+import { sendError, sendRateLimited } from '../errors';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -38,23 +39,26 @@ export function callerOf(req: FastifyRequest): Caller {
 }
 
 async function authentication(app: FastifyInstance): Promise<void> {
-  const { db, limiter, lastSeen } = app.ctx;
+  const { db, limits, lastSeen } = app.ctx;
   app.decorateRequest('caller', undefined);
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const { config } = req.routeOptions;
     if (req.is404 || config.public) return;
-    const token = bearer(req);
-    const wait = limiter.take(token ? `t:${token.slice(0, 16)}` : `ip:${req.ip}`);
-    if (wait > 0) {
-      reply.header('retry-after', String(wait));
-      return sendError(reply, 429, 'RATE_LIMITED', 'too many requests; wait and try again');
-    }
-    const outcome = await authenticate(db, lastSeen, token);
+    // Every request spends one from its address until its token proves good, and the spending
+    // comes first: random tokens are refused here without a database lookup, however many are
+    // sent at once, while a device with a good token only borrows one for the lookup's length.
+    const address = addressKey(req.ip);
+    const waitAddress = limits.address.take(address);
+    if (waitAddress > 0) return sendRateLimited(reply, waitAddress);
+    const outcome = await authenticate(db, lastSeen, bearer(req));
     if (!outcome.ok) {
       const message = outcome.code === 'DEVICE_REVOKED' ? 'this device was removed from the team' : 'sign in again with an invite code';
       return sendError(reply, 401, outcome.code, message);
     }
+    limits.address.refund(address);
+    const waitDevice = limits.device.take(outcome.caller.deviceId);
+    if (waitDevice > 0) return sendRateLimited(reply, waitDevice);
     if (config.roles && !config.roles.includes(outcome.caller.role)) {
       return sendError(reply, 403, 'FORBIDDEN', `only ${config.roles.map((r) => ROLE_NAMES[r]).join(' or ')} can do this`);
     }

@@ -134,7 +134,7 @@ describe('POST /api/auth/enroll', () => {
   });
 
   it('an admin gets team null and its commune', async () => {
-    const a = await createAdminInvite(server.db, 'Xã Quản Trị');
+    const a = await createAdminInvite(server.db, server.app.ctx.inviteKey, 'Xã Quản Trị');
     const r = await enroll({ code: a.inviteCode, name: 'Cán bộ xã', device: 'Laptop' });
     expect(r.statusCode, r.body).toBe(201);
     const body = r.json();

@@ -114,15 +114,15 @@ describe('devices: this phone and its model', () => {
 describe('head invites printed on the server', () => {
   it('the demo team’s invite works once; the admin tool prints a new one-use invite for a team by name', async () => {
     const name = `Tổ demo ${uuid().slice(0, 6)}`;
-    const demo = await createTeam(server.db, 'Xã Demo', name, 1);
+    const demo = await createTeam(server.db, server.app.ctx.inviteKey, 'Xã Demo', name, 1);
     await server.enroll(demo.inviteCode, 'Hoa');
     await expect(server.enroll(demo.inviteCode, 'Người thứ hai')).rejects.toThrow();
-    const again = await headInviteFor(server.db, name);
+    const again = await headInviteFor(server.db, server.app.ctx.inviteKey, name);
     expect(again?.teamId).toBe(demo.teamId);
     const head = await server.enroll(again!.inviteCode, 'Hoa trên máy mới');
     expect(head.user.role).toBe('head');
     await expect(server.enroll(again!.inviteCode, 'Lần nữa')).rejects.toThrow();
-    expect(await headInviteFor(server.db, 'Không có tổ này')).toBeUndefined();
+    expect(await headInviteFor(server.db, server.app.ctx.inviteKey, 'Không có tổ này')).toBeUndefined();
   });
 });
 

@@ -12,7 +12,7 @@ import { sendError } from '../errors';
 
 export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db } = app.ctx;
+  const { db, inviteKey } = app.ctx;
 
   app.get('/team', async (req): Promise<TeamResponse> => teamOverview(db, callerOf(req)));
 
@@ -25,7 +25,7 @@ export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
       if (!(await teamInCommune(db, req.body.teamId, caller.communeId))) return sendError(reply, 403, 'FORBIDDEN', 'that team is not in your commune');
       teamId = req.body.teamId;
     }
-    const invite = await createInvite(db, { communeId: caller.communeId, teamId, role, maxUses, ttlHours, createdBy: caller.userId, createdByDevice: caller.deviceId });
+    const invite = await createInvite(db, inviteKey, { communeId: caller.communeId, teamId, role, maxUses, ttlHours, createdBy: caller.userId, createdByDevice: caller.deviceId });
     return reply.code(201).send(invite);
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
-import { hashInviteCode, hashSecret, newToken } from './tokens';
+import { hashSecret, newToken } from './tokens';
+import type { InviteKey } from './inviteKey';
 import type { EnrollResponse, Role } from '../../src/domain/wire';
 
 export interface Caller {
@@ -14,13 +15,13 @@ export interface Caller {
 }
 
 /** Joins a device to a team with an invite code; null when the code is unknown, expired or used up. */
-export async function enroll(db: Database, code: string, name: string, deviceLabel: string): Promise<EnrollResponse | null> {
+export async function enroll(db: Database, key: InviteKey, code: string, name: string, deviceLabel: string): Promise<EnrollResponse | null> {
   return db.transaction(async (tx) => {
     const invites = await tx.query<{ commune_id: string; team_id: string | null; role: Role; code_hash: string }>(
       `update invites set uses = uses + 1
-       where code_hash = $1 and uses < max_uses and expires_at > now()
+       where code_hash in ($1, $2) and uses < max_uses and expires_at > now()
        returning commune_id, team_id, role, code_hash`,
-      [hashInviteCode(code)],
+      key.storedForms(code),
     );
     const invite = invites[0];
     if (!invite) return null;

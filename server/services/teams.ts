@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
 import type { DeviceInfo, InviteInfo, InviteResponse, Named, Role, SessionUser, TeamResponse } from '../../src/domain/wire';
 import type { Caller } from './auth';
-import { hashInviteCode, newInviteCode } from './tokens';
+import { newInviteCode } from './tokens';
+import type { InviteKey } from './inviteKey';
 
 export async function communeByName(db: Queryable, name: string): Promise<string> {
   const found = await db.query<{ id: string }>('select id from communes where name = $1', [name]);
@@ -24,12 +25,12 @@ export interface InviteSpec {
   createdByDevice?: string;
 }
 
-export async function createInvite(db: Queryable, spec: InviteSpec): Promise<InviteResponse> {
+export async function createInvite(db: Queryable, key: InviteKey, spec: InviteSpec): Promise<InviteResponse> {
   const code = newInviteCode();
   const expiresAt = new Date(Date.now() + spec.ttlHours * 3600_000).toISOString();
   await db.query(
     'insert into invites (code_hash, commune_id, team_id, role, max_uses, expires_at, created_by, created_by_device) values ($1, $2, $3, $4, $5, $6, $7, $8)',
-    [hashInviteCode(code), spec.communeId, spec.teamId, spec.role, spec.maxUses, expiresAt, spec.createdBy ?? null, spec.createdByDevice ?? null],
+    [key.hash(code), spec.communeId, spec.teamId, spec.role, spec.maxUses, expiresAt, spec.createdBy ?? null, spec.createdByDevice ?? null],
   );
   return { code, expiresAt, role: spec.role };
 }
@@ -38,13 +39,13 @@ export async function createInvite(db: Queryable, spec: InviteSpec): Promise<Inv
  * A new team in a commune (created when no commune has that name) and a head invite for it, good
  * for `headInviteUses` people.
  */
-export async function createTeam(db: Database, commune: string, name: string, headInviteUses = 5): Promise<{ communeId: string; teamId: string; inviteCode: string }> {
+export async function createTeam(db: Database, key: InviteKey, commune: string, name: string, headInviteUses = 5): Promise<{ communeId: string; teamId: string; inviteCode: string }> {
   return db.transaction(async (tx) => {
     const communeId = await communeByName(tx, commune);
     const teamId = randomUUID();
     await tx.query('insert into teams (id, commune_id, name) values ($1, $2, $3)', [teamId, communeId, name]);
     await tx.query('insert into team_counters (team_id) values ($1)', [teamId]);
-    const invite = await createInvite(tx, { communeId, teamId, role: 'head', maxUses: headInviteUses, ttlHours: 24 * 30 });
+    const invite = await createInvite(tx, key, { communeId, teamId, role: 'head', maxUses: headInviteUses, ttlHours: 24 * 30 });
     return { communeId, teamId, inviteCode: invite.code };
   });
 }
@@ -53,21 +54,21 @@ export async function createTeam(db: Database, commune: string, name: string, he
  * A new one-use head invite for an existing team, named by its id or its exact name: the way back
  * in when the demo's invite was used or lost. Undefined when no team, or more than one, matches.
  */
-export async function headInviteFor(db: Queryable, team: string): Promise<{ teamId: string; teamName: string; inviteCode: string } | undefined> {
+export async function headInviteFor(db: Queryable, key: InviteKey, team: string): Promise<{ teamId: string; teamName: string; inviteCode: string } | undefined> {
   const rows = await db.query<{ id: string; name: string; commune_id: string }>(
     'select id, name, commune_id from teams where id::text = $1 or name = $1',
     [team.trim()],
   );
   if (rows.length !== 1) return undefined;
   const found = rows[0]!;
-  const invite = await createInvite(db, { communeId: found.commune_id, teamId: found.id, role: 'head', maxUses: 1, ttlHours: 24 * 7 });
+  const invite = await createInvite(db, key, { communeId: found.commune_id, teamId: found.id, role: 'head', maxUses: 1, ttlHours: 24 * 7 });
   return { teamId: found.id, teamName: found.name, inviteCode: invite.code };
 }
 
-export async function createAdminInvite(db: Database, commune: string): Promise<{ communeId: string; inviteCode: string }> {
+export async function createAdminInvite(db: Database, key: InviteKey, commune: string): Promise<{ communeId: string; inviteCode: string }> {
   return db.transaction(async (tx) => {
     const communeId = await communeByName(tx, commune);
-    const invite = await createInvite(tx, { communeId, teamId: null, role: 'admin', maxUses: 1, ttlHours: 24 * 7 });
+    const invite = await createInvite(tx, key, { communeId, teamId: null, role: 'admin', maxUses: 1, ttlHours: 24 * 7 });
     return { communeId, inviteCode: invite.code };
   });
 }

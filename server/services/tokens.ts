@@ -28,6 +28,10 @@ export function normalizeInviteCode(code: string): string {
     .replace(/[IL]/g, '1');
 }
 
-export function hashInviteCode(code: string): string {
+/**
+ * How invite codes were stored before they were keyed (bare SHA-256): 50 bits are few enough to
+ * try them all against a copy of the table. Invites made then are still accepted until they expire.
+ */
+export function legacyInviteHash(code: string): string {
   return hashSecret(`invite:${normalizeInviteCode(code)}`);
 }

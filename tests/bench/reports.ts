@@ -35,6 +35,7 @@ import { migrate } from '../../server/db/migrate';
 import type { Database } from '../../server/db/adapter';
 import pg from 'pg';
 import { enroll } from '../../server/services/auth';
+import { loadInviteKey } from '../../server/services/inviteKey';
 import { findPostgres, freshPostgres, seedTeam } from './syncServer';
 
 const args = process.argv.slice(2);
@@ -137,8 +138,9 @@ async function server(): Promise<Record<string, unknown>> {
     const existing = await fresh.db.query<{ id: string; communeId: string }>('select id, commune_id as "communeId" from teams order by name, id');
     if (existing.length >= teams && existing[0]) {
       log(`server: measuring the ${existing.length} teams kept in schema ${keptSchema}`);
-      const invite = await createInvite(fresh.db, { communeId: existing[0].communeId, teamId: existing[0].id, role: 'head', maxUses: 1, ttlHours: 1 });
-      const head = await enroll(fresh.db, invite.code, 'Trưởng tổ', 'bench');
+      const key = await loadInviteKey(fresh.db, undefined);
+      const invite = await createInvite(fresh.db, key, { communeId: existing[0].communeId, teamId: existing[0].id, role: 'head', maxUses: 1, ttlHours: 1 });
+      const head = await enroll(fresh.db, key, invite.code, 'Trưởng tổ', 'bench');
       if (!head) throw new Error('head enroll failed');
       headToken = head.token;
     } else {
@@ -152,10 +154,11 @@ async function server(): Promise<Record<string, unknown>> {
     }
     // The report copies are tables of their own: they need statistics (and a visibility map) too.
     await fresh.db.exec('vacuum analyze');
-    const invite = await createAdminInvite(fresh.db, 'Xã Đo Hiệu Năng');
-    const admin = await enroll(fresh.db, invite.inviteCode, 'Cán bộ xã', 'bench');
+    const key = await loadInviteKey(fresh.db, undefined);
+    const invite = await createAdminInvite(fresh.db, key, 'Xã Đo Hiệu Năng');
+    const admin = await enroll(fresh.db, key, invite.inviteCode, 'Cán bộ xã', 'bench');
     if (!admin) throw new Error('admin enroll failed');
-    const app = await buildApp({ db: fresh.db, config: { ...configFromEnv({}, 'test'), staticDir: undefined, rateLimit: { perSecond: 1e6, burst: 1e6 } } });
+    const app = await buildApp({ db: fresh.db, config: { ...configFromEnv({}, 'test'), staticDir: undefined, rateLimit: { perSecond: 1e6, burst: 1e6 }, addressLimit: { perSecond: 1e6, burst: 1e6 } } });
     const url = `/api/reports/summary?from=${period.from}&to=${period.to}`;
     const measure = async (token: string) => {
       const ms: number[] = [];

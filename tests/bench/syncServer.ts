@@ -17,6 +17,7 @@ import { buildApp } from '../../server/app';
 import { configFromEnv, type ServerConfig } from '../../server/config';
 import { createTeam } from '../../server/services/teams';
 import { enroll } from '../../server/services/auth';
+import { loadInviteKey } from '../../server/services/inviteKey';
 import { generateDemoData, type DemoSizes } from '../../src/features/demo/generate';
 import { validateCreate } from '../../src/domain/schemas';
 import type { EntityName } from '../../src/domain/vocab';
@@ -264,9 +265,10 @@ const SEED_ROWS_PER_INSERT = 500;
  * members, visits by date), and team_counters.last_seq set.
  */
 export async function seedTeam(db: Database, sizes: DemoSizes, seed: number, teamName: string): Promise<SeededTeam> {
-  const team = await createTeam(db, 'Xã Đo Hiệu Năng', teamName);
+  const key = await loadInviteKey(db, undefined);
+  const team = await createTeam(db, key, 'Xã Đo Hiệu Năng', teamName);
   const userName = 'Trưởng tổ';
-  const head = await enroll(db, team.inviteCode, userName, 'Bench Chromium');
+  const head = await enroll(db, key, team.inviteCode, userName, 'Bench Chromium');
   if (!head) throw new Error('enroll failed');
 
   const t0 = performance.now();
@@ -335,8 +337,8 @@ export async function pushThroughput(fresh: FreshDb, options: { mutations: numbe
   const config: ServerConfig = { ...configFromEnv({}, 'bench'), staticDir: undefined, logLevel: 'warn' };
   const app = await buildApp({ db, config });
   try {
-    const team = await createTeam(db, 'Xã Đo Hiệu Năng', 'Tổ đo ghi');
-    const head = await enroll(db, team.inviteCode, 'Trưởng tổ', 'Bench');
+    const team = await createTeam(db, app.ctx.inviteKey, 'Xã Đo Hiệu Năng', 'Tổ đo ghi');
+    const head = await enroll(db, app.ctx.inviteKey, team.inviteCode, 'Trưởng tổ', 'Bench');
     if (!head) throw new Error('enroll failed');
     const { batchSize } = options;
     const warm = batchSize;

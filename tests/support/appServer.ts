@@ -30,12 +30,12 @@ export async function startAppServer(staticDir = 'dist'): Promise<AppServer> {
     app,
     db,
     async newTeam(name = 'Tổ công nghệ số thôn Đông') {
-      const t = await createTeam(db, 'Xã Thử Nghiệm', name);
+      const t = await createTeam(db, app.ctx.inviteKey, 'Xã Thử Nghiệm', name);
       return {
         teamId: t.teamId,
         communeId: t.communeId,
         headCode: t.inviteCode,
-        memberCode: async () => (await createInvite(db, { communeId: t.communeId, teamId: t.teamId, role: 'member', maxUses: 1, ttlHours: 1 })).code,
+        memberCode: async () => (await createInvite(db, app.ctx.inviteKey, { communeId: t.communeId, teamId: t.teamId, role: 'member', maxUses: 1, ttlHours: 1 })).code,
       };
     },
     async close() {

@@ -71,6 +71,12 @@ describe('membership store', () => {
     expect(await getMembership()).toBeUndefined();
   });
 
+  it('answers join.tooMany when the server limits tries (429), and saves nothing', async () => {
+    serve({ '/api/auth/enroll': json(429, { error: { code: 'RATE_LIMITED', message: 'wait' } }) });
+    expect(await useMembershipStore().join('WRONG', 'Lan')).toBe('join.tooMany');
+    expect(await getMembership()).toBeUndefined();
+  });
+
   it('answers join.offline without a connection and join.failed for another problem', async () => {
     serve({ '/api/auth/enroll': null });
     expect(await useMembershipStore().join('CODE', 'Lan')).toBe('join.offline');

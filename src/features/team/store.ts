@@ -94,6 +94,7 @@ export const useMembershipStore = defineStore('membership', () => {
       removal.value = undefined;
     } catch (e) {
       if (e instanceof SyncHttpError && e.code === 'INVITE_INVALID') return 'join.invalid';
+      if (e instanceof SyncHttpError && e.status === 429) return 'join.tooMany';
       return problemKey(e, 'join.failed', 'join.offline');
     }
     await refreshRoster();
