@@ -1,12 +1,16 @@
 /**
  * What one app holds besides its routes: the database, the settings, and the little state kept
  * in memory. It lives on the app (`app.ctx`), never in a module, so two apps in one process
- * (tests, the benchmark) share nothing.
+ * (tests, the benchmark) share nothing. Several server processes may share one PostgreSQL, so
+ * nothing here may be needed by another process: the epoch is read from the database, last-seen
+ * is decided by the database, and what stays in memory (the rate limiter, each team's push queue)
+ * only paces this process's own requests.
  */
 import type { Database } from './db/adapter';
 import type { ServerConfig } from './config';
 import { LastSeen } from './services/auth';
 import { EpochCache } from './services/pull';
+import { TeamPushes } from './services/push';
 import { RateLimiter } from './services/rateLimit';
 
 export interface ServerContext {
@@ -16,15 +20,19 @@ export interface ServerContext {
   lastSeen: LastSeen;
   /** Per process: with several server processes each one counts on its own. */
   limiter: RateLimiter;
+  /** Per process: each process queues its own pushes of a team; the lock timeout bounds the rest. */
+  pushes: TeamPushes;
 }
 
 export function createContext(db: Database, config: ServerConfig): ServerContext {
   return {
     db,
     config,
-    epoch: new EpochCache(db),
+    // PGlite belongs to this process alone; a PostgreSQL may be restored under other processes too.
+    epoch: new EpochCache(db, { shared: db.kind === 'postgres' }),
     lastSeen: new LastSeen(),
     limiter: new RateLimiter(config.rateLimit.perSecond, config.rateLimit.burst),
+    pushes: new TeamPushes(config.push),
   };
 }
 

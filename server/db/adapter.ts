@@ -2,6 +2,8 @@
  * One small interface over PGlite (embedded) and PostgreSQL: the same SQL runs on both.
  * Transactions are serialized for PGlite, which has a single session.
  */
+import type { PostgresOptions } from './postgres';
+
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Several statements without parameters (migrations). */
@@ -19,12 +21,14 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data directory; 'memory://' for an in-memory database (tests). */
   dataDir?: string;
+  /** How the PostgreSQL pool is shared (size, connections kept for reads, waits). */
+  postgres?: PostgresOptions;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
     const { openPostgres } = await import('./postgres');
-    return openPostgres(options.databaseUrl);
+    return openPostgres(options.databaseUrl, options.postgres);
   }
   const { openPglite } = await import('./pglite');
   return openPglite(options.dataDir ?? './data');
