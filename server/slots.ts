@@ -21,9 +21,13 @@ export class Slots {
 
   constructor(private readonly options: SlotsOptions) {}
 
-  /** Whether anyone holds a slot or waits for one. */
+  /** Holders and waiters. */
+  get pending(): number {
+    return this.held + this.waiting.length;
+  }
+
   get busy(): boolean {
-    return this.held > 0 || this.waiting.length > 0;
+    return this.pending > 0;
   }
 
   async run<T>(fn: () => Promise<T>): Promise<T> {

@@ -387,9 +387,14 @@ export class TeamPushes {
     }
   }
 
-  /** Teams with pushes running or waiting (tests check that the map empties). */
+  /** Teams with pushes running or waiting. */
   get size(): number {
     return this.teams.size;
+  }
+
+  /** One team's pushes running or waiting. */
+  pending(team: string): number {
+    return this.teams.get(team)?.pending ?? 0;
   }
 }
 
