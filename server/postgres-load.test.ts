@@ -134,7 +134,7 @@ describe.skipIf(!PG_URL)('PostgreSQL under one busy team', () => {
   it(
     'waiting for a connection is bounded: 503 SERVER_BUSY with Retry-After instead of hanging',
     async () => {
-      const server = await schema.server({ poolSize: 2, readReserve: 1, acquireTimeoutMs: 200 }, { ...NO_RATE_LIMIT, push: PUSH });
+      const server = await schema.server({ poolSize: 2, readReserve: 1, acquireTimeoutMs: 2_000 }, { ...NO_RATE_LIMIT, push: PUSH });
       const team = await server.team('Tổ Chờ');
       const holder = await schema.session();
       const pid = (await holder.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
