@@ -26,6 +26,10 @@ export interface ServerConfig {
   trustProxy: string[];
   /** Keys the hashes of invite codes; when absent, one is generated and kept in the database. */
   serverSecret?: string;
+  /** PostgreSQL only: this process's connections (see PostgresOptions in db/postgres.ts). */
+  database: { poolSize: number; readReserve: number; acquireTimeoutMs: number };
+  /** Pushes of one team (PushLimits in services/push.ts), in each process. */
+  push: { perTeam: number; queuePerTeam: number; queueWaitMs: number; lockTimeoutMs: number };
   logLevel: string;
 }
 
@@ -46,6 +50,12 @@ function serverSecret(env: NodeJS.ProcessEnv): string | undefined {
   if (!secret) return undefined;
   if (secret.length < 32) throw new Error('SERVER_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)');
   return secret;
+}
+
+/** A whole number from the environment, or the default when unset or not a number. */
+function whole(value: string | undefined, fallback: number, min = 0): number {
+  const n = Number(value);
+  return value !== undefined && value !== '' && Number.isInteger(n) && n >= min ? n : fallback;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion = '0.0.0'): ServerConfig {
@@ -69,6 +79,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion =
       .map((s) => s.trim())
       .filter(Boolean),
     serverSecret: serverSecret(env),
+    database: {
+      poolSize: whole(env.DATABASE_POOL_SIZE, 10, 2),
+      readReserve: whole(env.DATABASE_READ_RESERVE, 3, 1),
+      acquireTimeoutMs: whole(env.DATABASE_ACQUIRE_TIMEOUT_MS, 5_000, 1),
+    },
+    push: {
+      perTeam: whole(env.PUSH_PER_TEAM, 1, 1),
+      queuePerTeam: whole(env.PUSH_QUEUE_PER_TEAM, 16),
+      queueWaitMs: whole(env.PUSH_QUEUE_WAIT_MS, 15_000, 1),
+      lockTimeoutMs: whole(env.PUSH_LOCK_TIMEOUT_MS, 5_000, 1),
+    },
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -41,7 +41,8 @@ describe('two apps in one process', () => {
     await a.db.query(`update server_meta set value = 'restored' where key = 'epoch'`);
     b.app.ctx.epoch.forget();
     const stale = (await a.inject({ method: 'GET', url: '/api/sync/pull', token: ta.headToken })).json() as { cursor: string };
-    expect(epochOf(stale.cursor)).toBe(before);
+    // A PostgreSQL may be shared with other processes, so there the epoch is read on every pull.
+    expect(epochOf(stale.cursor)).toBe(a.db.kind === 'postgres' ? 'restored' : before);
     a.app.ctx.epoch.forget();
     const fresh = (await a.inject({ method: 'GET', url: '/api/sync/pull', token: ta.headToken })).json() as { cursor: string };
     expect(epochOf(fresh.cursor)).toBe('restored');

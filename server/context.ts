@@ -1,13 +1,17 @@
 /**
  * What one app holds besides its routes: the database, the settings, and the little state kept
  * in memory. It lives on the app (`app.ctx`), never in a module, so two apps in one process
- * (tests, the benchmark) share nothing.
+ * (tests, the benchmark) share nothing. Several server processes may share one PostgreSQL, so
+ * nothing here may be needed by another process: the epoch is read from the database, last-seen
+ * is decided by the database, and what stays in memory (the rate limiter, each team's push queue)
+ * only paces this process's own requests.
  */
 import type { Database } from './db/adapter';
 import type { ServerConfig } from './config';
 import { LastSeen } from './services/auth';
 import type { InviteKey } from './services/inviteKey';
 import { EpochCache } from './services/pull';
+import { TeamPushes } from './services/push';
 import { RateLimiter } from './services/rateLimit';
 
 /** The rate limits. Per process: with several server processes each one counts on its own. */
@@ -28,13 +32,16 @@ export interface ServerContext {
   lastSeen: LastSeen;
   limits: Limiters;
   inviteKey: InviteKey;
+  /** Per process: each process queues its own pushes of a team; the lock timeout bounds the rest. */
+  pushes: TeamPushes;
 }
 
 export function createContext(db: Database, config: ServerConfig, inviteKey: InviteKey): ServerContext {
   return {
     db,
     config,
-    epoch: new EpochCache(db),
+    // PGlite belongs to this process alone; a PostgreSQL may be restored under other processes too.
+    epoch: new EpochCache(db, { shared: db.kind === 'postgres' }),
     lastSeen: new LastSeen(),
     limits: {
       address: new RateLimiter(config.addressLimit),
@@ -43,6 +50,7 @@ export function createContext(db: Database, config: ServerConfig, inviteKey: Inv
       enrollTotal: new RateLimiter(config.enrollLimit.total, 1),
     },
     inviteKey,
+    pushes: new TeamPushes(config.push),
   };
 }
 

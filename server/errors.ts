@@ -16,6 +16,19 @@ export function sendRateLimited(reply: FastifyReply, waitSeconds: number, messag
 }
 
 /**
+ * A refusal under load that passes: `503` with `Retry-After`, which devices honour (sync spec).
+ * The wait is spread over 1–3 s so that devices refused together do not all come back together.
+ */
+export class BusyError extends Error {
+  constructor(
+    readonly busyCode: 'SERVER_BUSY' | 'TEAM_BUSY',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Fixed messages for what Fastify refuses on its own: its messages can quote the request back
  * (JSON.parse's does), and an answer should never repeat what a client sent.
  */
@@ -33,6 +46,10 @@ const FIXED: Record<string, [status: number, code: string, message: string]> = {
  * says nothing of the server's internals.
  */
 export function handleError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (err instanceof BusyError) {
+    reply.header('retry-after', String(1 + Math.floor(Math.random() * 3)));
+    return sendError(reply, 503, err.busyCode, err.message);
+  }
   const fixed = FIXED[err.code];
   if (fixed) return sendError(reply, ...fixed);
   const status = err.statusCode ?? 500;

@@ -17,7 +17,7 @@ if (config.staticDir === 'dist' && (!existsSync('dist/index.html') || process.ar
 
 // From here on, files the server makes (the PGlite data folder) are readable by its user only.
 process.umask(0o077);
-const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, postgres: config.database });
 await migrate(db);
 const app = await buildApp({ db, config }, { logger: true });
 await app.listen({ port: config.port, host: config.host });

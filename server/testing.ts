@@ -61,6 +61,11 @@ export async function startTestServer(overrides: Partial<ServerConfig> = {}, app
     db = await openPglite('memory://', template ? { loadDataDir: new Blob([readFileSync(template)]) } : {});
   }
   await migrate(db);
+  return testServerOn(db, overrides, dropSchema, appOptions);
+}
+
+/** The test server over a database already migrated; `dropSchema` runs after the database closes. */
+export async function testServerOn(db: Database, overrides: Partial<ServerConfig> = {}, dropSchema?: () => Promise<void>, appOptions: AppOptions = {}): Promise<TestServer> {
   const config: ServerConfig = { ...configFromEnv({}, 'test'), staticDir: undefined, ...overrides };
   const app = await buildApp({ db, config }, appOptions);
 

@@ -4,6 +4,8 @@
  * in a worker thread (pgliteWorker.ts); tests mostly use it in-thread (pglite.ts), which is faster
  * to start and gives the same results.
  */
+import type { PostgresOptions } from './postgres';
+
 export interface Queryable {
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Several statements without parameters (migrations). */
@@ -21,12 +23,14 @@ export interface OpenOptions {
   databaseUrl?: string;
   /** PGlite data directory; 'memory://' for an in-memory database (tests). */
   dataDir?: string;
+  /** How the PostgreSQL pool is shared (size, connections kept for reads, waits). */
+  postgres?: PostgresOptions;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
     const { openPostgres } = await import('./postgres');
-    return openPostgres(options.databaseUrl);
+    return openPostgres(options.databaseUrl, options.postgres);
   }
   // In its own thread, so that the database's work never stops the server's event loop.
   const { openPgliteWorker } = await import('./pgliteWorker');

@@ -10,7 +10,8 @@ import { sendError } from '../errors';
 
 export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db, epoch } = app.ctx;
+  const { db, epoch, pushes, config } = app.ctx;
+  const { lockTimeoutMs } = config.push;
 
   app.post(
     '/sync/push',
@@ -22,7 +23,12 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
         if (refusal) return sendError(reply, refusal.status, refusal.code, refusal.message);
       },
     },
-    async (req): Promise<PushResponse> => ({ results: await push(db, callerOf(req), req.body) }),
+    async (req): Promise<PushResponse> => {
+      const caller = callerOf(req);
+      // Admins have no team; their pushes (all refused) queue per commune.
+      const queue = caller.teamId ?? `commune:${caller.communeId}`;
+      return { results: await pushes.run(queue, () => push(db, caller, req.body, { lockTimeoutMs })) };
+    },
   );
 
   app.get('/sync/pull', { schema: { querystring: pullQuery } }, async (req, reply) => {

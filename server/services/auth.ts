@@ -54,15 +54,24 @@ export async function enroll(db: Database, key: InviteKey, code: string, name: s
 
 export type AuthOutcome = { ok: true; caller: Caller } | { ok: false; code: 'UNAUTHENTICATED' | 'DEVICE_REVOKED' };
 
-/** Last-seen is for the head's device list: written at most once a minute per device. */
+/**
+ * Last-seen is for the head's device list, written at most once a minute per device. Whether it is
+ * due is read from the device's row together with the token, and the write is conditional, so
+ * several server processes write it once between them and none keeps a map of devices in memory.
+ */
 export class LastSeen {
-  private readonly written = new Map<string, number>();
+  constructor(readonly everySeconds = 60) {}
 
-  /** Whether to write it now; a yes counts as written. */
-  due(deviceId: string, now = Date.now()): boolean {
-    if ((this.written.get(deviceId) ?? 0) >= now - 60_000) return false;
-    this.written.set(deviceId, now);
-    return true;
+  /** A boolean column `seen_due` for a query over `devices d`; `$param` holds `everySeconds`. */
+  dueColumn(param: number): string {
+    return `(d.last_seen_at is null or d.last_seen_at < now() - make_interval(secs => $${param})) as seen_due`;
+  }
+
+  async write(db: Queryable, deviceId: string): Promise<void> {
+    await db.query(`update devices set last_seen_at = now() where id = $1 and (last_seen_at is null or last_seen_at < now() - make_interval(secs => $2))`, [
+      deviceId,
+      this.everySeconds,
+    ]);
   }
 }
 
@@ -77,17 +86,16 @@ export async function authenticate(db: Queryable, lastSeen: LastSeen, token: str
     role: Role;
     team_id: string | null;
     commune_id: string;
+    seen_due: boolean;
   }>(
-    `select d.id as device_id, d.revoked_at, u.id as user_id, u.name, u.role, u.team_id, u.commune_id
+    `select d.id as device_id, d.revoked_at, u.id as user_id, u.name, u.role, u.team_id, u.commune_id, ${lastSeen.dueColumn(2)}
      from devices d join users u on u.id = d.user_id where d.token_hash = $1`,
-    [tokenHash],
+    [tokenHash, lastSeen.everySeconds],
   );
   const row = rows[0];
   if (!row) return { ok: false, code: 'UNAUTHENTICATED' };
   if (row.revoked_at) return { ok: false, code: 'DEVICE_REVOKED' };
-  if (lastSeen.due(row.device_id)) {
-    await db.query('update devices set last_seen_at = now() where id = $1', [row.device_id]);
-  }
+  if (row.seen_due) await lastSeen.write(db, row.device_id);
   return {
     ok: true,
     caller: {

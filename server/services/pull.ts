@@ -26,16 +26,22 @@ export function decodeCursor(raw: string): Cursor | null {
 }
 
 /**
- * The server's epoch, read once: it changes only when a database is restored, and the server is
- * restarted then. A test that changes it under a running app calls `forget()`.
+ * The server's epoch. It changes when a database is restored. PGlite belongs to one process, which
+ * is restarted then, so it is read once. A PostgreSQL is `shared`: other server processes use it
+ * and it can be restored under a running one, so each pull reads it (one row, by its key) and a
+ * cursor from before the restore is answered `reset` by every process at once.
+ * A test that changes it under a running PGlite app calls `forget()`.
  */
 export class EpochCache {
   private value: string | undefined;
 
-  constructor(private readonly db: Queryable) {}
+  constructor(
+    private readonly db: Queryable,
+    private readonly options: { shared: boolean } = { shared: false },
+  ) {}
 
   async get(): Promise<string> {
-    if (this.value === undefined) {
+    if (this.value === undefined || this.options.shared) {
       const rows = await this.db.query<{ value: string }>(`select value from server_meta where key = 'epoch'`);
       this.value = rows[0]?.value ?? 'none';
     }

@@ -19,6 +19,8 @@ import { deriveFields, isDerivedField, withDerived } from '../../src/domain/deri
 import type { RecordRow } from './records';
 import { sqlStore, type PushStore, type StoreScope } from './pushStore';
 import { BatchStore } from './pushBatch';
+import { BusyError } from '../errors';
+import { Slots } from '../slots';
 
 export type Outcome = Exclude<PushResult, { status: 'duplicate' }>;
 
@@ -324,6 +326,76 @@ export interface PushOptions {
   mode?: 'batched' | 'serial';
   /** Called when the batched path failed and the batch was redone one mutation at a time. */
   onFallback?: (error: unknown) => void;
+  /**
+   * PostgreSQL: how long to wait for the team's counter lock before answering 503. With several
+   * server processes, each one queues only its own pushes of a team; this bounds the rest.
+   */
+  lockTimeoutMs?: number;
+}
+
+const teamBusy = (): BusyError => new BusyError('TEAM_BUSY', 'your team is sending many changes at once; try again in a moment');
+
+/** PostgreSQL's lock_not_available, raised when lock_timeout runs out. */
+const LOCK_TIMEOUT = '55P03';
+
+async function lockCounter(db: Database, tx: Queryable, teamId: string, lockTimeoutMs: number | undefined): Promise<number> {
+  // PGlite has one session, where the lock is always free at once.
+  const bounded = db.kind === 'postgres' && lockTimeoutMs !== undefined;
+  if (bounded) await tx.exec(`set local lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
+  const rows = await tx
+    .query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId])
+    .catch((e: unknown) => {
+      throw (e as { code?: unknown }).code === LOCK_TIMEOUT ? teamBusy() : e;
+    });
+  // Only this wait is bounded: a lock met later (another team's insert of the same id) is not load.
+  if (bounded) await tx.exec('set local lock_timeout to default');
+  return Number(rows[0]?.last_seq ?? 0);
+}
+
+/** The in-process budget of one team's pushes (the README's `PUSH_*` settings). */
+export interface PushLimits {
+  /** Pushes of one team in the database at once. */
+  perTeam: number;
+  /** Pushes of one team waiting their turn; one more is answered 503 TEAM_BUSY at once. */
+  queuePerTeam: number;
+  /** How long a push waits its turn before 503 TEAM_BUSY. */
+  queueWaitMs: number;
+}
+
+/**
+ * Each team's pushes take their turn here, before they take a connection: a team's pushes run one
+ * after the other anyway (the counter lock), so thirty of them waiting in the database would only
+ * hold thirty connections, or fill PGlite's single queue, while other teams wait behind them.
+ * A team is kept only while it has pushes running or waiting.
+ */
+export class TeamPushes {
+  private readonly teams = new Map<string, Slots>();
+
+  constructor(private readonly limits: PushLimits) {}
+
+  async run<T>(team: string, fn: () => Promise<T>): Promise<T> {
+    let slots = this.teams.get(team);
+    if (!slots) {
+      const { perTeam, queuePerTeam, queueWaitMs } = this.limits;
+      slots = new Slots({ limit: perTeam, maxQueue: queuePerTeam, maxWaitMs: queueWaitMs, refusal: teamBusy });
+      this.teams.set(team, slots);
+    }
+    try {
+      return await slots.run(fn);
+    } finally {
+      if (!slots.busy) this.teams.delete(team);
+    }
+  }
+
+  /** Teams with pushes running or waiting. */
+  get size(): number {
+    return this.teams.size;
+  }
+
+  /** One team's pushes running or waiting. */
+  pending(team: string): number {
+    return this.teams.get(team)?.pending ?? 0;
+  }
 }
 
 /**
@@ -345,13 +417,9 @@ export async function push(db: Database, caller: Caller, body: PushBody, options
   const teamId = caller.teamId;
   const ordered = [...body.mutations].map((m, i) => ({ m, i })).sort((a, b) => a.m.seq - b.m.seq || a.i - b.i);
   return db.transaction(async (tx) => {
-    let lastSeq = 0;
-    if (teamId) {
-      // The counter row stays locked until commit: one team's pushes commit in change-number order,
-      // and nothing the batched path prefetched can be changed by another push of the team.
-      const rows = await tx.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId]);
-      lastSeq = Number(rows[0]?.last_seq ?? 0);
-    }
+    // The counter row stays locked until commit: one team's pushes commit in change-number order,
+    // and nothing the batched path prefetched can be changed by another push of the team.
+    const lastSeq = teamId ? await lockCounter(db, tx, teamId, options.lockTimeoutMs) : 0;
     const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: caller.deviceId, seqKey: seqKey(caller.deviceId, body.deviceId) };
     // Callers without a team (admins, all refused) keep the simple per-mutation path.
     const fast = teamId && options.mode !== 'serial' && ordered.length > 0;

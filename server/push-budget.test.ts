@@ -1,0 +1,116 @@
+// @vitest-environment node
+/**
+ * Each team has a budget of concurrent pushes in each process (PGlite and PostgreSQL alike): past
+ * it, pushes wait their turn in a bounded queue, and past the queue they are answered
+ * `503 TEAM_BUSY` with `Retry-After`. Another team's pushes never wait behind them.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startTestServer, type TestServer, type TestTeam } from './testing';
+import { Device, expectError, householdFields, NO_RATE_LIMIT, SETUP_TIMEOUT, count } from './test-fixtures';
+import { TeamPushes } from './services/push';
+import { BusyError } from './errors';
+
+const WAIT = { timeout: 60_000, interval: 10 };
+
+/** A promise and the function that settles it: a push held open for as long as a test needs. */
+function hold(): { done: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const done = new Promise<void>((r) => (release = r));
+  return { done, release };
+}
+
+describe('the per-team push budget', () => {
+  let server: TestServer;
+  let a: TestTeam;
+  let b: TestTeam;
+
+  beforeAll(async () => {
+    server = await startTestServer({ ...NO_RATE_LIMIT, push: { perTeam: 1, queuePerTeam: 2, queueWaitMs: 60_000, lockTimeoutMs: 60_000 } });
+    a = await server.team('Tổ Bận');
+    b = await server.team('Tổ Rảnh');
+  }, SETUP_TIMEOUT);
+  afterAll(() => server?.close(), SETUP_TIMEOUT);
+
+  it('past the budget pushes queue; past the queue they get 503 TEAM_BUSY with Retry-After; another team pushes meanwhile', async () => {
+    const { pushes } = server.app.ctx;
+    // A push of team A that has not finished yet holds the team's only place.
+    const running = hold();
+    const held = pushes.run(a.teamId, () => running.done);
+    const queued = [new Device(server, a.headToken), new Device(server, a.headToken)].map((d) => d.pushRaw([d.create('household', householdFields())]));
+    await vi.waitFor(() => expect(pushes.pending(a.teamId)).toBe(3), WAIT);
+
+    const over = new Device(server, a.headToken);
+    const refused = await over.pushRaw([over.create('household', householdFields())]);
+    expectError(refused, 503, 'TEAM_BUSY');
+    expect(refused.headers['retry-after']).toMatch(/^[1-3]$/);
+
+    const other = new Device(server, b.headToken);
+    expect((await other.pushRaw([other.create('household', householdFields())])).statusCode).toBe(200);
+    // Team A's queue is untouched by team B's push: its two pushes still wait.
+    expect(pushes.pending(a.teamId)).toBe(3);
+
+    running.release();
+    await held;
+    const answers = await Promise.all(queued);
+    expect(answers.map((r) => r.statusCode)).toEqual([200, 200]);
+    // The refused push stored nothing; the two that waited stored theirs.
+    expect(Number((await server.db.query<{ n: number }>('select count(*) as n from records where team_id = $1', [a.teamId]))[0]!.n)).toBe(2);
+    expect(pushes.size).toBe(0);
+    expect(await count(server, 'records')).toBe(3);
+  });
+});
+
+describe('TeamPushes', () => {
+  const limits = { perTeam: 2, queuePerTeam: 1, queueWaitMs: 60_000 };
+
+  it('runs up to perTeam at once per team and hands each freed place to the next in line', async () => {
+    const pushes = new TeamPushes(limits);
+    const order: string[] = [];
+    const h1 = hold();
+    const h2 = hold();
+    const p1 = pushes.run('t', async () => {
+      await h1.done;
+      order.push('1');
+    });
+    const p2 = pushes.run('t', async () => {
+      await h2.done;
+      order.push('2');
+    });
+    const p3 = pushes.run('t', async () => void order.push('3'));
+    expect(pushes.pending('t')).toBe(3);
+    // A second team has a budget of its own.
+    await pushes.run('u', async () => void order.push('u'));
+    expect(order).toEqual(['u']);
+    h2.release();
+    await p2;
+    await p3;
+    expect(order).toEqual(['u', '2', '3']);
+    h1.release();
+    await p1;
+    expect(pushes.size).toBe(0);
+  });
+
+  it('refuses at once past the queue, and a push that waited too long, with a TEAM_BUSY BusyError', async () => {
+    const pushes = new TeamPushes({ perTeam: 1, queuePerTeam: 1, queueWaitMs: 1 });
+    const h = hold();
+    const running = pushes.run('t', () => h.done);
+    const waiting = pushes.run('t', async () => 'ran');
+    const full = pushes.run('t', async () => 'ran');
+    await expect(full).rejects.toBeInstanceOf(BusyError);
+    await expect(full).rejects.toMatchObject({ busyCode: 'TEAM_BUSY' });
+    // Its wait of 1 ms runs out while the first push is still held.
+    await expect(waiting).rejects.toMatchObject({ busyCode: 'TEAM_BUSY' });
+    expect(pushes.pending('t')).toBe(1);
+    h.release();
+    await running;
+    expect(pushes.size).toBe(0);
+    expect(await pushes.run('t', async () => 'ran')).toBe('ran');
+  });
+
+  it('frees the place of a push that failed', async () => {
+    const pushes = new TeamPushes({ perTeam: 1, queuePerTeam: 0, queueWaitMs: 60_000 });
+    await expect(pushes.run('t', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(pushes.size).toBe(0);
+    expect(await pushes.run('t', async () => 'ran')).toBe('ran');
+  });
+});
