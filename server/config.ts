@@ -11,6 +11,15 @@ export interface ServerConfig {
   /** Requests per second sustained and burst size, per token. */
   rateLimit: { perSecond: number; burst: number };
   logLevel: string;
+  /** Days a conflict or rejected push answer is kept (server/services/retention.ts). */
+  retentionDays: number;
+}
+
+function positiveDays(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`RETENTION_DAYS must be a whole number of days, 1 or more (got "${value}")`);
+  return days;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion = '0.0.0'): ServerConfig {
@@ -24,5 +33,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion =
     appVersion,
     rateLimit: { perSecond: Number(env.RATE_LIMIT_PER_SECOND ?? 25), burst: Number(env.RATE_LIMIT_BURST ?? 120) },
     logLevel: env.LOG_LEVEL ?? 'info',
+    retentionDays: positiveDays(env.RETENTION_DAYS, 30),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
 import { hashInviteCode, hashSecret, newToken } from './tokens';
 import type { EnrollResponse, Role } from '../../src/domain/wire';
+import { recordEvent } from './audit';
 
 export interface Caller {
   userId: string;
@@ -41,6 +42,7 @@ export async function enroll(db: Database, code: string, name: string, deviceLab
       deviceLabel,
       hashSecret(token),
     ]);
+    await recordEvent(tx, { actor: { userId, deviceId, teamId: invite.team_id, communeId: invite.commune_id }, entity: 'device', op: 'enroll', recordId: deviceId });
     const user = { id: userId, name, role: invite.role };
     if (invite.team_id) {
       const team = (await tx.query<{ id: string; name: string }>('select id, name from teams where id = $1', [invite.team_id]))[0]!;
