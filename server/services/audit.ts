@@ -56,6 +56,7 @@ export async function auditPage(db: Queryable, caller: Pick<Caller, 'role' | 'te
   );
   const page = rows.slice(0, limit);
   const entries: AuditEntry[] = page.map((r) => ({
+    id: String(r.id),
     at: new Date(r.at).toISOString(),
     teamId: r.team_id,
     entity: r.entity,

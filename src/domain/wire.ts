@@ -286,6 +286,8 @@ export type AuditQuery = z.output<typeof auditQuery>;
 
 /** Who did what and when: names of fields, never their values. */
 export interface AuditEntry {
+  /** Unique in the audit (the list's key). */
+  id: string;
   at: string;
   /** null for a commune admin's own events. */
   teamId: string | null;

@@ -54,6 +54,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/members/:id/checklist', name: 'checklist', component: () => import('../features/checklist/ChecklistPage.vue'), props: true, meta: { title: 'checklist.short' } },
   { path: '/join', name: 'join', component: () => import('../features/team/JoinPage.vue'), meta: { title: 'join.title', core: true } },
   { path: '/team', name: 'team', component: () => import('../features/team/TeamPage.vue'), meta: { title: 'team.title' } },
+  { path: '/team/audit', name: 'audit', component: () => import('../features/team/AuditPage.vue'), meta: { title: 'audit.title' } },
   { path: '/attention', name: 'attention', component: () => import('../features/attention/AttentionPage.vue'), meta: { title: 'attention.title' } },
   { path: '/reports', name: 'reports', component: () => import('../features/reports/ReportsPage.vue'), meta: { title: 'reports.title' } },
   { path: '/settings', name: 'settings', component: () => import('../features/settings/SettingsPage.vue'), meta: { title: 'nav.settings' } },
