@@ -18,18 +18,21 @@ export interface AuditEvent {
   fields?: string[];
 }
 
+/** A commune admin's own events are kept under the nil UUID: the table stays keyed by team. */
+const NO_TEAM = '00000000-0000-0000-0000-000000000000';
+
 export async function recordEvent(db: Queryable, e: AuditEvent): Promise<void> {
   await db.query(
     `insert into audit_log (team_id, commune_id, record_id, entity, op, fields, user_id, device_id)
      values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [e.actor.teamId, e.actor.communeId, e.recordId ?? null, e.entity, e.op, e.fields ? JSON.stringify([...e.fields].sort()) : null, e.actor.userId, e.actor.deviceId],
+    [e.actor.teamId ?? NO_TEAM, e.actor.communeId, e.recordId ?? null, e.entity, e.op, e.fields ? JSON.stringify([...e.fields].sort()) : null, e.actor.userId, e.actor.deviceId],
   );
 }
 
 interface Row {
   id: string | number;
   at: string | Date;
-  team_id: string | null;
+  team_id: string;
   entity: string;
   op: AuditOp;
   record_id: string | null;
@@ -58,7 +61,7 @@ export async function auditPage(db: Queryable, caller: Pick<Caller, 'role' | 'te
   const entries: AuditEntry[] = page.map((r) => ({
     id: String(r.id),
     at: new Date(r.at).toISOString(),
-    teamId: r.team_id,
+    teamId: r.team_id === NO_TEAM ? null : r.team_id,
     entity: r.entity,
     op: r.op,
     recordId: r.record_id,
