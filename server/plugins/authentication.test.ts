@@ -48,6 +48,7 @@ const privateRoutes = (): Array<{ method: 'GET' | 'POST' | 'PUT'; path: string; 
   { method: 'GET', path: '/api/audit' },
   { method: 'GET', path: `/api/households/${deviceId}/export` },
   { method: 'POST', path: `/api/households/${deviceId}/erase`, payload: {} },
+  { method: 'POST', path: `/api/members/${deviceId}/erase`, payload: {} },
 ];
 
 const hex = (c: string) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`;

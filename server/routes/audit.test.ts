@@ -307,6 +307,22 @@ describe('a household’s export and erasure', () => {
     expect((await pullAll(server, member.token, cursor)).changes).toEqual([]);
   });
 
+  it('one person (a member) is erased with their checklist steps; the household and the rest stay', async () => {
+    const d = new Device(server, team.headToken);
+    const f = await family(d);
+    const { cursor } = await pullAll(server, member.token);
+    expectError(await server.inject({ method: 'POST', url: `/api/members/${f.h}/erase`, token: team.headToken, payload: {} }), 404, 'NOT_FOUND');
+    expectError(await server.inject({ method: 'POST', url: `/api/members/${f.m}/erase`, token: member.token, payload: {} }), 403, 'FORBIDDEN');
+    const r = await server.inject({ method: 'POST', url: `/api/members/${f.m}/erase`, token: team.headToken, payload: {} });
+    expect(r.json()).toEqual({ erased: true, records: 2 });
+    const pulled = new Map((await pullAll(server, member.token, cursor)).changes.map((c) => [c.id, c]));
+    expect([...pulled.keys()].sort()).toEqual([f.m, f.s].sort());
+    for (const c of pulled.values()) expect(c).toMatchObject({ deleted: true, data: null });
+    expect(await auditOf(f.m)).toEqual([{ op: 'erase', fields: null }]);
+    expect(await auditOf(f.s)).toEqual([]);
+    expect((await auditOf(f.h)).map((a) => a.op)).toEqual(['create']);
+  });
+
   it('erasure scrubs the kept conflict answers of the erased records', async () => {
     const { h, conflictMid } = await householdWithConflict();
     const r = await server.inject({ method: 'POST', url: `/api/households/${h}/erase`, token: team.headToken, payload: {} });

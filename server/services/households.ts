@@ -1,8 +1,9 @@
 /**
  * A data subject's requests about one household (Law 91/2025: access and erasure), answered by
- * its team's head: the household's data as the server holds it, and its erasure.
+ * its team's head: the household's data as the server holds it, and the erasure of the household
+ * or of one person in it.
  *
- * An erasure tombstones the household and everything its delete cascades to (src/domain/cascade.ts):
+ * An erasure tombstones the record and everything its delete cascades to (src/domain/cascade.ts):
  * a tombstone keeps no field value, the report copies go with the trigger on records, the kept
  * conflict answers lose their values (migration 20261206194000), and every phone of the team pulls
  * the tombstones. The audit rows of those records are replaced by one row saying that an erasure
@@ -52,24 +53,25 @@ export async function exportHousehold(db: Database, caller: TeamCaller, id: stri
 }
 
 /**
- * Erases a household of the caller's team; undefined when the team has none with this id. A
- * household already deleted is erased too: its tombstone stays, its audit rows go.
+ * Erases a household (or one person of it, a member) of the caller's team with what its delete
+ * cascades to; undefined when the team has no such record. One already deleted is erased too: its
+ * tombstone stays, its audit rows go.
  */
-export async function eraseHousehold(db: Database, caller: TeamCaller, id: string): Promise<EraseResponse | undefined> {
+export async function eraseRecord(db: Database, caller: TeamCaller, entity: 'household' | 'member', id: string): Promise<EraseResponse | undefined> {
   return db.transaction(async (tx) => {
     // Change numbers come from the team counter under its row lock, as in a push (push.ts).
     const counter = await tx.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [caller.teamId]);
     let seq = Number(counter[0]?.last_seq ?? 0);
-    const household = await findRecord(tx, caller.teamId, id);
-    if (!household || household.entity !== 'household') return undefined;
-    const live = household.deleted ? [] : [...(await cascadeOf('household', [household.id], (entity, field, ids) => childrenOf(tx, caller.teamId, entity, field, ids))), household];
+    const subject = await findRecord(tx, caller.teamId, id);
+    if (!subject || subject.entity !== entity) return undefined;
+    const live = subject.deleted ? [] : [...(await cascadeOf(entity, [subject.id], (e, field, ids) => childrenOf(tx, caller.teamId, e, field, ids))), subject];
     for (const r of live) {
       await updateRecord(tx, { teamId: caller.teamId, id: r.id, version: r.version + 1, deleted: true, data: null, fieldVersions: r.field_versions, serverSeq: ++seq, userId: caller.userId });
     }
     if (live.length > 0) await tx.query('update team_counters set last_seq = $2 where team_id = $1', [caller.teamId, seq]);
-    const ids = [...new Set([household.id, ...live.map((r) => r.id)])];
+    const ids = [...new Set([subject.id, ...live.map((r) => r.id)])];
     await tx.query('delete from audit_log where team_id = $1 and record_id = any($2::uuid[])', [caller.teamId, ids]);
-    await recordEvent(tx, { actor: caller, entity: 'household', op: 'erase', recordId: household.id });
+    await recordEvent(tx, { actor: caller, entity, op: 'erase', recordId: subject.id });
     return { erased: true, records: live.length };
   });
 }
