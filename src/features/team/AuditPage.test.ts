@@ -3,6 +3,9 @@ import { saveMembership } from '../../sync/membership';
 import type { AuditEntry, AuditPage } from '../../domain/wire';
 import { eventually, mountRoute, resetApp, type Mounted } from '../../../tests/unit/mountWithApp';
 
+/** Generous: the page's modules load lazily, slowly on a busy machine. */
+const WAIT_MS = 15_000;
+
 const HEAD = { token: 'tok', user: { id: 'u1', name: 'Trần Thị Hoa', role: 'head' as const }, team: { id: 't1', name: 'Tổ 3' }, joinedAt: '2026-11-01T00:00:00.000Z' };
 
 function entry(id: number, over: Partial<AuditEntry> = {}): AuditEntry {
@@ -47,7 +50,7 @@ describe('Activity log screen', () => {
     const asked = server();
     app = await mountRoute('/team/audit');
     const list = () => app.wrapper.find('[data-testid="audit-entries"]');
-    await eventually(() => expect(list().exists()).toBe(true));
+    await eventually(() => expect(list().exists()).toBe(true), WAIT_MS);
     expect(list().findAll('li')).toHaveLength(2);
     expect(list().text()).toContain('Sửa: Hộ');
     expect(list().text()).toContain('Chị Lan');
@@ -55,7 +58,7 @@ describe('Activity log screen', () => {
     expect(list().text()).toContain('Gỡ điện thoại khỏi tổ');
     expect(list().find('time').attributes('datetime')).toBe('2026-12-05T08:00:00.000Z');
     await app.wrapper.find('[data-testid="audit-more"]').trigger('click');
-    await eventually(() => expect(list().findAll('li')).toHaveLength(3));
+    await eventually(() => expect(list().findAll('li')).toHaveLength(3), WAIT_MS);
     expect(list().text()).toContain('Xóa hẳn dữ liệu một hộ theo yêu cầu');
     expect(list().text()).toContain('Máy chủ');
     expect(asked).toEqual(['', '8']);
@@ -65,10 +68,10 @@ describe('Activity log screen', () => {
   it('says so when the log cannot be loaded, and offers to try again', async () => {
     const asked = server(true);
     app = await mountRoute('/team/audit');
-    await eventually(() => expect(app.wrapper.find('[data-testid="audit-error"]').text()).toContain('Không tải được nhật ký.'));
+    await eventually(() => expect(app.wrapper.find('[data-testid="audit-error"]').text()).toContain('Không tải được nhật ký.'), WAIT_MS);
     expect(app.wrapper.find('[data-testid="audit-error"]').attributes('role')).toBe('status');
     await app.wrapper.find('[data-testid="audit-error"] button').trigger('click');
-    await eventually(() => expect(asked).toHaveLength(2));
+    await eventually(() => expect(asked).toHaveLength(2), WAIT_MS);
   });
 });
 
@@ -77,7 +80,7 @@ describe('the way to the activity log', () => {
     server();
     app = await mountRoute('/team');
     const link = () => app.wrapper.find('[data-testid="audit-link"]');
-    await eventually(() => expect(link().exists()).toBe(true));
+    await eventually(() => expect(link().exists()).toBe(true), WAIT_MS);
     expect(link().attributes('href')).toBe('/team/audit');
     expect(link().text()).toBe('Nhật ký hoạt động');
   });
@@ -86,7 +89,7 @@ describe('the way to the activity log', () => {
     await saveMembership({ ...HEAD, user: { ...HEAD.user, role: 'member' } });
     server();
     app = await mountRoute('/team');
-    await eventually(() => expect(app.wrapper.find('h1').text()).toBe('Tổ của tôi'));
+    await eventually(() => expect(app.wrapper.find('h1').text()).toBe('Tổ của tôi'), WAIT_MS);
     expect(app.wrapper.find('[data-testid="audit-link"]').exists()).toBe(false);
   });
 });
