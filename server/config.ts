@@ -31,6 +31,15 @@ export interface ServerConfig {
   /** Pushes of one team (PushLimits in services/push.ts), in each process. */
   push: { perTeam: number; queuePerTeam: number; queueWaitMs: number; lockTimeoutMs: number };
   logLevel: string;
+  /** Days a conflict or rejected push answer is kept (server/services/retention.ts). */
+  retentionDays: number;
+}
+
+function positiveDays(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`RETENTION_DAYS must be a whole number of days, 1 or more (got "${value}")`);
+  return days;
 }
 
 /** A positive number from the environment, or the default; anything else stops the start. */
@@ -91,5 +100,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion =
       lockTimeoutMs: whole(env.PUSH_LOCK_TIMEOUT_MS, 5_000, 1),
     },
     logLevel: env.LOG_LEVEL ?? 'info',
+    retentionDays: positiveDays(env.RETENTION_DAYS, 30),
   };
 }

@@ -6,6 +6,7 @@ import { openDatabase } from './db/adapter';
 import { migrate } from './db/migrate';
 import { buildApp } from './app';
 import { countTeams, createTeam } from './services/teams';
+import { startRetention } from './services/retention';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 const config = configFromEnv(process.env, pkg.version);
@@ -21,6 +22,7 @@ const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config
 await migrate(db);
 const app = await buildApp({ db, config }, { logger: true });
 await app.listen({ port: config.port, host: config.host });
+const stopRetention = startRetention(db, config.retentionDays, (e) => app.log.error(e, 'pruning old push answers failed'));
 // The port actually bound: PORT=0 asks the system for a free one.
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : config.port;
@@ -39,6 +41,7 @@ let closing = false;
 async function shutdown(signal: string): Promise<void> {
   if (closing) return;
   closing = true;
+  stopRetention();
   console.log(`${signal}: finishing requests in flight, then closing the database`);
   await app.close();
   await db.close();

@@ -13,6 +13,7 @@ import { authRoutes } from '../routes/auth';
 import { teamRoutes } from '../routes/team';
 import { syncRoutes } from '../routes/sync';
 import { reportRoutes } from '../routes/reports';
+import { auditRoutes } from '../routes/audit';
 
 export default async function api(app: FastifyInstance): Promise<void> {
   app.setValidatorCompiler(zodValidator);
@@ -35,4 +36,5 @@ export default async function api(app: FastifyInstance): Promise<void> {
   await app.register(teamRoutes);
   await app.register(syncRoutes);
   await app.register(reportRoutes);
+  await app.register(auditRoutes);
 }

@@ -45,6 +45,10 @@ const privateRoutes = (): Array<{ method: 'GET' | 'POST' | 'PUT'; path: string; 
   { method: 'GET', path: '/api/reports/summary?from=2026-11-01&to=2026-11-30' },
   { method: 'GET', path: '/api/reports/settings' },
   { method: 'PUT', path: '/api/reports/settings', payload: { indicators: ['visits'], targets: {} } },
+  { method: 'GET', path: '/api/audit' },
+  { method: 'GET', path: `/api/households/${deviceId}/export` },
+  { method: 'POST', path: `/api/households/${deviceId}/erase`, payload: {} },
+  { method: 'POST', path: `/api/members/${deviceId}/erase`, payload: {} },
 ];
 
 const hex = (c: string) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`;

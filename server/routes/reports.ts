@@ -8,6 +8,7 @@ import { sendError } from '../errors';
 import { checkPeriod, MAX_PERIOD_DAYS } from '../../src/domain/indicators';
 import { reportSettingsSchema } from '../../src/domain/reportSettings';
 import { readReportSettings, summary, writeReportSettings } from '../services/reports';
+import { recordEvent } from '../services/audit';
 
 const PERIOD_MESSAGES = {
   invalidDate: 'from and to must be calendar dates, YYYY-MM-DD',
@@ -26,7 +27,10 @@ export async function reportRoutes(app: FastifyInstance): Promise<void> {
     const { from, to } = req.query as Record<string, unknown>;
     const period = checkPeriod(from, to);
     if (!period.ok) return sendError(reply, 400, 'BAD_REQUEST', PERIOD_MESSAGES[period.reason]);
-    return summary(db, { role: caller.role, teamId: caller.teamId, communeId: caller.communeId }, period.period);
+    const report = await summary(db, { role: caller.role, teamId: caller.teamId, communeId: caller.communeId }, period.period);
+    // The admin's exports (CSV, print) are made on the device from this answer: every read counts as one.
+    await recordEvent(db, { actor: caller, entity: 'report', op: 'report-read' });
+    return report;
   });
 
   app.get('/reports/settings', heads, async (req) => readReportSettings(db, callerOf(req).communeId));

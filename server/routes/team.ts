@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from '../plugins/zodSchemas';
 import { callerOf } from '../plugins/authentication';
 import { cancelInvite, createInvite, labelDevice, liveInvites, revokeDevice, teamInCommune, teamOverview } from '../services/teams';
 import { sendError } from '../errors';
+import { recordEvent } from '../services/audit';
 
 export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -26,6 +27,8 @@ export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
       teamId = req.body.teamId;
     }
     const invite = await createInvite(db, inviteKey, { communeId: caller.communeId, teamId, role, maxUses, ttlHours, createdBy: caller.userId, createdByDevice: caller.deviceId });
+    // Kept with the team it admits people to, so its head sees an admin's invite too.
+    await recordEvent(db, { actor: { ...caller, teamId }, entity: 'invite', op: 'invite-create' });
     return reply.code(201).send(invite);
   });
 
@@ -40,6 +43,7 @@ export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
     const caller = callerOf(req);
     const { id } = req.params;
     if (!isUuid(id) || !caller.teamId || !(await cancelInvite(db, caller.teamId, id))) return sendError(reply, 404, 'NOT_FOUND', 'no such invite in your team');
+    await recordEvent(db, { actor: caller, entity: 'invite', op: 'invite-cancel', recordId: id });
     const answer: CancelInviteResponse = { cancelled: true };
     return answer;
   });
@@ -55,6 +59,7 @@ export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
     const caller = callerOf(req);
     const { id } = req.params;
     if (!isUuid(id) || !caller.teamId || !(await revokeDevice(db, caller.teamId, id))) return sendError(reply, 404, 'NOT_FOUND', 'no such device in your team');
+    await recordEvent(db, { actor: caller, entity: 'device', op: 'device-revoke', recordId: id });
     const answer: RevokeResponse = { revoked: true };
     return answer;
   });

@@ -3,6 +3,7 @@ import type { Database, Queryable } from '../db/adapter';
 import { hashSecret, newToken } from './tokens';
 import type { InviteKey } from './inviteKey';
 import type { EnrollResponse, Role } from '../../src/domain/wire';
+import { recordEvent } from './audit';
 
 export interface Caller {
   userId: string;
@@ -42,6 +43,7 @@ export async function enroll(db: Database, key: InviteKey, code: string, name: s
       deviceLabel,
       hashSecret(token),
     ]);
+    await recordEvent(tx, { actor: { userId, deviceId, teamId: invite.team_id, communeId: invite.commune_id }, entity: 'device', op: 'enroll', recordId: deviceId });
     const user = { id: userId, name, role: invite.role };
     if (invite.team_id) {
       const team = (await tx.query<{ id: string; name: string }>('select id, name from teams where id = $1', [invite.team_id]))[0]!;

@@ -77,14 +77,15 @@ function references(fields: Record<string, unknown>): string[] {
   return ids;
 }
 
-async function audit(ctx: Ctx, serverSeq: number, r: { id: string; entity: string; op: string; fields: unknown; mid?: string; clientTs?: unknown }): Promise<void> {
+async function audit(ctx: Ctx, serverSeq: number, r: { id: string; entity: string; op: string; fields: Record<string, unknown> | undefined; mid?: string; clientTs?: unknown }): Promise<void> {
   ctx.audited = true;
   await ctx.store.audit({
     serverSeq,
     recordId: r.id,
     entity: r.entity,
     op: r.op,
-    fields: r.fields,
+    // Which fields changed, never their values: the audit must not become a copy of the records.
+    fields: r.fields === undefined ? undefined : Object.keys(r.fields).sort(),
     mid: r.mid ?? null,
     // Recorded as sent when it is text; a NUL would make the database refuse the whole batch.
     clientTs: typeof r.clientTs === 'string' && isText(r.clientTs) ? [...r.clientTs].slice(0, 64).join('') : null,

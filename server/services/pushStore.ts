@@ -30,7 +30,8 @@ export interface AuditEntry {
   recordId: string;
   entity: string;
   op: string;
-  fields: unknown;
+  /** The names of the fields written, sorted; never their values. */
+  fields: string[] | undefined;
   mid: string | null;
   clientTs: string | null;
 }

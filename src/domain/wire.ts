@@ -251,3 +251,79 @@ export interface GuidesResponse {
   guides: PublishedGuide[];
   latest: number;
 }
+
+// ---------------------------------------------------------------- GET /api/audit
+
+/** A record change (push) or one of the events below. */
+export type AuditOp =
+  | 'create'
+  | 'patch'
+  | 'delete'
+  | 'cascade-delete'
+  | 'create-unchanged'
+  | 'patch-unchanged'
+  | 'delete-unchanged'
+  | 'enroll'
+  | 'invite-create'
+  | 'invite-cancel'
+  | 'device-revoke'
+  | 'report-read'
+  | 'household-export'
+  | 'erase';
+
+export const AUDIT_LIMIT = { max: 200, default: 50 } as const;
+
+function isAuditLimit(s: string): boolean {
+  return /^\d{1,3}$/.test(s) && Number(s) >= 1 && Number(s) <= AUDIT_LIMIT.max;
+}
+
+export const auditQuery = z.object({
+  /** Opaque: the `cursor` of the previous page; none is the newest page. */
+  cursor: z.optional(z.string().check(z.regex(/^\d{1,19}$/, 'must be a cursor this server gave'))),
+  limit: z.optional(z.pipe(z.string().check(z.refine(isAuditLimit, `must be an integer from 1 to ${AUDIT_LIMIT.max}`)), z.transform(Number))),
+});
+export type AuditQuery = z.output<typeof auditQuery>;
+
+/** Who did what and when: names of fields, never their values. */
+export interface AuditEntry {
+  /** Unique in the audit (the list's key). */
+  id: string;
+  at: string;
+  /** null for a commune admin's own events. */
+  teamId: string | null;
+  /** A synced entity, or 'device', 'invite', 'report'. */
+  entity: string;
+  op: AuditOp;
+  /** The record, device or invite concerned; null when there is none (a report, a new invite). */
+  recordId: string | null;
+  /** The names of the fields written, sorted. */
+  fields: string[];
+  /** The team account that did it (null for the server's own cascade in older rows). */
+  user: Named | null;
+  deviceId: string | null;
+}
+
+export interface AuditPage {
+  entries: AuditEntry[];
+  /** Pass it back for the next (older) page; null when this was the last. */
+  cursor: string | null;
+}
+
+// ---------------------------------------------------------------- households: export and erase
+
+/** One household's data as the server holds it (a data-subject access request). */
+export interface HouseholdExport {
+  exportedAt: string;
+  household: Record<string, unknown>;
+  members: Record<string, unknown>[];
+  visits: Record<string, unknown>[];
+  checklistSteps: Record<string, unknown>[];
+  /** Group sessions that list the household (their own fields are not the household's data). */
+  sessions: { id: string; date: unknown; place: unknown }[];
+}
+
+export interface EraseResponse {
+  erased: true;
+  /** How many records were tombstoned (the household and what the delete cascade takes). */
+  records: number;
+}

@@ -57,6 +57,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/lock', name: 'lock', component: () => import('../features/lock/LockPage.vue'), meta: { title: 'lock.title', core: true } },
   { path: '/pin', name: 'pin', component: () => import('../features/lock/PinPage.vue'), meta: { title: 'lock.setTitle' } },
   { path: '/team', name: 'team', component: () => import('../features/team/TeamPage.vue'), meta: { title: 'team.title' } },
+  { path: '/team/audit', name: 'audit', component: () => import('../features/team/AuditPage.vue'), meta: { title: 'audit.title' } },
   { path: '/attention', name: 'attention', component: () => import('../features/attention/AttentionPage.vue'), meta: { title: 'attention.title' } },
   { path: '/reports', name: 'reports', component: () => import('../features/reports/ReportsPage.vue'), meta: { title: 'reports.title' } },
   { path: '/settings', name: 'settings', component: () => import('../features/settings/SettingsPage.vue'), meta: { title: 'nav.settings' } },

@@ -154,6 +154,9 @@ async function walk(page: Page, report: AxeReport, tag: string): Promise<void> {
   await page.getByTestId('create-invite').click();
   await page.getByTestId('invite-result').locator('svg.qr').waitFor();
   await c('/team with an invite');
+  await page.getByTestId('audit-link').click();
+  await page.locator('[data-testid="audit-entries"] li').first().waitFor();
+  await c('/team/audit');
   await open(page, url, '/attention', '[data-testid="attention-conflict"]');
   await c('/attention with a conflict');
 
