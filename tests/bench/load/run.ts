@@ -329,14 +329,18 @@ async function withServer<T>(
       storage,
       teamSpecs.map((t) => t.name),
     );
+    const s1 = performance.now();
     const logFile = join(resultsDir, `${outName}-${label}.log`);
     const server = await startServer(storage, logFile);
+    const s2 = performance.now();
     const total = teamSpecs.reduce((n, t) => n + t.devices, 0);
     const client = new LoadClient(server.url, total + 8, options.timeoutMs);
     try {
       const rng = mulberry32(options.seed);
       const teams = await inPool(teamSpecs, 8, (spec, i) => enrollTeam(client, prepared[i]!, spec.devices, spec.group, rng));
-      const setupSeconds = (performance.now() - s0) / 1000;
+      const s3 = performance.now();
+      const setupSeconds = (s3 - s0) / 1000;
+      console.log(`  teams prepared in ${((s1 - s0) / 1000).toFixed(1)} s, server started in ${((s2 - s1) / 1000).toFixed(1)} s, ${total} devices enrolled in ${((s3 - s2) / 1000).toFixed(1)} s`);
       return await body({ server, client, teams, database: storage.label, logFile, setupSeconds });
     } finally {
       client.close();
