@@ -503,7 +503,7 @@ async function main(): Promise<number> {
   }
   const noisyRuns = phaseChoice.includes('noisy') ? runnable : [];
   const phaseCount = loadRuns.length + noisyRuns.length * 2;
-  console.log(`Load benchmark: ${phaseCount} measured window(s) of ${options.seconds} s, plus setup and checks (about ${Math.ceil((phaseCount * options.seconds + (loadRuns.length + noisyRuns.length) * 40) / 60)} min).`);
+  console.log(`Load benchmark: ${phaseCount} measured window(s) of ${options.seconds} s, plus a setup and a check per phase (${loadRuns.length + noisyRuns.length}).`);
   for (const n of notes) console.log(`  ${n}`);
 
   const url = 'url' in pgAt ? pgAt.url : '';
