@@ -218,6 +218,8 @@ interface Machine {
   /** The client process's CPU (user + system) over the window, in % of one core. */
   clientCpuPercent: number;
   serverCpuPercent: number;
+  /** CPU seconds the server process used in the window: divided by the requests, a figure a busy machine distorts less than times. */
+  serverCpuSeconds: number;
   /** The client's event-loop delay: when high, the client itself slowed the figures. */
   clientLoopDelayP99Ms: number;
   loadAverage: { before: number; after: number };
@@ -248,10 +250,12 @@ async function measured(server: RunningServer, body: () => Promise<void>): Promi
   await body();
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  const serverCpuSeconds = server.cpuSeconds() - srv0;
   loop.disable();
   return {
     clientCpuPercent: ((cpu.user + cpu.system) / 1e6 / wall) * 100,
-    serverCpuPercent: ((server.cpuSeconds() - srv0) / wall) * 100,
+    serverCpuPercent: (serverCpuSeconds / wall) * 100,
+    serverCpuSeconds,
     clientLoopDelayP99Ms: loop.percentile(99) / 1e6,
     loadAverage: { before, after: loadavg()[0]! },
     cores: cpus().length,
@@ -441,9 +445,10 @@ function printFigures(f: Figures, indent = '  '): void {
   console.log(`${indent}5xx ${f.status5xx}, timeouts ${f.timeouts}, 429 ${f.status429}, network errors ${f.networkErrors}, other 4xx ${f.other4xx}, over 10 s ${f.over10s}`);
 }
 
-function printMachine(m: Machine, indent = '  '): void {
+/** `requests`: every request the server answered in the window (all groups). */
+function printMachine(m: Machine, requests: number, indent = '  '): void {
   console.log(
-    `${indent}client CPU ${m.clientCpuPercent.toFixed(0)} % of a core (event-loop delay p99 ${m.clientLoopDelayP99Ms.toFixed(0)} ms), server process CPU ${m.serverCpuPercent.toFixed(0)} %, load average ${m.loadAverage.before.toFixed(1)} → ${m.loadAverage.after.toFixed(1)} on ${m.cores} cores`,
+    `${indent}client CPU ${m.clientCpuPercent.toFixed(0)} % of a core (event-loop delay p99 ${m.clientLoopDelayP99Ms.toFixed(0)} ms), server process CPU ${m.serverCpuPercent.toFixed(0)} % (${((m.serverCpuSeconds * 1000) / requests).toFixed(1)} ms per request), load average ${m.loadAverage.before.toFixed(1)} → ${m.loadAverage.after.toFixed(1)} on ${m.cores} cores`,
   );
 }
 
@@ -513,7 +518,7 @@ async function main(): Promise<number> {
     printFigures(r.figures);
     const m = r.mutations;
     console.log(`  ${m.batches} batches, ${m.mutations} mutations: ${m.applied} applied, ${m.conflicts} conflicts (the shared household), ${m.duplicates} duplicates (resent batches), ${m.unresolvedBatches} batches unresolved`);
-    printMachine(r.machine);
+    printMachine(r.machine, r.figures.requests);
     printChecks(r.checks, r.serverLog);
     printGoals(r.goals);
     results.push(r);
@@ -522,12 +527,12 @@ async function main(): Promise<number> {
     const r = await noisyPhase(k, url);
     console.log(`  the quiet team (${r.quietDevices} devices) alone:`);
     printFigures(r.idle.figures, '    ');
-    printMachine(r.idle.machine, '    ');
+    printMachine(r.idle.machine, r.idle.figures.requests, '    ');
     console.log(`  the quiet team while ${r.hammerDevices} devices of another team push without pause:`);
     printFigures(r.loaded.figures, '    ');
     console.log('  the noisy team meanwhile:');
     printFigures(r.loaded.hammer, '    ');
-    printMachine(r.loaded.machine, '    ');
+    printMachine(r.loaded.machine, r.loaded.figures.requests + r.loaded.hammer.requests, '    ');
     console.log(`  p95 ratio (loaded ÷ alone): all ${r.p95Ratio.toFixed(2)}, push ${r.pushP95Ratio.toFixed(2)}, pull ${r.pullP95Ratio.toFixed(2)}`);
     printChecks(r.checks, r.serverLog);
     printGoals(r.goals);
