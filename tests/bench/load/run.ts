@@ -77,6 +77,10 @@ const options = {
   seed: num('seed', 1),
   devices: value('devices') === undefined ? undefined : num('devices', 0),
 };
+if (options.seconds <= 0) {
+  console.error('--seconds must be more than 0');
+  process.exit(2);
+}
 const PER_TEAM = 10;
 /** After the S seconds, a batch already sent may still be retried this long (its answer decides the checks). */
 const DRAIN_MS = 30_000;

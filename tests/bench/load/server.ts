@@ -6,7 +6,7 @@
  * benchmark measures the server, not its limiter (429s are still counted).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -147,6 +147,8 @@ export async function startServer(storage: Storage, logFile: string): Promise<Ru
     pid,
     cpuSeconds() {
       // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks; the name (field 2) may hold spaces.
+      // Linux only: elsewhere the figure is NaN and the rest of the run is unaffected.
+      if (!existsSync(`/proc/${pid}/stat`)) return NaN;
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
