@@ -28,7 +28,9 @@ export interface DeviceCounters {
   duplicates: number;
   conflicts: number;
   rejected: Record<string, number>;
-  /** Batches whose answer never came before the end (their records are left out of the value check). */
+  /** Batches unanswered by the end of the window, answered when sent again after it (the app resends too). */
+  answeredAfterWindow: number;
+  /** Batches never answered, even after the window (their records are left out of the value check). */
   unresolvedBatches: number;
   /** Answers the app would treat as a bug (4xx other than 429): status and the start of the body. */
   unexpected: string[];
@@ -48,13 +50,15 @@ export class SimDevice {
   readonly follower: CursorFollower;
   /** Samples of requests sent from now on carry this group (the checks afterwards use another). */
   group: string;
-  readonly counters: DeviceCounters = { batches: 0, mutations: 0, applied: 0, duplicates: 0, conflicts: 0, rejected: {}, unresolvedBatches: 0, unexpected: [] };
+  readonly counters: DeviceCounters = { batches: 0, mutations: 0, applied: 0, duplicates: 0, conflicts: 0, rejected: {}, answeredAfterWindow: 0, unresolvedBatches: 0, unexpected: [] };
   private seq = 0;
   private cursor: string | undefined;
   private sharedVersion = 1;
   /** This device's own live records (acknowledged, not deleted), for patches and deletes. */
   private readonly own = new Map<string, { entity: OwnEntity; version: number }>();
   private readonly ownIds: string[] = [];
+  /** Batches sent but not answered in time, kept as they were (same mids) to be sent again. */
+  private readonly unanswered: Mutation[][] = [];
 
   constructor(
     readonly name: string,
@@ -103,14 +107,31 @@ export class SimDevice {
     const mutations = this.makeBatch();
     this.counters.batches++;
     this.counters.mutations += mutations.length;
-    const body = { protocol: 1, deviceId: this.deviceId, appVersion: 'load-bench', mutations };
-    const a = await this.send('push', 'POST', '/api/sync/push', body, giveUpAt);
-    if (!a) {
-      this.counters.unresolvedBatches++;
-      this.team.ledger.markUnresolved(mutations.map((m) => m.id));
-      return;
+    const a = await this.send('push', 'POST', '/api/sync/push', this.body(mutations), giveUpAt);
+    if (a) this.applyAnswer(mutations, a.text);
+    else this.unanswered.push(mutations);
+  }
+
+  /** After the window: sends the unanswered batches again, so that the checks know what they did. */
+  async settle(giveUpAt: number): Promise<void> {
+    for (const mutations of this.unanswered.splice(0)) {
+      const a = await this.send('push', 'POST', '/api/sync/push', this.body(mutations), giveUpAt);
+      if (a) {
+        this.counters.answeredAfterWindow++;
+        this.applyAnswer(mutations, a.text);
+      } else {
+        this.counters.unresolvedBatches++;
+        this.team.ledger.markUnresolved(mutations.map((m) => m.id));
+      }
     }
-    const { results } = JSON.parse(a.text) as PushResponse;
+  }
+
+  private body(mutations: Mutation[]) {
+    return { protocol: 1, deviceId: this.deviceId, appVersion: 'load-bench', mutations };
+  }
+
+  private applyAnswer(mutations: Mutation[], text: string): void {
+    const { results } = JSON.parse(text) as PushResponse;
     const at = performance.now();
     results.forEach((r, i) => {
       const m = mutations[i]!;

@@ -82,7 +82,7 @@ if (options.seconds <= 0) {
   process.exit(2);
 }
 const PER_TEAM = 10;
-/** After the S seconds, a batch already sent may still be retried this long (its answer decides the checks). */
+/** After the S seconds, a batch already sent is retried this long; one still unanswered is sent again before the checks. */
 const DRAIN_MS = 30_000;
 const resultsDir = join(REPO, 'tests/bench/results');
 const outName = quick ? 'load-quick' : 'load-latest';
@@ -170,12 +170,10 @@ interface CheckResult {
 
 async function check(client: LoadClient, teams: Team[]): Promise<CheckResult> {
   const giveUpAt = performance.now() + 120_000;
-  for (const t of teams) for (const d of t.devices) d.group = 'check';
-  await inPool(
-    teams.flatMap((t) => t.devices),
-    32,
-    (d) => d.pullToEnd(giveUpAt),
-  );
+  const devices = teams.flatMap((t) => t.devices);
+  for (const d of devices) d.group = 'check';
+  await inPool(devices, 32, (d) => d.settle(giveUpAt));
+  await inPool(devices, 32, (d) => d.pullToEnd(giveUpAt));
   let records = 0;
   let acknowledged = 0;
   let unresolvedRecords = 0;
@@ -231,13 +229,14 @@ interface Machine {
 }
 
 function counters(devices: SimDevice[]) {
-  const c = { batches: 0, mutations: 0, applied: 0, duplicates: 0, conflicts: 0, unresolvedBatches: 0 };
+  const c = { batches: 0, mutations: 0, applied: 0, duplicates: 0, conflicts: 0, answeredAfterWindow: 0, unresolvedBatches: 0 };
   for (const d of devices) {
     c.batches += d.counters.batches;
     c.mutations += d.counters.mutations;
     c.applied += d.counters.applied;
     c.duplicates += d.counters.duplicates;
     c.conflicts += d.counters.conflicts;
+    c.answeredAfterWindow += d.counters.answeredAfterWindow;
     c.unresolvedBatches += d.counters.unresolvedBatches;
   }
   return c;
@@ -522,7 +521,7 @@ async function main(): Promise<number> {
     const r = await loadPhase(k, n, url);
     printFigures(r.figures);
     const m = r.mutations;
-    console.log(`  ${m.batches} batches, ${m.mutations} mutations: ${m.applied} applied, ${m.conflicts} conflicts (the shared household), ${m.duplicates} duplicates (resent batches), ${m.unresolvedBatches} batches unresolved`);
+    console.log(`  ${m.batches} batches, ${m.mutations} mutations: ${m.applied} applied, ${m.conflicts} conflicts (the shared household), ${m.duplicates} duplicates (resent batches); ${m.answeredAfterWindow} batches answered only when sent again after the window, ${m.unresolvedBatches} never`);
     printMachine(r.machine, r.figures.requests);
     printChecks(r.checks, r.serverLog);
     printGoals(r.goals);
