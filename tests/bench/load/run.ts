@@ -1,0 +1,564 @@
+/**
+ * `npm run bench:load`: simulated devices against the real server on loopback.
+ *
+ *   npm run bench:load -- [--quick] [--db=pglite|postgres|both] [--phases=load,noisy]
+ *                         [--devices=N] [--seconds=S] [--think=MS] [--timeout=MS]
+ *                         [--noisy-devices=N] [--pull-limit=N] [--seed=N]
+ *
+ * Each phase starts `server/index.ts` (the `npm start` entry) in a child process on a fresh
+ * database, enrolls the devices through the real routes (10 per team), lets them push and pull for
+ * S seconds, then checks every record and every cursor (tests/bench/load/ledger.ts).
+ *
+ * load: N devices (default: 50 and 200 on PGlite, 200 on PostgreSQL). noisy: a quiet team of 10
+ * devices alone for S seconds, then again while another team of --noisy-devices devices (default
+ * 30) pushes with no pause; the quiet team's p95 under load ÷ alone.
+ * PostgreSQL: TEST_DATABASE_URL, else DATABASE_URL, else postgres://cds:cds@127.0.0.1:5432/cds_test
+ * (a fresh schema, dropped afterwards); skipped with a note when unreachable.
+ * --quick: PGlite, 20 devices, 10 s, the load phase only (CI).
+ *
+ * Writes tests/bench/results/load-latest.json (--quick: load-quick.json) and the server's log beside
+ * it. Exit codes: 0 every check held, 1 a check failed (a record lost, doubled or wrong, a cursor
+ * that skipped or repeated, an unexpected answer), 2 the harness failed. The goals are printed
+ * PASS/FAIL and never change the exit code: the machine may be shared.
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loadavg, cpus } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { mulberry32 } from '../../../src/domain/random';
+import type { EnrollResponse, InviteResponse, PullResponse, PushResponse } from '../../../src/domain/wire';
+import { LoadClient, type Answer } from './client';
+import { SimDevice, type TeamRun } from './device';
+import { TeamLedger, Violations, verifyTeam, type FinalChange } from './ledger';
+import { figures, type Figures } from './stats';
+import { BENCH_ENV, REPO, freshStorage, prepareTeams, startServer, type DbKind, type RunningServer } from './server';
+
+// ------------------------------------------------------------------------------------------------
+// Options
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(`--${name}`);
+const value = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+function num(name: string, fallback: number): number {
+  const v = value(name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) {
+    console.error(`--${name} needs a non-negative number, got ${v}`);
+    process.exit(2);
+  }
+  return n;
+}
+if (flag('help')) {
+  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('*/')[0]);
+  process.exit(0);
+}
+
+const quick = flag('quick');
+const dbChoice = value('db') ?? (quick ? 'pglite' : 'both');
+if (!['pglite', 'postgres', 'both'].includes(dbChoice)) {
+  console.error(`--db is pglite, postgres or both, got ${dbChoice}`);
+  process.exit(2);
+}
+const phaseChoice = (value('phases') ?? (quick ? 'load' : 'load,noisy')).split(',');
+const unknownPhase = phaseChoice.find((p) => p !== 'load' && p !== 'noisy');
+if (unknownPhase) {
+  console.error(`--phases takes load and noisy, got ${unknownPhase}`);
+  process.exit(2);
+}
+const options = {
+  seconds: num('seconds', quick ? 10 : 60),
+  thinkMs: num('think', 1000),
+  timeoutMs: num('timeout', 30_000),
+  noisyDevices: num('noisy-devices', 30),
+  pullLimit: num('pull-limit', 500),
+  seed: num('seed', 1),
+  devices: value('devices') === undefined ? undefined : num('devices', 0),
+};
+if (options.seconds <= 0) {
+  console.error('--seconds must be more than 0');
+  process.exit(2);
+}
+const PER_TEAM = 10;
+/** After the S seconds, a batch already sent is retried this long; one still unanswered is sent again before the checks. */
+const DRAIN_MS = 30_000;
+const resultsDir = join(REPO, 'tests/bench/results');
+const outName = quick ? 'load-quick' : 'load-latest';
+
+// ------------------------------------------------------------------------------------------------
+// Setup through the real routes
+
+interface Team {
+  run: TeamRun;
+  devices: SimDevice[];
+  headToken: string;
+}
+
+/** A setup request; retried on 429/503 (an enrollment limit) and 5xx, any other answer is fatal. */
+async function setupCall(client: LoadClient, method: 'GET' | 'POST', path: string, token: string | undefined, body: unknown, want: number): Promise<Answer> {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    const a = await client.request('setup', 'setup', method, path, token, body);
+    if (a.status === want) return a;
+    if (a.status !== 429 && a.status !== 503 && a.status < 500 && a.status > 0) throw new Error(`${method} ${path} answered ${a.status}: ${a.text.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, (a.retryAfter ?? 1) * 1000));
+  }
+  throw new Error(`${method} ${path}: no answer after 30 attempts`);
+}
+
+async function enrollTeam(client: LoadClient, prepared: { name: string; inviteCode: string }, devices: number, group: string, rng: () => number): Promise<Team> {
+  const enroll = async (code: string, i: number) =>
+    JSON.parse((await setupCall(client, 'POST', '/api/auth/enroll', undefined, { code, name: `${prepared.name} người ${i}`, device: `Điện thoại ${i}` }, 201)).text) as EnrollResponse;
+  const head = await enroll(prepared.inviteCode, 0);
+  const tokens = [head.token];
+  if (devices > 1) {
+    const invite = JSON.parse((await setupCall(client, 'POST', '/api/invites', head.token, { role: 'member', maxUses: devices - 1, ttlHours: 2 }, 201)).text) as InviteResponse;
+    for (let i = 1; i < devices; i++) tokens.push((await enroll(invite.code, i)).token);
+  }
+
+  // The household the whole team patches, created by the head from an installation of its own.
+  const ledger = new TeamLedger();
+  const sharedId = randomUUID();
+  const fields = {
+    neighborhood: 'Thôn Đông',
+    address: 'Nhà văn hóa thôn Đông',
+    headName: 'Hộ dùng chung',
+    consent: { recordedAt: '2026-03-01T08:30:00+07:00', recordedBy: 'Nguyễn Thị Lan', purposes: ['support'], textVersion: 'vi-2026-01' },
+  };
+  const mutation = { mid: randomUUID(), seq: 1, entity: 'household', op: 'create', id: sharedId, fields, clientTs: new Date().toISOString() };
+  const a = await setupCall(client, 'POST', '/api/sync/push', head.token, { protocol: 1, deviceId: randomUUID(), appVersion: 'load-bench', mutations: [mutation] }, 200);
+  const r = (JSON.parse(a.text) as PushResponse).results[0];
+  if (r?.status !== 'applied') throw new Error(`creating the team's household: ${JSON.stringify(r)}`);
+  ledger.observe(sharedId, r.version, performance.now(), { id: sharedId, version: r.version, op: 'create', fields });
+
+  const run: TeamRun = { name: prepared.name, ledger, sharedId, violations: new Violations() };
+  return {
+    run,
+    headToken: head.token,
+    devices: tokens.map((t, i) => new SimDevice(`${prepared.name}/${i}`, group, t, run, client, mulberry32(Math.floor(rng() * 2 ** 31)), options.pullLimit)),
+  };
+}
+
+async function inPool<T, R>(items: T[], width: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!, i);
+      }
+    }),
+  );
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Checks after a run
+
+interface CheckResult {
+  records: number;
+  acknowledged: number;
+  unresolvedRecords: number;
+  violations: Record<string, number>;
+  examples: { kind: string; id: string; device?: string; detail: string }[];
+  rejected: Record<string, number>;
+  unexpected: string[];
+  ok: boolean;
+}
+
+async function check(client: LoadClient, teams: Team[]): Promise<CheckResult> {
+  const giveUpAt = performance.now() + 120_000;
+  const devices = teams.flatMap((t) => t.devices);
+  for (const d of devices) d.group = 'check';
+  await inPool(devices, 32, (d) => d.settle(giveUpAt));
+  await inPool(devices, 32, (d) => d.pullToEnd(giveUpAt));
+  let records = 0;
+  let acknowledged = 0;
+  let unresolvedRecords = 0;
+  const all = new Violations();
+  for (const t of teams) {
+    const finalPull: FinalChange[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const q = `limit=1000${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
+      const page = JSON.parse((await setupCall(client, 'GET', `/api/sync/pull?${q}`, t.headToken, undefined, 200)).text) as PullResponse;
+      finalPull.push(...page.changes);
+      cursor = page.cursor;
+      if (!page.hasMore) break;
+    }
+    const r = verifyTeam(t.run.ledger, finalPull, t.devices.map((d) => d.follower), t.run.violations);
+    records += r.records;
+    acknowledged += r.acknowledged;
+    unresolvedRecords += t.run.ledger.unresolved.size;
+    for (const [kind, n] of t.run.violations.counts) all.counts.set(kind, (all.counts.get(kind) ?? 0) + n);
+    all.examples.push(...t.run.violations.examples.slice(0, 10));
+  }
+  const rejected: Record<string, number> = {};
+  const unexpected: string[] = [];
+  for (const d of teams.flatMap((t) => t.devices)) {
+    for (const [code, n] of Object.entries(d.counters.rejected)) rejected[code] = (rejected[code] ?? 0) + n;
+    unexpected.push(...d.counters.unexpected);
+  }
+  return {
+    records,
+    acknowledged,
+    unresolvedRecords,
+    violations: all.summary(),
+    examples: all.examples.slice(0, 20),
+    rejected,
+    unexpected: unexpected.slice(0, 20),
+    ok: all.total === 0 && Object.keys(rejected).length === 0 && unexpected.length === 0,
+  };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Phases
+
+interface Machine {
+  /** The client process's CPU (user + system) over the window, in % of one core. */
+  clientCpuPercent: number;
+  serverCpuPercent: number;
+  /** CPU seconds the server process used in the window: divided by the requests, a figure a busy machine distorts less than times. */
+  serverCpuSeconds: number;
+  /** The client's event-loop delay: when high, the client itself slowed the figures. */
+  clientLoopDelayP99Ms: number;
+  loadAverage: { before: number; after: number };
+  cores: number;
+}
+
+function counters(devices: SimDevice[]) {
+  const c = { batches: 0, mutations: 0, applied: 0, duplicates: 0, conflicts: 0, answeredAfterWindow: 0, unresolvedBatches: 0 };
+  for (const d of devices) {
+    c.batches += d.counters.batches;
+    c.mutations += d.counters.mutations;
+    c.applied += d.counters.applied;
+    c.duplicates += d.counters.duplicates;
+    c.conflicts += d.counters.conflicts;
+    c.answeredAfterWindow += d.counters.answeredAfterWindow;
+    c.unresolvedBatches += d.counters.unresolvedBatches;
+  }
+  return c;
+}
+
+/** Runs `body` while measuring both processes' CPU, the client's event loop and the load average. */
+async function measured(server: RunningServer, body: () => Promise<void>): Promise<Machine> {
+  const loop = monitorEventLoopDelay({ resolution: 20 });
+  loop.enable();
+  const cpu0 = process.cpuUsage();
+  const srv0 = server.cpuSeconds();
+  const t0 = performance.now();
+  const before = loadavg()[0]!;
+  await body();
+  const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const serverCpuSeconds = server.cpuSeconds() - srv0;
+  loop.disable();
+  return {
+    clientCpuPercent: ((cpu.user + cpu.system) / 1e6 / wall) * 100,
+    serverCpuPercent: (serverCpuSeconds / wall) * 100,
+    serverCpuSeconds,
+    clientLoopDelayP99Ms: loop.percentile(99) / 1e6,
+    loadAverage: { before, after: loadavg()[0]! },
+    cores: cpus().length,
+  };
+}
+
+interface Goal {
+  goal: string;
+  value: string;
+  pass: boolean;
+}
+
+interface PhaseResult {
+  phase: string;
+  database: string;
+  devices: number;
+  teams: number;
+  seconds: number;
+  thinkMs: number;
+  figures: Figures;
+  mutations: ReturnType<typeof counters>;
+  machine: Machine;
+  serverLog: { warn: number; error: number; file: string };
+  checks: CheckResult;
+  goals: Goal[];
+  setupSeconds: number;
+}
+
+interface NoisyResult {
+  phase: 'noisy';
+  database: string;
+  quietDevices: number;
+  hammerDevices: number;
+  seconds: number;
+  thinkMs: number;
+  idle: { figures: Figures; machine: Machine };
+  loaded: { figures: Figures; hammer: Figures; machine: Machine };
+  p95Ratio: number;
+  pushP95Ratio: number;
+  pullP95Ratio: number;
+  mutations: { quiet: ReturnType<typeof counters>; hammer: ReturnType<typeof counters> };
+  serverLog: { warn: number; error: number; file: string };
+  checks: CheckResult;
+  goals: Goal[];
+  setupSeconds: number;
+}
+
+const times = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
+const ms = (x: number) => (Number.isNaN(x) ? '—' : x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${Math.round(x)} ms`);
+
+function loadGoals(kind: DbKind, devices: number, f: Figures): Goal[] {
+  if (kind === 'postgres' && devices === 200) {
+    return [
+      { goal: 'PostgreSQL, 200 devices: p99 ≤ 500 ms', value: ms(f.all.p99), pass: f.all.p99 <= 500 },
+      { goal: 'PostgreSQL, 200 devices: no timeouts', value: String(f.timeouts), pass: f.timeouts === 0 },
+    ];
+  }
+  if (kind === 'pglite' && devices === 50) return [{ goal: 'PGlite, 50 devices: p99 ≤ 1 s', value: ms(f.all.p99), pass: f.all.p99 <= 1000 }];
+  if (kind === 'pglite' && devices === 200) {
+    return [{ goal: 'PGlite, 200 devices: no request over 10 s', value: `${f.over10s} over 10 s (max ${ms(f.all.max)})`, pass: f.over10s === 0 && f.timeouts === 0 }];
+  }
+  return [];
+}
+
+async function withServer<T>(
+  kind: DbKind,
+  postgresUrl: string,
+  label: string,
+  teamSpecs: { name: string; devices: number; group: string }[],
+  body: (ctx: { server: RunningServer; client: LoadClient; teams: Team[]; database: string; logFile: string; setupSeconds: number }) => Promise<T>,
+): Promise<T> {
+  const s0 = performance.now();
+  const storage = await freshStorage(kind, postgresUrl);
+  try {
+    const prepared = await prepareTeams(
+      storage,
+      teamSpecs.map((t) => t.name),
+    );
+    const s1 = performance.now();
+    const logFile = join(resultsDir, `${outName}-${label}.log`);
+    const server = await startServer(storage, logFile);
+    const s2 = performance.now();
+    const total = teamSpecs.reduce((n, t) => n + t.devices, 0);
+    const client = new LoadClient(server.url, total + 8, options.timeoutMs);
+    try {
+      const rng = mulberry32(options.seed);
+      const teams = await inPool(teamSpecs, 8, (spec, i) => enrollTeam(client, prepared[i]!, spec.devices, spec.group, rng));
+      const s3 = performance.now();
+      const setupSeconds = (s3 - s0) / 1000;
+      console.log(`  teams prepared in ${((s1 - s0) / 1000).toFixed(1)} s, server started in ${((s2 - s1) / 1000).toFixed(1)} s, ${total} devices enrolled in ${((s3 - s2) / 1000).toFixed(1)} s`);
+      return await body({ server, client, teams, database: storage.label, logFile, setupSeconds });
+    } finally {
+      client.close();
+      await server.stop();
+    }
+  } finally {
+    await storage.dispose();
+  }
+}
+
+async function loadPhase(kind: DbKind, devices: number, postgresUrl: string): Promise<PhaseResult> {
+  const teamCount = Math.ceil(devices / PER_TEAM);
+  const specs = Array.from({ length: teamCount }, (_, i) => ({ name: `Tổ tải ${i + 1}`, devices: Math.min(PER_TEAM, devices - i * PER_TEAM), group: 'load' }));
+  const label = `${kind}-${devices}`;
+  console.log(`\n▶ load: ${kind}, ${devices} devices in ${teamCount} teams, ${options.seconds} s`);
+  return withServer(kind, postgresUrl, label, specs, async ({ server, client, teams, database, logFile, setupSeconds }) => {
+    console.log(`  set up in ${setupSeconds.toFixed(1)} s (server ${server.url}, pid ${server.pid}); running…`);
+    const all = teams.flatMap((t) => t.devices);
+    const t0 = performance.now();
+    const stopAt = t0 + options.seconds * 1000;
+    const machine = await measured(server, () => Promise.all(all.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs }))).then(() => undefined));
+    const f = figures(client.samples, t0, stopAt, 'load');
+    console.log('  checking records and cursors…');
+    const checks = await check(client, teams);
+    return {
+      phase: 'load',
+      database,
+      devices,
+      teams: teamCount,
+      seconds: options.seconds,
+      thinkMs: options.thinkMs,
+      figures: f,
+      mutations: counters(all),
+      machine,
+      serverLog: { ...server.logLines(), file: logFile },
+      checks,
+      goals: loadGoals(kind, devices, f),
+      setupSeconds,
+    };
+  });
+}
+
+async function noisyPhase(kind: DbKind, postgresUrl: string): Promise<NoisyResult> {
+  const specs = [
+    { name: 'Tổ yên tĩnh', devices: PER_TEAM, group: 'quiet' },
+    { name: 'Tổ ồn ào', devices: options.noisyDevices, group: 'hammer' },
+  ];
+  console.log(`\n▶ noisy neighbour: ${kind}, a team of ${PER_TEAM} alone ${options.seconds} s, then with a team of ${options.noisyDevices} pushing without pause ${options.seconds} s`);
+  return withServer(kind, postgresUrl, `${kind}-noisy`, specs, async ({ server, client, teams, database, logFile, setupSeconds }) => {
+    const [quiet, hammer] = teams as [Team, Team];
+    console.log(`  set up in ${setupSeconds.toFixed(1)} s (server ${server.url}, pid ${server.pid}); the quiet team alone…`);
+    const runQuiet = (stopAt: number) => Promise.all(quiet.devices.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs })));
+    const i0 = performance.now();
+    const iStop = i0 + options.seconds * 1000;
+    const idleMachine = await measured(server, () => runQuiet(iStop).then(() => undefined));
+    const idle = figures(client.samples, i0, iStop, 'quiet');
+    console.log('  …and with the noisy team');
+    const l0 = performance.now();
+    const lStop = l0 + options.seconds * 1000;
+    const loadedMachine = await measured(server, () =>
+      Promise.all([runQuiet(lStop), ...hammer.devices.map((d) => d.run({ stopAt: lStop, giveUpAt: lStop + DRAIN_MS, thinkMs: 0 }))]).then(() => undefined),
+    );
+    const loaded = figures(client.samples, l0, lStop, 'quiet');
+    const hammerFigures = figures(client.samples, l0, lStop, 'hammer');
+    console.log('  checking records and cursors…');
+    const checks = await check(client, teams);
+    const p95Ratio = loaded.all.p95 / idle.all.p95;
+    return {
+      phase: 'noisy',
+      database,
+      quietDevices: PER_TEAM,
+      hammerDevices: options.noisyDevices,
+      seconds: options.seconds,
+      thinkMs: options.thinkMs,
+      idle: { figures: idle, machine: idleMachine },
+      loaded: { figures: loaded, hammer: hammerFigures, machine: loadedMachine },
+      p95Ratio,
+      pushP95Ratio: loaded.push.p95 / idle.push.p95,
+      pullP95Ratio: loaded.pull.p95 / idle.pull.p95,
+      mutations: { quiet: counters(quiet.devices), hammer: counters(hammer.devices) },
+      serverLog: { ...server.logLines(), file: logFile },
+      checks,
+      goals: [{ goal: `noisy neighbour (${kind}): the quiet team's p95 ≤ 2 × alone`, value: `${times(p95Ratio)} × (${ms(idle.all.p95)} → ${ms(loaded.all.p95)})`, pass: p95Ratio <= 2 }],
+      setupSeconds,
+    };
+  });
+}
+
+// ------------------------------------------------------------------------------------------------
+// Printing
+
+function printFigures(f: Figures, indent = '  '): void {
+  const row = (name: string, l: Figures['all']) => `${indent}${name.padEnd(5)} ${String(l.requests).padStart(7)}  p50 ${ms(l.p50).padStart(8)}  p95 ${ms(l.p95).padStart(8)}  p99 ${ms(l.p99).padStart(8)}  max ${ms(l.max).padStart(8)}`;
+  console.log(`${indent}${f.requests} requests, ${f.perSecond.toFixed(1)}/s (client-side times, sent to answer read)`);
+  console.log(row('all', f.all));
+  console.log(row('push', f.push));
+  console.log(row('pull', f.pull));
+  console.log(`${indent}5xx ${f.status5xx}, timeouts ${f.timeouts}, 429 ${f.status429}, network errors ${f.networkErrors}, other 4xx ${f.other4xx}, over 10 s ${f.over10s}`);
+}
+
+/** `requests`: every request the server answered in the window (all groups). */
+function printMachine(m: Machine, requests: number, indent = '  '): void {
+  console.log(
+    `${indent}client CPU ${m.clientCpuPercent.toFixed(0)} % of a core (event-loop delay p99 ${m.clientLoopDelayP99Ms.toFixed(0)} ms), server process CPU ${m.serverCpuPercent.toFixed(0)} % (${((m.serverCpuSeconds * 1000) / requests).toFixed(1)} ms per request), load average ${m.loadAverage.before.toFixed(1)} → ${m.loadAverage.after.toFixed(1)} on ${m.cores} cores`,
+  );
+}
+
+function printChecks(c: CheckResult, log: { warn: number; error: number; file: string }): void {
+  const v = Object.entries(c.violations);
+  console.log(
+    `  checks: ${c.records} records on the server, ${c.acknowledged} acknowledged, ${c.unresolvedRecords} left unresolved; ` +
+      (v.length ? `FAILED ${v.map(([k, n]) => `${k} ${n}`).join(', ')}` : 'each present once with its last value, no cursor skipped or repeated'),
+  );
+  for (const e of c.examples.slice(0, 5)) console.log(`    ${e.kind} ${e.id} ${e.device ?? ''}: ${e.detail}`);
+  if (Object.keys(c.rejected).length) console.log(`  rejected mutations: ${JSON.stringify(c.rejected)}`);
+  for (const u of c.unexpected.slice(0, 5)) console.log(`  unexpected answer: ${u}`);
+  console.log(`  server log: ${log.error} errors, ${log.warn} warnings (${log.file.replace(REPO, '')})`);
+}
+
+function printGoals(goals: Goal[]): void {
+  for (const g of goals) console.log(`  goal ${g.goal}: ${g.pass ? 'PASS' : 'FAIL'} (${g.value})`);
+}
+
+// ------------------------------------------------------------------------------------------------
+// Main
+
+async function postgresUrl(): Promise<{ url: string } | { skipped: string }> {
+  const url = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL || 'postgres://cds:cds@127.0.0.1:5432/cds_test';
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return { url };
+  } catch (e) {
+    return { skipped: `PostgreSQL at ${url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@')} unreachable (${(e as Error).message}); set TEST_DATABASE_URL` };
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+async function main(): Promise<number> {
+  mkdirSync(resultsDir, { recursive: true });
+  const kinds: DbKind[] = dbChoice === 'both' ? ['pglite', 'postgres'] : [dbChoice as DbKind];
+  const pgAt = kinds.includes('postgres') ? await postgresUrl() : { skipped: 'not asked for' };
+  const notes: string[] = [
+    `rate limit set out of reach for the benchmark (${Object.entries(BENCH_ENV)
+      .filter(([k]) => k.startsWith('RATE'))
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', ')}); 429s are counted anyway`,
+    `each device: a batch of 1–40 mutations, then its pull cursor to the end (pages of ${options.pullLimit}), then a pause of ${options.thinkMs} ms on average (0.5–1.5 ×); client timeout ${options.timeoutMs} ms`,
+    'the server: server/index.ts (the npm start entry) in its own process, API only (no per-request compression), on 127.0.0.1',
+  ];
+  if ('skipped' in pgAt && kinds.includes('postgres')) notes.push(`PostgreSQL skipped: ${pgAt.skipped}`);
+  const runnable = kinds.filter((k) => k === 'pglite' || 'url' in pgAt);
+  const loadRuns: [DbKind, number][] = [];
+  if (phaseChoice.includes('load')) {
+    for (const k of runnable) {
+      const counts = options.devices !== undefined ? [options.devices] : quick ? [20] : k === 'pglite' ? [50, 200] : [200];
+      for (const n of counts) loadRuns.push([k, n]);
+    }
+  }
+  const noisyRuns = phaseChoice.includes('noisy') ? runnable : [];
+  const phaseCount = loadRuns.length + noisyRuns.length * 2;
+  console.log(`Load benchmark: ${phaseCount} measured window(s) of ${options.seconds} s, plus a setup and a check per phase (${loadRuns.length + noisyRuns.length}).`);
+  for (const n of notes) console.log(`  ${n}`);
+
+  const url = 'url' in pgAt ? pgAt.url : '';
+  const results: (PhaseResult | NoisyResult)[] = [];
+  for (const [k, n] of loadRuns) {
+    const r = await loadPhase(k, n, url);
+    printFigures(r.figures);
+    const m = r.mutations;
+    console.log(`  ${m.batches} batches, ${m.mutations} mutations: ${m.applied} applied, ${m.conflicts} conflicts (the shared household), ${m.duplicates} duplicates (resent batches); ${m.answeredAfterWindow} batches answered only when sent again after the window, ${m.unresolvedBatches} never`);
+    printMachine(r.machine, r.figures.requests);
+    printChecks(r.checks, r.serverLog);
+    printGoals(r.goals);
+    results.push(r);
+  }
+  for (const k of noisyRuns) {
+    const r = await noisyPhase(k, url);
+    console.log(`  the quiet team (${r.quietDevices} devices) alone:`);
+    printFigures(r.idle.figures, '    ');
+    printMachine(r.idle.machine, r.idle.figures.requests, '    ');
+    console.log(`  the quiet team while ${r.hammerDevices} devices of another team push without pause:`);
+    printFigures(r.loaded.figures, '    ');
+    console.log('  the noisy team meanwhile:');
+    printFigures(r.loaded.hammer, '    ');
+    printMachine(r.loaded.machine, r.loaded.figures.requests + r.loaded.hammer.requests, '    ');
+    console.log(`  p95 ratio (loaded ÷ alone): all ${times(r.p95Ratio)}, push ${times(r.pushP95Ratio)}, pull ${times(r.pullP95Ratio)} (— when one side has no answers)`);
+    printChecks(r.checks, r.serverLog);
+    printGoals(r.goals);
+    results.push(r);
+  }
+
+  const goals = results.flatMap((r) => r.goals);
+  console.log('\nGoals (reported; the machine may be shared with other work — see the load average):');
+  if (goals.length === 0) console.log('  none for these device counts');
+  printGoals(goals);
+  const failed = results.filter((r) => !r.checks.ok);
+  console.log(failed.length ? `\nChecks FAILED in ${failed.length} phase(s).` : '\nChecks: every phase kept every acknowledged record exactly once, and no cursor skipped or repeated a record.');
+  const file = join(resultsDir, `${outName}.json`);
+  writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), mode: quick ? 'quick' : 'full', options, notes, results, goals }, null, 2));
+  console.log(`Results: ${file.replace(REPO, '')}`);
+  return failed.length ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(2);
+  },
+);
