@@ -26,13 +26,13 @@ export default defineConfig({
     restoreMocks: true,
     // The engine suites start an in-process server on PGlite and sync whole teams through it: both
     // take many times longer on a busy 2-core machine than on an idle one.
-    hookTimeout: 60_000,
-    testTimeout: 30_000,
+    hookTimeout: 120_000,
+    testTimeout: 90_000,
     projects: [
       { extends: true, test: { name: 'dom', environment: 'happy-dom', include: DOM_TESTS } },
       {
         extends: true,
-        test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts'], exclude: DOM_TESTS },
+        test: { name: 'node', environment: 'node', include: ['src/**/*.test.ts', 'tests/unit/**/*.test.ts', 'tests/bench/load/*.test.ts'], exclude: DOM_TESTS },
       },
     ],
   },

@@ -15,7 +15,16 @@ import pg from 'pg';
 export const REPO = new URL('../../../', import.meta.url).pathname;
 
 /** The settings the server gets on top of the environment: a rate limit no device reaches. */
-export const BENCH_ENV = { RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000', LOG_LEVEL: 'warn' } as const;
+export const BENCH_ENV = {
+  RATE_LIMIT_PER_SECOND: '1000000',
+  RATE_LIMIT_BURST: '1000000',
+  // Every simulated device comes from 127.0.0.1: one address, which the per-address limits would throttle.
+  ADDRESS_LIMIT_PER_MINUTE: '1000000',
+  ADDRESS_LIMIT_BURST: '1000000',
+  ENROLL_LIMIT_PER_ADDRESS: '1000000',
+  ENROLL_LIMIT_TOTAL: '1000000',
+  LOG_LEVEL: 'warn',
+} as const;
 
 export type DbKind = 'pglite' | 'postgres';
 
