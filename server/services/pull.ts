@@ -88,6 +88,11 @@ export async function pull(db: Queryable, epoch: string, caller: Caller, cursor:
      order by server_seq`,
     [caller.teamId, after, limit + 1, PAGE_BYTES],
   );
+  // A first sync shows how far it is: counted once, on the page it starts from.
+  const total =
+    after === 0
+      ? Number((await db.query<{ n: number | string }>('select count(*) as n from records where team_id = $1', [caller.teamId]))[0]?.n ?? 0)
+      : undefined;
   const fetched = rows.length ? Number(rows[0]!.fetched) : 0;
   const hasMore = rows.length > limit || fetched > rows.length;
   const page = rows.length > limit ? rows.slice(0, limit) : rows;
@@ -111,5 +116,6 @@ export async function pull(db: Queryable, epoch: string, caller: Caller, cursor:
     cursor: encodeCursor(epoch, last),
     hasMore,
     reset,
+    ...(total === undefined ? {} : { total }),
   };
 }

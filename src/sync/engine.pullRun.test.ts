@@ -90,6 +90,35 @@ describe('first sync: the pull pipeline', { timeout: 30_000 }, () => {
     expect(counts.puts.households).toBe(12 + 12); // each once by the pull, once by the refresh
   });
 
+  it('reports how far a first pull is: records received of the total the server counted, and the time left', async () => {
+    const s = await setup();
+    for (let i = 0; i < 12; i++) await createHousehold(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), s.a);
+    await s.ea.sync();
+    const { d } = await countedDevice(s);
+    const seen: { received: number; total?: number; etaMs?: number }[] = [];
+    // Each page takes a second on the device's clock.
+    s.net.intercept = (url) => {
+      if (isPull(url)) s.clock.t += 1000;
+      return undefined;
+    };
+    const engine = s.engine(d, { pullPageSize: 5, onStatus: (st) => st.progress && seen.push(st.progress) });
+    const done = await engine.sync();
+    expect(done.phase).toBe('idle');
+    expect(done.progress).toBeUndefined();
+    // 12 households: pages of 5, 5, 2 (the third request leaves before the second page is written).
+    expect(seen.map((p) => [p.received, p.total])).toEqual([
+      [5, 12],
+      [10, 12],
+      [12, 12],
+    ]);
+    expect(seen.at(-1)!.etaMs).toBe(0);
+    expect(seen[0]!.etaMs).toBeGreaterThan(0);
+    // A later pull from its cursor is one page with no total: no bar.
+    seen.length = 0;
+    await engine.sync();
+    expect(seen).toEqual([]);
+  });
+
   it('marks a household dirty once per pull, however many pages bring its visits', async () => {
     const s = await setup();
     const h = await createHousehold(hh({ headName: 'Nguyễn Văn Bình' }), s.a);

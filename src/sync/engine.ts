@@ -6,7 +6,7 @@ import type { AppDB } from '../db/database';
 import { Transport, SyncHttpError, type FetchLike } from './transport';
 import { deviceId } from '../db/meta';
 import { getMembership, saveMembership, type DeviceMembership } from './membership';
-import { clearCursor, finishReset, getCursor, getResetMarker, setLastSync, startReset, takeRepullFlag } from './progress';
+import { clearCursor, finishReset, getCursor, getResetMarker, pullProgress, setLastSync, startReset, takeRepullFlag, type PullProgress } from './progress';
 import { applyPushResults, foldOutbox, noneSettled, takeBatch } from './outbox';
 import { applyPullPage, startPullRun } from './pull';
 import { requeueMissing } from './restore';
@@ -34,6 +34,8 @@ export interface SyncStatus {
   errorKey?: string;
   /** When the next automatic attempt will run (after an error). */
   retryAt?: number;
+  /** While a pull of several pages runs: how far it is. */
+  progress?: PullProgress;
 }
 
 export interface EngineOptions {
@@ -124,7 +126,7 @@ export class SyncEngine {
     if (this.db.isDemo || !this.membership) return this.setStatus({ phase: 'notJoined' });
     if (this.membership.needsRejoin) return this.setStatus({ phase: 'needsJoin' });
     if (!this.membership.team) return this.setStatus({ phase: 'idle', lastSyncAt: this.status.lastSyncAt });
-    this.setStatus({ ...this.status, phase: 'syncing', errorKey: undefined });
+    this.setStatus({ ...this.status, phase: 'syncing', errorKey: undefined, progress: undefined });
     try {
       await this.pushAll();
       await this.pullAll();
@@ -170,9 +172,14 @@ export class SyncEngine {
     // A re-pull after a server restore that was interrupted goes on where it stopped.
     let marker = await getResetMarker(this.db);
     const run = await startPullRun(this.db);
+    const clock = this.options.now ?? Date.now;
+    const startedAt = clock();
+    let received = 0;
+    let total: number | undefined;
     let next = this.transport.pull(cursor, this.pullPage);
     for (;;) {
       const page = await next;
+      total ??= page.total;
       // The next page travels while this one is written. If writing fails, its answer is dropped
       // unread: the cursor stored is still this page's predecessor's.
       if (page.hasMore) {
@@ -184,6 +191,9 @@ export class SyncEngine {
         marker = await startReset(this.db);
       }
       await applyPullPage(page, marker ? { resetMode: { marker }, run } : { run }, this.db);
+      received += page.changes.length;
+      // A pull of one page needs no bar; after the last page of a long one, the summaries remain.
+      if (page.hasMore || total !== undefined) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
       if (!page.hasMore) break;
     }
     await refreshDirtyHouseholds(this.db);
