@@ -203,7 +203,7 @@ export class SyncEngine {
       await applyPullPage(page, marker ? { resetMode: { marker }, run } : { run }, this.db);
       received += page.changes.length;
       // A pull of one page needs no bar; after the last page of a long one, the summaries remain.
-      if (page.hasMore || total !== undefined) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
+      if (page.hasMore || (total ?? 0) > 0) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
       if (!page.hasMore) break;
     }
     await refreshDirtyHouseholds(this.db);
