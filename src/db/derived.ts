@@ -8,15 +8,13 @@ export function householdSearchText(h: Pick<HouseholdRow, 'headName' | 'address'
   return foldForSearch([h.headName, h.address, h.neighborhood, h.phone ?? '', ...memberNames].join(' '));
 }
 
-/** Whether live visit `v` is newer than `latest` (the one that decides the household's summary). */
-export function newerVisit(v: VisitRow, latest: VisitRow | undefined): boolean {
-  return !v.deleted && (!latest || v.date > latest.date || (v.date === latest.date && v.localUpdatedAt > latest.localUpdatedAt));
-}
-
 /** The newest visit decides whether the household still waits for another one. */
 export function followUpFrom(visits: VisitRow[]): { lastVisitDate: string; followUpDate: string } {
   let latest: VisitRow | undefined;
-  for (const v of visits) if (newerVisit(v, latest)) latest = v;
+  for (const v of visits) {
+    if (v.deleted) continue;
+    if (!latest || v.date > latest.date || (v.date === latest.date && v.localUpdatedAt > latest.localUpdatedAt)) latest = v;
+  }
   if (!latest) return { lastVisitDate: '', followUpDate: '' };
   const followUpDate = latest.followUpDate ?? (OPEN_OUTCOMES.includes(latest.outcome) ? latest.date : '');
   return { lastVisitDate: latest.date, followUpDate };
