@@ -622,7 +622,8 @@ interface SyncPageResult {
     counts: Record<string, number>;
     rows: number;
     requests: { pulls: number; pushes: number; responseChars: number };
-    breakdown: Record<string, number | Record<string, number>>;
+    /** Sums in ms, and `applyByEntity`: per entity, its pages' apply transactions. */
+    breakdown: Record<string, number | Record<string, number> | Record<string, { ms: number }>>;
     idbRequests: Record<string, { n: number; rows: number; ms: number }>;
   };
   refreshProbe?: Record<string, unknown>;
