@@ -112,6 +112,7 @@ export interface PullPage {
   cursor: string;
   hasMore: boolean;
   reset: boolean;
+  total?: number;
 }
 
 /** One installation of the app: a device id and its own increasing `seq`. */

@@ -128,6 +128,10 @@ describe('GET /api/sync/pull', () => {
     expect(byOne.changes.map((c) => c.id)).toEqual(everything.changes.map((c) => c.id));
     expect(byOne.pages.every((p) => p.changes.length <= 1)).toBe(true);
     for (const id of ids) expect(everything.changes.filter((c) => c.id === id)).toHaveLength(1);
+    // A pull from the beginning says how many records there are in all; the pages after it do not.
+    expect(byOne.pages[0]!.total).toBe(everything.changes.length);
+    expect(byOne.pages.slice(1).every((p) => p.total === undefined)).toBe(true);
+    expect(pages.every((p) => p.total === undefined)).toBe(true);
   });
 
   it('the default limit is 500 (501 changes → 500 and hasMore), and a batch of 500 mutations is accepted', async () => {

@@ -68,7 +68,8 @@ export async function pull(db: Queryable, epoch: string, caller: Caller, cursor:
     id: string;
     version: number;
     deleted: boolean;
-    data: Record<string, unknown> | null;
+    /** The record's JSON as the database wrote it: measured and parsed here. */
+    data: string | null;
     server_seq: number | string;
     created_by: string | null;
     updated_by: string | null;
@@ -77,13 +78,15 @@ export async function pull(db: Queryable, epoch: string, caller: Caller, cursor:
   }>(
     // The page stops at `limit` records, or earlier once the records before one pass the byte
     // budget: the database measures them, so records past the budget never reach this process.
+    // Each record is written out as text once, in the innermost query (it cannot be flattened, it
+    // has a LIMIT), and measured on that text: measuring `data::text` beside a jsonb `data` made
+    // the database write every record out twice.
     `select entity, id, version, deleted, data, server_seq, created_by, updated_by, updated_at, fetched
      from (
        select p.*, count(*) over () as fetched,
-              coalesce(sum(p.size) over (order by p.server_seq rows between unbounded preceding and 1 preceding), 0) as before
+              coalesce(sum(octet_length(p.data)) over (order by p.server_seq rows between unbounded preceding and 1 preceding), 0) as before
        from (
-         select entity, id, version, deleted, data, server_seq, created_by, updated_by, updated_at,
-                coalesce(octet_length(data::text), 0) as size
+         select entity, id, version, deleted, data::text as data, server_seq, created_by, updated_by, updated_at
          from records where team_id = $1 and server_seq > $2 order by server_seq limit $3
        ) p
      ) w
@@ -91,6 +94,11 @@ export async function pull(db: Queryable, epoch: string, caller: Caller, cursor:
      order by server_seq`,
     [caller.teamId, after, limit + 1, PAGE_BYTES],
   );
+  // A first sync shows how far it is: counted once, on the page it starts from.
+  const total =
+    after === 0
+      ? Number((await db.query<{ n: number | string }>('select count(*) as n from records where team_id = $1', [caller.teamId]))[0]?.n ?? 0)
+      : undefined;
   const fetched = rows.length ? Number(rows[0]!.fetched) : 0;
   const hasMore = rows.length > limit || fetched > rows.length;
   const page = rows.length > limit ? rows.slice(0, limit) : rows;
@@ -104,7 +112,7 @@ export async function pull(db: Queryable, epoch: string, caller: Caller, cursor:
       data: r.deleted
         ? null
         : {
-            ...(r.data ?? {}),
+            ...(r.data === null ? {} : (JSON.parse(r.data) as Record<string, unknown>)),
             teamId: caller.teamId,
             createdBy: r.created_by,
             updatedBy: r.updated_by,
@@ -114,5 +122,6 @@ export async function pull(db: Queryable, epoch: string, caller: Caller, cursor:
     cursor: encodeCursor(epoch, last),
     hasMore,
     reset,
+    ...(total === undefined ? {} : { total }),
   };
 }

@@ -57,6 +57,18 @@ export class AppDB extends Dexie {
     this.version(3).stores({
       guides: 'id',
     });
+    // v4: only the indexes a query reads. Every index entry is written again with each row a pull
+    // stores, so an unread index slows every sync: `syncState` (rows are found by their outbox
+    // entries, never by state) and `households.neighborhood` (similar households are matched on
+    // folded text) had no reader; visits by household alone are the prefix of
+    // `[householdId+date]` (Dexie reads a compound index's prefix as a virtual index; every visit
+    // has a date).
+    this.version(4).stores({
+      households: 'id, nameKey, lastVisitDate, followUpDate',
+      members: 'id, householdId',
+      visits: 'id, [householdId+date], date',
+      sessions: 'id, date',
+    });
   }
 }
 

@@ -229,6 +229,11 @@ export interface PullResponse {
   cursor: string;
   hasMore: boolean;
   reset: boolean;
+  /**
+   * On a pull from the beginning only (no cursor, or a reset): how many records the team holds,
+   * this page's included, so a first sync can show how far it is.
+   */
+  total?: number;
 }
 
 // ---------------------------------------------------------------- GET /api/guides

@@ -15,6 +15,7 @@ import { createHousehold } from '../db/households';
 import { createMember, updateMember } from '../db/members';
 import { createVisit } from '../db/visits';
 import { refreshDirtyHouseholds } from './dirtyHouseholds';
+import { PULL_LIMIT } from '../domain/wire';
 import { cleanups, hh, isPull, membershipOf, setup } from '../../tests/unit/syncHarness';
 
 /** Counts, per table, the rows written and the keys read by `get`/`getMany`, as IndexedDB sees them. */
@@ -76,6 +77,51 @@ describe('first sync: the pull pipeline', { timeout: 30_000 }, () => {
     expect(writtenWhenAsked).toEqual([0, 0, 5]);
     expect(await d.households.count()).toBe(12);
     expect(counts.puts.households).toBe(12 + 12); // each once by the pull, once by the refresh
+  });
+
+  it('reports how far a first pull is: records received of the total the server counted, and the time left', async () => {
+    const s = await setup();
+    for (let i = 0; i < 12; i++) await createHousehold(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), s.a);
+    await s.ea.sync();
+    const { d } = await countedDevice(s);
+    const seen: { received: number; total?: number; etaMs?: number }[] = [];
+    // Each page takes a second on the device's clock.
+    s.net.intercept = (url) => {
+      if (isPull(url)) s.clock.t += 1000;
+      return undefined;
+    };
+    const engine = s.engine(d, { pullPageSize: 5, onStatus: (st) => st.progress && seen.push(st.progress) });
+    const done = await engine.sync();
+    expect(done.phase).toBe('idle');
+    expect(done.progress).toBeUndefined();
+    // 12 households: pages of 5, 5, 2 (the third request leaves before the second page is written).
+    expect(seen.map((p) => [p.received, p.total])).toEqual([
+      [5, 12],
+      [10, 12],
+      [12, 12],
+    ]);
+    expect(seen.at(-1)!.etaMs).toBe(0);
+    expect(seen[0]!.etaMs).toBeGreaterThan(0);
+    // A later pull from its cursor is one page with no total: no bar.
+    seen.length = 0;
+    await engine.sync();
+    expect(seen).toEqual([]);
+  });
+
+  it('asks for the largest pages the server gives on a pull from the beginning, its default ones after', async () => {
+    const s = await setup();
+    await createHousehold(hh(), s.a);
+    await s.ea.sync();
+    const { d } = await countedDevice(s);
+    const limits: string[] = [];
+    s.net.intercept = (url) => {
+      if (isPull(url)) limits.push(new URL(url, 'http://x').searchParams.get('limit') ?? '');
+      return undefined;
+    };
+    const engine = s.engine(d);
+    await engine.sync();
+    await engine.sync();
+    expect(limits).toEqual([String(PULL_LIMIT.max), String(PULL_LIMIT.default)]);
   });
 
   it('marks a household dirty once per pull, however many pages bring its visits', async () => {

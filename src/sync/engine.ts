@@ -6,7 +6,7 @@ import type { AppDB } from '../db/database';
 import { Transport, SyncHttpError, type FetchLike } from './transport';
 import { deviceId } from '../db/meta';
 import { getMembership, saveMembership, type DeviceMembership } from './membership';
-import { clearCursor, finishReset, getCursor, getResetMarker, setLastSync, startReset, takeRepullFlag } from './progress';
+import { clearCursor, finishReset, getCursor, getResetMarker, pullProgress, setLastSync, startReset, takeRepullFlag, type PullProgress } from './progress';
 import { applyPushResults, foldOutbox, noneSettled, takeBatch } from './outbox';
 import { applyPullPage, startPullRun } from './pull';
 import { requeueMissing } from './restore';
@@ -34,6 +34,8 @@ export interface SyncStatus {
   errorKey?: string;
   /** When the next automatic attempt will run (after an error). */
   retryAt?: number;
+  /** While a pull of several pages runs: how far it is. */
+  progress?: PullProgress;
 }
 
 export interface EngineOptions {
@@ -42,6 +44,7 @@ export interface EngineOptions {
   baseUrl?: string;
   appVersion?: string;
   pushBatchSize?: number;
+  /** Records per pull page; by default the server's default, and its maximum for a pull from the beginning. */
   pullPageSize?: number;
   /** For tests: how to wait (defaults to setTimeout). */
   sleep?: (ms: number) => Promise<void>;
@@ -54,13 +57,19 @@ export interface EngineOptions {
 const BACKOFF_START_MS = 1000;
 const BACKOFF_CAP_MS = 5 * 60 * 1000;
 const LOCK_NAME = 'cong-dong-so-sync';
+/**
+ * The server's default and largest pull page (PULL_LIMIT in src/domain/wire, not imported: that
+ * module's schemas would come into the engine's chunk).
+ */
+const PULL_PAGE = 500;
+const PULL_PAGE_MAX = 1000;
 
 export class SyncEngine {
   private readonly db: AppDB;
   private readonly transport: Transport;
   private membership: DeviceMembership | undefined;
   private pushBatch: number;
-  private readonly pullPage: number;
+  private readonly pullPage: number | undefined;
   private attempt = 0;
   private running: Promise<SyncStatus> | null = null;
   private rerun = false;
@@ -69,7 +78,7 @@ export class SyncEngine {
   constructor(private readonly options: EngineOptions) {
     this.db = options.db;
     this.pushBatch = options.pushBatchSize ?? 500;
-    this.pullPage = options.pullPageSize ?? 500;
+    this.pullPage = options.pullPageSize;
     this.transport = new Transport({ baseUrl: options.baseUrl, fetch: options.fetch, token: () => this.membership?.token });
   }
 
@@ -124,7 +133,7 @@ export class SyncEngine {
     if (this.db.isDemo || !this.membership) return this.setStatus({ phase: 'notJoined' });
     if (this.membership.needsRejoin) return this.setStatus({ phase: 'needsJoin' });
     if (!this.membership.team) return this.setStatus({ phase: 'idle', lastSyncAt: this.status.lastSyncAt });
-    this.setStatus({ ...this.status, phase: 'syncing', errorKey: undefined });
+    this.setStatus({ ...this.status, phase: 'syncing', errorKey: undefined, progress: undefined });
     try {
       await this.pushAll();
       await this.pullAll();
@@ -170,13 +179,21 @@ export class SyncEngine {
     // A re-pull after a server restore that was interrupted goes on where it stopped.
     let marker = await getResetMarker(this.db);
     const run = await startPullRun(this.db);
-    let next = this.transport.pull(cursor, this.pullPage);
+    const clock = this.options.now ?? Date.now;
+    const startedAt = clock();
+    let received = 0;
+    let total: number | undefined;
+    // A pull from the beginning writes into tables that are mostly empty: larger pages mean fewer
+    // requests and fewer transactions, each with its cursor, outbox check and dirty marks.
+    const pageSize = this.pullPage ?? (cursor ? PULL_PAGE : PULL_PAGE_MAX);
+    let next = this.transport.pull(cursor, pageSize);
     for (;;) {
       const page = await next;
+      total ??= page.total;
       // The next page travels while this one is written. If writing fails, its answer is dropped
       // unread: the cursor stored is still this page's predecessor's.
       if (page.hasMore) {
-        next = this.transport.pull(page.cursor, this.pullPage);
+        next = this.transport.pull(page.cursor, pageSize);
         next.catch(() => undefined);
       }
       if (page.reset && !marker) {
@@ -184,6 +201,9 @@ export class SyncEngine {
         marker = await startReset(this.db);
       }
       await applyPullPage(page, marker ? { resetMode: { marker }, run } : { run }, this.db);
+      received += page.changes.length;
+      // A pull of one page needs no bar; after the last page of a long one, the summaries remain.
+      if (page.hasMore || (total ?? 0) > 0) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
       if (!page.hasMore) break;
     }
     await refreshDirtyHouseholds(this.db);

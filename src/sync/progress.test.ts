@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppDB } from '../db/database';
-import { clearCursor, finishReset, getCursor, getResetMarker, requestRepull, startReset, takeRepullFlag } from './progress';
+import { clearCursor, finishReset, getCursor, getResetMarker, pullProgress, requestRepull, startReset, takeRepullFlag } from './progress';
 
 const dbs: AppDB[] = [];
 afterEach(() => {
@@ -36,5 +36,21 @@ describe('sync progress', () => {
     await d.meta.put({ key: 'pullCursor', value: 'c-42' });
     await clearCursor(d);
     expect(await getCursor(d)).toBeUndefined();
+  });
+});
+
+describe('pullProgress', () => {
+  it('without a total: only the records received', () => {
+    expect(pullProgress(500, undefined, 2000)).toEqual({ received: 500 });
+  });
+
+  it('with a total: the time left at the pace so far', () => {
+    expect(pullProgress(0, 2000, 0)).toEqual({ received: 0, total: 2000 });
+    expect(pullProgress(500, 2000, 1000)).toEqual({ received: 500, total: 2000, etaMs: 3000 });
+    expect(pullProgress(2000, 2000, 4000)).toEqual({ received: 2000, total: 2000, etaMs: 0 });
+  });
+
+  it('a total passed by records written meanwhile grows to what was received', () => {
+    expect(pullProgress(2100, 2000, 4000)).toEqual({ received: 2100, total: 2100, etaMs: 0 });
   });
 });

@@ -53,3 +53,20 @@ export async function startReset(database: AppDB = db()): Promise<string> {
 export async function finishReset(database: AppDB = db()): Promise<void> {
   await deleteMeta(META_KEYS.resetMarker, database);
 }
+
+/** How far a pull is, for the progress bar: records received, of how many, and the time left. */
+export interface PullProgress {
+  received: number;
+  /** Known when the pull started from the beginning (the server counts the team's records then). */
+  total?: number;
+  /** Estimated from the pace so far; known with `total`, once a page has arrived. */
+  etaMs?: number;
+}
+
+export function pullProgress(received: number, total: number | undefined, elapsedMs: number): PullProgress {
+  if (total === undefined) return { received };
+  // Records written meanwhile by others can make the count grow past the announced total.
+  const all = Math.max(total, received);
+  if (received === 0) return { received, total: all };
+  return { received, total: all, etaMs: Math.round((elapsedMs / received) * (all - received)) };
+}

@@ -60,6 +60,12 @@ describe('planPulledChange', () => {
     const action = planPulledChange('household', { entity: 'household', id: 'h1', version: 3, deleted: false, data: { headName: 'Bình' } }, { before, local: [], now: NOW });
     expect(action).toMatchObject({ kind: 'put', row: { searchText: 'binh', lastVisitDate: '2026-01-01', followUpDate: '2026-04-01', localUpdatedAt: NOW } });
   });
+
+  it('gives a household new to the device a search text of its own fields before its summary is recomputed', () => {
+    const data = { headName: 'Nguyễn Văn Bình', address: 'Số 12 ngõ 3', neighborhood: 'Thôn Đông', phone: '0912345678' };
+    const action = planPulledChange('household', { entity: 'household', id: 'h1', version: 1, deleted: false, data }, { before: undefined, local: [], now: NOW });
+    expect(action).toMatchObject({ kind: 'put', row: { searchText: 'nguyen van binh so 12 ngo 3 thon dong 0912345678', lastVisitDate: '', followUpDate: '' } });
+  });
 });
 
 describe('touchedHouseholds', () => {

@@ -8,6 +8,7 @@ import type { OutboxRow } from '../db/rows';
 import type { EntityName } from '../domain/vocab';
 import { personSortKey } from '../domain/text';
 import { withDerived } from '../domain/derived';
+import { householdSearchText } from '../db/derived';
 import type { PullChange } from './transport';
 import type { SyncedRow } from '../db/tables';
 import { stateFrom } from './recordState';
@@ -91,10 +92,17 @@ function withLocalKeys(entity: EntityName, row: SyncedRow): SyncedRow {
     return {
       lastVisitDate: '',
       followUpDate: '',
-      searchText: '',
       ...row,
+      // A household new to the device is found by its own fields at once, while a first sync is
+      // still bringing the rest; its members' names join when its summary is recomputed.
+      searchText: typeof row.searchText === 'string' ? row.searchText : householdSearchText(ownSearchFields(row), []),
       nameKey: personSortKey(String(row.headName ?? '')),
     };
   }
   return row;
+}
+
+function ownSearchFields(row: SyncedRow): Parameters<typeof householdSearchText>[0] {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  return { headName: text(row.headName), address: text(row.address), neighborhood: text(row.neighborhood), phone: text(row.phone) };
 }

@@ -13,10 +13,11 @@
  *    one by one, and times plain table scans of members and visits for comparison.
  *
  * mode=raw (run in a fresh profile of its own, as the sync was): fetches those rows and bulkPuts
- * them into a fresh database of the same schema, `chunk` rows per transaction (0: one per table).
+ * them into a fresh database of the same schema, `chunk` rows per transaction (0: one per table);
+ * with schema=pk into tables with a primary key only (the device's limit: no index to keep).
  *
  * Query parameters: token, userId, userName, teamId, teamName, writes=200, upload=0, probe=0;
- * mode=raw, chunk=500.
+ * mode=raw, chunk=500, schema=app|pk.
  * When done: `document.body.dataset.done = 'true'` and `window.__syncResult`; on failure
  * `document.body.dataset.error` and `window.__syncError`.
  */
@@ -377,19 +378,27 @@ async function uploadRows(db: AppDB) {
   return { rows: data.households.length + data.members.length + data.visits.length, readMs, bytes: body.length };
 }
 
+/** A database of the three big tables with their primary keys and no index. */
+function primaryKeyOnly(name: string): Dexie {
+  const d = new Dexie(name);
+  d.version(1).stores({ households: 'id', members: 'id', visits: 'id' });
+  return d;
+}
+
 /**
  * The raw comparison, in its own fresh profile like the sync: the rows the sync stored (fetched
- * from the bench server), bulkPut into a fresh database of the app's schema, `chunk` rows per
- * transaction (0: one transaction per table).
+ * from the bench server), bulkPut into a fresh database of the app's schema (or, schema=pk, of
+ * primary keys only), `chunk` rows per transaction (0: one transaction per table).
  */
 async function rawPut(params: URLSearchParams) {
   const chunk = Number(params.get('chunk') ?? RAW_CHUNK) || Number.MAX_SAFE_INTEGER;
+  const schema = params.get('schema') === 'pk' ? 'pk' : 'app';
   const res = await fetch('/__bench-data/rows', { cache: 'no-store' });
   if (!res.ok) throw new Error(`rows not available: ${res.status}`);
   const data = (await res.json()) as RawRows;
   const rows = sum(TABLES.map((t) => data[t].length));
   await Dexie.delete(RAW_DB);
-  const raw = new AppDB(RAW_DB);
+  const raw = schema === 'pk' ? primaryKeyOnly(RAW_DB) : new AppDB(RAW_DB);
   await raw.open();
   // Let the database settle before the clock starts, as for the sync.
   await new Promise((r) => setTimeout(r, 200));
@@ -397,14 +406,14 @@ async function rawPut(params: URLSearchParams) {
   const t0 = now();
   for (const name of TABLES) {
     const t = now();
-    await putChunked(raw[name] as Table, data[name], chunk);
+    await putChunked(raw.table(name), data[name], chunk);
     perTable[name] = now() - t;
   }
   const ms = now() - t0;
-  const check = (await raw.households.count()) + (await raw.members.count()) + (await raw.visits.count());
+  const check = sum(await Promise.all(TABLES.map((name) => raw.table(name).count())));
   raw.close();
   if (check !== rows) throw new Error(`raw copy has ${check} rows, expected ${rows}`);
-  return { rows, chunk: chunk === Number.MAX_SAFE_INTEGER ? 0 : chunk, ms, perTable, rowsPerSecond: (rows / ms) * 1000 };
+  return { rows, schema, chunk: chunk === Number.MAX_SAFE_INTEGER ? 0 : chunk, ms, perTable, rowsPerSecond: (rows / ms) * 1000 };
 }
 
 async function run() {
