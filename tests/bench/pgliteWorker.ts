@@ -132,7 +132,7 @@ async function runClients(load: Load): Promise<ClientFigures> {
 async function measure(mode: Mode, devices: number, seconds: number): Promise<{ mode: Mode; loopDelay: Spread; clients: ClientFigures }> {
   const db = await MODES[mode]();
   await migrate(db);
-  const config = { ...configFromEnv({}, 'bench'), staticDir: undefined, logLevel: 'warn', rateLimit: { perSecond: 1_000_000, burst: 1_000_000 } };
+  const config = { ...configFromEnv({}, 'bench'), staticDir: undefined, logLevel: 'warn', rateLimit: { perSecond: 1_000_000, burst: 1_000_000 }, addressLimit: { perSecond: 1_000_000, burst: 1_000_000 } };
   const app = await buildApp({ db, config });
   await app.listen({ port: 0, host: '127.0.0.1' });
   try {
@@ -140,10 +140,10 @@ async function measure(mode: Mode, devices: number, seconds: number): Promise<{ 
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const tokens: string[] = [];
     for (let t = 0; t * 10 < devices; t++) {
-      const team = await createTeam(db, 'Xã Đo Tải', `Tổ ${t + 1}`);
+      const team = await createTeam(db, app.ctx.inviteKey, 'Xã Đo Tải', `Tổ ${t + 1}`);
       for (let d = 0; d < 10 && tokens.length < devices; d++) {
-        const code = d === 0 ? team.inviteCode : (await createInvite(db, { communeId: team.communeId, teamId: team.teamId, role: 'member', maxUses: 1, ttlHours: 1 })).code;
-        const enrolled = await enroll(db, code, `Thiết bị ${tokens.length + 1}`, 'bench');
+        const code = d === 0 ? team.inviteCode : (await createInvite(db, app.ctx.inviteKey, { communeId: team.communeId, teamId: team.teamId, role: 'member', maxUses: 1, ttlHours: 1 })).code;
+        const enrolled = await enroll(db, app.ctx.inviteKey, code, `Thiết bị ${tokens.length + 1}`, 'bench');
         if (!enrolled) throw new Error('enroll failed');
         tokens.push(enrolled.token);
       }

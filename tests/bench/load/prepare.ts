@@ -7,15 +7,18 @@
 import { openDatabase } from '../../../server/db/adapter';
 import { migrate } from '../../../server/db/migrate';
 import { createTeam } from '../../../server/services/teams';
+import { loadInviteKey } from '../../../server/services/inviteKey';
 
 const names = JSON.parse(process.env.LOAD_TEAMS ?? '[]') as string[];
 process.umask(0o077);
 const db = await openDatabase({ databaseUrl: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR });
 try {
   await migrate(db);
+  // The key the server processes load too (SERVER_SECRET, or the one kept in the database).
+  const key = await loadInviteKey(db, process.env.SERVER_SECRET || undefined);
   const teams: { name: string; teamId: string; inviteCode: string }[] = [];
   for (const name of names) {
-    const t = await createTeam(db, 'Xã Đo Tải', name, 1);
+    const t = await createTeam(db, key, 'Xã Đo Tải', name, 1);
     teams.push({ name, teamId: t.teamId, inviteCode: t.inviteCode });
   }
   console.log(`LOAD-TEAMS ${JSON.stringify(teams)}`);
