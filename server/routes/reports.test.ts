@@ -195,7 +195,7 @@ describe('/api/reports/settings', () => {
   it('before the admin sets them: every indicator, no targets', async () => {
     const r = await read(far.headToken);
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ indicators: [...INDICATOR_KEYS], targets: {}, updatedAt: null });
+    expect(r.json()).toEqual({ indicators: [...INDICATOR_KEYS], targets: {}, updatedAt: null, communeName: 'Xã Hai' });
   });
 
   it('the admin sets the list and targets; the commune’s heads read them, other communes do not', async () => {
@@ -203,8 +203,8 @@ describe('/api/reports/settings', () => {
     const w = await put(admin.token, settings);
     expect(w.statusCode, w.body).toBe(200);
     expect(w.json()).toMatchObject(settings);
-    for (const token of [team.headToken, other.headToken, admin.token]) expect((await read(token)).json()).toMatchObject(settings);
-    expect((await read(far.headToken)).json()).toMatchObject({ targets: {} });
+    for (const token of [team.headToken, other.headToken, admin.token]) expect((await read(token)).json()).toMatchObject({ ...settings, communeName: 'Xã Một' });
+    expect((await read(far.headToken)).json()).toMatchObject({ targets: {}, communeName: 'Xã Hai' });
   });
 
   it('a head cannot set them; a member cannot read them', async () => {

@@ -288,15 +288,17 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
 }
 
 export async function readReportSettings(db: Queryable, communeId: string): Promise<StoredReportSettings> {
-  const row = (await db.query<{ settings: unknown; updatedAt: string | Date }>(
-    'select settings, updated_at as "updatedAt" from report_settings where commune_id = $1',
+  const row = (await db.query<{ communeName: string; settings: unknown; updatedAt: string | Date | null }>(
+    `select c.name as "communeName", s.settings, s.updated_at as "updatedAt"
+     from communes c left join report_settings s on s.commune_id = c.id where c.id = $1`,
     [communeId],
   ))[0];
-  if (!row) return { ...defaultReportSettings(), updatedAt: null };
+  const communeName = row?.communeName ?? '';
+  if (!row?.updatedAt) return { ...defaultReportSettings(), updatedAt: null, communeName };
   // Stored settings were valid when written; keys a later version dropped fall back to the defaults.
   const parsed = reportSettingsSchema.safeParse(row.settings);
   const settings = parsed.success ? parsed.data : defaultReportSettings();
-  return { ...settings, updatedAt: new Date(row.updatedAt).toISOString() };
+  return { ...settings, updatedAt: new Date(row.updatedAt).toISOString(), communeName };
 }
 
 export async function writeReportSettings(db: Queryable, communeId: string, userId: string, settings: ReportSettings): Promise<StoredReportSettings> {
