@@ -300,3 +300,30 @@ describe('kept figures: each team counted again only after its records changed',
     expect((await figures(team.headToken, P))[0]!.indicators).toEqual(counted[0]!.indicators);
   });
 });
+
+describe('the report tables follow a household’s changes to its members and visits', () => {
+  const P: Period = { from: '2026-11-05', to: '2026-11-25' };
+  const figures = async () => {
+    const body = (await get(far.headToken, q(P))).json() as SummaryResponse;
+    expect(body.teams[0]!.indicators).toEqual(computeIndicators(await deviceData(far.headToken), P));
+    return body.teams[0]!.indicators;
+  };
+
+  it('a member and a visit pushed before their household count once it arrives, and stop when it leaves reporting', async () => {
+    const dev = new Device(server, far.headToken);
+    const h = uuid();
+    const before = await figures();
+    await dev.created('member', { householdId: h, fullName: 'Đỗ Văn Năm', birthYear: 1980, vneidLevel: 2 });
+    await dev.created('visit', visitFields(h, { date: '2026-11-10' }));
+    expect(await figures()).toMatchObject({ adults: before.adults, visits: before.visits });
+    const consent = { ...(householdFields().consent as object), purposes: ['reporting'], recordedAt: '2026-10-01T08:00:00+07:00' };
+    await dev.created('household', householdFields({ neighborhood: 'Xóm Sau', consent }), h);
+    expect(await figures()).toMatchObject({ adults: before.adults + 1, adultsVneidLevel2: before.adultsVneidLevel2 + 1, visits: before.visits + 1 });
+    expect((await dev.one(dev.patch('household', h, 1, { consent: { ...consent, purposes: ['support'] } }))).status).toBe('applied');
+    expect(await figures()).toMatchObject({ adults: before.adults, visits: before.visits });
+    expect((await dev.one(dev.patch('household', h, 2, { consent }))).status).toBe('applied');
+    expect(await figures()).toMatchObject({ adults: before.adults + 1, visits: before.visits + 1 });
+    expect((await dev.one(dev.delete('household', h, 3))).status).toBe('applied');
+    expect(await figures()).toMatchObject({ adults: before.adults, visits: before.visits });
+  });
+});
