@@ -156,7 +156,7 @@ if ('skipped' in where) {
 }
 const counts = { households: data.households.length, members: data.members.length, visits: data.visits.length };
 log(`${creates.length} creates (${JSON.stringify(counts)}) in batches of ${batchSize}, ${rounds} rounds`);
-const runs = [];
+const runs: Awaited<ReturnType<typeof run>>[] = [];
 for (let i = 0; i < rounds; i++) {
   for (const triggers of i % 2 === 0 ? [true, false] : [false, true]) {
     const r = await run(where.url, triggers);
