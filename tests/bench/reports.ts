@@ -2,7 +2,7 @@
  * The reports benchmark (issue 13), apart from `npm run bench`:
  *
  *   npx tsx tests/bench/reports.ts [--teams=20] [--households=10000] [--members=3] [--visits=100000]
- *                                  [--runs=3] [--seed=N] [--schema=NAME]
+ *                                  [--runs=3] [--seed=N] [--schema=NAME] [--parts=device,server]
  *
  * 1. Device: the demo generator's records for one team (10,000 households, ~30,000 members,
  *    100,000 visits by default), then what the head's dashboard computes for last month (the
@@ -53,6 +53,8 @@ const teams = num('teams', 20);
 const sizes: DemoSizes = { households: num('households', 10_000), membersPerHousehold: num('members', 3), visits: num('visits', 100_000), sessions: 200 };
 const runs = Math.max(1, num('runs', 3));
 const seed = num('seed', 20260101);
+const parts = (args.find((a) => a.startsWith('--parts='))?.slice('--parts='.length) ?? 'device,server').split(',');
+if (parts.some((p) => p !== 'device' && p !== 'server')) throw new Error('--parts takes device and/or server');
 const keptSchema = args.find((a) => a.startsWith('--schema='))?.slice('--schema='.length);
 if (keptSchema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(keptSchema)) throw new Error('--schema needs a lowercase SQL name');
 
@@ -231,7 +233,13 @@ async function server(): Promise<Record<string, unknown>> {
   }
 }
 
-const results = { at: new Date().toISOString(), sizes, runs, device: await device(), server: await server() };
+const results = {
+  at: new Date().toISOString(),
+  sizes,
+  runs,
+  device: parts.includes('device') ? await device() : { skipped: '--parts' },
+  server: parts.includes('server') ? await server() : { skipped: '--parts' },
+};
 const out = fileURLToPath(new URL('./results/reports.json', import.meta.url));
 mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
