@@ -195,7 +195,7 @@ describe('/api/reports/settings', () => {
   it('before the admin sets them: every indicator, no targets', async () => {
     const r = await read(far.headToken);
     expect(r.statusCode).toBe(200);
-    expect(r.json()).toEqual({ indicators: [...INDICATOR_KEYS], targets: {}, updatedAt: null });
+    expect(r.json()).toEqual({ indicators: [...INDICATOR_KEYS], targets: {}, updatedAt: null, communeName: 'Xã Hai' });
   });
 
   it('the admin sets the list and targets; the commune’s heads read them, other communes do not', async () => {
@@ -203,8 +203,8 @@ describe('/api/reports/settings', () => {
     const w = await put(admin.token, settings);
     expect(w.statusCode, w.body).toBe(200);
     expect(w.json()).toMatchObject(settings);
-    for (const token of [team.headToken, other.headToken, admin.token]) expect((await read(token)).json()).toMatchObject(settings);
-    expect((await read(far.headToken)).json()).toMatchObject({ targets: {} });
+    for (const token of [team.headToken, other.headToken, admin.token]) expect((await read(token)).json()).toMatchObject({ ...settings, communeName: 'Xã Một' });
+    expect((await read(far.headToken)).json()).toMatchObject({ targets: {}, communeName: 'Xã Hai' });
   });
 
   it('a head cannot set them; a member cannot read them', async () => {
@@ -231,5 +231,99 @@ describe('visit results through the sync route', () => {
     await dev.created('visit', visitFields(h, { date: '2026-11-03', results: { feesPaidOnline: 4 } }));
     const body = (await get(other.headToken, q(FIXTURE_PERIOD))).json() as SummaryResponse;
     expect(body.teams[0]!.indicators['results.feesPaidOnline']).toBe(4);
+  });
+});
+
+describe('kept figures: each team counted again only after its records changed', () => {
+  // A period no other test asks for, so that the kept rows seen here are this block's own.
+  const P: Period = { from: '2026-11-02', to: '2026-11-29' };
+  const P2: Period = { from: '2026-11-03', to: '2026-11-29' };
+  const kept = (teamId: string) =>
+    server.db.query<{ from: string; lastSeq: string }>(
+      'select period_from as "from", last_seq::text as "lastSeq" from report_summary_cache where team_id = $1 and period_from in ($2, $3) order by 1',
+      [teamId, P.from, P2.from],
+    );
+  /** Writes a mark into a kept row: an answer carrying it was read from that row, not counted. */
+  const mark = (teamId: string, p: Period, visits: number) =>
+    server.db.query(
+      `update report_summary_cache set figures = jsonb_set(figures::jsonb, '{indicators,visits}', to_jsonb($4::int))::json
+       where team_id = $1 and period_from = $2 and period_to = $3`,
+      [teamId, p.from, p.to, visits],
+    );
+  const figures = async (token: string, p: Period) => ((await get(token, q(p))).json() as SummaryResponse).teams;
+
+  it('answers from the kept figures until the team pushes a change, then counts it again', async () => {
+    const counted = await figures(admin.token, P);
+    expect((await kept(team.teamId)).map((r) => r.from)).toEqual([P.from]);
+    await mark(team.teamId, P, 424242);
+    await mark(other.teamId, P, 434343);
+    expect((await figures(admin.token, P)).map((t) => t.indicators.visits)).toEqual([424242, 434343]);
+    expect((await figures(other.headToken, P))[0]!.indicators.visits).toBe(434343);
+
+    const dev = new Device(server, other.headToken);
+    const h = await dev.created('household', householdFields({ consent: { ...(householdFields().consent as object), purposes: ['reporting'] } }));
+    await dev.created('visit', visitFields(h, { date: '2026-11-10' }));
+    const after = await figures(admin.token, P);
+    // Tổ A did not change: still its kept row. Tổ B is counted again, as its device counts it.
+    expect(after[0]!.indicators.visits).toBe(424242);
+    expect(after[1]!.indicators).toEqual(computeIndicators(await deviceData(other.headToken), P));
+    expect(after[1]!.indicators.visits).toBe(counted[1]!.indicators.visits + 1);
+    expect(after[1]!.byNeighborhood).toEqual(indicatorsByNeighborhood(await deviceData(other.headToken), P));
+
+    await mark(team.teamId, P, counted[0]!.indicators.visits);
+  });
+
+  it('drops a team’s rows of an older change number when it counts the team again', async () => {
+    await figures(other.headToken, P);
+    await figures(other.headToken, P2);
+    const before = await kept(other.teamId);
+    expect(before.map((r) => r.from)).toEqual([P.from, P2.from]);
+    const dev = new Device(server, other.headToken);
+    await dev.created('household', householdFields());
+    await figures(other.headToken, P);
+    const after = await kept(other.teamId);
+    expect(after.map((r) => r.from)).toEqual([P.from]);
+    expect(BigInt(after[0]!.lastSeq)).toBeGreaterThan(BigInt(before[0]!.lastSeq));
+  });
+
+  it.each([
+    ['other counting code', (version: string) => `0000000000000000${version.slice(version.indexOf(':'))}`],
+    ['an older newest migration', (version: string) => `${version.slice(0, version.indexOf(':'))}:20261206171000_report_rows.sql`],
+  ])('never answers from figures counted by %s', async (_, other) => {
+    const data = await deviceData(team.headToken);
+    const counted = await figures(team.headToken, P);
+    const [row] = await server.db.query<{ version: string }>('select version from report_summary_cache where team_id = $1 and period_from = $2', [team.teamId, P.from]);
+    expect(row!.version).toMatch(/^[0-9a-f]{16}:\d{14}_\w+\.sql$/);
+    await mark(team.teamId, P, 454545);
+    await server.db.query('update report_summary_cache set version = $3 where team_id = $1 and period_from = $2', [team.teamId, P.from, other(row!.version)]);
+    expect((await figures(team.headToken, P))[0]!.indicators).toEqual(computeIndicators(data, P));
+    expect((await figures(team.headToken, P))[0]!.indicators).toEqual(counted[0]!.indicators);
+  });
+});
+
+describe('the report tables follow a household’s changes to its members and visits', () => {
+  const P: Period = { from: '2026-11-05', to: '2026-11-25' };
+  const figures = async () => {
+    const body = (await get(far.headToken, q(P))).json() as SummaryResponse;
+    expect(body.teams[0]!.indicators).toEqual(computeIndicators(await deviceData(far.headToken), P));
+    return body.teams[0]!.indicators;
+  };
+
+  it('a member and a visit pushed before their household count once it arrives, and stop when it leaves reporting', async () => {
+    const dev = new Device(server, far.headToken);
+    const h = uuid();
+    const before = await figures();
+    await dev.created('member', { householdId: h, fullName: 'Đỗ Văn Năm', birthYear: 1980, vneidLevel: 2 });
+    await dev.created('visit', visitFields(h, { date: '2026-11-10' }));
+    expect(await figures()).toMatchObject({ adults: before.adults, visits: before.visits });
+    const consent = { ...(householdFields().consent as object), purposes: ['reporting'], recordedAt: '2026-10-01T08:00:00+07:00' };
+    await dev.created('household', householdFields({ neighborhood: 'Xóm Sau', consent }), h);
+    expect(await figures()).toMatchObject({ adults: before.adults + 1, adultsVneidLevel2: before.adultsVneidLevel2 + 1, visits: before.visits + 1 });
+    expect((await dev.one(dev.patch('household', h, 1, { consent: { ...consent, purposes: ['support'] } }))).status).toBe('applied');
+    expect(await figures()).toMatchObject({ adults: before.adults, visits: before.visits });
+    expect((await dev.one(dev.patch('household', h, 2, { consent }))).status).toBe('applied');
+    expect(await figures()).toMatchObject({ adults: before.adults + 1, visits: before.visits + 1 });
+    expect((await dev.one(dev.delete('household', h, 3))).status).toBe('applied');
+    expect(await figures()).toMatchObject({ adults: before.adults, visits: before.visits });
   });
 });

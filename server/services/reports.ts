@@ -3,17 +3,24 @@
  *
  * The phones compute the indicators with src/domain/indicators.ts, the single definition. The
  * server counts the same rules in SQL, over the narrow copies of the records that a trigger keeps
- * (migration 20261206170000_report_rows.sql), a few statements per team, the teams side by side
+ * (migration 20261206171000_report_rows.sql), a few statements per team, the teams side by side
  * on the pool: loading a commune's 2.8 million records into Node took 15 seconds.
  * server/routes/reports.test.ts holds both sides to the same integers on the spec's edge cases.
+ *
+ * Counting one team of 140,000 records still takes 0.15–0.25 s of the database's CPU, so each
+ * team's figures for a period are kept in report_summary_cache (migration
+ * 20261206193000_report_summary_cache.sql) with the change number they counted: a commune's
+ * summary counts again only the teams that changed since.
  *
  * SQL groups by the neighborhood exactly as written; folding the spellings together (trimmed,
  * case and diacritics ignored) happens here with the domain's own `neighborhoodKey`, which every
  * count allows since a household and its members sit in one written neighborhood.
  */
+import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
 import {
   emptyIndicators,
+  INDICATOR_KEYS,
   NEIGHBORHOOD_INDICATOR_KEYS,
   neighborhoodKey,
   sumIndicators,
@@ -214,21 +221,65 @@ export interface ReportScope {
   communeId: string;
 }
 
+/**
+ * What a kept figure was counted by: this module's counting code (every function below that
+ * shapes a statement or a figure, and the domain's keys and folding), so that a server running
+ * other code never reads it. The newest applied migration is added per request, for a migration
+ * that changes what the report tables hold.
+ */
+const COUNTING_CODE = createHash('sha256')
+  .update(
+    [countsAt, resultSums, latestKey, neighborhoodRows, teamRow, add, teamIndicators, neighborhoodKey, countTeam]
+      .map((f) => f.toString())
+      .concat(TEAM_TRANSACTION, JSON.stringify([INDICATOR_KEYS, NEIGHBORHOOD_INDICATOR_KEYS, RESULT_KEYS]))
+      .join('\n'),
+  )
+  .digest('hex')
+  .slice(0, 16);
+
+/** One team's figures and the change number (team_counters.last_seq) of the records they count. */
+async function countTeam(db: Database, teamId: string, period: Period): Promise<{ lastSeq: string; figures: TeamIndicators }> {
+  return db.transaction(async (tx) => {
+    await tx.exec(TEAM_TRANSACTION);
+    // The first statement takes the snapshot every later one reads: the change number and the
+    // records it counts are those of one moment, since a push raises it in its own transaction.
+    const seq = await tx.query<{ lastSeq: string }>('select coalesce(max(last_seq), 0)::text as "lastSeq" from team_counters where team_id = $1', [teamId]);
+    const [neighborhoods, team] = await Promise.all([neighborhoodRows(tx, teamId, period), teamRow(tx, teamId, period)]);
+    return { lastSeq: seq[0]?.lastSeq ?? '0', figures: teamIndicators(neighborhoods, team) };
+  });
+}
+
 /** The summary for a head's team, or for every team of an admin's commune. */
 export async function summary(db: Database, scope: ReportScope, period: Period, now: Date = new Date()): Promise<SummaryResponse> {
-  const teams =
-    scope.role === 'admin'
-      ? await db.query<{ id: string; name: string }>('select id, name from teams where commune_id = $1 order by name, id', [scope.communeId])
-      : await db.query<{ id: string; name: string }>('select id, name from teams where id = $1', [scope.teamId]);
+  const which = scope.role === 'admin' ? 't.commune_id = $1' : 't.id = $1';
+  const teams = await db.query<{ id: string; name: string; version: string; figures: TeamIndicators | null }>(
+    `with v as (select $4::text || ':' || coalesce((select max(name) from schema_migrations), '') as version)
+     select t.id, t.name, v.version, k.figures
+     from teams t cross join v
+       left join team_counters c on c.team_id = t.id
+       left join report_summary_cache k on k.team_id = t.id and k.period_from = $2 and k.period_to = $3
+         and k.last_seq = coalesce(c.last_seq, 0) and k.version = v.version
+     where ${which}
+     order by t.name, t.id`,
+    [scope.role === 'admin' ? scope.communeId : scope.teamId, period.from, period.to, COUNTING_CODE],
+  );
   // One team per statement: PostgreSQL plans a team's range of each index better than a list of
   // teams, and the pool runs the teams side by side, one connection each.
   const out = await Promise.all(
     teams.map(async (t) => {
-      const figures = await db.transaction(async (tx) => {
-        await tx.exec(TEAM_TRANSACTION);
-        const [neighborhoods, team] = await Promise.all([neighborhoodRows(tx, t.id, period), teamRow(tx, t.id, period)]);
-        return teamIndicators(neighborhoods, team);
-      });
+      if (t.figures) return { id: t.id, name: t.name, ...t.figures };
+      const { lastSeq, figures } = await countTeam(db, t.id, period);
+      // Figures of an older change number can never answer again; those of a newer one (counted
+      // meanwhile by another request) are kept.
+      await db.query('delete from report_summary_cache where team_id = $1 and last_seq < $2', [t.id, lastSeq]);
+      await db.query(
+        `insert into report_summary_cache (team_id, period_from, period_to, last_seq, version, figures)
+         values ($1, $2, $3, $4, $5, $6::json)
+         on conflict (team_id, period_from, period_to) do update
+           set last_seq = excluded.last_seq, version = excluded.version, figures = excluded.figures, counted_at = now()
+           where report_summary_cache.last_seq <= excluded.last_seq`,
+        [t.id, period.from, period.to, lastSeq, t.version, JSON.stringify(figures)],
+      );
       return { id: t.id, name: t.name, ...figures };
     }),
   );
@@ -237,15 +288,17 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
 }
 
 export async function readReportSettings(db: Queryable, communeId: string): Promise<StoredReportSettings> {
-  const row = (await db.query<{ settings: unknown; updatedAt: string | Date }>(
-    'select settings, updated_at as "updatedAt" from report_settings where commune_id = $1',
+  const row = (await db.query<{ communeName: string; settings: unknown; updatedAt: string | Date | null }>(
+    `select c.name as "communeName", s.settings, s.updated_at as "updatedAt"
+     from communes c left join report_settings s on s.commune_id = c.id where c.id = $1`,
     [communeId],
   ))[0];
-  if (!row) return { ...defaultReportSettings(), updatedAt: null };
+  const communeName = row?.communeName ?? '';
+  if (!row?.updatedAt) return { ...defaultReportSettings(), updatedAt: null, communeName };
   // Stored settings were valid when written; keys a later version dropped fall back to the defaults.
   const parsed = reportSettingsSchema.safeParse(row.settings);
   const settings = parsed.success ? parsed.data : defaultReportSettings();
-  return { ...settings, updatedAt: new Date(row.updatedAt).toISOString() };
+  return { ...settings, updatedAt: new Date(row.updatedAt).toISOString(), communeName };
 }
 
 export async function writeReportSettings(db: Queryable, communeId: string, userId: string, settings: ReportSettings): Promise<StoredReportSettings> {

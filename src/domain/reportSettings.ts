@@ -22,9 +22,14 @@ export function defaultReportSettings(): ReportSettings {
   return { indicators: [...INDICATOR_KEYS], targets: {} };
 }
 
-/** The settings as stored, with when they last changed (null: never set, the defaults). */
+/**
+ * The settings as stored, with when they last changed (null: never set, the defaults), and the
+ * commune's name: a head's phone learns it nowhere else, and its reports' header names the commune.
+ */
 export interface StoredReportSettings extends ReportSettings {
   updatedAt: string | null;
+  /** Absent from a copy kept on a phone by a version before the reports' header named the commune. */
+  communeName?: string;
 }
 
 /** The answer of `GET /api/reports/summary` (indicators spec). */

@@ -26,6 +26,7 @@ import { gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import { startStaticServer, type StaticServer } from '../support/staticServer';
 import { CHROMIUM_ARGS, chromiumPath, launchChromium } from '../support/browser';
+import { dashboardPhase } from './dashboard';
 import { findPostgres, freshPglite, freshPostgres, pushThroughput, seedTeam, startBenchServer, type BenchServer, type RequestTiming, type SeededTeam } from './syncServer';
 
 // ------------------------------------------------------------------------------------------------
@@ -58,7 +59,7 @@ export interface BenchOptions {
   /** Household creates pushed through the HTTP app, in batches of `pushBatch`. */
   pushMutations: number;
   pushBatch: number;
-  /** Phases besides the JS budget (full mode): ui (seed, list, search, open), sync, push. */
+  /** Phases besides the JS budget (full mode): ui (seed, list, search, open), dashboard, sync, push. */
   phases: string[];
 }
 
@@ -79,7 +80,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   writes: 200,
   pushMutations: 10_000,
   pushBatch: 100,
-  phases: ['ui', 'sync', 'push'],
+  phases: ['ui', 'dashboard', 'sync', 'push'],
 };
 
 export const BUDGET_JS_GZIP = 102_400;
@@ -983,6 +984,22 @@ export async function runBench(mode: BenchMode, options: BenchOptions, outFile: 
       await rm(profileDir, { recursive: true, force: true });
       profileDir = undefined;
       phaseMs.ui = Date.now() - uiStarted;
+    }
+    if (mode === 'full' && options.phases.includes('dashboard')) {
+      const t = Date.now();
+      const dashboard = await dashboardPhase({
+        baseUrl: server.url,
+        cpuThrottle: options.cpuThrottle,
+        runs: options.loadRuns,
+        withProfile,
+        freshPage: (context) => freshPage(context, options),
+        seed: (context) => seed(context, server.url, options),
+        log,
+      });
+      results.dashboard = dashboard;
+      goals.push({ name: 'Dashboard figures for a month', value: dashboard.figuresMs.median, limit: dashboard.figuresMs.goal, unit: 'ms', pass: dashboard.figuresMs.pass, enforced: false });
+      goals.push({ name: 'Dashboard .xlsx ready', value: dashboard.xlsxMs.median, limit: dashboard.xlsxMs.goal, unit: 'ms', pass: dashboard.xlsxMs.pass, enforced: false });
+      phaseMs.dashboard = Date.now() - t;
     }
     // The static server is not needed any more: the sync phase has its own (the real app).
     await server.close();

@@ -2,7 +2,7 @@
  * The reports benchmark (issue 13), apart from `npm run bench`:
  *
  *   npx tsx tests/bench/reports.ts [--teams=20] [--households=10000] [--members=3] [--visits=100000]
- *                                  [--runs=3] [--seed=N] [--schema=NAME]
+ *                                  [--runs=3] [--seed=N] [--schema=NAME] [--parts=device,server]
  *
  * 1. Device: the demo generator's records for one team (10,000 households, ~30,000 members,
  *    100,000 visits by default), then what the head's dashboard computes for last month (the
@@ -10,7 +10,10 @@
  *    Measured in Node on this machine: it leaves out reading IndexedDB on a phone.
  * 2. Server: `--teams` such teams seeded into one commune of the PostgreSQL at TEST_DATABASE_URL
  *    (or the local default; skipped when unreachable), then `GET /api/reports/summary` for last
- *    month as the commune admin (every team) and as one head, median of `--runs`. With
+ *    month as the commune admin (every team) and as one head, median of `--runs`: counted (the
+ *    kept figures emptied before each request), kept (nothing changed since the last request)
+ *    and, for the admin, with one team changed (a visit pushed before each request); then the
+ *    admin dashboard's 6 months at once, counted and kept. With
  *    `--schema=NAME` the teams are seeded into that schema and kept; a later run with the same name
  *    measures them again without seeding (about 10 minutes for 20 teams).
  *
@@ -34,6 +37,8 @@ import { openPostgres } from '../../server/db/postgres';
 import { migrate } from '../../server/db/migrate';
 import type { Database } from '../../server/db/adapter';
 import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+import type { SummaryResponse } from '../../src/domain/reportSettings';
 import { enroll } from '../../server/services/auth';
 import { loadInviteKey } from '../../server/services/inviteKey';
 import { findPostgres, freshPostgres, seedTeam } from './syncServer';
@@ -49,6 +54,8 @@ const teams = num('teams', 20);
 const sizes: DemoSizes = { households: num('households', 10_000), membersPerHousehold: num('members', 3), visits: num('visits', 100_000), sessions: 200 };
 const runs = Math.max(1, num('runs', 3));
 const seed = num('seed', 20260101);
+const parts = (args.find((a) => a.startsWith('--parts='))?.slice('--parts='.length) ?? 'device,server').split(',');
+if (parts.some((p) => p !== 'device' && p !== 'server')) throw new Error('--parts takes device and/or server');
 const keptSchema = args.find((a) => a.startsWith('--schema='))?.slice('--schema='.length);
 if (keptSchema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(keptSchema)) throw new Error('--schema needs a lowercase SQL name');
 
@@ -160,30 +167,82 @@ async function server(): Promise<Record<string, unknown>> {
     if (!admin) throw new Error('admin enroll failed');
     const app = await buildApp({ db: fresh.db, config: { ...configFromEnv({}, 'test'), staticDir: undefined, rateLimit: { perSecond: 1e6, burst: 1e6 }, addressLimit: { perSecond: 1e6, burst: 1e6 } } });
     const url = `/api/reports/summary?from=${period.from}&to=${period.to}`;
-    const measure = async (token: string) => {
+    const ask = async (token: string) => {
+      const r = await timed(() => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }));
+      if (r.value.statusCode !== 200) throw new Error(`summary answered ${r.value.statusCode}: ${r.value.body.slice(0, 200)}`);
+      return { ms: r.ms, bytes: r.value.body.length, body: r.value.json() as SummaryResponse };
+    };
+    // A new visit of team 1, pushed as a phone pushes it: that team's kept figures no longer answer.
+    const household = (await fresh.db.query<{ id: string }>(`select r.id from records r join teams t on t.id = r.team_id where r.entity = 'household' and not r.deleted order by t.name, t.id limit 1`))[0]!.id;
+    const deviceId = randomUUID();
+    let seq = 0;
+    const pushVisit = async () => {
+      const mutation = { mid: randomUUID(), seq: ++seq, entity: 'visit', op: 'create', id: randomUUID(), baseVersion: null, clientTs: new Date().toISOString(), fields: { householdId: household, date: period.from, topics: ['vneid'], outcome: 'done' } };
+      const r = await app.inject({ method: 'POST', url: '/api/sync/push', headers: { authorization: `Bearer ${headToken}` }, payload: { protocol: 1, deviceId, appVersion: 'bench', mutations: [mutation] } });
+      if (r.statusCode !== 200) throw new Error(`push answered ${r.statusCode}: ${r.body.slice(0, 200)}`);
+    };
+    /**
+     * `before` runs ahead of each request, untimed: emptying the kept figures (every team is
+     * counted), nothing (every team's kept figures answer), or one pushed visit (team 1 is counted).
+     */
+    const measure = async (token: string, before: () => Promise<unknown>) => {
       const ms: number[] = [];
       let bytes = 0;
-      for (let i = 0; i < runs + 1; i++) {
-        const r = await timed(() => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } }));
-        if (r.value.statusCode !== 200) throw new Error(`summary answered ${r.value.statusCode}: ${r.value.body.slice(0, 200)}`);
-        // The first request warms the connection pool and the plans; it is not counted.
-        if (i > 0) ms.push(r.ms);
-        bytes = r.value.body.length;
+      // The first request warms the connection pool and the plans; it is not counted.
+      await ask(token);
+      for (let i = 0; i < runs; i++) {
+        await before();
+        const r = await ask(token);
+        ms.push(r.ms);
+        bytes = r.bytes;
       }
       return { median: median(ms), all: ms, bytes };
     };
-    const communeMs = await measure(admin.token);
-    const headMs = await measure(headToken);
+    const forget = () => fresh.db.exec('delete from report_summary_cache');
+    const communeMs = await measure(admin.token, forget);
+    const communeKeptMs = await measure(admin.token, async () => undefined);
+    const communeOneChangedMs = await measure(admin.token, pushVisit);
+    const headMs = await measure(headToken, forget);
+    const headKeptMs = await measure(headToken, async () => undefined);
+    // The admin's dashboard asks for its 6-period trend at once (src/features/reports/store.ts).
+    const trendPeriods = trailingPeriods('month', period, 6);
+    await forget();
+    const trend = await timed(() =>
+      Promise.all(trendPeriods.map((p) => app.inject({ method: 'GET', url: `/api/reports/summary?from=${p.from}&to=${p.to}`, headers: { authorization: `Bearer ${admin.token}` } }))),
+    );
+    const trendKept = await timed(() =>
+      Promise.all(trendPeriods.map((p) => app.inject({ method: 'GET', url: `/api/reports/summary?from=${p.from}&to=${p.to}`, headers: { authorization: `Bearer ${admin.token}` } }))),
+    );
+    // Kept figures equal counted ones: the same request after emptying them.
+    const kept = await ask(admin.token);
+    await forget();
+    const counted = await ask(admin.token);
+    if (JSON.stringify(kept.body.teams) !== JSON.stringify(counted.body.teams)) throw new Error('kept figures differ from counted ones');
     await app.close();
     const seedMsPerTeam = seeded.length ? median(seeded.map((s) => s.ms)) : null;
     const [load1, load5, load15] = loadavg();
-    return { database: fresh.label, teams, period, summaryAdminMs: communeMs, summaryHeadMs: headMs, seedMsPerTeam, loadAverage: { load1, load5, load15 } };
+    return {
+      database: fresh.label,
+      teams,
+      period,
+      summaryAdminMs: { counted: communeMs, kept: communeKeptMs, oneTeamChanged: communeOneChangedMs },
+      summaryHeadMs: { counted: headMs, kept: headKeptMs },
+      adminTrend6Ms: { counted: Math.round(trend.ms), kept: Math.round(trendKept.ms) },
+      seedMsPerTeam,
+      loadAverage: { load1, load5, load15 },
+    };
   } finally {
     await fresh.close();
   }
 }
 
-const results = { at: new Date().toISOString(), sizes, runs, device: await device(), server: await server() };
+const results = {
+  at: new Date().toISOString(),
+  sizes,
+  runs,
+  device: parts.includes('device') ? await device() : { skipped: '--parts' },
+  server: parts.includes('server') ? await server() : { skipped: '--parts' },
+};
 const out = fileURLToPath(new URL('./results/reports.json', import.meta.url));
 mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

@@ -4,7 +4,7 @@
  *
  *   node tests/bench/run.mjs [--quick] [--rebuild] [--households=N] [--members=N] [--visits=N]
  *                            [--sessions=N] [--seed=N] [--runs=N] [--opens=N] [--cpu-throttle=N]
- *                            [--key-gap=MS] [--profile] [--phases=ui,sync,push] [--writes=N]
+ *                            [--key-gap=MS] [--profile] [--phases=ui,dashboard,sync,push] [--writes=N]
  *                            [--small-households=N] [--small-members=N] [--small-visits=N]
  *                            [--push-mutations=N] [--push-batch=N]
  *
@@ -19,9 +19,10 @@
  * --profile: after the measured search, types the queries again under the CPU profiler and
  * writes tests/bench/results/search.cpuprofile (open it in DevTools), with a summary.
  *
- * Full mode, after the UI phases: first syncs from the real app server (in-memory PGlite) into
+ * Full mode, after the UI phases and the head's dashboard and .xlsx on the same data (dashboard,
+ * tests/bench/dashboard.ts, in a profile of its own): first syncs from the real app server (in-memory PGlite) into
  * Chromium IndexedDB with the raw bulkPut comparison and local writes (sync), and the server's push
- * throughput on PGlite and PostgreSQL (push). --phases picks which of ui, sync, push run.
+ * throughput on PGlite and PostgreSQL (push). --phases picks which of ui, dashboard, sync, push run.
  * Then Lighthouse (lighthouse; tests/bench/lighthouse-report.mjs, --lighthouse-runs=N).
  *
  * --quick (CI): only the JS-bytes budget. Exit codes: 0 ok, 1 a budget exceeded (both modes;
@@ -76,7 +77,7 @@ for (const [arg, key] of [
   options[key] = n;
 }
 
-const PHASES = ['ui', 'sync', 'push', 'lighthouse'];
+const PHASES = ['ui', 'dashboard', 'sync', 'push', 'lighthouse'];
 if (value('phases') !== undefined) {
   const phases = value('phases').split(',').filter(Boolean);
   const unknown = phases.filter((p) => !PHASES.includes(p));
@@ -192,6 +193,13 @@ if (r.search) {
 if (r.openHousehold) {
   const o = r.openHousehold;
   row(`Open household, 20 visits (n=${o.n})  p50 / p95 / max`, `${ms(o.p50)} / ${ms(o.p95)} / ${ms(o.max)}`, `≤ ${o.goalMs} ms`, verdict(o.pass, false));
+}
+
+if (r.dashboard) {
+  const d = r.dashboard;
+  row(`Dashboard, figures for a month, cold load (n=${d.runs.length})  median / max`, `${ms(d.figuresMs.median)} / ${ms(d.figuresMs.max)}`, `≤ ${d.figuresMs.goal} ms`, verdict(d.figuresMs.pass, false));
+  row('  switching to the previous period  median / max', `${ms(d.switchMs.median)} / ${ms(d.switchMs.max)}`);
+  row('Dashboard .xlsx ready (exceljs loaded)  median / max  |  again', `${ms(d.xlsxMs.median)} / ${ms(d.xlsxMs.max)}  |  ${ms(d.xlsxMs.again)}`, `≤ ${d.xlsxMs.goal} ms`, verdict(d.xlsxMs.pass, false));
 }
 
 const int = (n) => (n === null || n === undefined || Number.isNaN(n) ? '—' : Math.round(n).toLocaleString('en-US'));

@@ -126,6 +126,22 @@ describe('the head’s dashboard, from the phone’s records', () => {
     expect(text).toContain('Hộ đã đăng ký,5,,');
   });
 
+  it('names the commune in the export’s header from the settings kept on the phone, offline', async () => {
+    await cacheReportSettings({ indicators: ['visits'], targets: {}, updatedAt: null, communeName: 'Xã Tân Lập' });
+    await openNovember();
+    expect(app!.wrapper.find('.lead').text()).toContain('Xã Tân Lập');
+    const made: Blob[] = [];
+    const create = vi.spyOn(URL, 'createObjectURL').mockImplementation((b) => {
+      made.push(b as Blob);
+      return 'blob:report';
+    });
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    await app!.wrapper.find('[data-testid="export-csv"]').trigger('click');
+    await eventually(() => expect(create).toHaveBeenCalledTimes(1));
+    const lines = (await (made[0] as File).text()).split('\r\n');
+    expect(lines).toContain('Xã,Xã Tân Lập');
+  });
+
   it('shares the xlsx through the share sheet where files can be shared', async () => {
     await openNovember();
     const shared: ShareData[] = [];

@@ -1,0 +1,167 @@
+/**
+ * The `dashboard` phase of the benchmark (issue 13): the head's dashboard and its .xlsx on the
+ * benchmark's seed (10,000 households / ~30,000 members / 100,000 visits in the app's main
+ * IndexedDB database), in Chromium on the production build, as bench.ts measures the list.
+ *
+ * - Figures shown: a cold load of /reports (browser relaunched on the same profile, service worker
+ *   active), from navigation start until the indicator table is in the DOM, then one frame. The
+ *   page reads every record from IndexedDB and counts the month, the 6-month trend, per
+ *   neighborhood and per member (src/domain/indicators.ts). One uncounted first-ever load first.
+ * - Period switch: "previous period" clicked until the indicator table shows other figures, then
+ *   one frame (the records are read again only after a sync; the counting is redone).
+ * - .xlsx: "Excel" clicked until the file is handed to the download (URL.createObjectURL; the
+ *   share sheet is turned off so that the file is never held by a dialog). The first export of a
+ *   page also loads exceljs; the second is timed apart.
+ *
+ * Goals (issue 13, "Performance"): figures for a month ≤ 1 s, the xlsx ready ≤ 3 s, on the phone.
+ * This machine is not a phone (see `--cpu-throttle`): the figures are for reading, not judged.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const GOAL_DASHBOARD_MS = 1000;
+export const GOAL_XLSX_MS = 3000;
+
+export interface DashboardRun {
+  /** Navigation start → indicator table painted. */
+  figuresMs: number;
+  switchMs: number;
+  /** The first export of the page (exceljs loaded then) and a second one. */
+  xlsxFirstMs: number;
+  xlsxAgainMs: number;
+  xlsxBytes: number;
+  /** The month's visits as the table shows them, to tell an empty dashboard apart. */
+  visitsShown: string;
+}
+
+export interface DashboardPhaseDeps {
+  baseUrl: string;
+  cpuThrottle: number;
+  runs: number;
+  withProfile<T>(profileDir: string, fn: (context: BrowserContext) => Promise<T>): Promise<T>;
+  freshPage(context: BrowserContext): Promise<Page>;
+  /** Writes the benchmark's records into the profile's main database. */
+  seed(context: BrowserContext): Promise<{ counts: Record<string, number>; wallMs: number }>;
+  log(message: string): void;
+}
+
+interface Marks {
+  figures?: number;
+  blobs: { at: number; size: number }[];
+}
+
+/** Runs at document start: notes when the figures first appear and every blob handed to a download. */
+function installDashboardObserver(): void {
+  const marks: Marks = { blobs: [] };
+  (window as unknown as { __benchDashboard: Marks }).__benchDashboard = marks;
+  // The phone's share sheet would hold the file in a dialog: the download path is measured.
+  Object.defineProperty(Navigator.prototype, 'canShare', { value: () => false, configurable: true });
+  const create = URL.createObjectURL.bind(URL);
+  URL.createObjectURL = (obj: Blob | MediaSource) => {
+    if (obj instanceof Blob) marks.blobs.push({ at: performance.now(), size: obj.size });
+    return create(obj);
+  };
+  if (location.pathname !== '/reports') return;
+  const observer = new MutationObserver(() => {
+    if (marks.figures !== undefined || !document.querySelector('[data-testid="indicator-table"]')) return;
+    observer.disconnect();
+    requestAnimationFrame(() => setTimeout(() => (marks.figures = performance.now()), 0));
+  });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+
+async function measureOnce(page: Page, baseUrl: string): Promise<DashboardRun> {
+  await page.goto(`${baseUrl}/reports`, { waitUntil: 'commit' });
+  await page.waitForFunction(() => (window as unknown as { __benchDashboard?: Marks }).__benchDashboard?.figures !== undefined, null, { timeout: 120_000, polling: 50 });
+  const figuresMs = await page.evaluate(() => (window as unknown as { __benchDashboard: Marks }).__benchDashboard.figures!);
+  const visitsShown = (await page.locator('[data-testid="indicator-visits"] [data-testid="value"]').textContent()) ?? '';
+
+  const switchMs = await page.evaluate(async () => {
+    const table = () => document.querySelector('[data-testid="indicator-table"]')?.textContent ?? '';
+    const before = table();
+    const t0 = performance.now();
+    (document.querySelector('[data-testid="period-prev"]') as HTMLButtonElement).click();
+    await new Promise<void>((resolve, reject) => {
+      const give = setTimeout(() => reject(new Error('the figures did not change within 60 s')), 60_000);
+      const check = () => {
+        if (table() !== before) {
+          clearTimeout(give);
+          requestAnimationFrame(() => setTimeout(resolve, 0));
+        } else requestAnimationFrame(check);
+      };
+      check();
+    });
+    return performance.now() - t0;
+  });
+
+  const exportOnce = () =>
+    page.evaluate(async () => {
+      const marks = (window as unknown as { __benchDashboard: Marks }).__benchDashboard;
+      const n = marks.blobs.length;
+      const button = document.querySelector('[data-testid="export-xlsx"]') as HTMLButtonElement;
+      // The button is disabled while the previous export runs.
+      while (button.disabled) await new Promise((r) => setTimeout(r, 20));
+      const t0 = performance.now();
+      button.click();
+      await new Promise<void>((resolve, reject) => {
+        const give = setTimeout(() => reject(new Error('no file within 120 s')), 120_000);
+        const check = () => {
+          if (marks.blobs.length > n) {
+            clearTimeout(give);
+            resolve();
+          } else setTimeout(check, 10);
+        };
+        check();
+      });
+      const blob = marks.blobs[n]!;
+      return { ms: blob.at - t0, bytes: blob.size };
+    });
+  const first = await exportOnce();
+  const again = await exportOnce();
+  return { figuresMs: round(figuresMs), switchMs: round(switchMs), xlsxFirstMs: round(first.ms), xlsxAgainMs: round(again.ms), xlsxBytes: first.bytes, visitsShown };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
+
+export async function dashboardPhase(deps: DashboardPhaseDeps) {
+  const profileDir = await mkdtemp(join(tmpdir(), 'cds-bench-dashboard-'));
+  try {
+    deps.log('dashboard: seeding its own profile…');
+    const seeded = await deps.withProfile(profileDir, (context) => deps.seed(context));
+    deps.log(`dashboard: seeded in ${(seeded.wallMs / 1000).toFixed(1)} s: ${JSON.stringify(seeded.counts)}`);
+    const launch = () =>
+      deps.withProfile(profileDir, async (context) => {
+        await context.addInitScript(installDashboardObserver);
+        const page = await deps.freshPage(context);
+        const run = await measureOnce(page, deps.baseUrl);
+        // Let the service worker install and precache after the first visit, as on a phone.
+        await page.evaluate(() => navigator.serviceWorker?.ready.then(() => true));
+        return run;
+      });
+    const firstEver = await launch();
+    deps.log(`dashboard: first-ever load (no service worker yet): figures ${firstEver.figuresMs} ms, xlsx ${firstEver.xlsxFirstMs} ms`);
+    const runs: DashboardRun[] = [];
+    for (let i = 0; i < deps.runs; i++) {
+      const r = await launch();
+      runs.push(r);
+      deps.log(`dashboard: run ${i + 1}: figures ${r.figuresMs} ms (visits ${r.visitsShown}), switch ${r.switchMs} ms, xlsx ${r.xlsxFirstMs} ms (again ${r.xlsxAgainMs} ms, ${r.xlsxBytes} B)`);
+    }
+    const figures = median(runs.map((r) => r.figuresMs));
+    const xlsx = median(runs.map((r) => r.xlsxFirstMs));
+    return {
+      records: seeded.counts,
+      cpuThrottle: deps.cpuThrottle,
+      firstEver,
+      runs,
+      figuresMs: { median: figures, max: Math.max(...runs.map((r) => r.figuresMs)), goal: GOAL_DASHBOARD_MS, pass: figures <= GOAL_DASHBOARD_MS },
+      switchMs: { median: median(runs.map((r) => r.switchMs)), max: Math.max(...runs.map((r) => r.switchMs)), goal: GOAL_DASHBOARD_MS },
+      xlsxMs: { median: xlsx, max: Math.max(...runs.map((r) => r.xlsxFirstMs)), again: median(runs.map((r) => r.xlsxAgainMs)), goal: GOAL_XLSX_MS, pass: xlsx <= GOAL_XLSX_MS },
+    };
+  } finally {
+    await rm(profileDir, { recursive: true, force: true });
+  }
+}
