@@ -5,6 +5,7 @@ import {
   createNeighborhood,
   deleteNeighborhood,
   kindOf,
+  linkHouseholdsToNeighborhoods,
   neighborhoodKey,
   neighborhoodsFromHouseholds,
   seedNeighborhoodsFromHouseholds,
@@ -152,6 +153,60 @@ describe('one list without duplicates, seeded from the households', () => {
       ['Xóm Chùa', 'thon'],
     ]);
     expect(await neighborhoodsFromHouseholds(database)).toEqual([]);
+  });
+
+  it('links the households to the neighborhoods seeded from them, each by an ordinary patch queued after the create', async () => {
+    const dong = await createNeighborhood({ name: 'Thôn Đông', kind: 'thon' }, database);
+    const typedDong = await household('thon dong');
+    const chua1 = await household('Xóm Chùa');
+    const chua2 = await household('  xom   CHUA ');
+    const chua3 = await household('Xóm Chùa');
+    const elsewhere = await household('Thôn Tây');
+    await database.households.update(elsewhere.id, { deleted: 1 });
+    const seqBefore = (await outbox()).length;
+
+    expect(await seedNeighborhoodsFromHouseholds(database)).toBe(1);
+
+    const chua = (await allNeighborhoods(database)).find((n) => n.name === 'Xóm Chùa')!;
+    expect((await database.households.get(chua1.id))?.neighborhoodId).toBe(chua.id);
+    expect((await database.households.get(chua2.id))?.neighborhoodId).toBe(chua.id);
+    expect((await database.households.get(chua3.id))?.neighborhoodId).toBe(chua.id);
+    // A name typed before the list had it is linked too.
+    expect((await database.households.get(typedDong.id))?.neighborhoodId).toBe(dong.id);
+    expect((await database.households.get(elsewhere.id))?.neighborhoodId).toBeUndefined();
+    expect((await database.households.get(chua1.id))?.syncState).toBe('pending');
+
+    const queued = (await outbox()).slice(seqBefore);
+    expect(queued.map((e) => [e.entity, e.op, e.id])).toEqual([
+      ['neighborhood', 'create', chua.id],
+      ['household', 'patch', typedDong.id],
+      ['household', 'patch', chua1.id],
+      ['household', 'patch', chua2.id],
+      ['household', 'patch', chua3.id],
+    ]);
+    for (const e of queued.slice(1)) {
+      expect(e.fields).toEqual({ neighborhoodId: e.id === typedDong.id ? dong.id : chua.id });
+      expect(e.baseVersion).toBe(0);
+    }
+  });
+
+  it('leaves a household linked to a listed neighborhood as it is, and relinks one whose neighborhood was deleted', async () => {
+    const dong = await createNeighborhood({ name: 'Thôn Đông', kind: 'thon' }, database);
+    const tay = await createNeighborhood({ name: 'Thôn Tây', kind: 'thon' }, database);
+    const chosen = await createHousehold({ neighborhood: 'Thôn Đông', neighborhoodId: tay.id, address: 'Số 2', headName: 'Lê Thị Hoa', consent }, database);
+    const gone = await createNeighborhood({ name: 'Thôn Cũ', kind: 'thon' }, database);
+    const orphan = await createHousehold({ neighborhood: 'thôn đông', neighborhoodId: gone.id, address: 'Số 3', headName: 'Lê Văn Tám', consent }, database);
+    await deleteNeighborhood(gone.id, database);
+    const before = (await outbox()).length;
+
+    expect(await linkHouseholdsToNeighborhoods(database)).toBe(1);
+
+    expect((await database.households.get(chosen.id))?.neighborhoodId).toBe(tay.id);
+    expect((await database.households.get(orphan.id))?.neighborhoodId).toBe(dong.id);
+    expect((await outbox()).slice(before).map((e) => [e.op, e.id, e.fields])).toEqual([['patch', orphan.id, { neighborhoodId: dong.id }]]);
+    // Run again, nothing is left to link and nothing is queued.
+    expect(await linkHouseholdsToNeighborhoods(database)).toBe(0);
+    expect(await outbox()).toHaveLength(before + 1);
   });
 
   it('tells a tổ dân phố from a thôn by its name', () => {

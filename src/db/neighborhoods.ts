@@ -3,8 +3,11 @@ import { db, type AppDB } from './database';
 import type { NeighborhoodRow } from './rows';
 import type { NeighborhoodFields } from '../domain/schemas';
 import { createRecord, deleteRecord, patchRecord } from './records';
-import { ValidationError } from './errors';
+import { guardQuota, ValidationError } from './errors';
 import { foldForSearch } from '../domain/text';
+import { updateHousehold } from './households';
+import { inTransaction } from './write';
+import { loadSchemas } from './validation';
 
 const collator = new Intl.Collator('vi');
 
@@ -59,11 +62,47 @@ export async function neighborhoodsFromHouseholds(database: AppDB = db()): Promi
   return names.sort((a, b) => collator.compare(a, b));
 }
 
-/** Adds the neighborhoods typed on households to the team's list; answers how many were added. */
+/**
+ * Adds the neighborhoods typed on households to the team's list and links those households to
+ * them; answers how many were added. Each link is an ordinary household patch (sent through the
+ * outbox after the neighborhood's create), and the whole seed commits or fails as one.
+ */
 export async function seedNeighborhoodsFromHouseholds(database: AppDB = db()): Promise<number> {
-  const names = await neighborhoodsFromHouseholds(database);
-  for (const name of names) await createNeighborhood({ name, kind: kindOf(name) }, database);
-  return names.length;
+  // The schemas load before the transaction opens: an import inside it would commit it early.
+  await loadSchemas();
+  const tables = [database.neighborhoods, database.households, database.members, database.visits, database.outbox, database.meta];
+  return guardQuota(() =>
+    inTransaction(database, tables, async () => {
+      const names = await neighborhoodsFromHouseholds(database);
+      for (const name of names) await createNeighborhood({ name, kind: kindOf(name) }, database);
+      await linkHouseholdsToNeighborhoods(database);
+      return names.length;
+    }),
+  );
+}
+
+/**
+ * Gives the id of the team's neighborhood to every household whose typed neighborhood is that one
+ * (compared without diacritics) and that is linked to none of the list yet; answers how many.
+ */
+export async function linkHouseholdsToNeighborhoods(database: AppDB = db()): Promise<number> {
+  await loadSchemas();
+  const tables = [database.neighborhoods, database.households, database.members, database.visits, database.outbox, database.meta];
+  return guardQuota(() =>
+    inTransaction(database, tables, async () => {
+      const hoods = await allNeighborhoods(database);
+      const idByKey = new Map(hoods.map((n) => [neighborhoodKey(n.name), n.id]));
+      const listed = new Set(hoods.map((n) => n.id));
+      const links: { householdId: string; neighborhoodId: string }[] = [];
+      await database.households.each((h) => {
+        if (h.deleted || (h.neighborhoodId && listed.has(h.neighborhoodId))) return;
+        const neighborhoodId = idByKey.get(neighborhoodKey(h.neighborhood));
+        if (neighborhoodId && neighborhoodId !== h.neighborhoodId) links.push({ householdId: h.id, neighborhoodId });
+      });
+      for (const link of links) await updateHousehold(link.householdId, { neighborhoodId: link.neighborhoodId }, database);
+      return links.length;
+    }),
+  );
 }
 
 export async function deleteNeighborhood(id: string, database: AppDB = db()): Promise<void> {
