@@ -1,6 +1,7 @@
 /** Phones of one team against the real server: joining with an invite and syncing, as a person does. */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AppServer } from '../../support/appServer';
+import { joinTeam } from '../../support/join';
 
 export interface Phone {
   context: BrowserContext;
@@ -12,12 +13,7 @@ export async function joinedPhone(browser: Browser, server: AppServer, name: str
   const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${name}] pageerror:`, err.message));
-  await page.goto(`${server.url}/join?code=${code}`);
-  await page.getByTestId('join-name').fill(name);
-  await page.getByTestId('join-submit').click();
-  const error = page.locator('#join-error');
-  await Promise.race([page.getByRole('heading', { name: 'Hôm nay' }).waitFor(), error.waitFor()]);
-  if (await error.count()) throw new Error(`join failed: ${await error.textContent()}`);
+  await joinTeam(page, server.url, code, name);
   await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;
     if (reg.active?.state !== 'activated') await new Promise((r) => reg.active?.addEventListener('statechange', r));
