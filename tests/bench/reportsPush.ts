@@ -30,6 +30,7 @@ import { enroll } from '../../server/services/auth';
 import { generateDemoData } from '../../src/features/demo/generate';
 import type { EntityName } from '../../src/domain/vocab';
 import { findPostgres, freshPostgres, pushedFields } from './syncServer';
+import { loadInviteKey } from '../../server/services/inviteKey';
 
 const args = process.argv.slice(2);
 const num = (name: string, fallback: number): number => {
@@ -61,10 +62,10 @@ async function run(url: string, triggers: boolean) {
   const fresh = await freshPostgres(url);
   try {
     if (!triggers) await fresh.db.exec('alter table records disable trigger records_report');
-    const app = await buildApp({ db: fresh.db, config: { ...configFromEnv({}, 'bench'), staticDir: undefined, logLevel: 'warn', rateLimit: { perSecond: 1e6, burst: 1e6 } } });
+    const app = await buildApp({ db: fresh.db, config: { ...configFromEnv({}, 'bench'), staticDir: undefined, logLevel: 'warn', rateLimit: { perSecond: 1e6, burst: 1e6 }, addressLimit: { perSecond: 1e6, burst: 1e6 } } });
     try {
-      const team = await createTeam(fresh.db, 'Xã Đo Hiệu Năng', 'Tổ đo ghi');
-      const head = await enroll(fresh.db, team.inviteCode, 'Trưởng tổ', 'Bench');
+      const team = await createTeam(fresh.db, app.ctx.inviteKey, 'Xã Đo Hiệu Năng', 'Tổ đo ghi');
+      const head = await enroll(fresh.db, app.ctx.inviteKey, team.inviteCode, 'Trưởng tổ', 'Bench');
       if (!head) throw new Error('enroll failed');
       const deviceId = randomUUID();
       let seq = 0;
@@ -113,8 +114,9 @@ async function run(url: string, triggers: boolean) {
 async function statementLevel(url: string) {
   const fresh = await freshPostgres(url);
   try {
-    const team = await createTeam(fresh.db, 'Xã Đo Hiệu Năng', 'Tổ đo ghi');
-    const head = await enroll(fresh.db, team.inviteCode, 'Trưởng tổ', 'Bench');
+    const key = await loadInviteKey(fresh.db, undefined);
+    const team = await createTeam(fresh.db, key, 'Xã Đo Hiệu Năng', 'Tổ đo ghi');
+    const head = await enroll(fresh.db, key, team.inviteCode, 'Trưởng tổ', 'Bench');
     if (!head) throw new Error('enroll failed');
     const byEntity: Record<string, { rows: number; executionMs: number; triggerMs: number }> = {};
     for (let start = 0; start < creates.length; start += batchSize) {
