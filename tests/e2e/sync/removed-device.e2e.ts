@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { launchChromium } from '../../support/browser';
 import { startAppServer, type AppServer } from '../../support/appServer';
 import { recordConsent } from '../../support/consent';
-import { joinTeam } from '../../support/join';
+import { joinedPhone, syncNow } from '../team/phones';
 
 let server: AppServer;
 let browser: Browser;
@@ -16,25 +16,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function device(name: string, code: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
-  const page = await context.newPage();
-  page.on('pageerror', (err) => console.error(`[${name}] pageerror:`, err.message));
-  await joinTeam(page, server.url, code, name);
-  return { context, page };
-}
-
-async function syncNow(page: Page): Promise<void> {
-  await page.goto(server.url + '/');
-  await page.getByTestId('sync-now').click();
-  await page.waitForFunction(() => (document.querySelector('[data-testid="sync-text"]')?.textContent ?? '').startsWith('Đã đồng bộ'));
-}
-
 describe('a phone the team removed', () => {
   it('loses the team’s data at its next sync and says why, also after a reload, until the person has read it', async () => {
     const team = await server.newTeam('Tổ công nghệ số thôn Bắc');
-    const head = await device('Trưởng thôn Hùng', team.headCode);
-    const lan = await device('Đoàn viên Lan', await team.memberCode());
+    const head = await joinedPhone(browser, server, 'Trưởng thôn Hùng', team.headCode);
+    const lan = await joinedPhone(browser, server, 'Đoàn viên Lan', await team.memberCode());
 
     await lan.page.goto(server.url + '/households/new');
     await recordConsent(lan.page);
@@ -44,7 +30,7 @@ describe('a phone the team removed', () => {
     await lan.page.getByTestId('hh-lane').fill('Xóm Giữa');
     await lan.page.getByTestId('save-household').click();
     await lan.page.getByTestId('household-title').waitFor();
-    await syncNow(lan.page);
+    await syncNow(lan.page, server);
 
     // The head removes Lan's phone on the Team screen.
     await head.page.goto(server.url + '/team');
