@@ -782,7 +782,7 @@ async function syncPhase(options: BenchOptions, prepared: PreparedSync) {
     log(`  refreshDirtyHouseholds step by step: ${JSON.stringify(roundDeep(s.refreshProbe))}`);
 
     return roundDeep({
-      server: { database: 'PGlite (in-memory)', url: server.url, pullPageSize: 'the engine default: 1000 from the beginning', prepareMs: prepared.ms, seeded: [big, small].map(({ token: _t, ...t }) => t) },
+      server: { database: 'PGlite (in-memory)', url: server.url, pullPageSize: 500, prepareMs: prepared.ms, seeded: [big, small].map(({ token: _t, ...t }) => t) },
       big: {
         records: big.records,
         ...b.sync,
