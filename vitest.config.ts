@@ -28,6 +28,17 @@ export default defineConfig({
     // take many times longer on a busy 2-core machine than on an idle one.
     hookTimeout: 120_000,
     testTimeout: 90_000,
+    // Each test deletes the app's database after it (resetApp). A read a page started and that is
+    // still in flight then fails with Dexie's DatabaseClosedError, which is the teardown, not the
+    // page: seen once in CI (HouseholdNewPage.test.ts) with every test passing. It is printed,
+    // not counted; any other unhandled error still fails the run.
+    onUnhandledError(error) {
+      if ((error as { name?: string }).name === 'DatabaseClosedError') {
+        console.warn('ignored after a test closed its database:', (error as Error).message);
+        return false;
+      }
+      return undefined;
+    },
     projects: [
       { extends: true, test: { name: 'dom', environment: 'happy-dom', include: DOM_TESTS } },
       {
