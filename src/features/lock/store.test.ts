@@ -73,7 +73,8 @@ describe('lock store', { timeout: 60_000 }, () => {
 
     vi.useRealTimers();
     expect(await lock.unlock('482916')).toBeUndefined();
-    const t = Date.now();
+    // A fixed instant: the store is given the times, so nothing here depends on the clock or the machine.
+    const t = Date.parse('2026-12-06T08:00:00Z');
     lock.touch(t);
     lock.checkIdle(t + 60_000);
     expect(lock.locked).toBe(false);
