@@ -33,7 +33,7 @@ async function main(): Promise<number> {
     allowPositionals: true,
   });
   const [command, file] = positionals;
-  const out = (obj: Record<string, unknown>, text: string) => console.log(values.json ? JSON.stringify(obj) : text);
+  const out = (obj: object, text: string) => console.log(values.json ? JSON.stringify(obj) : text);
   if (!command || !COMMANDS.includes(command)) {
     console.error(USAGE);
     return 2;
