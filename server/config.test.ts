@@ -31,3 +31,12 @@ describe('configFromEnv: the settings for load (README, "Busy teams")', () => {
     expect(c.push).toMatchObject({ perTeam: 1, queuePerTeam: 16, lockTimeoutMs: 5_000, queueWaitMs: 15_000 });
   });
 });
+
+describe('configFromEnv: TOKEN_IDLE_DAYS', () => {
+  it('is 90 days unless set, and a value that is not a whole number of days stops the start', () => {
+    expect(configFromEnv({}).tokenIdleDays).toBe(90);
+    expect(configFromEnv({ TOKEN_IDLE_DAYS: '30' }).tokenIdleDays).toBe(30);
+    expect(() => configFromEnv({ TOKEN_IDLE_DAYS: '0' })).toThrow(/TOKEN_IDLE_DAYS/);
+    expect(() => configFromEnv({ TOKEN_IDLE_DAYS: 'soon' })).toThrow(/TOKEN_IDLE_DAYS/);
+  });
+});

@@ -33,12 +33,14 @@ export interface ServerConfig {
   logLevel: string;
   /** Days a conflict or rejected push answer is kept (server/services/retention.ts). */
   retentionDays: number;
+  /** Days a device may stay unseen before its token stops working (`401 TOKEN_EXPIRED`). */
+  tokenIdleDays: number;
 }
 
-function positiveDays(value: string | undefined, fallback: number): number {
+function positiveDays(value: string | undefined, fallback: number, name = 'RETENTION_DAYS'): number {
   if (value === undefined || value === '') return fallback;
   const days = Number(value);
-  if (!Number.isInteger(days) || days < 1) throw new Error(`RETENTION_DAYS must be a whole number of days, 1 or more (got "${value}")`);
+  if (!Number.isInteger(days) || days < 1) throw new Error(`${name} must be a whole number of days, 1 or more (got "${value}")`);
   return days;
 }
 
@@ -101,5 +103,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion =
     },
     logLevel: env.LOG_LEVEL ?? 'info',
     retentionDays: positiveDays(env.RETENTION_DAYS, 30),
+    tokenIdleDays: positiveDays(env.TOKEN_IDLE_DAYS, 90, 'TOKEN_IDLE_DAYS'),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run admin -- <command>`: create-team, create-admin, invite, publish-guide. Uses the same DATA_DIR /
- * DATABASE_URL as the server (with PGlite, run it while the server is stopped).
+ * `npm run admin -- <command>`: create-team, create-admin, invite, publish-guide, backup, restore. Uses
+ * the same DATA_DIR / DATABASE_URL as the server (with PGlite, run it while the server is stopped).
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -11,12 +11,20 @@ import { loadInviteKey } from '../services/inviteKey';
 import { configFromEnv } from '../config';
 import { publishGuide, type GuideInput } from '../services/guides';
 import { publicationsOf, validateGuideFile } from '../services/guideFile';
+import { backup, restore } from '../services/backup';
 
 const USAGE = `usage:
   npm run admin -- create-team --commune "<name>" --name "<team name>" [--json]
   npm run admin -- create-admin --commune "<name>" [--json]
   npm run admin -- invite --team "<team name or id>" [--json]
-  npm run admin -- publish-guide <file.json> [--json]`;
+  npm run admin -- publish-guide <file.json> [--json]
+  npm run admin -- backup <file> [--json]
+  npm run admin -- restore <file> [--json]`;
+
+const COMMANDS = ['create-team', 'create-admin', 'invite', 'publish-guide', 'backup', 'restore'];
+const WITH_FILE = ['publish-guide', 'backup', 'restore'];
+
+const total = (rows: Record<string, number>) => Object.values(rows).reduce((a, b) => a + b, 0);
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -25,8 +33,8 @@ async function main(): Promise<number> {
     allowPositionals: true,
   });
   const [command, file] = positionals;
-  const out = (obj: Record<string, unknown>, text: string) => console.log(values.json ? JSON.stringify(obj) : text);
-  if (!command || !['create-team', 'create-admin', 'invite', 'publish-guide'].includes(command)) {
+  const out = (obj: object, text: string) => console.log(values.json ? JSON.stringify(obj) : text);
+  if (!command || !COMMANDS.includes(command)) {
     console.error(USAGE);
     return 2;
   }
@@ -34,7 +42,7 @@ async function main(): Promise<number> {
     console.error('--team is required\n' + USAGE);
     return 2;
   }
-  if (command !== 'publish-guide' && command !== 'invite' && !values.commune?.trim()) {
+  if ((command === 'create-team' || command === 'create-admin') && !values.commune?.trim()) {
     console.error('--commune is required\n' + USAGE);
     return 2;
   }
@@ -42,8 +50,8 @@ async function main(): Promise<number> {
     console.error('--name is required\n' + USAGE);
     return 2;
   }
-  if (command === 'publish-guide' && !file) {
-    console.error('a guide file is required\n' + USAGE);
+  if (WITH_FILE.includes(command) && !file) {
+    console.error(`${command === 'publish-guide' ? 'a guide file' : 'a backup file'} is required\n` + USAGE);
     return 2;
   }
   // The PGlite data folder holds personal data: files made here are readable by this user only.
@@ -54,7 +62,13 @@ async function main(): Promise<number> {
     await migrate(db);
     // The server's own key (SERVER_SECRET or the one it keeps in the database), or its invites would not work.
     const key = await loadInviteKey(db, config.serverSecret);
-    if (command === 'create-team') {
+    if (command === 'backup') {
+      const r = await backup(db, file!);
+      out(r, `Backed up ${total(r.rows)} rows of ${Object.keys(r.rows).length} tables to ${file}. It holds personal data: keep it encrypted, off this machine.`);
+    } else if (command === 'restore') {
+      const r = await restore(db, file!);
+      out(r, `Restored ${total(r.rows)} rows from ${file}. New epoch ${r.epoch}: phones pull again and send back what the backup lacked.`);
+    } else if (command === 'create-team') {
       const r = await createTeam(db, key, values.commune!.trim(), values.name!.trim());
       out(r, `Team created in ${values.commune}. Head invite code: ${r.inviteCode}`);
     } else if (command === 'invite') {

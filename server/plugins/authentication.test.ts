@@ -31,6 +31,7 @@ const PUBLIC = ['GET /api/health', 'GET /api/guides', 'POST /api/auth/enroll'];
 /** Every private route with a body that would be accepted with a token. */
 const privateRoutes = (): Array<{ method: 'GET' | 'POST' | 'PUT'; path: string; payload?: object }> => [
   { method: 'GET', path: '/api/team' },
+  { method: 'POST', path: '/api/auth/renew', payload: {} },
   { method: 'POST', path: '/api/invites', payload: { role: 'head', maxUses: 1, ttlHours: 1 } },
   { method: 'POST', path: `/api/devices/${deviceId}/revoke`, payload: {} },
   { method: 'PUT', path: `/api/devices/${deviceId}/label`, payload: { label: 'Samsung A15' } },

@@ -30,6 +30,12 @@ function bearer(req: FastifyRequest): string | undefined {
   return /^Bearer\s+(\S+)$/i.exec(h)?.[1];
 }
 
+const UNAUTHORIZED_MESSAGES = {
+  DEVICE_REVOKED: 'this device was removed from the team',
+  TOKEN_EXPIRED: 'this device was not used for too long; join again with an invite code (its data stays on it)',
+  UNAUTHENTICATED: 'sign in again with an invite code',
+} as const;
+
 const ROLE_NAMES: Record<Role, string> = { member: 'a team member', head: 'a team head', admin: 'an admin' };
 
 /** The authenticated caller of a private route. */
@@ -40,6 +46,7 @@ export function callerOf(req: FastifyRequest): Caller {
 
 async function authentication(app: FastifyInstance): Promise<void> {
   const { db, limits, lastSeen } = app.ctx;
+  const { tokenIdleDays } = app.ctx.config;
   app.decorateRequest('caller', undefined);
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -51,11 +58,8 @@ async function authentication(app: FastifyInstance): Promise<void> {
     const address = addressKey(req.ip);
     const waitAddress = limits.address.take(address);
     if (waitAddress > 0) return sendRateLimited(reply, waitAddress);
-    const outcome = await authenticate(db, lastSeen, bearer(req));
-    if (!outcome.ok) {
-      const message = outcome.code === 'DEVICE_REVOKED' ? 'this device was removed from the team' : 'sign in again with an invite code';
-      return sendError(reply, 401, outcome.code, message);
-    }
+    const outcome = await authenticate(db, lastSeen, bearer(req), tokenIdleDays);
+    if (!outcome.ok) return sendError(reply, 401, outcome.code, UNAUTHORIZED_MESSAGES[outcome.code]);
     limits.address.refund(address);
     const waitDevice = limits.device.take(outcome.caller.deviceId);
     if (waitDevice > 0) return sendRateLimited(reply, waitDevice);

@@ -79,7 +79,7 @@ describe('the audit keeps field names, never values', () => {
   });
 
   it('after a create and a patch on the per-mutation path', async () => {
-    const auth = await authenticate(server.db, new LastSeen(), team.headToken);
+    const auth = await authenticate(server.db, new LastSeen(), team.headToken, 90);
     if (!auth.ok) throw new Error('the head token should authenticate');
     const d = new Device(server, team.headToken);
     const h = uuid();

@@ -1,8 +1,12 @@
-/** POST /api/auth/enroll: public; a device joins a team with an invite code. */
+/**
+ * POST /api/auth/enroll: public; a device joins a team with an invite code.
+ * POST /api/auth/renew: a device in use swaps its token for a new one (services/auth.ts, renewToken).
+ */
 import type { FastifyInstance } from 'fastify';
-import { enrollRequest } from '../../src/domain/wire';
+import { enrollRequest, type RenewTokenResponse } from '../../src/domain/wire';
 import type { ZodTypeProvider } from '../plugins/zodSchemas';
-import { enroll } from '../services/auth';
+import { enroll, renewToken } from '../services/auth';
+import { callerOf } from '../plugins/authentication';
 import { addressKey } from '../services/rateLimit';
 import { sendError, sendRateLimited } from '../errors';
 
@@ -31,5 +35,11 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
     limits.enrollByAddress.refund(address);
     limits.enrollTotal.refund(TOTAL);
     return reply.code(201).send(result);
+  });
+
+  app.post('/auth/renew', async (req, reply) => {
+    const renewed = await renewToken(db, callerOf(req));
+    if (!renewed) return sendError(reply, 401, 'DEVICE_REVOKED', 'this device was removed from the team');
+    return { token: renewed.token } satisfies RenewTokenResponse;
   });
 }

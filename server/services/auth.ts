@@ -54,7 +54,7 @@ export async function enroll(db: Database, key: InviteKey, code: string, name: s
   });
 }
 
-export type AuthOutcome = { ok: true; caller: Caller } | { ok: false; code: 'UNAUTHENTICATED' | 'DEVICE_REVOKED' };
+export type AuthOutcome = { ok: true; caller: Caller } | { ok: false; code: 'UNAUTHENTICATED' | 'DEVICE_REVOKED' | 'TOKEN_EXPIRED' };
 
 /**
  * Last-seen is for the head's device list, written at most once a minute per device. Whether it is
@@ -77,12 +77,27 @@ export class LastSeen {
   }
 }
 
-export async function authenticate(db: Queryable, lastSeen: LastSeen, token: string | undefined): Promise<AuthOutcome> {
+/**
+ * How long the token a renewal replaced keeps working, even once the new one was used: a screen
+ * that read the token just before the renewal still gets its answer. Past it, a leaked old token is
+ * refused.
+ */
+export const RENEWAL_GRACE_SECONDS = 60 * 60;
+
+/**
+ * The caller behind a bearer token. A device unseen for `idleDays` gets `TOKEN_EXPIRED`; the token a
+ * renewal replaced works only until the new one is used or the grace has passed.
+ */
+export async function authenticate(db: Queryable, lastSeen: LastSeen, token: string | undefined, idleDays: number): Promise<AuthOutcome> {
   if (!token) return { ok: false, code: 'UNAUTHENTICATED' };
   const tokenHash = hashSecret(token);
   const rows = await db.query<{
     device_id: string;
     revoked_at: string | null;
+    current: boolean;
+    token_used: boolean;
+    in_grace: boolean;
+    idle: boolean;
     user_id: string;
     name: string;
     role: Role;
@@ -90,13 +105,19 @@ export async function authenticate(db: Queryable, lastSeen: LastSeen, token: str
     commune_id: string;
     seen_due: boolean;
   }>(
-    `select d.id as device_id, d.revoked_at, u.id as user_id, u.name, u.role, u.team_id, u.commune_id, ${lastSeen.dueColumn(2)}
-     from devices d join users u on u.id = d.user_id where d.token_hash = $1`,
-    [tokenHash, lastSeen.everySeconds],
+    `select d.id as device_id, d.revoked_at, d.token_hash = $1 as current, d.token_used,
+            d.token_issued_at > now() - make_interval(secs => $4) as in_grace,
+            coalesce(d.last_seen_at, d.created_at) < now() - make_interval(days => $3) as idle,
+            u.id as user_id, u.name, u.role, u.team_id, u.commune_id, ${lastSeen.dueColumn(2)}
+     from devices d join users u on u.id = d.user_id where d.token_hash = $1 or d.previous_token_hash = $1`,
+    [tokenHash, lastSeen.everySeconds, idleDays, RENEWAL_GRACE_SECONDS],
   );
   const row = rows[0];
   if (!row) return { ok: false, code: 'UNAUTHENTICATED' };
   if (row.revoked_at) return { ok: false, code: 'DEVICE_REVOKED' };
+  if (!row.current && row.token_used && !row.in_grace) return { ok: false, code: 'UNAUTHENTICATED' };
+  if (row.idle) return { ok: false, code: 'TOKEN_EXPIRED' };
+  if (row.current && !row.token_used) await db.query('update devices set token_used = true where id = $1 and token_hash = $2', [row.device_id, tokenHash]);
   if (row.seen_due) await lastSeen.write(db, row.device_id);
   return {
     ok: true,
@@ -110,4 +131,19 @@ export async function authenticate(db: Queryable, lastSeen: LastSeen, token: str
       tokenHash,
     },
   };
+}
+
+/**
+ * Replaces the caller's token with a new one (shown once, as at enrollment). The token presented
+ * becomes the only previous one, so every token before it stops working at once. Null when the
+ * device was revoked meanwhile.
+ */
+export async function renewToken(db: Queryable, caller: Caller): Promise<{ token: string } | null> {
+  const token = newToken();
+  const rows = await db.query(
+    `update devices set previous_token_hash = $2, token_hash = $3, token_issued_at = now(), token_used = false
+     where id = $1 and revoked_at is null returning id`,
+    [caller.deviceId, caller.tokenHash, hashSecret(token)],
+  );
+  return rows.length ? { token } : null;
 }

@@ -64,6 +64,13 @@ export interface EnrollResponse {
   commune?: Named;
 }
 
+// ---------------------------------------------------------------- POST /api/auth/renew
+
+/** The device's new token; the one it sent stops working once this one is used. */
+export interface RenewTokenResponse {
+  token: string;
+}
+
 // ---------------------------------------------------------------- GET /api/team
 
 export interface DeviceInfo {

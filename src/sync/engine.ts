@@ -51,11 +51,23 @@ export interface EngineOptions {
   now?: () => number;
   locks?: LockManager | null;
   onStatus?: (status: SyncStatus) => void;
+  /** The device's token was replaced: whoever holds a copy of the membership reads it again. */
+  onTokenRenewed?: () => void;
 }
 
 const BACKOFF_START_MS = 1000;
 const BACKOFF_CAP_MS = 5 * 60 * 1000;
 const LOCK_NAME = 'cong-dong-so-sync';
+/**
+ * A token older than this is swapped for a new one while the phone is in use, so a copy of an old
+ * token (an old backup of the phone, a leaked log) stops working; an unused one expires on the server.
+ */
+export const TOKEN_RENEW_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** The i18n key that says why this phone must join again. */
+export function rejoinErrorKey(membership: Pick<DeviceMembership, 'rejoinReason'>): string {
+  return membership.rejoinReason === 'tokenExpired' ? 'sync.errors.tokenExpired' : 'sync.errors.needsJoin';
+}
 
 export class SyncEngine {
   private readonly db: AppDB;
@@ -124,10 +136,11 @@ export class SyncEngine {
   private async runOnce(): Promise<SyncStatus> {
     this.membership = await getMembership(this.db);
     if (this.db.isDemo || !this.membership) return this.setStatus({ phase: 'notJoined' });
-    if (this.membership.needsRejoin) return this.setStatus({ phase: 'needsJoin' });
+    if (this.membership.needsRejoin) return this.setStatus({ phase: 'needsJoin', errorKey: rejoinErrorKey(this.membership) });
     if (!this.membership.team) return this.setStatus({ phase: 'idle', lastSyncAt: this.status.lastSyncAt });
     this.setStatus({ ...this.status, phase: 'syncing', errorKey: undefined, progress: undefined });
     try {
+      await this.renewTokenIfDue();
       await this.pushAll();
       await this.pullAll();
       const at = new Date((this.options.now ?? Date.now)()).toISOString();
@@ -137,6 +150,30 @@ export class SyncEngine {
     } catch (e) {
       return this.handleError(e);
     }
+  }
+
+  /**
+   * Swaps an old token for a new one before syncing. Only a 401 stops the sync: any other failure
+   * leaves the old token, which keeps working, and the next sync asks again.
+   */
+  private async renewTokenIfDue(): Promise<void> {
+    const membership = this.membership!;
+    const now = (this.options.now ?? Date.now)();
+    const issued = Date.parse(membership.tokenIssuedAt ?? membership.joinedAt);
+    // A clock set back since then would put the renewal off for as long: renew then too.
+    if (now - issued < TOKEN_RENEW_AFTER_MS && now >= issued) return;
+    let token: string;
+    try {
+      ({ token } = await this.transport.renewToken());
+    } catch (e) {
+      if (e instanceof SyncHttpError && e.status === 401) throw e;
+      return;
+    }
+    // Should this write fail, the server still takes the old token until the new one is used.
+    const renewed: DeviceMembership = { ...membership, token, tokenIssuedAt: new Date(now).toISOString() };
+    await saveMembership(renewed, this.db);
+    this.membership = renewed;
+    this.options.onTokenRenewed?.();
   }
 
   private async pushAll(): Promise<void> {
@@ -215,8 +252,10 @@ export class SyncEngine {
         await wipeTeamData(this.db, { removed: true });
         return this.setStatus({ phase: 'revoked', errorKey: 'sync.errors.revoked' });
       }
-      if (this.membership) await saveMembership({ ...this.membership, needsRejoin: true }, this.db);
-      return this.setStatus({ phase: 'needsJoin', errorKey: 'sync.errors.needsJoin' });
+      // The phone keeps everything, unsynced changes included, and sends them once it has joined again.
+      const rejoin = { needsRejoin: true, rejoinReason: e.code === 'TOKEN_EXPIRED' ? ('tokenExpired' as const) : undefined };
+      if (this.membership) await saveMembership({ ...this.membership, ...rejoin }, this.db);
+      return this.setStatus({ phase: 'needsJoin', errorKey: rejoinErrorKey(rejoin) });
     }
     if (e.status === 426) return this.setStatus({ phase: 'upgradeRequired', errorKey: 'sync.errors.upgrade' });
     // A 400 on a push is a bug in the app: keep the batch, report it, do not retry in a loop.

@@ -13,8 +13,12 @@ export interface DeviceMembership {
   team: { id: string; name: string } | null;
   commune?: { id: string; name: string };
   joinedAt: string;
+  /** When this device received `token` (its clock); `joinedAt` until the first renewal. */
+  tokenIssuedAt?: string;
   /** Set when the server said the token is no longer valid (not revoked): ask to join again. */
   needsRejoin?: boolean;
+  /** Why: the phone was unused for so long that its token expired (`401 TOKEN_EXPIRED`). */
+  rejoinReason?: 'tokenExpired';
 }
 
 export function getMembership(database: AppDB = db()): Promise<DeviceMembership | undefined> {

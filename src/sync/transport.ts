@@ -14,6 +14,7 @@ import type {
   PullResponse,
   PushRequest,
   PushResponse,
+  RenewTokenResponse,
   RevokeResponse,
   TeamResponse,
 } from '../domain/wire';
@@ -79,6 +80,11 @@ export class Transport {
 
   enroll(code: string, name: string, device: string): Promise<EnrollResponse> {
     return this.call('POST', '/api/auth/enroll', { code, name, device } satisfies EnrollRequest);
+  }
+
+  /** A new token for this device; the one sent stops working once the new one is used. */
+  renewToken(): Promise<RenewTokenResponse> {
+    return this.call('POST', '/api/auth/renew', {});
   }
 
   team(): Promise<TeamResponse> {

@@ -55,6 +55,8 @@ export const useSyncStore = defineStore('sync', () => {
         // The roster (facilitators of sessions) follows the team, checked every few minutes.
         if (s.phase === 'idle') membership.refreshRosterIfDue();
       },
+      // The team screens call the server with the membership they read: the new token, from now on.
+      onTokenRenewed: () => void membership.load(),
     });
     return engine;
   }
