@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHouseholdWithMembers } from '../../db/householdWithMembers';
 import { CONSENT_TEXT_VERSION } from '../../domain/vocab';
-import { saveMembership } from '../../sync/membership';
+import { saveMembership, type DeviceMembership } from '../../sync/membership';
 import { useMembershipStore } from '../team/store';
 import { useSyncStore } from '../sync/store';
 import { eventually, mountRoute, resetApp, settle, type Mounted } from '../../../tests/unit/mountWithApp';
@@ -9,8 +9,8 @@ import { eventually, mountRoute, resetApp, settle, type Mounted } from '../../..
 /** Generous: the page's modules load lazily, slowly on a busy machine. */
 const WAIT_MS = 15_000;
 
-const HEAD = { token: 'tok-head', user: { id: 'u1', name: 'Trần Thị Hoa', role: 'head' as const }, team: { id: 't1', name: 'Tổ 3' }, joinedAt: '2026-11-01T00:00:00.000Z' };
-const MEMBER = { ...HEAD, token: 'tok-member', user: { id: 'u2', name: 'Chị Lan', role: 'member' as const } };
+const HEAD: DeviceMembership = { token: 'tok-head', user: { id: 'u1', name: 'Trần Thị Hoa', role: 'head' }, team: { id: 't1', name: 'Tổ 3' }, joinedAt: '2026-11-01T00:00:00.000Z' };
+const MEMBER: DeviceMembership = { ...HEAD, token: 'tok-member', user: { id: 'u2', name: 'Chị Lan', role: 'member' } };
 
 let app: Mounted | undefined;
 beforeEach(async () => {
@@ -51,7 +51,7 @@ function server(status = 200) {
   return asked;
 }
 
-async function openAs(membership: typeof HEAD, id: string): Promise<Mounted> {
+async function openAs(membership: DeviceMembership, id: string): Promise<Mounted> {
   await saveMembership(membership);
   const mounted = await mountRoute(`/households/${id}`);
   await useMembershipStore().load();

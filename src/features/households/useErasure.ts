@@ -35,8 +35,9 @@ export function useErasure() {
       if (e.status === 403) return 'household.eraseNotAllowed';
       return 'household.eraseFailed';
     }
-    // The pull brings the tombstones: the records leave this phone now.
-    await sync.syncNow();
+    // The pull brings the tombstones: the records leave this phone now. Not awaited: the page
+    // showing the record must hear of the erasure before the record leaves it.
+    void sync.syncNow();
     return undefined;
   }
 
