@@ -16,9 +16,10 @@ export interface Removal {
 }
 
 /**
- * Removes the team's data from this device: a confirmed sign-out, or (`removed`) the server's
- * answer that the team removed this device. The reason is written in the same transaction as
- * the wipe, so the app can explain the empty screens even after a reload.
+ * Empties the team's tables and keys on this device, keeping the database: after the server's
+ * answer that the team removed this device (`removed`), the reason is written in the same
+ * transaction as the wipe, so the app can explain the empty screens even after a reload. A
+ * sign-out or a forgotten PIN deletes everything instead (`wipeDevice` below).
  */
 export async function wipeTeamData(database: AppDB = db(), options: { removed?: boolean } = {}): Promise<void> {
   const tables: Table[] = [...entityTables(database), database.outbox, database.drafts, database.users, database.dirtyHouseholds, database.meta];
