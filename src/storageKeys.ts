@@ -12,6 +12,13 @@ export const STORAGE_KEYS = {
   lockAfterMinutes: 'cds.lockAfterMinutes',
 } as const;
 
+/**
+ * The keys a wipe of the device keeps: display choices that say nothing about anyone. Wiping
+ * removes every other key of the app's origin (sync/teamWipe.ts), so a key added later is wiped
+ * unless it is listed here.
+ */
+export const KEPT_ON_WIPE: readonly string[] = [STORAGE_KEYS.language, STORAGE_KEYS.largeText, STORAGE_KEYS.installDismissedAt];
+
 export const DB_NAMES = {
   main: 'cong-dong-so',
   demo: 'cong-dong-so-demo',

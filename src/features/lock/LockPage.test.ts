@@ -7,6 +7,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { routes } from '../../modules/router';
 import { lockGuard } from './guard';
+import { restart } from '../team/restart';
 import { eventually, mountRoute, resetApp, type Mounted } from '../../../tests/unit/mountWithApp';
 
 const MEMBER = { token: 'tok', user: { id: 'u2', name: 'Chị Lan', role: 'member' as const }, team: { id: 't1', name: 'Tổ 3' }, joinedAt: '2026-11-01T00:00:00.000Z' };
@@ -88,9 +89,12 @@ describe('the lock screen', { timeout: 60_000 }, () => {
       expect(d.text()).toContain('2 thay đổi chưa gửi lên máy chủ sẽ mất');
       return d;
     });
+    const restarted = vi.spyOn(restart, 'at').mockImplementation(() => undefined);
     await dialog.findAll('button').at(1)!.trigger('click');
-    await eventually(() => expect(app!.router.currentRoute.value.name).toBe('join'));
+    // The app starts afresh on the join screen: nothing of the wiped data stays in memory.
+    await eventually(() => expect(restarted).toHaveBeenCalledWith('/join'));
     expect(await getMembership()).toBeUndefined();
+    expect(localStorage.getItem(STORAGE_KEYS.pinSet)).toBeNull();
     expect(await db().outbox.count()).toBe(0);
   });
 });

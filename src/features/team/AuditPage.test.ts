@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { saveMembership } from '../../sync/membership';
+import { STORAGE_KEYS } from '../../storageKeys';
+import { useMembershipStore } from './store';
 import type { AuditEntry, AuditPage } from '../../domain/wire';
 import { eventually, mountRoute, resetApp, type Mounted } from '../../../tests/unit/mountWithApp';
 
@@ -91,5 +93,27 @@ describe('the way to the activity log', () => {
     app = await mountRoute('/team');
     await eventually(() => expect(app.wrapper.find('h1').text()).toBe('Tổ của tôi'), WAIT_MS);
     expect(app.wrapper.find('[data-testid="audit-link"]').exists()).toBe(false);
+  });
+
+  it('a commune admin, who has no Team screen, finds it on Today, where the app opens, and in Settings; its way back leads to Today', async () => {
+    await saveMembership({ token: 'tok-a', user: { id: 'u9', name: 'Lê Văn Nam', role: 'admin' }, team: null, commune: { id: 'c1', name: 'Xã Thử Nghiệm' }, joinedAt: HEAD.joinedAt });
+    localStorage.setItem(STORAGE_KEYS.teamSide, '1');
+    server();
+    try {
+      app = await mountRoute('/');
+      // At app start the sync store reads the membership (App.vue); here the test does.
+      await useMembershipStore().load();
+      const link = () => app.wrapper.find('[data-testid="open-audit"]');
+      await eventually(() => expect(link().exists()).toBe(true), WAIT_MS);
+      expect(link().text()).toBe('Nhật ký hoạt động');
+      await link().trigger('click');
+      await eventually(() => expect(app.wrapper.find('[data-testid="audit-entries"]').exists()).toBe(true), WAIT_MS);
+      const back = app.wrapper.findAll('a').find((a) => a.text() === 'Về trang Hôm nay');
+      expect(back?.attributes('href')).toBe('/');
+      await app.router.push('/settings');
+      await eventually(() => expect(app.wrapper.find('[data-testid="open-audit"]').attributes('href')).toBe('/team/audit'), WAIT_MS);
+    } finally {
+      localStorage.removeItem(STORAGE_KEYS.teamSide);
+    }
   });
 });

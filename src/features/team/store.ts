@@ -199,15 +199,22 @@ export const useMembershipStore = defineStore('membership', () => {
     return sync.unsentCount();
   }
 
+  /**
+   * Wipes this device: the team's data and everything else the app stored (sync/teamWipe.ts
+   * wipeDevice). The caller then restarts the app (restart.ts) so nothing stays in memory.
+   */
   async function signOut(): Promise<void> {
-    const { wipeTeamData } = await import('../../sync/teamWipe');
-    await wipeTeamData();
+    const sync = useSyncStore();
+    // No trigger may start a sync against the database being deleted.
+    sync.stop();
+    const { wipeDevice } = await import('../../sync/teamWipe');
+    await wipeDevice();
     membership.value = undefined;
     removal.value = undefined;
     team.value = undefined;
     invite.value = undefined;
     invites.value = [];
-    useSyncStore().signedOut();
+    sync.signedOut();
   }
 
   return {
