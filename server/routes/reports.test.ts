@@ -17,6 +17,8 @@ import {
   type ReportData,
 } from '../../src/domain/indicators';
 import type { SummaryResponse } from '../../src/domain/reportSettings';
+import type { Database } from '../db/adapter';
+import { COUNTING_CONNECTIONS, summary } from '../services/reports';
 
 let server: TestServer;
 let team: TestTeam;
@@ -298,6 +300,33 @@ describe('kept figures: each team counted again only after its records changed',
     await server.db.query('update report_summary_cache set version = $3 where team_id = $1 and period_from = $2', [team.teamId, P.from, other(row!.version)]);
     expect((await figures(team.headToken, P))[0]!.indicators).toEqual(computeIndicators(data, P));
     expect((await figures(team.headToken, P))[0]!.indicators).toEqual(counted[0]!.indicators);
+  });
+});
+
+describe('counting a commune', () => {
+  it(`counts at most ${COUNTING_CONNECTIONS} teams at once, so that pushes still find connections`, async () => {
+    const teams = [];
+    for (let i = 0; i < COUNTING_CONNECTIONS + 3; i++) teams.push(await server.team(`Tổ ${i}`, 'Xã Đông Tổ'));
+    const { communeId } = await server.admin('Xã Đông Tổ');
+    let open = 0;
+    let most = 0;
+    const db: Database = {
+      kind: server.db.kind,
+      query: (sql, params) => server.db.query(sql, params),
+      exec: (sql) => server.db.exec(sql),
+      close: () => server.db.close(),
+      transaction: async (fn) => {
+        most = Math.max(most, ++open);
+        try {
+          return await server.db.transaction(fn);
+        } finally {
+          open--;
+        }
+      },
+    };
+    const body = await summary(db, { role: 'admin', teamId: null, communeId }, FIXTURE_PERIOD);
+    expect(body.teams.map((t) => t.id).sort()).toEqual(teams.map((t) => t.teamId).sort());
+    expect(most).toBe(COUNTING_CONNECTIONS);
   });
 });
 

@@ -215,6 +215,9 @@ function teamIndicators(rows: readonly Row[], team: Record<string, number>): Tea
   return { indicators, byNeighborhood };
 }
 
+/** Teams one request counts at once (see `summary`). */
+export const COUNTING_CONNECTIONS = 3;
+
 export interface ReportScope {
   role: 'head' | 'admin';
   teamId: string | null;
@@ -264,10 +267,14 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
     [scope.role === 'admin' ? scope.communeId : scope.teamId, period.from, period.to, COUNTING_CODE],
   );
   // One team per statement: PostgreSQL plans a team's range of each index better than a list of
-  // teams, and the pool runs the teams side by side, one connection each.
-  const out = await Promise.all(
-    teams.map(async (t) => {
-      if (t.figures) return { id: t.id, name: t.name, ...t.figures };
+  // teams. A few teams at a time, each on a connection of its own: enough for the database's
+  // cores, while the pool's other connections stay free for pushes (20 teams at once held every
+  // connection a transaction may take, and an admin's six periods at once waited past the
+  // pool's 5 s, answered 503).
+  const counted = new Map<string, TeamIndicators>();
+  const waiting = teams.filter((t) => !t.figures);
+  const counter = async () => {
+    for (let t = waiting.shift(); t; t = waiting.shift()) {
       const { lastSeq, figures } = await countTeam(db, t.id, period);
       // Figures of an older change number can never answer again; those of a newer one (counted
       // meanwhile by another request) are kept.
@@ -280,9 +287,16 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
            where report_summary_cache.last_seq <= excluded.last_seq`,
         [t.id, period.from, period.to, lastSeq, t.version, JSON.stringify(figures)],
       );
-      return { id: t.id, name: t.name, ...figures };
-    }),
-  );
+      counted.set(t.id, figures);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(COUNTING_CONNECTIONS, waiting.length) }, counter));
+  const out = teams.map((t) => {
+    const figures = t.figures ?? counted.get(t.id);
+    // Every counter ends with the queue empty, or its error ends the request.
+    if (!figures) throw new Error(`team ${t.id} was not counted`);
+    return { id: t.id, name: t.name, ...figures };
+  });
   const total: Indicators = sumIndicators(out.map((t) => t.indicators));
   return { from: period.from, to: period.to, generatedAt: now.toISOString(), teams: out, total: { indicators: total } };
 }
