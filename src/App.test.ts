@@ -5,6 +5,7 @@ import { DB_NAMES, STORAGE_KEYS } from './storageKeys';
 import { saveMembership } from './sync/membership';
 import { wipeTeamData } from './sync/teamWipe';
 import { appDatabaseExists, resetTeamStart, teamStartWanted } from './modules/teamStart';
+import { useLockStore } from './features/lock/store';
 import { eventually, mountComponent, resetApp, sleep, type Mounted } from '../tests/unit/mountWithApp';
 
 // The service worker's registration is a build-time module (vite-plugin-pwa), absent here.
@@ -82,6 +83,19 @@ describe('the app on a phone used for team work', () => {
     database.close();
     app = await mountComponent(App);
     await eventually(() => expect(app!.router.currentRoute.value.name).toBe('pin'), 5000);
+    expect(app.router.currentRoute.value.query.next).toBe('/');
+  });
+
+  it('leaves the PIN screen where it is when the team side starts there (just after joining)', async () => {
+    const database = new AppDB(DB_NAMES.main);
+    await saveMembership(joined, database);
+    database.close();
+    app = await mountComponent(App);
+    await app.router.push('/pin?next=/');
+    await eventually(() => expect(useLockStore().needsPin).toBe(true), 10_000);
+    // (A wrong redirect would load the PIN page again: a lazily loaded chunk.)
+    await sleep(1500);
+    expect(app.router.currentRoute.value.name).toBe('pin');
     expect(app.router.currentRoute.value.query.next).toBe('/');
   });
 
