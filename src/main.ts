@@ -1,10 +1,9 @@
 import { createApp } from 'vue';
 import App from './App.vue';
 import { installPinia } from './modules/pinia';
-import { installI18n, loadFullLocale } from './modules/i18n';
+import { installI18n } from './modules/i18n';
 import { installRouter } from './modules/router';
 import { installPwa } from './modules/pwa';
-import { afterPaint, whenIdle } from './modules/afterPaint';
 import { installInstallPrompt } from './modules/install';
 import './styles.css';
 
@@ -20,14 +19,8 @@ async function start(): Promise<void> {
   // gets the shell.
   await Promise.race([router.isReady().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
   app.mount('#app');
-  // Once the first screen is up, in quiet moments: the database check (it says so plainly if
-  // there is none), then the rest of the strings.
-  void afterPaint().then(async () => {
-    await whenIdle();
-    await import('./modules/storage').then((m) => m.installStorage()).catch((e: unknown) => console.error(e));
-    await whenIdle();
-    await loadFullLocale().catch(() => undefined);
-  });
+  // The database, sync and the rest of the strings start after the first paint, and only on a
+  // phone that needs them (App.vue, modules/teamStart.ts).
   installPwa();
 }
 

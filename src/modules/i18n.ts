@@ -67,10 +67,12 @@ export async function initI18n(lng: Language = storedLanguage(), options: { full
       resources: { vi: { translation: viCore } },
       interpolation: { escapeValue: false },
       returnNull: false,
-      // Not saved anywhere: only noted, see `missedCore`.
+      // Not saved anywhere: only noted, see `missedCore`, and the whole locale fetched (on a
+      // citizen's phone it is otherwise loaded only for a screen outside the first-paint set).
       saveMissing: true,
       missingKeyHandler: () => {
         missedCore = true;
+        void loadFullLocale().catch(() => undefined);
       },
     });
   }

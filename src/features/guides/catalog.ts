@@ -4,10 +4,13 @@
  */
 import type { Guide } from '../../domain/guides';
 import { loadShippedGuide, loadShippedGuides } from './shippedFiles';
+import { appDatabaseExists } from '../../modules/teamStart';
 
 async function loadPublished(): Promise<Guide[]> {
   try {
-    // Published updates live in IndexedDB; the guide itself never waits for the database.
+    // Published updates live in IndexedDB; the guide itself never waits for the database, and a
+    // phone that has none (a citizen's) does not create it to find that out.
+    if (!(await appDatabaseExists())) return [];
     const { publishedGuides } = await import('../../db/guides');
     const rows = await publishedGuides();
     if (rows.length === 0) return [];

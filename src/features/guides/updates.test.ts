@@ -7,7 +7,10 @@ import { publicationsOf, validateGuideFile } from '../../../server/services/guid
 import { publishGuide, type GuideInput } from '../../../server/services/guides';
 import { checkGuideUpdates } from './updates';
 import { allGuides, guideBySlug } from './catalog';
+import { Dexie } from 'dexie';
 import { resetDbInstance } from '../../db/database';
+import { DB_NAMES } from '../../storageKeys';
+import { appDatabaseExists } from '../../modules/teamStart';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -25,6 +28,20 @@ function serverFetch(): typeof fetch {
 }
 
 describe('guide updates from the server', () => {
+  it('on a phone without the app\'s database, finds nothing published without creating it', async () => {
+    resetDbInstance();
+    await Dexie.delete(DB_NAMES.main);
+    const asked: string[] = [];
+    const nothingNew = (async (url: string) => {
+      asked.push(url);
+      return new Response(JSON.stringify({ guides: [], latest: 0 }), { status: 200, headers: { 'content-type': 'application/json' } });
+    }) as unknown as typeof fetch;
+    expect(await checkGuideUpdates(nothingNew)).toBe(0);
+    expect(asked).toEqual(['/api/guides?since=0']);
+    expect((await guideBySlug('recognize-scams'))?.slug).toBe('recognize-scams');
+    expect(await appDatabaseExists()).toBe(false);
+  });
+
   it('a newer version published with publish-guide reaches a device without an account; an older one is ignored', async () => {
     resetDbInstance();
     const file = JSON.parse(readFileSync('src/features/guides/content/recognize-scams.json', 'utf8')) as Record<string, unknown> & { version: number; title: { vi: string } };
