@@ -21,6 +21,7 @@ import { defaultReportSettings, type ReportSettings, type StoredReportSettings, 
 import { localToday } from '../../domain/dates';
 import { useMembershipStore } from '../team/store';
 import { reportsApi, type ReportsApi } from '../../sync/reportsApi';
+import type { DataToken } from '../../db/reportData';
 
 export const TREND_PERIODS = 6;
 
@@ -29,11 +30,21 @@ export interface PeriodFigures {
   indicators: Indicators;
 }
 
-export interface TeamReport {
+/** A head's figures as counted (kept on the phone with the records' change token). */
+export interface TeamCounts {
   /** Oldest first; the last one is the chosen period, the one before it the previous period. */
   trend: PeriodFigures[];
   byNeighborhood: NeighborhoodIndicators[];
+  byUser: UserIndicators[];
+}
+
+export interface TeamReport extends Omit<TeamCounts, 'byUser'> {
   byUser: (UserIndicators & { name: string })[];
+  /**
+   * The chosen and the previous period are shown first; while this is true, the earlier trend
+   * periods and the per-member figures are still being counted (and `trend` holds only those two).
+   */
+  counting: boolean;
 }
 
 export interface CommuneReport {
@@ -68,7 +79,11 @@ export const useReportsStore = defineStore('reports', () => {
   const busy = ref(false);
   /** An i18n key when the last load failed. */
   const error = ref('');
-  let data: ReportData | undefined;
+  let data: (ReportData & { token: DataToken }) | undefined;
+  /** Each period's indicators counted from `data`, so a switch recounts only the new periods. */
+  const counted = new Map<string, Indicators>();
+  /** Only the latest load may show its figures. */
+  let generation = 0;
   let names = new Map<string, string>();
   let pendingSub: Subscription | undefined;
 
@@ -80,30 +95,62 @@ export const useReportsStore = defineStore('reports', () => {
     period.value = p;
   }
 
-  function computeTeam(): void {
-    if (!data) return;
-    const d = data;
-    const current = computeTeamIndicators(d, period.value);
-    // The last of the trend's periods is the chosen one, already counted.
-    const trend = periods.value.map((p, i, all) => ({ period: p, indicators: i === all.length - 1 ? current.indicators : computeIndicators(d, p) }));
-    const byUser = indicatorsByUser(d, period.value).map((u) => ({ ...u, name: names.get(u.userId) ?? '' }));
-    team.value = { trend, byNeighborhood: current.byNeighborhood, byUser };
+  const named = (c: TeamCounts, counting: boolean): TeamReport => ({ ...c, byUser: c.byUser.map((u) => ({ ...u, name: names.get(u.userId) ?? '' })), counting });
+
+  function indicatorsOf(d: ReportData, p: Period): Indicators {
+    const key = `${p.from}:${p.to}`;
+    let found = counted.get(key);
+    if (!found) counted.set(key, (found = computeIndicators(d, p)));
+    return found;
   }
 
-  /** The head's figures from the phone's records; `reload` reads the records again. */
-  async function loadTeam(reload = true): Promise<void> {
+  /**
+   * The head's figures from the phone's records. Figures kept from an earlier count are shown when
+   * the records have not changed since (the change token says so); otherwise the records are read
+   * and counted, the chosen period first.
+   */
+  async function loadTeam(): Promise<void> {
+    const run = ++generation;
+    // Plain copies: the figures are kept in IndexedDB, which cannot clone Vue's proxies.
+    const trendPeriods = periods.value.map(({ from, to }) => ({ from, to }));
+    const chosen = trendPeriods.at(-1)!;
+    const key = `${kind.value}:${chosen.from}:${chosen.to}`;
     busy.value = true;
     error.value = '';
     try {
       const r = await repo();
-      if (reload || !data) {
-        [data, names] = await Promise.all([r.loadReportData(), r.roster().then((rows) => new Map(rows.map((u) => [u.id, u.name])))]);
+      names = new Map((await r.roster()).map((u) => [u.id, u.name]));
+      if (!data || data.token !== (await r.reportDataToken())) {
+        const kept = await r.keptResult<TeamCounts>(key);
+        if (run !== generation) return;
+        if (kept) {
+          team.value = named(kept, false);
+          return;
+        }
+        data = await r.loadReportData();
+        counted.clear();
+        if (run !== generation) return;
       }
-      computeTeam();
+      const d = data;
+      const current = computeTeamIndicators(d, chosen);
+      counted.set(`${chosen.from}:${chosen.to}`, current.indicators);
+      const previous = trendPeriods.at(-2);
+      const firstTwo = [...(previous ? [{ period: previous, indicators: indicatorsOf(d, previous) }] : []), { period: chosen, indicators: current.indicators }];
+      team.value = { trend: firstTwo, byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
+      // Let the chosen period's figures paint before the rest is counted.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (run !== generation) return;
+      const counts: TeamCounts = {
+        trend: trendPeriods.map((p) => ({ period: p, indicators: indicatorsOf(d, p) })),
+        byNeighborhood: current.byNeighborhood,
+        byUser: indicatorsByUser(d, chosen),
+      };
+      team.value = named(counts, false);
+      await r.keepResult(d.token, key, counts);
     } catch {
-      error.value = 'reports.loadFailed';
+      if (run === generation) error.value = 'reports.loadFailed';
     } finally {
-      busy.value = false;
+      if (run === generation) busy.value = false;
     }
   }
 
@@ -156,8 +203,8 @@ export const useReportsStore = defineStore('reports', () => {
   }
 
   /** Recomputes for the chosen period: on the phone for a head, from the server for an admin. */
-  function refresh(reload = false): Promise<void> {
-    return isAdmin.value ? loadCommune() : loadTeam(reload);
+  function refresh(): Promise<void> {
+    return isAdmin.value ? loadCommune() : loadTeam();
   }
 
   /** Tests drive the store against an in-process server. */
