@@ -129,6 +129,11 @@ async function novemberFigures() {
   return store.team!;
 }
 
+/** A write to a counted table drops what was kept. */
+async function keepNothing(): Promise<void> {
+  await db().sessions.delete('none');
+}
+
 const NOVEMBER_KEY = `month:${FIXTURE_PERIOD.from}:${FIXTURE_PERIOD.to}`;
 
 describe('useReportsStore for a head', () => {
@@ -141,6 +146,19 @@ describe('useReportsStore for a head', () => {
     expect(team.trend.at(-1)!.indicators.visits).toBe(7);
     expect(team.byUser.map((u) => u.userId)).toEqual(['u-a', 'u-b']);
     expect(await keptResult(NOVEMBER_KEY)).toMatchObject({ trend: team.trend, byNeighborhood: team.byNeighborhood });
+  });
+
+  it('counts the previous period’s own report ahead, as a switch to it would', async () => {
+    await novemberFigures();
+    const ahead = await keptResult('month:2026-10-01:2026-10-31');
+    setActivePinia(createPinia());
+    const store = useReportsStore();
+    store.choose('month', { from: '2026-10-01', to: '2026-10-31' });
+    // Counted from the records, not from what was kept: the same figures.
+    await keepNothing();
+    await store.refresh();
+    expect(store.team!.trend.map((f) => f.period.from)).toEqual(['2026-05-01', '2026-06-01', '2026-07-01', '2026-08-01', '2026-09-01', '2026-10-01']);
+    expect(ahead).toEqual({ trend: store.team!.trend, byNeighborhood: store.team!.byNeighborhood, byUser: store.team!.byUser.map(({ userId, indicators }) => ({ userId, indicators })) });
   });
 
   it('shows the chosen and previous periods first, then the rest', async () => {

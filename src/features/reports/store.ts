@@ -82,6 +82,9 @@ export const useReportsStore = defineStore('reports', () => {
   let data: (ReportData & { token: DataToken }) | undefined;
   /** Each period's indicators counted from `data`, so a switch recounts only the new periods. */
   const counted = new Map<string, Indicators>();
+  /** The full figures counted from `data`, by kind and period. */
+  const countedTeams = new Map<string, TeamCounts>();
+  let reading: Promise<ReportData & { token: DataToken }> | undefined;
   /** Only the latest load may show its figures. */
   let generation = 0;
   let names = new Map<string, string>();
@@ -104,53 +107,77 @@ export const useReportsStore = defineStore('reports', () => {
     return found;
   }
 
+  /** The records as they are now: the ones in memory while the token holds, else read again (once at a time). */
+  async function currentData(r: Awaited<ReturnType<typeof repo>>): Promise<ReportData & { token: DataToken }> {
+    if (data && data.token === (await r.reportDataToken())) return data;
+    reading ??= r.loadReportData().finally(() => (reading = undefined));
+    const read = await reading;
+    if (data !== read) {
+      data = read;
+      counted.clear();
+      countedTeams.clear();
+    }
+    return read;
+  }
+
+  function countTeam(d: ReportData, trendPeriods: Period[], byNeighborhood: NeighborhoodIndicators[]): TeamCounts {
+    const chosen = trendPeriods.at(-1)!;
+    return { trend: trendPeriods.map((p) => ({ period: p, indicators: indicatorsOf(d, p) })), byNeighborhood, byUser: indicatorsByUser(d, chosen) };
+  }
+
+  const keyOf = (k: PeriodKind, p: Period) => `${k}:${p.from}:${p.to}`;
+  // Let the figures shown paint before more is counted.
+  const yieldToPaint = () => new Promise((resolve) => setTimeout(resolve, 0));
+
   /**
    * The head's figures from the phone's records. Figures kept from an earlier count are shown when
    * the records have not changed since (the change token says so); otherwise the records are read
-   * and counted, the chosen period first.
+   * and counted: the chosen and previous periods first, then the earlier trend periods and the
+   * per-member figures, then, ahead, the previous period's own report (the next one people open).
+   * Every count is kept; only the latest load shows its figures.
    */
   async function loadTeam(): Promise<void> {
     const run = ++generation;
+    const showing = () => run === generation;
+    const periodKind = kind.value;
     // Plain copies: the figures are kept in IndexedDB, which cannot clone Vue's proxies.
     const trendPeriods = periods.value.map(({ from, to }) => ({ from, to }));
     const chosen = trendPeriods.at(-1)!;
-    const key = `${kind.value}:${chosen.from}:${chosen.to}`;
+    const key = keyOf(periodKind, chosen);
     busy.value = true;
     error.value = '';
     try {
       const r = await repo();
       names = new Map((await r.roster()).map((u) => [u.id, u.name]));
-      if (!data || data.token !== (await r.reportDataToken())) {
-        const kept = await r.keptResult<TeamCounts>(key);
-        if (run !== generation) return;
-        if (kept) {
-          team.value = named(kept, false);
-          return;
-        }
-        data = await r.loadReportData();
-        counted.clear();
-        if (run !== generation) return;
+      const inMemory = data && data.token === (await r.reportDataToken()) ? countedTeams.get(key) : undefined;
+      const kept = inMemory ?? (await r.keptResult<TeamCounts>(key));
+      if (kept) {
+        if (showing()) team.value = named(kept, false);
+        return;
       }
-      const d = data;
+      const d = await currentData(r);
       const current = computeTeamIndicators(d, chosen);
       counted.set(`${chosen.from}:${chosen.to}`, current.indicators);
       const previous = trendPeriods.at(-2);
       const firstTwo = [...(previous ? [{ period: previous, indicators: indicatorsOf(d, previous) }] : []), { period: chosen, indicators: current.indicators }];
-      team.value = { trend: firstTwo, byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
-      // Let the chosen period's figures paint before the rest is counted.
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      if (run !== generation) return;
-      const counts: TeamCounts = {
-        trend: trendPeriods.map((p) => ({ period: p, indicators: indicatorsOf(d, p) })),
-        byNeighborhood: current.byNeighborhood,
-        byUser: indicatorsByUser(d, chosen),
-      };
-      team.value = named(counts, false);
+      if (showing()) team.value = { trend: firstTwo, byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
+      await yieldToPaint();
+      const counts = countTeam(d, trendPeriods, current.byNeighborhood);
+      countedTeams.set(key, counts);
+      if (showing()) team.value = named(counts, false);
       await r.keepResult(d.token, key, counts);
+      if (!previous) return;
+      if (showing()) busy.value = false;
+      await yieldToPaint();
+      const previousKey = keyOf(periodKind, previous);
+      if (countedTeams.has(previousKey) || data !== d) return;
+      const ahead = countTeam(d, trailingPeriods(periodKind, previous, TREND_PERIODS), computeTeamIndicators(d, previous).byNeighborhood);
+      countedTeams.set(previousKey, ahead);
+      await r.keepResult(d.token, previousKey, ahead);
     } catch {
-      if (run === generation) error.value = 'reports.loadFailed';
+      if (showing()) error.value = 'reports.loadFailed';
     } finally {
-      if (run === generation) busy.value = false;
+      if (showing()) busy.value = false;
     }
   }
 
