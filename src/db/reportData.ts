@@ -6,10 +6,16 @@ import type { ReportData } from '../domain/indicators';
 import type { StoredReportSettings } from '../domain/reportSettings';
 
 
-/** The records' change token (db/changeToken.ts); none before the first write. */
-export type DataToken = string | null;
+/**
+ * What the figures are counted from: the records' change token (db/changeToken.ts), and who uses
+ * this phone (records not yet sent count as theirs).
+ */
+export type DataToken = string;
 
-const readToken = async (database: AppDB): Promise<DataToken> => (await getMeta<string>(META_KEYS.reportDataToken, database)) ?? null;
+async function readToken(database: AppDB): Promise<DataToken> {
+  const [records, me] = await Promise.all([getMeta<string>(META_KEYS.reportDataToken, database), currentUserId(database)]);
+  return `${records ?? ''}/${me ?? ''}`;
+}
 
 /** The token the records are at now. */
 export function reportDataToken(database: AppDB = db()): Promise<DataToken> {
@@ -22,10 +28,10 @@ export function reportDataToken(database: AppDB = db()): Promise<DataToken> {
  * no `createdBy` yet: they are this phone's user's, as the server will record them.
  */
 export async function loadReportData(database: AppDB = db()): Promise<ReportData & { token: DataToken }> {
-  const me = await currentUserId(database);
   const tables = [database.households, database.members, database.visits, database.sessions, database.checklistSteps, database.meta];
   return database.transaction('r', tables, async () => {
-    const [households, members, visits, sessions, checklistSteps, token] = await Promise.all([
+    const [me, households, members, visits, sessions, checklistSteps, token] = await Promise.all([
+      currentUserId(database),
       database.households.toArray(),
       database.members.toArray(),
       database.visits.toArray(),

@@ -12,7 +12,7 @@ import { SyncHttpError } from '../../sync/transport';
 import { resetApp } from '../../../tests/unit/mountWithApp';
 import { useMembershipStore } from '../team/store';
 import type { ReportsApi } from '../../sync/reportsApi';
-import { useReportsStore } from './store';
+import { keptTeamKey, useReportsStore } from './store';
 
 function summaryOf(p: Period): SummaryResponse {
   const indicators = { ...emptyIndicators(), visits: Number(p.from.slice(5, 7)) };
@@ -134,7 +134,7 @@ async function keepNothing(): Promise<void> {
   await db().sessions.delete('none');
 }
 
-const NOVEMBER_KEY = `month:${FIXTURE_PERIOD.from}:${FIXTURE_PERIOD.to}`;
+const NOVEMBER_KEY = keptTeamKey('month', FIXTURE_PERIOD);
 
 describe('useReportsStore for a head', () => {
   beforeEach(seedFixture);
@@ -150,7 +150,7 @@ describe('useReportsStore for a head', () => {
 
   it('counts the previous period’s own report ahead, as a switch to it would', async () => {
     await novemberFigures();
-    const ahead = await keptResult('month:2026-10-01:2026-10-31');
+    const ahead = await keptResult(keptTeamKey('month', { from: '2026-10-01', to: '2026-10-31' }));
     setActivePinia(createPinia());
     const store = useReportsStore();
     store.choose('month', { from: '2026-10-01', to: '2026-10-31' });

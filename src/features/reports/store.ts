@@ -25,6 +25,16 @@ import type { DataToken } from '../../db/reportData';
 
 export const TREND_PERIODS = 6;
 
+/**
+ * Kept figures are of this counting code only. A production chunk's name carries the hash of its
+ * content and of the chunks it imports (the indicators), so an update never shows figures counted
+ * by the code it replaced.
+ */
+const COUNTING_CODE = import.meta.url;
+
+/** Under which key a head's figures for a kind of period and a period are kept. */
+export const keptTeamKey = (k: PeriodKind, p: Period): string => `${k}:${p.from}:${p.to}@${COUNTING_CODE}`;
+
 export interface PeriodFigures {
   period: Period;
   indicators: Indicators;
@@ -125,7 +135,6 @@ export const useReportsStore = defineStore('reports', () => {
     return { trend: trendPeriods.map((p) => ({ period: p, indicators: indicatorsOf(d, p) })), byNeighborhood, byUser: indicatorsByUser(d, chosen) };
   }
 
-  const keyOf = (k: PeriodKind, p: Period) => `${k}:${p.from}:${p.to}`;
   // Let the figures shown paint before more is counted.
   const yieldToPaint = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -143,7 +152,7 @@ export const useReportsStore = defineStore('reports', () => {
     // Plain copies: the figures are kept in IndexedDB, which cannot clone Vue's proxies.
     const trendPeriods = periods.value.map(({ from, to }) => ({ from, to }));
     const chosen = trendPeriods.at(-1)!;
-    const key = keyOf(periodKind, chosen);
+    const key = keptTeamKey(periodKind, chosen);
     busy.value = true;
     error.value = '';
     try {
@@ -169,7 +178,7 @@ export const useReportsStore = defineStore('reports', () => {
       if (!previous) return;
       if (showing()) busy.value = false;
       await yieldToPaint();
-      const previousKey = keyOf(periodKind, previous);
+      const previousKey = keptTeamKey(periodKind, previous);
       if (countedTeams.has(previousKey) || data !== d) return;
       const ahead = countTeam(d, trailingPeriods(periodKind, previous, TREND_PERIODS), computeTeamIndicators(d, previous).byNeighborhood);
       countedTeams.set(previousKey, ahead);
