@@ -197,6 +197,26 @@ describe('useReportsStore for a head', () => {
     expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(8);
   });
 
+  it('while counting again after a change, the figures shown are marked; another period’s are hidden', async () => {
+    const store = useReportsStore();
+    store.choose('month', { ...FIXTURE_PERIOD });
+    await store.refresh();
+    await createVisit({ householdId: H.h1, date: '2026-11-20', topics: ['vneid'], outcome: 'done' });
+    const seen: { outdated: boolean; visits: number | undefined }[] = [];
+    const stop = store.$subscribe(() => seen.push({ outdated: store.team?.outdated === true, visits: store.team?.trend.at(-1)?.indicators.visits }));
+    await store.refresh();
+    expect(seen).toContainEqual({ outdated: true, visits: 7 });
+    expect(seen.at(-1)).toEqual({ outdated: false, visits: 8 });
+
+    await keepNothing();
+    seen.length = 0;
+    store.choose('month', { from: '2026-10-01', to: '2026-10-31' });
+    await store.refresh();
+    stop();
+    expect(seen).toContainEqual({ outdated: false, visits: undefined });
+    expect(seen).not.toContainEqual({ outdated: true, visits: 8 });
+  });
+
   it('a pulled change makes the kept figures counted again', async () => {
     expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(7);
     const data = { householdId: H.h1, date: '2026-11-21', topics: ['vneid'], outcome: 'done', teamId: 't1', createdBy: 'u-b', updatedBy: 'u-b', updatedAt: '2026-11-21T03:00:00.000Z' };

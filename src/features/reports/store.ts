@@ -55,6 +55,8 @@ export interface TeamReport extends Omit<TeamCounts, 'byUser'> {
    * periods and the per-member figures are still being counted (and `trend` holds only those two).
    */
   counting: boolean;
+  /** Counted before the records last changed: shown, marked, while they are counted again. */
+  outdated?: boolean;
 }
 
 export interface CommuneReport {
@@ -164,6 +166,10 @@ export const useReportsStore = defineStore('reports', () => {
         if (showing()) team.value = named(kept, false);
         return;
       }
+      // Until the new count, figures of another period are hidden and this period's are marked.
+      const shown = team.value;
+      const samePeriod = shown?.trend.at(-1)?.period.from === chosen.from && shown.trend.at(-1)?.period.to === chosen.to;
+      if (showing() && shown) team.value = samePeriod ? { ...shown, outdated: true } : undefined;
       const d = await currentData(r);
       const current = computeTeamIndicators(d, chosen);
       counted.set(`${chosen.from}:${chosen.to}`, current.indicators);
