@@ -4,7 +4,7 @@
  * list and targets come from the server when online, else from the copy kept on the phone.
  */
 import { defineStore } from 'pinia';
-import { computed, readonly, ref, shallowRef } from 'vue';
+import { computed, readonly, ref, shallowReadonly, shallowRef } from 'vue';
 import type { Subscription } from 'dexie';
 import {
   computeIndicators,
@@ -260,8 +260,9 @@ export const useReportsStore = defineStore('reports', () => {
     periods,
     settings: readonly(settings),
     settingsSource: readonly(settingsSource),
-    team: readonly(team),
-    commune: readonly(commune),
+    // Not deeply readonly: the page reads thousands of figures, each through a proxy otherwise.
+    team: shallowReadonly(team),
+    commune: shallowReadonly(commune),
     pending: readonly(pending),
     busy: readonly(busy),
     error: readonly(error),
