@@ -13,6 +13,7 @@ import type {
 } from './rows';
 import { DB_NAMES, STORAGE_KEYS } from '../storageKeys';
 import { setReopen } from './errors';
+import { changeTokenMiddleware } from './changeToken';
 
 /** The one typed Dexie database. Schema changes only by adding `version(n)`. */
 export class AppDB extends Dexie {
@@ -35,6 +36,7 @@ export class AppDB extends Dexie {
   constructor(name: string, isDemo = false) {
     super(name);
     this.isDemo = isDemo;
+    this.use(changeTokenMiddleware);
     this.version(1).stores({
       households: 'id, nameKey, neighborhood, lastVisitDate, followUpDate, syncState',
       members: 'id, householdId, syncState',

@@ -31,6 +31,10 @@ const META = {
   lockFailures: { key: 'lockFailures', team: true },
   /** The last copy of the commune's report indicators and targets, for the dashboard offline. */
   reportSettings: { key: 'reportSettings', team: true },
+  /** Changes with every write to the records the indicators count (db/changeToken.ts). */
+  reportDataToken: { key: 'reportDataToken', team: true },
+  /** The dashboard's last figures, with the token they were counted at (db/reportData.ts). */
+  reportKept: { key: 'reportKept', team: true },
 } as const satisfies Record<string, { key: string; team: boolean }>;
 
 type MetaName = keyof typeof META;

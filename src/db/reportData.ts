@@ -7,25 +7,77 @@ import type { StoredReportSettings } from '../domain/reportSettings';
 
 
 /**
- * Every synced record the indicators read, in one read transaction so the figures are of one
- * moment. Records made on this phone and not yet sent have no `createdBy` yet: they are this
- * phone's user's, as the server will record them.
+ * What the figures are counted from: the records' change token (db/changeToken.ts), and who uses
+ * this phone (records not yet sent count as theirs).
  */
-export async function loadReportData(database: AppDB = db()): Promise<ReportData> {
-  const me = await currentUserId(database);
-  return database.transaction('r', [database.households, database.members, database.visits, database.sessions, database.checklistSteps], async () => {
-    const [households, members, visits, sessions, checklistSteps] = await Promise.all([
+export type DataToken = string;
+
+async function readToken(database: AppDB): Promise<DataToken> {
+  const [records, me] = await Promise.all([getMeta<string>(META_KEYS.reportDataToken, database), currentUserId(database)]);
+  return `${records ?? ''}/${me ?? ''}`;
+}
+
+/** The token the records are at now. */
+export function reportDataToken(database: AppDB = db()): Promise<DataToken> {
+  return readToken(database);
+}
+
+/**
+ * Every synced record the indicators read, in one read transaction so the figures are of one
+ * moment, with the change token of that moment. Records made on this phone and not yet sent have
+ * no `createdBy` yet: they are this phone's user's, as the server will record them.
+ */
+export async function loadReportData(database: AppDB = db()): Promise<ReportData & { token: DataToken }> {
+  const tables = [database.households, database.members, database.visits, database.sessions, database.checklistSteps, database.meta];
+  return database.transaction('r', tables, async () => {
+    const [me, households, members, visits, sessions, checklistSteps, token] = await Promise.all([
+      currentUserId(database),
       database.households.toArray(),
       database.members.toArray(),
       database.visits.toArray(),
       database.sessions.toArray(),
       database.checklistSteps.toArray(),
+      readToken(database),
     ]);
     if (me) {
       for (const v of visits) v.createdBy ??= me;
       for (const s of sessions) s.createdBy ??= me;
     }
-    return { households, members, visits, sessions, checklistSteps };
+    return { households, members, visits, sessions, checklistSteps, token };
+  });
+}
+
+/** Results counted from the records at `token`, by a key the caller chooses (e.g. the period). */
+export interface KeptResults<T> {
+  token: DataToken;
+  entries: Record<string, T>;
+}
+
+/** How many results are kept: the chosen period's and a few the person went through. */
+const KEPT_MAX = 12;
+
+/** The kept result for `key`, when it was counted from the records as they are now. */
+export async function keptResult<T>(key: string, database: AppDB = db()): Promise<T | undefined> {
+  return database.transaction('r', database.meta, async () => {
+    const [kept, token] = await Promise.all([getMeta<KeptResults<T>>(META_KEYS.reportKept, database), readToken(database)]);
+    return kept && kept.token === token ? kept.entries[key] : undefined;
+  });
+}
+
+/**
+ * Keeps `value` counted at `token`. Results of another token are dropped; nothing is kept when the
+ * records changed since `token` (the write's token is already there).
+ */
+export async function keepResult<T>(token: DataToken, key: string, value: T, database: AppDB = db()): Promise<void> {
+  await database.transaction('rw', database.meta, async () => {
+    if ((await readToken(database)) !== token) return;
+    const kept = await getMeta<KeptResults<T>>(META_KEYS.reportKept, database);
+    const entries = kept && kept.token === token ? { ...kept.entries } : {};
+    delete entries[key];
+    entries[key] = value;
+    const keys = Object.keys(entries);
+    for (const old of keys.slice(0, Math.max(0, keys.length - KEPT_MAX))) delete entries[old];
+    await setMeta(META_KEYS.reportKept, { token, entries } satisfies KeptResults<T>, database);
   });
 }
 

@@ -991,6 +991,7 @@ export async function runBench(mode: BenchMode, options: BenchOptions, outFile: 
         baseUrl: server.url,
         cpuThrottle: options.cpuThrottle,
         runs: options.loadRuns,
+        profile: options.profile,
         withProfile,
         freshPage: (context) => freshPage(context, options),
         seed: (context) => seed(context, server.url, options),

@@ -4,11 +4,16 @@
  * IndexedDB database), in Chromium on the production build, as bench.ts measures the list.
  *
  * - Figures shown: a cold load of /reports (browser relaunched on the same profile, service worker
- *   active), from navigation start until the indicator table is in the DOM, then one frame. The
- *   page reads every record from IndexedDB and counts the month, the 6-month trend, per
- *   neighborhood and per member (src/domain/indicators.ts). One uncounted first-ever load first.
+ *   active), from navigation start until the indicator table is in the DOM, then one frame. One
+ *   uncounted first-ever load first: it reads every record from IndexedDB and counts the month (the
+ *   month and the one before first, then the 6-month trend, per neighborhood and per member;
+ *   src/domain/indicators.ts), keeps the figures with the records' change token
+ *   (src/db/changeToken.ts), and counts the previous month ahead. The measured loads find the
+ *   records unchanged and show the kept figures; a write or a pull would make them counted again.
  * - Period switch: "previous period" clicked until the indicator table shows other figures, then
- *   one frame (the records are read again only after a sync; the counting is redone).
+ *   one frame (the previous month was counted ahead and kept).
+ * - --profile: one more cold load under the CPU profiler, after the runs, with raw IndexedDB read
+ *   times of each store (results/dashboard.cpuprofile).
  * - .xlsx: "Excel" clicked until the file is handed to the download (URL.createObjectURL; the
  *   share sheet is turned off so that the file is never held by a dialog). The first export of a
  *   page also loads exceljs; the second is timed apart.
@@ -17,9 +22,9 @@
  * This machine is not a phone (see `--cpu-throttle`): the figures are for reading, not judged.
  */
 import type { BrowserContext, Page } from 'playwright-core';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export const GOAL_DASHBOARD_MS = 1000;
 export const GOAL_XLSX_MS = 3000;
@@ -40,6 +45,8 @@ export interface DashboardPhaseDeps {
   baseUrl: string;
   cpuThrottle: number;
   runs: number;
+  /** After the measured runs, one more cold load under the CPU profiler (not counted). */
+  profile?: boolean;
   withProfile<T>(profileDir: string, fn: (context: BrowserContext) => Promise<T>): Promise<T>;
   freshPage(context: BrowserContext): Promise<Page>;
   /** Writes the benchmark's records into the profile's main database. */
@@ -125,6 +132,75 @@ async function measureOnce(page: Page, baseUrl: string): Promise<DashboardRun> {
   return { figuresMs: round(figuresMs), switchMs: round(switchMs), xlsxFirstMs: round(first.ms), xlsxAgainMs: round(again.ms), xlsxBytes: first.bytes, visitsShown };
 }
 
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+}
+
+/** Milliseconds to read each store whole with raw IndexedDB (no Dexie), after the figures are shown. */
+function rawReads(dbName: string): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open(dbName);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = async () => {
+      const idb = open.result;
+      const time = (store: string, read: (s: IDBObjectStore) => IDBRequest) =>
+        new Promise<number>((done, fail) => {
+          const t0 = performance.now();
+          const r = read(idb.transaction(store, 'readonly').objectStore(store));
+          r.onsuccess = () => done(performance.now() - t0);
+          r.onerror = () => fail(r.error);
+        });
+      const out: Record<string, number> = {};
+      for (const store of ['households', 'members', 'visits', 'sessions', 'checklistSteps']) out[`${store}.getAll`] = await time(store, (s) => s.getAll());
+      out['visits.getAllKeys'] = await time('visits', (s) => s.getAllKeys());
+      idb.close();
+      resolve(out);
+    };
+  });
+}
+
+/**
+ * One more cold load of /reports under the CPU profiler: writes results/dashboard.cpuprofile (open
+ * it in Chrome DevTools) and sums self time by function and script, idle (waiting on IndexedDB)
+ * and garbage collection included, so the breakdown says where the time to the figures goes.
+ */
+async function profileLoad(deps: DashboardPhaseDeps, profileDir: string) {
+  return deps.withProfile(profileDir, async (context) => {
+    await context.addInitScript(installDashboardObserver);
+    const page = await deps.freshPage(context);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+    await page.goto(`${deps.baseUrl}/reports`, { waitUntil: 'commit' });
+    await page.waitForFunction(() => (window as unknown as { __benchDashboard?: Marks }).__benchDashboard?.figures !== undefined, null, { timeout: 120_000, polling: 50 });
+    const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
+    const figuresMs = await page.evaluate(() => (window as unknown as { __benchDashboard: Marks }).__benchDashboard.figures!);
+    const reads = await page.evaluate(rawReads, 'cong-dong-so');
+    const file = resolve(dirname(new URL(import.meta.url).pathname), 'results/dashboard.cpuprofile');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(profile));
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const byFunction = new Map<string, number>();
+    const byScript = new Map<string, number>();
+    let total = 0;
+    profile.samples.forEach((id, i) => {
+      const f = byId.get(id)?.callFrame;
+      const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+      if (!f) return;
+      total += ms;
+      const script = f.url ? (new URL(f.url).pathname.split('/').pop() ?? f.url) : f.functionName || '(native)';
+      byScript.set(script, (byScript.get(script) ?? 0) + ms);
+      const fn = `${f.functionName || '(anonymous)'} ${script}:${f.lineNumber + 1}:${f.columnNumber + 1}`;
+      byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+    });
+    const top = (m: Map<string, number>, n: number) =>
+      [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => ({ name, ms: round(ms), share: round((100 * ms) / total) }));
+    return { file, figuresMs: round(figuresMs), profiledMs: round(total), rawReadsMs: Object.fromEntries(Object.entries(reads).map(([k, v]) => [k, round(v)])), byScript: top(byScript, 12), byFunction: top(byFunction, 30) };
+  });
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? NaN;
 
 export async function dashboardPhase(deps: DashboardPhaseDeps) {
@@ -150,10 +226,18 @@ export async function dashboardPhase(deps: DashboardPhaseDeps) {
       runs.push(r);
       deps.log(`dashboard: run ${i + 1}: figures ${r.figuresMs} ms (visits ${r.visitsShown}), switch ${r.switchMs} ms, xlsx ${r.xlsxFirstMs} ms (again ${r.xlsxAgainMs} ms, ${r.xlsxBytes} B)`);
     }
+    const profile = deps.profile ? await profileLoad(deps, profileDir) : undefined;
+    if (profile) {
+      deps.log(`dashboard: profiled load: figures ${profile.figuresMs} ms, ${profile.profiledMs} ms sampled → ${profile.file}`);
+      deps.log(`  raw IndexedDB reads (ms): ${JSON.stringify(profile.rawReadsMs)}`);
+      for (const s of profile.byScript) deps.log(`  ${String(s.share).padStart(5)}%  ${s.ms} ms  ${s.name}`);
+      for (const s of profile.byFunction) deps.log(`  ${String(s.share).padStart(5)}%  ${s.ms} ms  ${s.name}`);
+    }
     const figures = median(runs.map((r) => r.figuresMs));
     const xlsx = median(runs.map((r) => r.xlsxFirstMs));
     return {
       records: seeded.counts,
+      ...(profile ? { profile } : {}),
       cpuThrottle: deps.cpuThrottle,
       firstEver,
       runs,

@@ -57,6 +57,8 @@ async function openNovember(): Promise<void> {
   await eventually(() => expect(app!.wrapper.find('[data-testid="report-period"]').text()).toBe('1/11/2026 – 30/11/2026'));
   // December has no visits; November has 7.
   await eventually(() => expect(cell('visits')).toBe('7'));
+  // The trend and the per-member figures come just after the month's own.
+  await eventually(() => expect(app!.wrapper.find('[data-testid="members-counting"]').exists()).toBe(false));
 }
 
 describe('the head’s dashboard, from the phone’s records', () => {

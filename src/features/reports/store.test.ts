@@ -1,14 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { saveMembership } from '../../sync/membership';
-import { cachedReportSettings } from '../../db/reportData';
+import { cachedReportSettings, keptResult } from '../../db/reportData';
+import { db } from '../../db/database';
+import { createVisit } from '../../db/visits';
+import { applyPullPage } from '../../sync/pull';
+import { fixtureRecords, FIXTURE_PERIOD, H } from '../../domain/indicators.fixture';
 import { emptyIndicators, type Period } from '../../domain/indicators';
 import type { ReportSettings, StoredReportSettings, SummaryResponse } from '../../domain/reportSettings';
 import { SyncHttpError } from '../../sync/transport';
 import { resetApp } from '../../../tests/unit/mountWithApp';
 import { useMembershipStore } from '../team/store';
 import type { ReportsApi } from '../../sync/reportsApi';
-import { useReportsStore } from './store';
+import { keptTeamKey, useReportsStore } from './store';
 
 function summaryOf(p: Period): SummaryResponse {
   const indicators = { ...emptyIndicators(), visits: Number(p.from.slice(5, 7)) };
@@ -101,5 +105,122 @@ describe('useReportsStore settings', () => {
     expect(api.saved).toEqual([{ indicators: ['adults', 'adultsVneidLevel2'], targets: { adultsVneidLevel2: 500 } }]);
     expect(store.settings).toMatchObject({ indicators: ['adults', 'adultsVneidLevel2'], updatedAt: '2026-12-01T00:00:00.000Z' });
     expect(await cachedReportSettings()).toMatchObject({ targets: { adultsVneidLevel2: 500 } });
+  });
+});
+
+const TABLES = { household: 'households', member: 'members', visit: 'visits', session: 'sessions', checklistStep: 'checklistSteps' } as const;
+
+/** The edge-case fixture as the phone holds it after a sync. */
+async function seedFixture(): Promise<void> {
+  const database = db();
+  for (const r of fixtureRecords({ stepId: (m, k) => `${m}:${k}` })) {
+    const row = { id: r.id, ...r.fields, version: 1, deleted: r.deleted ? 1 : 0, syncState: 'synced', localUpdatedAt: '2026-12-01T00:00:00Z', createdBy: 'u-' + r.by };
+    await database.table(TABLES[r.entity]).put(row);
+  }
+}
+
+/** A fresh page's store (new Pinia: nothing in memory) counting November. */
+async function novemberFigures() {
+  setActivePinia(createPinia());
+  const store = useReportsStore();
+  store.choose('month', { ...FIXTURE_PERIOD });
+  await store.refresh();
+  expect(store.error).toBe('');
+  return store.team!;
+}
+
+/** A write to a counted table drops what was kept. */
+async function keepNothing(): Promise<void> {
+  await db().sessions.delete('none');
+}
+
+const NOVEMBER_KEY = keptTeamKey('month', FIXTURE_PERIOD);
+
+describe('useReportsStore for a head', () => {
+  beforeEach(seedFixture);
+
+  it('counts the chosen period, the 5 before it and each member, then keeps them', async () => {
+    const team = await novemberFigures();
+    expect(team.counting).toBe(false);
+    expect(team.trend.map((f) => f.period.from)).toEqual(['2026-06-01', '2026-07-01', '2026-08-01', '2026-09-01', '2026-10-01', '2026-11-01']);
+    expect(team.trend.at(-1)!.indicators.visits).toBe(7);
+    expect(team.byUser.map((u) => u.userId)).toEqual(['u-a', 'u-b']);
+    expect(await keptResult(NOVEMBER_KEY)).toMatchObject({ trend: team.trend, byNeighborhood: team.byNeighborhood });
+  });
+
+  it('counts the previous period’s own report ahead, as a switch to it would', async () => {
+    await novemberFigures();
+    const ahead = await keptResult(keptTeamKey('month', { from: '2026-10-01', to: '2026-10-31' }));
+    setActivePinia(createPinia());
+    const store = useReportsStore();
+    store.choose('month', { from: '2026-10-01', to: '2026-10-31' });
+    // Counted from the records, not from what was kept: the same figures.
+    await keepNothing();
+    await store.refresh();
+    expect(store.team!.trend.map((f) => f.period.from)).toEqual(['2026-05-01', '2026-06-01', '2026-07-01', '2026-08-01', '2026-09-01', '2026-10-01']);
+    expect(ahead).toEqual({ trend: store.team!.trend, byNeighborhood: store.team!.byNeighborhood, byUser: store.team!.byUser.map(({ userId, indicators }) => ({ userId, indicators })) });
+  });
+
+  it('shows the chosen and previous periods first, then the rest', async () => {
+    const store = useReportsStore();
+    store.choose('month', { ...FIXTURE_PERIOD });
+    const seen: { counting: boolean; trend: number }[] = [];
+    store.$subscribe(() => {
+      if (store.team) seen.push({ counting: store.team.counting, trend: store.team.trend.length });
+    });
+    await store.refresh();
+    expect(seen[0]).toEqual({ counting: true, trend: 2 });
+    expect(seen.at(-1)).toEqual({ counting: false, trend: 6 });
+  });
+
+  it('a later page shows the kept figures at once while the records are unchanged', async () => {
+    const counted = await novemberFigures();
+    setActivePinia(createPinia());
+    const store = useReportsStore();
+    store.choose('month', { ...FIXTURE_PERIOD });
+    const seen: boolean[] = [];
+    store.$subscribe(() => {
+      if (store.team) seen.push(store.team.counting);
+    });
+    await store.refresh();
+    // Counting always shows the chosen period first with `counting`; the kept figures never do.
+    expect(seen).not.toContain(true);
+    expect(store.team!.trend).toEqual(counted.trend);
+    expect(store.team!.byUser).toEqual(counted.byUser);
+  });
+
+  it('a local write makes the kept figures counted again', async () => {
+    expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(7);
+    expect(await keptResult(NOVEMBER_KEY)).toBeDefined();
+    await createVisit({ householdId: H.h1, date: '2026-11-20', topics: ['vneid'], outcome: 'done' });
+    expect(await keptResult(NOVEMBER_KEY)).toBeUndefined();
+    expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(8);
+  });
+
+  it('while counting again after a change, the figures shown are marked; another period’s are hidden', async () => {
+    const store = useReportsStore();
+    store.choose('month', { ...FIXTURE_PERIOD });
+    await store.refresh();
+    await createVisit({ householdId: H.h1, date: '2026-11-20', topics: ['vneid'], outcome: 'done' });
+    const seen: { outdated: boolean; visits: number | undefined }[] = [];
+    const stop = store.$subscribe(() => seen.push({ outdated: store.team?.outdated === true, visits: store.team?.trend.at(-1)?.indicators.visits }));
+    await store.refresh();
+    expect(seen).toContainEqual({ outdated: true, visits: 7 });
+    expect(seen.at(-1)).toEqual({ outdated: false, visits: 8 });
+
+    await keepNothing();
+    seen.length = 0;
+    store.choose('month', { from: '2026-10-01', to: '2026-10-31' });
+    await store.refresh();
+    stop();
+    expect(seen).toContainEqual({ outdated: false, visits: undefined });
+    expect(seen).not.toContainEqual({ outdated: true, visits: 8 });
+  });
+
+  it('a pulled change makes the kept figures counted again', async () => {
+    expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(7);
+    const data = { householdId: H.h1, date: '2026-11-21', topics: ['vneid'], outcome: 'done', teamId: 't1', createdBy: 'u-b', updatedBy: 'u-b', updatedAt: '2026-11-21T03:00:00.000Z' };
+    await applyPullPage({ changes: [{ entity: 'visit', id: crypto.randomUUID(), version: 1, deleted: false, data }], cursor: 'c1', hasMore: false, reset: false });
+    expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(8);
   });
 });

@@ -4,7 +4,7 @@
  * list and targets come from the server when online, else from the copy kept on the phone.
  */
 import { defineStore } from 'pinia';
-import { computed, readonly, ref, shallowRef } from 'vue';
+import { computed, readonly, ref, shallowReadonly, shallowRef } from 'vue';
 import type { Subscription } from 'dexie';
 import {
   computeIndicators,
@@ -21,19 +21,42 @@ import { defaultReportSettings, type ReportSettings, type StoredReportSettings, 
 import { localToday } from '../../domain/dates';
 import { useMembershipStore } from '../team/store';
 import { reportsApi, type ReportsApi } from '../../sync/reportsApi';
+import type { DataToken } from '../../db/reportData';
 
 export const TREND_PERIODS = 6;
+
+/**
+ * Kept figures are of this counting code only. A production chunk's name carries the hash of its
+ * content and of the chunks it imports (the indicators), so an update never shows figures counted
+ * by the code it replaced.
+ */
+const COUNTING_CODE = import.meta.url;
+
+/** Under which key a head's figures for a kind of period and a period are kept. */
+export const keptTeamKey = (k: PeriodKind, p: Period): string => `${k}:${p.from}:${p.to}@${COUNTING_CODE}`;
 
 export interface PeriodFigures {
   period: Period;
   indicators: Indicators;
 }
 
-export interface TeamReport {
+/** A head's figures as counted (kept on the phone with the records' change token). */
+export interface TeamCounts {
   /** Oldest first; the last one is the chosen period, the one before it the previous period. */
   trend: PeriodFigures[];
   byNeighborhood: NeighborhoodIndicators[];
+  byUser: UserIndicators[];
+}
+
+export interface TeamReport extends Omit<TeamCounts, 'byUser'> {
   byUser: (UserIndicators & { name: string })[];
+  /**
+   * The chosen and the previous period are shown first; while this is true, the earlier trend
+   * periods and the per-member figures are still being counted (and `trend` holds only those two).
+   */
+  counting: boolean;
+  /** Counted before the records last changed: shown, marked, while they are counted again. */
+  outdated?: boolean;
 }
 
 export interface CommuneReport {
@@ -68,7 +91,14 @@ export const useReportsStore = defineStore('reports', () => {
   const busy = ref(false);
   /** An i18n key when the last load failed. */
   const error = ref('');
-  let data: ReportData | undefined;
+  let data: (ReportData & { token: DataToken }) | undefined;
+  /** Each period's indicators counted from `data`, so a switch recounts only the new periods. */
+  const counted = new Map<string, Indicators>();
+  /** The full figures counted from `data`, by kind and period. */
+  const countedTeams = new Map<string, TeamCounts>();
+  let reading: Promise<ReportData & { token: DataToken }> | undefined;
+  /** Only the latest load may show its figures. */
+  let generation = 0;
   let names = new Map<string, string>();
   let pendingSub: Subscription | undefined;
 
@@ -80,30 +110,89 @@ export const useReportsStore = defineStore('reports', () => {
     period.value = p;
   }
 
-  function computeTeam(): void {
-    if (!data) return;
-    const d = data;
-    const current = computeTeamIndicators(d, period.value);
-    // The last of the trend's periods is the chosen one, already counted.
-    const trend = periods.value.map((p, i, all) => ({ period: p, indicators: i === all.length - 1 ? current.indicators : computeIndicators(d, p) }));
-    const byUser = indicatorsByUser(d, period.value).map((u) => ({ ...u, name: names.get(u.userId) ?? '' }));
-    team.value = { trend, byNeighborhood: current.byNeighborhood, byUser };
+  const named = (c: TeamCounts, counting: boolean): TeamReport => ({ ...c, byUser: c.byUser.map((u) => ({ ...u, name: names.get(u.userId) ?? '' })), counting });
+
+  function indicatorsOf(d: ReportData, p: Period): Indicators {
+    const key = `${p.from}:${p.to}`;
+    let found = counted.get(key);
+    if (!found) counted.set(key, (found = computeIndicators(d, p)));
+    return found;
   }
 
-  /** The head's figures from the phone's records; `reload` reads the records again. */
-  async function loadTeam(reload = true): Promise<void> {
+  /** The records as they are now: the ones in memory while the token holds, else read again (once at a time). */
+  async function currentData(r: Awaited<ReturnType<typeof repo>>): Promise<ReportData & { token: DataToken }> {
+    if (data && data.token === (await r.reportDataToken())) return data;
+    reading ??= r.loadReportData().finally(() => (reading = undefined));
+    const read = await reading;
+    if (data !== read) {
+      data = read;
+      counted.clear();
+      countedTeams.clear();
+    }
+    return read;
+  }
+
+  function countTeam(d: ReportData, trendPeriods: Period[], byNeighborhood: NeighborhoodIndicators[]): TeamCounts {
+    const chosen = trendPeriods.at(-1)!;
+    return { trend: trendPeriods.map((p) => ({ period: p, indicators: indicatorsOf(d, p) })), byNeighborhood, byUser: indicatorsByUser(d, chosen) };
+  }
+
+  // Let the figures shown paint before more is counted.
+  const yieldToPaint = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  /**
+   * The head's figures from the phone's records. Figures kept from an earlier count are shown when
+   * the records have not changed since (the change token says so); otherwise the records are read
+   * and counted: the chosen and previous periods first, then the earlier trend periods and the
+   * per-member figures, then, ahead, the previous period's own report (the next one people open).
+   * Every count is kept; only the latest load shows its figures.
+   */
+  async function loadTeam(): Promise<void> {
+    const run = ++generation;
+    const showing = () => run === generation;
+    const periodKind = kind.value;
+    // Plain copies: the figures are kept in IndexedDB, which cannot clone Vue's proxies.
+    const trendPeriods = periods.value.map(({ from, to }) => ({ from, to }));
+    const chosen = trendPeriods.at(-1)!;
+    const key = keptTeamKey(periodKind, chosen);
     busy.value = true;
     error.value = '';
     try {
       const r = await repo();
-      if (reload || !data) {
-        [data, names] = await Promise.all([r.loadReportData(), r.roster().then((rows) => new Map(rows.map((u) => [u.id, u.name])))]);
+      names = new Map((await r.roster()).map((u) => [u.id, u.name]));
+      const inMemory = data && data.token === (await r.reportDataToken()) ? countedTeams.get(key) : undefined;
+      const kept = inMemory ?? (await r.keptResult<TeamCounts>(key));
+      if (kept) {
+        if (showing()) team.value = named(kept, false);
+        return;
       }
-      computeTeam();
+      // Until the new count, figures of another period are hidden and this period's are marked.
+      const shown = team.value;
+      const samePeriod = shown?.trend.at(-1)?.period.from === chosen.from && shown.trend.at(-1)?.period.to === chosen.to;
+      if (showing() && shown) team.value = samePeriod ? { ...shown, outdated: true } : undefined;
+      const d = await currentData(r);
+      const current = computeTeamIndicators(d, chosen);
+      counted.set(`${chosen.from}:${chosen.to}`, current.indicators);
+      const previous = trendPeriods.at(-2);
+      const firstTwo = [...(previous ? [{ period: previous, indicators: indicatorsOf(d, previous) }] : []), { period: chosen, indicators: current.indicators }];
+      if (showing()) team.value = { trend: firstTwo, byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
+      await yieldToPaint();
+      const counts = countTeam(d, trendPeriods, current.byNeighborhood);
+      countedTeams.set(key, counts);
+      if (showing()) team.value = named(counts, false);
+      await r.keepResult(d.token, key, counts);
+      if (!previous) return;
+      if (showing()) busy.value = false;
+      await yieldToPaint();
+      const previousKey = keptTeamKey(periodKind, previous);
+      if (countedTeams.has(previousKey) || data !== d) return;
+      const ahead = countTeam(d, trailingPeriods(periodKind, previous, TREND_PERIODS), computeTeamIndicators(d, previous).byNeighborhood);
+      countedTeams.set(previousKey, ahead);
+      await r.keepResult(d.token, previousKey, ahead);
     } catch {
-      error.value = 'reports.loadFailed';
+      if (showing()) error.value = 'reports.loadFailed';
     } finally {
-      busy.value = false;
+      if (showing()) busy.value = false;
     }
   }
 
@@ -156,8 +245,8 @@ export const useReportsStore = defineStore('reports', () => {
   }
 
   /** Recomputes for the chosen period: on the phone for a head, from the server for an admin. */
-  function refresh(reload = false): Promise<void> {
-    return isAdmin.value ? loadCommune() : loadTeam(reload);
+  function refresh(): Promise<void> {
+    return isAdmin.value ? loadCommune() : loadTeam();
   }
 
   /** Tests drive the store against an in-process server. */
@@ -171,8 +260,9 @@ export const useReportsStore = defineStore('reports', () => {
     periods,
     settings: readonly(settings),
     settingsSource: readonly(settingsSource),
-    team: readonly(team),
-    commune: readonly(commune),
+    // Not deeply readonly: the page reads thousands of figures, each through a proxy otherwise.
+    team: shallowReadonly(team),
+    commune: shallowReadonly(commune),
     pending: readonly(pending),
     busy: readonly(busy),
     error: readonly(error),

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppDB } from './database';
+import { keepResult, keptResult, reportDataToken } from './reportData';
+import { setCurrentUserId } from './meta';
+
+const databases: AppDB[] = [];
+function fresh(): AppDB {
+  const d = new AppDB('token-' + crypto.randomUUID());
+  databases.push(d);
+  return d;
+}
+afterEach(async () => {
+  for (const d of databases.splice(0)) await d.delete();
+});
+
+const visit = (id: string) => ({ id, householdId: 'h', date: '2026-11-05', outcome: 'done', topics: [], version: 1, deleted: 0, syncState: 'synced', localUpdatedAt: '' }) as never;
+
+describe('the records’ change token', () => {
+  it('changes with every write to a counted table, in transactions that did not name `meta`', async () => {
+    const d = fresh();
+    const tokens = [await reportDataToken(d)];
+    await d.visits.put(visit('v1'));
+    tokens.push(await reportDataToken(d));
+    await d.transaction('rw', d.visits, d.households, async () => {
+      await d.visits.bulkPut([visit('v2'), visit('v3')]);
+      await d.households.delete('nobody');
+    });
+    tokens.push(await reportDataToken(d));
+    await d.checklistSteps.clear();
+    tokens.push(await reportDataToken(d));
+    expect(tokens[0]).toBe('/');
+    expect(new Set(tokens).size).toBe(4);
+  });
+
+  it('stays when only other tables change', async () => {
+    const d = fresh();
+    await d.visits.put(visit('v1'));
+    const before = await reportDataToken(d);
+    await d.drafts.put({ key: 'visit:new:h', data: {}, route: '/', updatedAt: '' });
+    await d.users.put({ id: 'u', name: 'Mai', role: 'member' });
+    expect(await reportDataToken(d)).toBe(before);
+  });
+
+  it('does not change when the write is rolled back', async () => {
+    const d = fresh();
+    await d.visits.put(visit('v1'));
+    const before = await reportDataToken(d);
+    await expect(
+      d.transaction('rw', d.visits, async () => {
+        await d.visits.put(visit('v2'));
+        throw new Error('no');
+      }),
+    ).rejects.toThrow('no');
+    expect(await reportDataToken(d)).toBe(before);
+    expect(await d.visits.count()).toBe(1);
+  });
+});
+
+describe('kept results', () => {
+  it('are of the phone’s user too: unsent records count as theirs', async () => {
+    const d = fresh();
+    await setCurrentUserId('u1', d);
+    await keepResult(await reportDataToken(d), 'k', { visits: 1 }, d);
+    expect(await keptResult('k', d)).toEqual({ visits: 1 });
+    await setCurrentUserId('u2', d);
+    expect(await keptResult('k', d)).toBeUndefined();
+  });
+
+  it('are found while the records are unchanged, and lost with the next write', async () => {
+    const d = fresh();
+    await d.visits.put(visit('v1'));
+    await keepResult(await reportDataToken(d), 'month:2026-11-01:2026-11-30', { visits: 1 }, d);
+    expect(await keptResult('month:2026-11-01:2026-11-30', d)).toEqual({ visits: 1 });
+    await d.visits.put(visit('v2'));
+    expect(await keptResult('month:2026-11-01:2026-11-30', d)).toBeUndefined();
+  });
+
+  it('a result counted before a write is not kept after it', async () => {
+    const d = fresh();
+    const token = await reportDataToken(d);
+    await d.visits.put(visit('v1'));
+    await keepResult(token, 'k', { visits: 0 }, d);
+    expect(await keptResult('k', d)).toBeUndefined();
+  });
+});
