@@ -100,26 +100,25 @@ export async function pull(db: Database, epoch: string, caller: Caller, cursor: 
   const after = cursor && !reset ? cursor.s : 0;
   const teamId = caller.teamId;
   if (!teamId) return { changes: [], cursor: encodeCursor(epoch, after), hasMore: false, reset };
-  const rows = await inIndexOrder(db, (q) => q.query<{
-    entity: string;
-    id: string;
-    version: number;
-    deleted: boolean;
-    /** The record's JSON as the database wrote it: measured and parsed here. */
-    data: string | null;
-    server_seq: number | string;
-    created_by: string | null;
-    updated_by: string | null;
-    updated_at: string | Date;
-    fetched: number | string;
-  }>(
-    PAGE_SQL,
-    [teamId, after, limit + 1, PAGE_BYTES],
-  ));
+  const rows = await inIndexOrder(db, (q) =>
+    q.query<{
+      entity: string;
+      id: string;
+      version: number;
+      deleted: boolean;
+      /** The record's JSON as the database wrote it: measured and parsed here. */
+      data: string | null;
+      server_seq: number | string;
+      created_by: string | null;
+      updated_by: string | null;
+      updated_at: string | Date;
+      fetched: number | string;
+    }>(PAGE_SQL, [teamId, after, limit + 1, PAGE_BYTES]),
+  );
   // A first sync shows how far it is: counted once, on the page it starts from.
   const total =
     after === 0
-      ? Number((await db.query<{ n: number | string }>('select count(*) as n from records where team_id = $1', [caller.teamId]))[0]?.n ?? 0)
+      ? Number((await db.query<{ n: number | string }>('select count(*) as n from records where team_id = $1', [teamId]))[0]?.n ?? 0)
       : undefined;
   const fetched = rows.length ? Number(rows[0]!.fetched) : 0;
   const hasMore = rows.length > limit || fetched > rows.length;
