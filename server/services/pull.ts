@@ -1,5 +1,5 @@
 /** Changes of the caller's team after a cursor, in server order (sync spec, "GET /api/sync/pull"). */
-import type { Queryable } from '../db/adapter';
+import type { Database, Queryable } from '../db/adapter';
 import type { PullResponse } from '../../src/domain/wire';
 import type { Caller } from './auth';
 
@@ -59,29 +59,15 @@ export class EpochCache {
  */
 export const PAGE_BYTES = 1024 * 1024;
 
-export async function pull(db: Queryable, epoch: string, caller: Caller, cursor: Cursor | null, limit: number): Promise<PullResponse> {
-  const reset = !!cursor && cursor.e !== epoch;
-  const after = cursor && !reset ? cursor.s : 0;
-  if (!caller.teamId) return { changes: [], cursor: encodeCursor(epoch, after), hasMore: false, reset };
-  const rows = await db.query<{
-    entity: string;
-    id: string;
-    version: number;
-    deleted: boolean;
-    /** The record's JSON as the database wrote it: measured and parsed here. */
-    data: string | null;
-    server_seq: number | string;
-    created_by: string | null;
-    updated_by: string | null;
-    updated_at: string | Date;
-    fetched: number | string;
-  }>(
-    // The page stops at `limit` records, or earlier once the records before one pass the byte
-    // budget: the database measures them, so records past the budget never reach this process.
-    // Each record is written out as text once, in the innermost query (it cannot be flattened, it
-    // has a LIMIT), and measured on that text: measuring `data::text` beside a jsonb `data` made
-    // the database write every record out twice.
-    `select entity, id, version, deleted, data, server_seq, created_by, updated_by, updated_at, fetched
+/**
+ * The page stops at `limit` records, or earlier once the records before one pass the byte
+ * budget: the database measures them, so records past the budget never reach this process.
+ * Each record is written out as text once, in the innermost query (it cannot be flattened, it
+ * has a LIMIT), and measured on that text: measuring `data::text` beside a jsonb `data` made
+ * the database write every record out twice.
+ * Parameters: team, cursor's seq, limit + 1, byte budget.
+ */
+export const PAGE_SQL = `select entity, id, version, deleted, data, server_seq, created_by, updated_by, updated_at, fetched
      from (
        select p.*, count(*) over () as fetched,
               coalesce(sum(octet_length(p.data)) over (order by p.server_seq rows between unbounded preceding and 1 preceding), 0) as before
@@ -91,13 +77,48 @@ export async function pull(db: Queryable, epoch: string, caller: Caller, cursor:
        ) p
      ) w
      where before < $4
-     order by server_seq`,
-    [caller.teamId, after, limit + 1, PAGE_BYTES],
+     order by server_seq`;
+
+/**
+ * PGlite runs no autovacuum, so its planner never learns how many records a team has: it
+ * estimated 127 rows where 140,000 matched and chose a bitmap scan of every record after the
+ * cursor (each written out as text), sorted for the first `limit` — a page's cost grew with what
+ * was left to send, and larger pages looked slower. A page is the index on (team_id, server_seq)
+ * read in order up to the limit, so there the bitmap scan is switched off for this one query.
+ * PostgreSQL's autovacuum keeps statistics, and with them it chooses that plan itself.
+ */
+export function inIndexOrder<T>(db: Database, read: (q: Queryable) => Promise<T>): Promise<T> {
+  if (db.kind !== 'pglite') return read(db);
+  return db.transaction(async (tx) => {
+    await tx.query('set local enable_bitmapscan = off');
+    return read(tx);
+  });
+}
+
+export async function pull(db: Database, epoch: string, caller: Caller, cursor: Cursor | null, limit: number): Promise<PullResponse> {
+  const reset = !!cursor && cursor.e !== epoch;
+  const after = cursor && !reset ? cursor.s : 0;
+  const teamId = caller.teamId;
+  if (!teamId) return { changes: [], cursor: encodeCursor(epoch, after), hasMore: false, reset };
+  const rows = await inIndexOrder(db, (q) =>
+    q.query<{
+      entity: string;
+      id: string;
+      version: number;
+      deleted: boolean;
+      /** The record's JSON as the database wrote it: measured and parsed here. */
+      data: string | null;
+      server_seq: number | string;
+      created_by: string | null;
+      updated_by: string | null;
+      updated_at: string | Date;
+      fetched: number | string;
+    }>(PAGE_SQL, [teamId, after, limit + 1, PAGE_BYTES]),
   );
   // A first sync shows how far it is: counted once, on the page it starts from.
   const total =
     after === 0
-      ? Number((await db.query<{ n: number | string }>('select count(*) as n from records where team_id = $1', [caller.teamId]))[0]?.n ?? 0)
+      ? Number((await db.query<{ n: number | string }>('select count(*) as n from records where team_id = $1', [teamId]))[0]?.n ?? 0)
       : undefined;
   const fetched = rows.length ? Number(rows[0]!.fetched) : 0;
   const hasMore = rows.length > limit || fetched > rows.length;

@@ -8,9 +8,12 @@ export function householdSearchText(h: Pick<HouseholdRow, 'headName' | 'address'
   return foldForSearch([h.headName, h.address, h.neighborhood, h.phone ?? '', ...memberNames].join(' '));
 }
 
+/** What of a visit decides its household's summary. */
+export type VisitSummaryFields = Pick<VisitRow, 'deleted' | 'date' | 'localUpdatedAt' | 'outcome' | 'followUpDate'>;
+
 /** The newest visit decides whether the household still waits for another one. */
-export function followUpFrom(visits: VisitRow[]): { lastVisitDate: string; followUpDate: string } {
-  let latest: VisitRow | undefined;
+export function followUpFrom(visits: VisitSummaryFields[]): { lastVisitDate: string; followUpDate: string } {
+  let latest: VisitSummaryFields | undefined;
   for (const v of visits) {
     if (v.deleted) continue;
     if (!latest || v.date > latest.date || (v.date === latest.date && v.localUpdatedAt > latest.localUpdatedAt)) latest = v;

@@ -2,12 +2,71 @@
  * The summaries a pull leaves to be recomputed: search text (with the members' names), last visit
  * and follow-up date of each household marked in `dirtyHouseholds` (see applyPullPage).
  */
+import { Dexie } from 'dexie';
 import { db, type AppDB } from '../db/database';
 import type { HouseholdRow } from '../db/rows';
-import { followUpFrom, householdSearchText } from '../db/derived';
+import type { SyncedRow } from '../db/tables';
+import { followUpFrom, householdSearchText, type VisitSummaryFields } from '../db/derived';
 
-/** Recomputes search text and visit summaries of the households a pull touched. */
-export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize = 2000): Promise<number> {
+type VisitFacts = VisitSummaryFields & { householdId: string };
+
+/**
+ * What a pull into empty member and visit tables wrote of them, kept as it commits: every member
+ * and visit on the device then came from this pull, so the households' summaries are computed
+ * from here at its end instead of reading 130,000 rows back (most of the refresh after a first
+ * sync). Only the fields the summaries read are kept. A person's own writes to members or visits
+ * meanwhile make it incomplete: `refreshDirtyHouseholds` sees them in the outbox and reads the
+ * tables instead.
+ */
+export class PulledSummaries {
+  private readonly members = new Map<string, { householdId: string; fullName: string }>();
+  private readonly visits = new Map<string, VisitFacts>();
+
+  /** A row the pull stored (a record pulled twice keeps its last value). */
+  stored(entity: 'member' | 'visit', row: SyncedRow): void {
+    if (typeof row.householdId !== 'string') return this.removed(entity, row.id);
+    if (entity === 'member') {
+      if (row.deleted) this.members.delete(row.id);
+      else this.members.set(row.id, { householdId: row.householdId, fullName: row.fullName as string });
+      return;
+    }
+    this.visits.set(row.id, {
+      householdId: row.householdId,
+      deleted: row.deleted,
+      date: row.date as string,
+      localUpdatedAt: row.localUpdatedAt,
+      outcome: row.outcome as VisitFacts['outcome'],
+      followUpDate: row.followUpDate as VisitFacts['followUpDate'],
+    });
+  }
+
+  removed(entity: 'member' | 'visit', id: string): void {
+    if (entity === 'member') this.members.delete(id);
+    else this.visits.delete(id);
+  }
+
+  /** Each household's member names and visits, as the tables hold them. */
+  byHousehold(): { names: Map<string, string[]>; visits: Map<string, VisitFacts[]> } {
+    const names = new Map<string, string[]>();
+    for (const m of this.members.values()) push(names, m.householdId, m.fullName);
+    const visits = new Map<string, VisitFacts[]>();
+    for (const v of this.visits.values()) push(visits, v.householdId, v);
+    return { names, visits };
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Recomputes search text and visit summaries of the households a pull touched. With `pulled`
+ * (a pull into empty member and visit tables), names and visits come from it rather than from
+ * the tables, unless the person wrote members or visits meanwhile.
+ */
+export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize = 2000, pulled?: PulledSummaries): Promise<number> {
   const ids = (await database.dirtyHouseholds.toCollection().primaryKeys()) as string[];
   if (ids.length === 0) return 0;
   const CHUNK = chunkSize;
@@ -17,17 +76,29 @@ export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize =
   // …and when one chunk holds them all, reading the tables straight through is quicker still (an
   // index range fetches every row through the index).
   const whole = dense && ids.length <= CHUNK;
+  const fromPull = pulled?.byHousehold();
   let refreshed = 0;
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const [lo, hi] = [chunk[0]!, chunk[chunk.length - 1]!];
-    await database.transaction('rw', [database.households, database.members, database.visits, database.dirtyHouseholds], async () => {
+    await database.transaction('rw', [database.households, database.members, database.visits, database.dirtyHouseholds, database.outbox], async () => {
       // The marks in this key range, read again inside the transaction: removed below as one range,
       // every one of them is refreshed here.
       const marks = database.dirtyHouseholds.where(':id').between(lo, hi, true, true);
       const keys = (await marks.primaryKeys()) as string[];
       refreshed += keys.length;
       const wanted = new Set(keys);
+      // Checked in the transaction a person's write to a member or visit would need too.
+      if (fromPull && !(await localMemberOrVisitWrites(database))) {
+        const households = await (dense
+          ? database.households.where(':id').between(lo, hi, true, true).toArray().then((rows) => rows.filter((h) => wanted.has(h.id)))
+          : database.households.bulkGet(keys));
+        await database.households.bulkPut(
+          households.filter((h): h is HouseholdRow => !!h).map((h) => ({ ...h, searchText: householdSearchText(h, fromPull.names.get(h.id) ?? []), ...followUpFrom(fromPull.visits.get(h.id) ?? []) })),
+        );
+        await marks.delete();
+        return;
+      }
       const [households, members, visits] = await Promise.all(
         whole
           ? [
@@ -70,4 +141,11 @@ export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize =
     });
   }
   return refreshed;
+}
+
+async function localMemberOrVisitWrites(database: AppDB): Promise<boolean> {
+  for (const entity of ['member', 'visit']) {
+    if ((await database.outbox.where('[entity+id]').between([entity, Dexie.minKey], [entity, Dexie.maxKey]).count()) > 0) return true;
+  }
+  return false;
 }

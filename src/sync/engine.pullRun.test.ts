@@ -13,14 +13,18 @@ import { saveMembership } from './membership';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { createHousehold } from '../db/households';
 import { createMember, updateMember } from '../db/members';
-import { createVisit } from '../db/visits';
+import { createVisit, deleteVisit, updateVisit } from '../db/visits';
 import { refreshDirtyHouseholds } from './dirtyHouseholds';
 import { cleanups, hh, isPull, membershipOf, setup } from '../../tests/unit/syncHarness';
 
-/** Counts, per table, the rows written and the keys read by `get`/`getMany`, as IndexedDB sees them. */
+/**
+ * Counts, per table, the rows written, the keys read by `get`/`getMany` and the queries (index or
+ * key ranges), as IndexedDB sees them.
+ */
 function counting(d: AppDB) {
   const puts: Record<string, number> = {};
   const gets: Record<string, number> = {};
+  const queries: Record<string, number> = {};
   const middleware: Middleware<DBCore> = {
     stack: 'dbcore',
     name: 'counting',
@@ -42,12 +46,20 @@ function counting(d: AppDB) {
             gets[name] = (gets[name] ?? 0) + req.keys.length;
             return t.getMany(req);
           },
+          query: (req) => {
+            queries[name] = (queries[name] ?? 0) + 1;
+            return t.query(req);
+          },
+          openCursor: (req) => {
+            queries[name] = (queries[name] ?? 0) + 1;
+            return t.openCursor(req);
+          },
         };
       },
     }),
   };
   d.use(middleware);
-  return { puts, gets };
+  return { puts, gets, queries };
 }
 
 /** A member's device with an empty database that counts what it reads and writes. */
@@ -170,6 +182,68 @@ describe('first sync: the pull pipeline', { timeout: 30_000 }, () => {
     expect(await d.members.count()).toBe(1);
     expect((await d.households.get(first.id))?.searchText).not.toContain('tran thi hoa');
     expect((await d.households.get(second.id))?.searchText).toContain('tran thi hoa');
+  });
+});
+
+describe('first sync: the summaries from what the pull stored', { timeout: 30_000 }, () => {
+  it('computes names and visit summaries without reading members or visits back', async () => {
+    const s = await setup();
+    const h = await createHouseholdWithMembers(hh({ headName: 'Nguyễn Văn Bình' }), [{ fullName: 'Trần Thị Hoa', birthYear: 1965 }], s.a);
+    const empty = await createHousehold(hh({ headName: 'Lê Văn Cường', address: 'Số 9' }), s.a);
+    await createVisit({ householdId: h.id, date: '2026-02-01', topics: ['vneid'], outcome: 'done' }, s.a);
+    await createVisit({ householdId: h.id, date: '2026-02-20', topics: ['vneid'], outcome: 'followUp', followUpDate: '2026-03-10' }, s.a);
+    await s.ea.sync();
+    const { d, counts } = await countedDevice(s);
+    expect((await s.engine(d, { pullPageSize: 2 }).sync()).phase).toBe('idle');
+    expect(counts.queries.members ?? 0).toBe(0);
+    expect(counts.queries.visits ?? 0).toBe(0);
+    const row = await d.households.get(h.id);
+    expect(row?.searchText).toContain('tran thi hoa');
+    expect(row?.lastVisitDate).toBe('2026-02-20');
+    expect(row?.followUpDate).toBe('2026-03-10');
+    expect(await d.households.get(empty.id)).toMatchObject({ lastVisitDate: '', followUpDate: '' });
+    expect(await d.dirtyHouseholds.count()).toBe(0);
+  });
+
+  it('a visit changed and another deleted between two pages count with their last state', async () => {
+    const s = await setup();
+    const h = await createHousehold(hh({ headName: 'Nguyễn Văn Bình' }), s.a);
+    const older = await createVisit({ householdId: h.id, date: '2026-02-01', topics: ['vneid'], outcome: 'done' }, s.a);
+    const newest = await createVisit({ householdId: h.id, date: '2026-02-20', topics: ['vneid'], outcome: 'followUp', followUpDate: '2026-03-10' }, s.a);
+    for (let i = 0; i < 4; i++) await createHousehold(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), s.a);
+    await s.ea.sync();
+    const { d } = await countedDevice(s);
+    let pulls = 0;
+    s.net.intercept = async (url) => {
+      // After the first page (both visits already pulled), another device edits one and deletes the other.
+      if (isPull(url) && ++pulls === 3) {
+        await updateVisit(older.id, { outcome: 'partial', followUpDate: '2026-04-02' }, s.a);
+        await deleteVisit(newest.id, s.a);
+        await s.ea.sync();
+      }
+      return undefined;
+    };
+    expect((await s.engine(d, { pullPageSize: 2 }).sync()).phase).toBe('idle');
+    expect(await d.visits.get(newest.id)).toBeUndefined();
+    expect(await d.households.get(h.id)).toMatchObject({ lastVisitDate: '2026-02-01', followUpDate: '2026-04-02' });
+  });
+
+  it('a member the person adds during the pull joins the search text (the tables are read then)', async () => {
+    const s = await setup();
+    const h = await createHouseholdWithMembers(hh({ headName: 'Nguyễn Văn Bình' }), [{ fullName: 'Trần Thị Hoa', birthYear: 1965 }], s.a);
+    for (let i = 0; i < 6; i++) await createHousehold(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), s.a);
+    await s.ea.sync();
+    const { d } = await countedDevice(s);
+    let pulls = 0;
+    s.net.intercept = async (url) => {
+      // The household has arrived: the person adds a member to it on this device.
+      if (isPull(url) && ++pulls === 3) await createMember({ householdId: h.id, fullName: 'Phạm Minh Châu', birthYear: 2001 }, d);
+      return undefined;
+    };
+    expect((await s.engine(d, { pullPageSize: 3 }).sync()).phase).toBe('idle');
+    const text = (await d.households.get(h.id))?.searchText;
+    expect(text).toContain('tran thi hoa');
+    expect(text).toContain('pham minh chau');
   });
 });
 

@@ -233,7 +233,7 @@ export class SyncEngine {
       if (page.hasMore || (total ?? 0) > 0) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
       if (!page.hasMore) break;
     }
-    await refreshDirtyHouseholds(this.db);
+    await refreshDirtyHouseholds(this.db, undefined, run.summaries);
     if (marker) {
       // Then what the server no longer has (or has older) goes back to it.
       await requeueMissing(marker, this.db);

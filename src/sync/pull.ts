@@ -15,6 +15,7 @@ import { entityTables, tableOf, type SyncedRow } from '../db/tables';
 import { isEntity } from '../domain/vocab';
 import { planPulledChange, touchedHouseholds } from './pullPlan';
 import { requeueRecord } from './restore';
+import { PulledSummaries } from './dirtyHouseholds';
 
 /**
  * What one pull (all its pages, SyncEngine.pullAll) knows between pages, to skip reads and writes
@@ -29,6 +30,8 @@ export interface PullRun {
   fresh: Set<EntityName>;
   /** Households this pull has marked dirty already (they stay marked until the refresh). */
   dirty: Set<string>;
+  /** When members and visits were both empty as the pull began: what it stored of them. */
+  summaries?: PulledSummaries;
 }
 
 export async function startPullRun(database: AppDB = db()): Promise<PullRun> {
@@ -36,7 +39,7 @@ export async function startPullRun(database: AppDB = db()): Promise<PullRun> {
   await database.transaction('r', entityTables(database), async () => {
     for (const entity of ENTITIES) if ((await tableOf(database, entity).count()) === 0) fresh.add(entity);
   });
-  return { fresh, dirty: new Set() };
+  return { fresh, dirty: new Set(), summaries: fresh.has('member') && fresh.has('visit') ? new PulledSummaries() : undefined };
 }
 
 export interface PullApplyOptions {
@@ -55,10 +58,14 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
   const run = options.run;
   const resetMarker = options.resetMode?.marker;
   const dirty = new Set<string>();
+  // A re-pull after a restore keeps rows the server no longer sends: the tables are not the pull's.
+  if (run && resetMarker) run.summaries = undefined;
+  const stored: { entity: 'member' | 'visit'; puts: SyncedRow[]; deletes: string[] }[] = [];
   // Only a re-pull after a server restore re-queues records, and the queue validates them.
   if (resetMarker) await loadSchemas();
   const count = await guardQuota(() =>
     database.transaction('rw', tables, async () => {
+      stored.length = 0;
       const hasOutbox = (await database.outbox.count()) > 0;
       const byEntity = new Map<EntityName, PullChange[]>();
       for (const c of page.changes) {
@@ -99,6 +106,7 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         if (puts.length) await table.bulkPut(puts);
         if (deletes.length) await table.bulkDelete(deletes);
         for (const r of requeue) await requeueRecord(database, entity, r, 'patch');
+        if (entity === 'member' || entity === 'visit') stored.push({ entity, puts, deletes });
         count += puts.length + deletes.length;
       }
       // Households an earlier page of this pull marked are still marked: no need to write them again.
@@ -111,6 +119,13 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
   // Committed: later pages of the same pull may rely on it.
   if (run) {
     for (const id of dirty) run.dirty.add(id);
+    const summaries = run.summaries;
+    if (summaries) {
+      for (const { entity, puts, deletes } of stored) {
+        for (const row of puts) summaries.stored(entity, row);
+        for (const id of deletes) summaries.removed(entity, id);
+      }
+    }
   }
   return count;
 }

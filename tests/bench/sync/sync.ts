@@ -212,8 +212,9 @@ async function firstSync(db: AppDB, params: URLSearchParams) {
   const pulls = requests.filter((r) => r.path === '/api/sync/pull');
   const pushes = requests.filter((r) => r.path === '/api/sync/push');
   const complete = txs.filter((t) => t.end !== undefined);
-  const applyTx = complete.filter((t) => t.stores.includes('outbox') && t.stores.includes('dirtyHouseholds') && t.stores.includes('visits'));
-  const refreshTx = complete.filter((t) => t.stores.includes('dirtyHouseholds') && !t.stores.includes('outbox'));
+  // A page's transaction stores its cursor in meta; the refresh's do not (they read the outbox).
+  const applyTx = complete.filter((t) => t.stores.includes('meta') && t.stores.includes('dirtyHouseholds') && t.stores.includes('visits'));
+  const refreshTx = complete.filter((t) => t.stores.includes('dirtyHouseholds') && !t.stores.includes('meta'));
   const firstPull = pulls[0]?.start ?? t1;
   const networkMs = sum(pulls.map((r) => (r.body ?? r.start) - r.start));
   const serverWaitMs = sum(pulls.map((r) => (r.headers ?? r.start) - r.start));
