@@ -212,9 +212,10 @@ async function firstSync(db: AppDB, params: URLSearchParams) {
   const pulls = requests.filter((r) => r.path === '/api/sync/pull');
   const pushes = requests.filter((r) => r.path === '/api/sync/push');
   const complete = txs.filter((t) => t.end !== undefined);
-  // A page's transaction stores its cursor in meta; the refresh's do not (they read the outbox).
-  const applyTx = complete.filter((t) => t.stores.includes('meta') && t.stores.includes('dirtyHouseholds') && t.stores.includes('visits'));
-  const refreshTx = complete.filter((t) => t.stores.includes('dirtyHouseholds') && !t.stores.includes('meta'));
+  // A page's transaction opens every entity table (sessions among them); the refresh's open only
+  // households, members and visits. Both reach meta: the report's change token is written with them.
+  const applyTx = complete.filter((t) => t.stores.includes('dirtyHouseholds') && t.stores.includes('sessions'));
+  const refreshTx = complete.filter((t) => t.stores.includes('dirtyHouseholds') && !t.stores.includes('sessions'));
   const firstPull = pulls[0]?.start ?? t1;
   const networkMs = sum(pulls.map((r) => (r.body ?? r.start) - r.start));
   const serverWaitMs = sum(pulls.map((r) => (r.headers ?? r.start) - r.start));
