@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 /** Top-level sections, or `section.key` prefixes, in the first-paint bundle. */
 export const CORE_KEYS = [
   'app', 'nav', 'status', 'common', 'today', 'households', 'household', 'sync', 'errors', 'outcomes',
-  'syncState', 'update', 'demo', 'errors', 'notFound', 'join', 'guides', 'scam', 'install', 'attention.count', 'attention.open', 'team.title', 'reports.open', 'lock',
+  'syncState', 'update', 'demo', 'errors', 'notFound', 'join', 'guides', 'scam', 'install', 'attention.count', 'attention.open', 'team.title', 'reports.open', 'audit.open', 'lock',
 ];
 
 function pick(obj: Record<string, unknown>, prefix = ''): Record<string, unknown> {

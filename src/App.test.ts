@@ -82,7 +82,7 @@ describe('the app on a phone used for team work', () => {
     await saveMembership(joined, database);
     database.close();
     app = await mountComponent(App);
-    await eventually(() => expect(app!.router.currentRoute.value.name).toBe('pin'), 5000);
+    await eventually(() => expect(app!.router.currentRoute.value.name).toBe('pin'));
     expect(app.router.currentRoute.value.query.next).toBe('/');
   });
 

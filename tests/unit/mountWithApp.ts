@@ -99,8 +99,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Polls until `check` passes (it throws otherwise) or the time is up. */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 2000): Promise<T> {
+/**
+ * Polls until `check` passes (it throws otherwise) or the time is up. The default is generous: a
+ * passing check returns at once, and a busy CI machine must not turn a slow pass into a failure.
+ */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 20_000): Promise<T> {
   const start = Date.now();
   for (;;) {
     try {
