@@ -3,7 +3,7 @@ import { db, type AppDB } from '../db/database';
 import { META_KEYS, TEAM_META_KEYS } from '../db/metaKeys';
 import { deleteMeta, getMeta, setMeta } from '../db/meta';
 import type { DeviceMembership } from './membership';
-import { forgetKey } from '../lock/vault';
+import { forgetVault } from '../lock/vault';
 import { entityTables } from '../db/tables';
 
 /** What the app says after the team removed this phone, until the person joins again. */
@@ -33,7 +33,7 @@ export async function wipeTeamData(database: AppDB = db(), options: { removed?: 
       await deleteMeta(META_KEYS.removal, database);
     }
   });
-  forgetKey();
+  forgetVault();
 }
 
 export function getRemoval(database: AppDB = db()): Promise<Removal | undefined> {
