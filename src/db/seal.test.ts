@@ -10,7 +10,7 @@ import { createSession, getSession } from './sessions';
 import { getDraft, saveDraft } from './drafts';
 import { LockedError, lockSeal, openFields, openSeal, resetSeal, sealFields, sealMode } from './seal';
 import { foldForSearch, matchesQuery } from '../domain/text';
-import { takeBatch } from '../sync/outbox';
+import { applyPushResults, takeBatch } from '../sync/outbox';
 import type { HouseholdFields } from '../domain/schemas';
 
 const key = () => crypto.getRandomValues(new Uint8Array(32));
@@ -106,6 +106,23 @@ describe('the sealing layer', () => {
     expect(batch.map((e) => e.fields)).toEqual([expect.objectContaining({ headName: 'Nguyễn Văn Bình', phone: '0912345678' }), { phone: '0911222333', notes: null }]);
     await deleteHousehold(h.id, database);
     expect(await getHousehold(h.id, database)).toBeUndefined();
+  });
+
+  it('seals the server’s values a conflict brings, which the review screen reads back in the clear', async () => {
+    const h = await createHousehold(household(), database);
+    await updateHousehold(h.id, { phone: '0911222333' }, database);
+    const batch = await takeBatch(10, database);
+    const patch = batch[1]!;
+    await applyPushResults(
+      batch,
+      [
+        { mid: batch[0]!.mid, status: 'applied', version: 1, serverSeq: 1 },
+        { mid: patch.mid, status: 'conflict', version: 2, fields: ['phone'], server: { phone: '0977888999' } },
+      ],
+      database,
+    );
+    expect(await rawContent()).not.toContain('0977888999');
+    expect((await database.outbox.get(patch.key!))?.conflict).toEqual({ fields: ['phone'], server: { phone: '0977888999' }, version: 2 });
   });
 
   it('refuses another key: a blob opens only with its key and on its own row', () => {
