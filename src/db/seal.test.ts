@@ -8,7 +8,7 @@ import { createMember, membersOf } from './members';
 import { createVisit, visitsOf } from './visits';
 import { createSession, getSession } from './sessions';
 import { getDraft, saveDraft } from './drafts';
-import { LockedError, lockSeal, openFields, openSeal, resetSeal, sealFields, sealMode } from './seal';
+import { LockedError, lockSeal, openFields, openSeal, resetSeal, sealFields, sealMode, warmOpened } from './seal';
 import { foldForSearch, matchesQuery } from '../domain/text';
 import { applyPushResults, takeBatch } from '../sync/outbox';
 import type { HouseholdFields } from '../domain/schemas';
@@ -134,6 +134,25 @@ describe('the sealing layer', () => {
     const altered = blob.slice();
     altered[20] = altered[20]! ^ 1;
     expect(() => openFields(k, 'households', { id: 'h1' }, altered)).toThrow();
+  });
+
+  it('opens blobs with WebCrypto into the cache the reads use, and refuses one that is not its row’s', async () => {
+    const k = key();
+    openSeal(k.slice());
+    const blob = sealFields(k, 'households', { id: 'h1' }, { headName: 'Nguyễn Văn Bình' });
+    await database.open();
+    const raw = new Dexie(database.name);
+    await raw.open();
+    await raw.table('households').bulkPut([
+      { id: 'h1', deleted: 0, neighborhood: 'Thôn Đông', sealed: blob },
+      { id: 'h2', deleted: 0, neighborhood: 'Thôn Đông', sealed: blob },
+    ]);
+    raw.close();
+    await warmOpened('households', [{ id: 'h1', sealed: blob }]);
+    expect((await database.households.get('h1'))?.headName).toBe('Nguyễn Văn Bình');
+    await expect(warmOpened('households', [{ id: 'h2', sealed: blob }])).rejects.toThrow();
+    // Opened and cached for h1, the blob still does not open on h2.
+    await expect(database.households.get('h2')).rejects.toThrow();
   });
 
   it('fails to read rows sealed under another data key', async () => {

@@ -56,7 +56,7 @@ type State = { mode: 'clear' } | { mode: 'locked' } | { mode: 'open'; key: Uint8
 let state: State = { mode: 'clear' };
 
 /**
- * Plain fields by IV, while unlocked: a list of 10,000 households read again after every write
+ * Plain fields by row and IV, while unlocked: a list of 10,000 households read again after every write
  * costs a map lookup per row, not a decryption. Forgotten with the key.
  */
 const opened = new Map<string, Record<string, unknown>>();
@@ -101,8 +101,9 @@ function aad(table: string, row: Record<string, unknown>): Uint8Array {
   return encoder.encode(`${table}:${String(row[SEALED[table]!.bind])}`);
 }
 
-function ivKey(blob: Uint8Array): string {
-  return String.fromCharCode(...blob.subarray(0, IV_BYTES));
+/** A cached opening answers only for the row it was opened on, as the AAD would. */
+function cacheKey(table: string, row: Record<string, unknown>, blob: Uint8Array): string {
+  return `${table}:${String(row[SEALED[table]!.bind])}:${String.fromCharCode(...blob.subarray(0, IV_BYTES))}`;
 }
 
 function remember(id: string, fields: Record<string, unknown>): void {
@@ -126,6 +127,30 @@ export function openFields(key: Uint8Array, table: string, row: Record<string, u
   return JSON.parse(decoder.decode(plain)) as Record<string, unknown>;
 }
 
+/**
+ * Opens the blobs of `rows` (as stored, read past this layer) with WebCrypto into the cache, many at
+ * once: WebCrypto's AES works off the page's thread, so after unlocking, the list of 10,000
+ * households is opened in a fraction of the time the synchronous cipher would take one by one.
+ */
+export async function warmOpened(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (state.mode !== 'open') return;
+  const key = await crypto.subtle.importKey('raw', state.key as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['decrypt']);
+  await Promise.all(
+    rows.map(async (row) => {
+      const stored = row[SEALED_FIELD];
+      if (!(stored instanceof Uint8Array) || opened.has(cacheKey(table, row, stored))) return;
+      // IndexedDB gives each blob its own ArrayBuffer.
+      const blob = stored as Uint8Array<ArrayBuffer>;
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: blob.subarray(0, IV_BYTES), additionalData: aad(table, row) as Uint8Array<ArrayBuffer> },
+        key,
+        blob.subarray(IV_BYTES),
+      );
+      remember(cacheKey(table, row, blob), JSON.parse(decoder.decode(plain)) as Record<string, unknown>);
+    }),
+  );
+}
+
 function sealRow(table: string, fields: readonly string[], value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const row = value as Record<string, unknown>;
@@ -143,13 +168,13 @@ function sealRow(table: string, fields: readonly string[], value: unknown): unkn
     delete out[f];
   }
   const sealed = sealFields(key, table, out, personal);
-  remember(ivKey(sealed), personal);
+  remember(cacheKey(table, out, sealed), personal);
   out[SEALED_FIELD] = sealed;
   return out;
 }
 
 function openCached(key: Uint8Array, table: string, row: Record<string, unknown>, blob: Uint8Array): Record<string, unknown> {
-  const id = ivKey(blob);
+  const id = cacheKey(table, row, blob);
   const known = opened.get(id);
   if (known) return known;
   const fields = openFields(key, table, row, blob);

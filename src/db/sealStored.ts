@@ -4,10 +4,11 @@
  * back in one transaction, so no change made meanwhile is overwritten; nothing else changes, so
  * every outbox entry stays as it was, waiting to be sent.
  */
+import { Dexie } from 'dexie';
 import type { AppDB } from './database';
 import { getMeta, setMeta } from './meta';
 import { META_KEYS } from './metaKeys';
-import { isStoredClear, SEALED, sealMode } from './seal';
+import { isStoredClear, SEALED, sealMode, warmOpened } from './seal';
 import { nowIso } from './write';
 
 /** Seals what is still in the clear; returns how many rows it sealed. Done once per data key. */
@@ -24,4 +25,21 @@ export async function sealStoredRows(database: AppDB): Promise<number> {
   }
   await setMeta(META_KEYS.sealedAt, nowIso(), database);
   return sealed;
+}
+
+/**
+ * Opens the households and their members right after unlocking, so the list's first rows (sorted
+ * by the sealed name, so every household is needed) and its search by member name come without
+ * a decryption each. The rows are read as stored, through a connection without the sealing layer.
+ */
+export async function warmLists(database: AppDB): Promise<void> {
+  if (sealMode() !== 'open') return;
+  const raw = new Dexie(database.name);
+  try {
+    await raw.open();
+    const [households, members] = await Promise.all([raw.table('households').toArray(), raw.table('members').toArray()]);
+    await Promise.all([warmOpened('households', households), warmOpened('members', members)]);
+  } finally {
+    raw.close();
+  }
 }

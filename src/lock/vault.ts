@@ -7,7 +7,7 @@ import { db, type AppDB } from '../db/database';
 import { deleteMeta, getMeta, setMeta } from '../db/meta';
 import { META_KEYS } from '../db/metaKeys';
 import { lockSeal, openSeal, resetSeal, sealMode } from '../db/seal';
-import { sealStoredRows } from '../db/sealStored';
+import { sealStoredRows, warmLists } from '../db/sealStored';
 import { createVault, openVault, rewrapVault, waitAfter, type StoredVault } from './pin';
 
 export interface Failures {
@@ -43,6 +43,7 @@ async function useKey(key: CryptoKey, database: AppDB): Promise<void> {
   dataKey = key;
   openSeal(new Uint8Array(await crypto.subtle.exportKey('raw', key)));
   await sealStoredRows(database);
+  await warmLists(database);
 }
 
 /**
