@@ -35,11 +35,15 @@ export async function sealStoredRows(database: AppDB): Promise<number> {
 export async function warmLists(database: AppDB): Promise<void> {
   if (sealMode() !== 'open') return;
   const raw = new Dexie(database.name);
-  try {
-    await raw.open();
-    const [households, members] = await Promise.all([raw.table('households').toArray(), raw.table('members').toArray()]);
-    await Promise.all([warmOpened('households', households), warmOpened('members', members)]);
-  } finally {
-    raw.close();
-  }
+  await raw.open();
+  const households = await raw.table('households').toArray();
+  await warmOpened('households', households);
+  // The members only matter once someone searches: opened after the list is on screen. Warming is
+  // only a head start; a row it did not open is opened when read.
+  void raw
+    .table('members')
+    .toArray()
+    .then((members) => warmOpened('members', members))
+    .catch(() => undefined)
+    .finally(() => raw.close());
 }
