@@ -14,6 +14,7 @@ import type {
 import { DB_NAMES, STORAGE_KEYS } from '../storageKeys';
 import { setReopen } from './errors';
 import { changeTokenMiddleware } from './changeToken';
+import { sealMiddleware } from './seal';
 
 /** The one typed Dexie database. Schema changes only by adding `version(n)`. */
 export class AppDB extends Dexie {
@@ -71,6 +72,12 @@ export class AppDB extends Dexie {
       visits: 'id, [householdId+date], date',
       sessions: 'id, date',
     });
+    // v5: the personal fields are sealed (src/db/seal.ts), the folded head name with them: the
+    // list sorts by name in memory, where it searches already.
+    this.version(5).stores({
+      households: 'id, lastVisitDate, followUpDate',
+    });
+    if (!isDemo) this.use(sealMiddleware);
   }
 }
 

@@ -6,11 +6,24 @@ import { AppDB } from './database';
 import { membersOf } from './members';
 import { visitsOf } from './visits';
 import { householdsToFollowUp } from './households';
+import { resetSeal } from './seal';
+import { forgetKey, setPin, unlock } from '../lock/vault';
 
 const opened: Dexie[] = [];
 afterEach(() => {
+  resetSeal();
   for (const d of opened.splice(0)) d.close();
 });
+
+/** Every stored row of every table as JSON, read past the app's layers. */
+async function rawContent(name: string): Promise<string> {
+  const raw = new Dexie(name);
+  opened.push(raw);
+  await raw.open();
+  const tables = await Promise.all(raw.tables.map((t) => t.toArray()));
+  raw.close();
+  return JSON.stringify(tables);
+}
 
 /** The schema as version 3 declared it, to write a database the way the previous app left it. */
 function openV3(name: string): Dexie {
@@ -45,7 +58,7 @@ const household = (id: string, syncState: string, followUpDate = '') => ({
   followUpDate,
 });
 
-describe('AppDB version 4', () => {
+describe('AppDB versions 4 and 5', () => {
   it('keeps unsynced rows and their outbox entries from version 3, and reads them by the indexes left', async () => {
     const name = 'upgrade-' + crypto.randomUUID();
     const old = openV3(name);
@@ -74,7 +87,7 @@ describe('AppDB version 4', () => {
     const d = new AppDB(name);
     opened.push(d);
     await d.open();
-    expect(d.verno).toBe(4);
+    expect(d.verno).toBe(5);
     // Nothing unsynced is lost, and no row changed.
     expect((await d.households.get('h1'))?.syncState).toBe('pending');
     expect((await d.households.get('h3'))?.syncState).toBe('conflict');
@@ -88,7 +101,7 @@ describe('AppDB version 4', () => {
     expect(await d.outbox.where('state').equals('pending').count()).toBe(1);
 
     // The indexes no query reads are gone…
-    expect(d.households.schema.indexes.map((i) => i.name).sort()).toEqual(['followUpDate', 'lastVisitDate', 'nameKey']);
+    expect(d.households.schema.indexes.map((i) => i.name).sort()).toEqual(['followUpDate', 'lastVisitDate']);
     expect(d.members.schema.indexes.map((i) => i.name)).toEqual(['householdId']);
     expect(d.visits.schema.indexes.map((i) => i.name).sort()).toEqual(['[householdId+date]', 'date']);
     expect(d.sessions.schema.indexes.map((i) => i.name)).toEqual(['date']);
@@ -98,5 +111,39 @@ describe('AppDB version 4', () => {
     expect((await d.visits.where('householdId').anyOf(['h1', 'h2']).primaryKeys()).sort()).toEqual(['v1', 'v2', 'v3']);
     expect((await d.visits.where('householdId').between('h1', 'h1', true, true).primaryKeys()).sort()).toEqual(['v1', 'v2']);
     expect((await householdsToFollowUp('2026-12-31', d)).map((h) => h.id)).toEqual(['h1']);
+  });
+
+  it('seals the rows an older version left in the clear when the PIN is set, and loses no outbox entry', async () => {
+    const name = 'upgrade-' + crypto.randomUUID();
+    const old = openV3(name);
+    await old.open();
+    await old.table('households').put(household('h1', 'pending'));
+    await old.table('members').put({ ...meta('m1', 'pending'), householdId: 'h1', fullName: 'Trần Thị Lan', nameKey: 'lan tran thi' });
+    await old.table('visits').put({ ...meta('v1', 'pending'), householdId: 'h1', date: '2026-12-01', topics: ['vneid'], outcome: 'done', notes: 'Hẹn chiều thứ Bảy' });
+    const entries = [
+      { mid: 'mid-1', seq: 1, entity: 'household', op: 'create', id: 'h1', baseVersion: null, fields: { headName: 'Nguyễn Văn Bình', address: 'Số 1' }, clientTs: '2026-12-01T08:00:00.000Z', state: 'pending' },
+      { mid: 'mid-2', seq: 2, entity: 'household', op: 'patch', id: 'h1', baseVersion: 2, fields: { phone: '0912345678' }, clientTs: '2026-12-04T08:00:00.000Z', state: 'conflict', sent: true, conflict: { fields: ['phone'], server: { phone: '0987654321' }, version: 3 } },
+    ];
+    await old.table('outbox').bulkAdd(entries);
+    await old.table('drafts').put({ key: 'visit:new:h1', data: { notes: 'Bà Lan cần cài VNeID' }, route: '/households/h1/visits/new', updatedAt: '2026-12-05T08:00:00.000Z' });
+    old.close();
+
+    const d = new AppDB(name);
+    opened.push(d);
+    await d.open();
+    expect(await rawContent(name)).toContain('Nguyễn Văn Bình');
+    await setPin('482916', d, 1_000);
+
+    const stored = await rawContent(name);
+    for (const secret of ['Nguyễn Văn Bình', 'nguyen van binh', 'Trần Thị Lan', 'Số 1', '0912345678', '0987654321', 'Hẹn chiều', 'Bà Lan']) {
+      expect(stored).not.toContain(secret);
+    }
+    // Unlocked, the app reads everything as before, the outbox entries included.
+    forgetKey();
+    expect(await unlock('482916', d)).toEqual({ ok: true });
+    expect(await d.households.get('h1')).toMatchObject({ headName: 'Nguyễn Văn Bình', searchText: 'nguyen van binh so 1 thon dong', syncState: 'pending' });
+    expect((await membersOf('h1', d))[0]?.fullName).toBe('Trần Thị Lan');
+    expect((await d.outbox.orderBy('seq').toArray()).map(({ key: _key, ...e }) => e)).toEqual(entries);
+    expect((await d.drafts.get('visit:new:h1'))?.data).toEqual({ notes: 'Bà Lan cần cài VNeID' });
   });
 });

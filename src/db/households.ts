@@ -18,8 +18,13 @@ export async function getHousehold(id: string, database: AppDB = db()): Promise<
 
 /** The first rows in display order, for a fast first paint before the whole list is read. */
 export async function firstHouseholds(sort: HouseholdSort, limit: number, database: AppDB = db()): Promise<HouseholdRow[]> {
-  const coll = sort === 'name' ? database.households.orderBy('nameKey') : database.households.orderBy('lastVisitDate').reverse();
-  return coll.filter((h) => !h.deleted).limit(limit).toArray();
+  // The folded name is sealed with the row, so no index orders by it.
+  if (sort === 'name') return (await allHouseholds(database)).sort(byNameKey).slice(0, limit);
+  return database.households.orderBy('lastVisitDate').reverse().filter((h) => !h.deleted).limit(limit).toArray();
+}
+
+function byNameKey(a: HouseholdRow, b: HouseholdRow): number {
+  return a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : 0;
 }
 
 export async function allHouseholds(database: AppDB = db()): Promise<HouseholdRow[]> {

@@ -27,6 +27,8 @@ const META = {
   resetMarker: { key: 'resetMarker', team: true },
   /** The app lock: the data key wrapped by the PIN (lock/pin.ts). The team's data goes with it. */
   lockVault: { key: 'lockVault', team: true },
+  /** When the rows written before the PIN were sealed (src/db/sealStored.ts): done once. */
+  sealedAt: { key: 'sealedAt', team: true },
   /** Wrong PINs in a row and when the last was typed: the wait survives a reload. */
   lockFailures: { key: 'lockFailures', team: true },
   /** The last copy of the commune's report indicators and targets, for the dashboard offline. */

@@ -6,6 +6,8 @@
 import { db, type AppDB } from '../db/database';
 import { deleteMeta, getMeta, setMeta } from '../db/meta';
 import { META_KEYS } from '../db/metaKeys';
+import { lockSeal, openSeal, resetSeal, sealMode } from '../db/seal';
+import { sealStoredRows, warmLists } from '../db/sealStored';
 import { createVault, openVault, rewrapVault, waitAfter, type StoredVault } from './pin';
 
 export interface Failures {
@@ -24,10 +26,36 @@ export function currentKey(): CryptoKey | undefined {
 /** Locking forgets the key; the stored vault stays. */
 export function forgetKey(): void {
   dataKey = undefined;
+  lockSeal();
 }
 
-export function getVault(database: AppDB = db()): Promise<StoredVault | undefined> {
-  return getMeta<StoredVault>(META_KEYS.lockVault, database);
+/** The PIN left with the team's data (a wipe): nothing is sealed until a new PIN is set. */
+export function forgetVault(): void {
+  dataKey = undefined;
+  resetSeal();
+}
+
+/**
+ * The key opens the sealed rows from now on (the cipher takes it raw), and the rows still in the
+ * clear are sealed with it.
+ */
+async function useKey(key: CryptoKey, database: AppDB): Promise<void> {
+  dataKey = key;
+  openSeal(new Uint8Array(await crypto.subtle.exportKey('raw', key)));
+  await sealStoredRows(database);
+  await warmLists(database);
+}
+
+/**
+ * The stored vault; reading it tells the sealing layer whether a PIN exists (the app reads it at
+ * start, src/App.vue), so that a phone with a PIN writes nothing personal in the clear before it
+ * is unlocked.
+ */
+export async function getVault(database: AppDB = db()): Promise<StoredVault | undefined> {
+  const vault = await getMeta<StoredVault>(META_KEYS.lockVault, database);
+  if (!vault) resetSeal();
+  else if (sealMode() === 'clear') lockSeal();
+  return vault;
 }
 
 /** Sets the first PIN: a new data key, wrapped by it. The app is unlocked afterwards. */
@@ -35,7 +63,8 @@ export async function setPin(pin: string, database: AppDB = db(), iterations?: n
   const { vault, key } = await createVault(pin, iterations);
   await setMeta(META_KEYS.lockVault, vault, database);
   await deleteMeta(META_KEYS.lockFailures, database);
-  dataKey = key;
+  await deleteMeta(META_KEYS.sealedAt, database);
+  await useKey(key, database);
 }
 
 export type UnlockResult = { ok: true } | { ok: false; waitUntil: number };
@@ -60,7 +89,7 @@ export async function unlock(pin: string, database: AppDB = db(), now = Date.now
   const key = await openVault(vault, pin);
   if (key) {
     await deleteMeta(META_KEYS.lockFailures, database);
-    dataKey = key;
+    await useKey(key, database);
     return { ok: true };
   }
   const previous = await getMeta<Failures>(META_KEYS.lockFailures, database);
@@ -77,6 +106,6 @@ export async function changePin(oldPin: string, newPin: string, database: AppDB 
   const key = await openVault(vault, oldPin);
   if (!key) return false;
   await setMeta(META_KEYS.lockVault, await rewrapVault(key, newPin, iterations ?? vault.iterations), database);
-  dataKey = key;
+  await useKey(key, database);
   return true;
 }

@@ -4,7 +4,7 @@ import { DB_NAMES, KEPT_ON_WIPE } from '../storageKeys';
 import { META_KEYS, TEAM_META_KEYS } from '../db/metaKeys';
 import { deleteMeta, getMeta, setMeta } from '../db/meta';
 import type { DeviceMembership } from './membership';
-import { forgetKey } from '../lock/vault';
+import { forgetVault } from '../lock/vault';
 import { entityTables } from '../db/tables';
 
 /** What the app says after the team removed this phone, until the person joins again. */
@@ -35,7 +35,7 @@ export async function wipeTeamData(database: AppDB = db(), options: { removed?: 
       await deleteMeta(META_KEYS.removal, database);
     }
   });
-  forgetKey();
+  forgetVault();
 }
 
 export function getRemoval(database: AppDB = db()): Promise<Removal | undefined> {
@@ -117,7 +117,7 @@ function clearStorage(storage: StorageLike): void {
  * caller then reloads the app, so no screen or store keeps a copy.
  */
 export async function wipeDevice(stores: DeviceStores = browserStores()): Promise<void> {
-  forgetKey();
+  forgetVault();
   resetDbInstance();
   await Promise.all(Object.values(DB_NAMES).map((name) => Dexie.delete(name)));
   if (stores.caches) await clearDataCaches(stores.caches);

@@ -13,9 +13,11 @@ import { eventually, mountRoute, resetApp, type Mounted } from '../../../tests/u
 const MEMBER = { token: 'tok', user: { id: 'u2', name: 'Chị Lan', role: 'member' as const }, team: { id: 't1', name: 'Tổ 3' }, joinedAt: '2026-11-01T00:00:00.000Z' };
 let app: Mounted | undefined;
 
-async function lockedPhone(): Promise<void> {
+/** A joined phone with a PIN, locked; `whileUnlocked` writes what it held before it locked. */
+async function lockedPhone(whileUnlocked?: () => Promise<unknown>): Promise<void> {
   await saveMembership(MEMBER);
   await setPin('482916');
+  await whileUnlocked?.();
   forgetKey();
   localStorage.setItem(STORAGE_KEYS.pinSet, '1');
 }
@@ -77,11 +79,12 @@ describe('the lock screen', { timeout: 60_000 }, () => {
   });
 
   it('"Quên mã PIN?" tells how many unsent changes would be lost, then wipes and goes to joining', async () => {
-    await lockedPhone();
-    await db().outbox.bulkAdd([
-      { mid: 'm1', seq: 1, entity: 'household', op: 'patch', id: 'h1', fields: {}, clientTs: MEMBER.joinedAt, state: 'pending' },
-      { mid: 'm2', seq: 2, entity: 'household', op: 'patch', id: 'h2', fields: {}, clientTs: MEMBER.joinedAt, state: 'pending' },
-    ]);
+    await lockedPhone(() =>
+      db().outbox.bulkAdd([
+        { mid: 'm1', seq: 1, entity: 'household', op: 'patch', id: 'h1', fields: {}, clientTs: MEMBER.joinedAt, state: 'pending' },
+        { mid: 'm2', seq: 2, entity: 'household', op: 'patch', id: 'h2', fields: {}, clientTs: MEMBER.joinedAt, state: 'pending' },
+      ]),
+    );
     app = await mountRoute('/lock');
     await app.wrapper.find('[data-testid="lock-forgot"]').trigger('click');
     const dialog = await eventually(() => {

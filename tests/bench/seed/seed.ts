@@ -6,6 +6,7 @@
  * Query parameters (all optional):
  *   households=10000 membersPerHousehold=3 visits=100000 sessions=200 seed=20260101 synced=true
  *   today=YYYY-MM-DD  twenty=20 (how many households must have exactly 20 visits)  chunkSize=2000
+ *   pin=1 (0: no app-lock PIN, the rows stay in the clear)
  *
  * When done: `document.body.dataset.done = 'true'` and `window.__seedResult`; on failure
  * `document.body.dataset.error` and `window.__seedError`.
@@ -19,6 +20,9 @@ import { addDays, localToday } from '../../../src/domain/dates';
 import { OPEN_OUTCOMES, type Outcome, type Topic } from '../../../src/domain/vocab';
 import type { HouseholdRow, VisitRow } from '../../../src/db/rows';
 import { mulberry32 } from '../../../src/domain/random';
+import { setPin } from '../../../src/lock/vault';
+import { STORAGE_KEYS } from '../../../src/storageKeys';
+import { BENCH_PIN } from '../pin';
 
 export interface SeedTarget {
   id: string;
@@ -147,6 +151,11 @@ async function run(): Promise<SeedResult> {
   const t1 = performance.now();
 
   const database = new AppDB(DB_NAMES.main);
+  // The app lock's PIN first, as on a team's phone: every row below is written sealed.
+  if (params.get('pin') !== '0') {
+    await setPin(BENCH_PIN, database);
+    localStorage.setItem(STORAGE_KEYS.pinSet, '1');
+  }
   await seedDatabase(database, data, { chunkSize });
   const t2 = performance.now();
 

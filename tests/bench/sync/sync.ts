@@ -2,7 +2,8 @@
  * The benchmark's first-sync page, served by the real app server at /__bench/sync/ (same origin
  * as the API). With the app's own code (AppDB, saveMembership, SyncEngine, createVisit) it:
  *
- * 1. deletes the main database, saves the device session (token from the URL) and runs
+ * 1. deletes the main database, saves the device session (token from the URL), sets the app
+ *    lock's PIN (so the sync seals the personal fields, as on a phone) and runs
  *    `new SyncEngine({ db, locks: null }).sync()` — timed, with a timeline split into network
  *    (fetch until the body is read), JSON.parse, applyPullPage transactions and
  *    refreshDirtyHouseholds transactions (observed through a fetch wrapper, a JSON.parse wrapper
@@ -30,6 +31,8 @@ import { createVisit } from '../../../src/db/visits';
 import { loadSchemas } from '../../../src/db/validation';
 import { localToday } from '../../../src/domain/dates';
 import { followUpFrom, householdSearchText } from '../../../src/db/derived';
+import { setPin } from '../../../src/lock/vault';
+import { BENCH_PIN } from '../pin';
 
 declare global {
   interface Window {
@@ -199,6 +202,8 @@ async function firstSync(db: AppDB, params: URLSearchParams) {
     },
     db,
   );
+  // The app lock's PIN, as a joined phone sets it before its first sync: the sync seals every row.
+  await setPin(BENCH_PIN, db);
   // Let the database settle before the clock starts.
   await new Promise((r) => setTimeout(r, 200));
 
