@@ -24,10 +24,10 @@ async function offeredNeighborhoods(page: Page): Promise<string[]> {
   return page.locator('#neighborhood-options option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
 }
 
-/** The neighborhoodId stored on this phone for the household whose head is `headName`. */
-function neighborhoodIdOf(page: Page, headName: string): Promise<string | null> {
+/** The neighborhoodId stored on this phone for the household `householdId` (read raw: its names are sealed, its links are not). */
+function neighborhoodIdOf(page: Page, householdId: string): Promise<string | null> {
   return page.evaluate(
-    (name) =>
+    (wanted) =>
       new Promise<string | null>((resolve, reject) => {
         const open = indexedDB.open('cong-dong-so');
         open.onerror = () => reject(open.error);
@@ -35,13 +35,13 @@ function neighborhoodIdOf(page: Page, headName: string): Promise<string | null> 
           const all = open.result.transaction('households').objectStore('households').getAll();
           all.onerror = () => reject(all.error);
           all.onsuccess = () => {
-            const row = (all.result as { headName: string; neighborhoodId?: string }[]).find((h) => h.headName === name);
+            const row = (all.result as { id: string; neighborhoodId?: string }[]).find((h) => h.id === wanted);
             open.result.close();
             resolve(row?.neighborhoodId ?? null);
           };
         };
       }),
-    headName,
+    householdId,
   );
 }
 
@@ -112,8 +112,9 @@ describe('neighborhoods shared by the team', () => {
     await member.page.getByTestId('hh-houseNumber').fill('4');
     await member.page.getByTestId('save-household').click();
     await member.page.getByTestId('household-title').waitFor();
+    const householdId = new URL(member.page.url()).pathname.split('/').pop()!;
     await syncNow(member.page, server);
-    expect(await neighborhoodIdOf(member.page, 'Phạm Văn Đức')).toBeNull();
+    expect(await neighborhoodIdOf(member.page, householdId)).toBeNull();
 
     await syncNow(head.page, server);
     await head.page.goto(server.url + '/team');
@@ -122,11 +123,11 @@ describe('neighborhoods shared by the team', () => {
     await head.page.getByTestId('neighborhood-list').getByText('xom chua').waitFor();
     const id = await neighborhoodIdNamed(head.page, 'xom chua');
     expect(id).not.toBeNull();
-    expect(await neighborhoodIdOf(head.page, 'Phạm Văn Đức')).toBe(id);
+    expect(await neighborhoodIdOf(head.page, householdId)).toBe(id);
     await syncNow(head.page, server);
 
     await syncNow(member.page, server);
-    expect(await neighborhoodIdOf(member.page, 'Phạm Văn Đức')).toBe(id);
+    expect(await neighborhoodIdOf(member.page, householdId)).toBe(id);
     expect(await offeredNeighborhoods(member.page)).toEqual(['xom chua']);
     await head.context.close();
     await member.context.close();
