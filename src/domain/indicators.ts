@@ -217,6 +217,14 @@ class Tally {
   }
 }
 
+interface CountedHousehold {
+  tally: Tally;
+  /** The latest visit on or before the period's end. */
+  latest: ReportVisit | undefined;
+  everReached: boolean;
+  reachedInPeriod: boolean;
+}
+
 /**
  * One pass over the data. `bucket` picks where a household's figures go (one tally for the team,
  * or one per neighborhood); sessions go to `sessionTally` when there is one.
@@ -226,18 +234,19 @@ function tally(data: ReportData, period: Period, bucket: (h: ReportHousehold) =>
   const adultYear = Number(to.slice(0, 4)) - 18;
   const year15 = Number(to.slice(0, 4)) - 15;
 
-  const households = new Map<string, Tally>();
+  // One entry per counted household holds all a visit updates: one map lookup per visit.
+  const households = new Map<string, CountedHousehold>();
   for (const h of data.households) {
     if (!isCountedHousehold(h, to)) continue;
     const t = bucket(h);
-    households.set(h.id, t);
+    households.set(h.id, { tally: t, latest: undefined, everReached: false, reachedInPeriod: false });
     t.values.householdsRegistered++;
   }
 
   const members = new Map<string, Tally>();
   for (const m of data.members) {
     if (!isLive(m)) continue;
-    const t = households.get(m.householdId);
+    const t = households.get(m.householdId)?.tally;
     if (!t) continue;
     members.set(m.id, t);
     const v = t.values;
@@ -253,30 +262,28 @@ function tally(data: ReportData, period: Period, bucket: (h: ReportHousehold) =>
     }
   }
 
-  const latest = new Map<string, ReportVisit>();
-  const everReached = new Set<string>();
-  const reachedInPeriod = new Set<string>();
   for (const visit of data.visits) {
     if (!isLive(visit) || visit.date > to) continue;
-    const t = households.get(visit.householdId);
-    if (!t) continue;
-    const prev = latest.get(visit.householdId);
-    if (!prev || later(visit, prev)) latest.set(visit.householdId, visit);
+    const h = households.get(visit.householdId);
+    if (!h) continue;
+    if (!h.latest || later(visit, h.latest)) h.latest = visit;
     const reached = visit.outcome !== 'notHome';
-    if (reached) everReached.add(visit.householdId);
+    if (reached) h.everReached = true;
     if (visit.date < from) continue;
+    const t = h.tally;
     t.values.visits++;
     if (visit.outcome === 'done') t.values.visitsDone++;
-    if (reached) reachedInPeriod.add(visit.householdId);
+    if (reached) h.reachedInPeriod = true;
     if (visit.createdBy) t.users.add(visit.createdBy);
     t.addResults(visit.results);
-    for (const id of visit.memberIds ?? []) members.get(id)?.helped.add(id);
+    if (visit.memberIds) for (const id of visit.memberIds) members.get(id)?.helped.add(id);
   }
-  for (const id of everReached) households.get(id)!.values.householdsEverReached++;
-  for (const id of reachedInPeriod) households.get(id)!.values.householdsReachedInPeriod++;
-  for (const [householdId, visit] of latest) {
-    if (visit.outcome !== 'followUp' && !visit.followUpDate) continue;
-    const v = households.get(householdId)!.values;
+  for (const h of households.values()) {
+    const v = h.tally.values;
+    if (h.everReached) v.householdsEverReached++;
+    if (h.reachedInPeriod) v.householdsReachedInPeriod++;
+    const visit = h.latest;
+    if (!visit || (visit.outcome !== 'followUp' && !visit.followUpDate)) continue;
     v.followUpsOpen++;
     if (visit.followUpDate && visit.followUpDate < to) v.followUpsOverdue++;
   }
@@ -324,12 +331,15 @@ export interface TeamIndicators {
  */
 export function computeTeamIndicators(data: ReportData, period: Period): TeamIndicators {
   const groups = new Map<string, { name: string; firstId: string; tally: Tally }>();
+  // Folding a name is slow (Unicode normalization) and a team writes only a few names.
+  const keys = new Map<string, string>();
   const sessions = new Tally();
   tally(
     data,
     period,
     (h) => {
-      const key = neighborhoodKey(h.neighborhood);
+      let key = keys.get(h.neighborhood);
+      if (key === undefined) keys.set(h.neighborhood, (key = neighborhoodKey(h.neighborhood)));
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { name: h.neighborhood.trim(), firstId: h.id, tally: new Tally() }));
       else if (h.id < g.firstId) {
