@@ -2,7 +2,9 @@
 import { db, type AppDB } from './database';
 import { currentUserId, getMeta, setMeta } from './meta';
 import { META_KEYS } from './metaKeys';
-import type { ReportData } from '../domain/indicators';
+import type { ReportChecklistStep, ReportData, ReportHousehold, ReportMember, ReportSession, ReportVisit } from '../domain/indicators';
+import { COUNTED_TABLES } from './changeToken';
+import { openStoredRow, warmOpened } from './seal';
 import type { StoredReportSettings } from '../domain/reportSettings';
 
 
@@ -22,29 +24,55 @@ export function reportDataToken(database: AppDB = db()): Promise<DataToken> {
   return readToken(database);
 }
 
+type Stored = Record<string, unknown>;
+
 /**
- * Every synced record the indicators read, in one read transaction so the figures are of one
- * moment, with the change token of that moment. Records made on this phone and not yet sent have
- * no `createdBy` yet: they are this phone's user's, as the server will record them.
+ * The counted tables and the token, as stored, in one IndexedDB read transaction (so the figures
+ * are of one moment): below Dexie and the seal layer, because counting reads no sealed field but
+ * a household's consent, and the seal layer would open every member's and visit's blob too.
+ */
+async function readStored(database: AppDB): Promise<{ tables: Record<string, Stored[]>; token: DataToken; me: string | undefined }> {
+  if (!database.isOpen()) await database.open();
+  const tx = database.backendDB().transaction([...COUNTED_TABLES, 'meta'], 'readonly');
+  const request = <T>(r: IDBRequest): Promise<T> =>
+    new Promise((resolve, reject) => {
+      r.onsuccess = () => resolve(r.result as T);
+      r.onerror = () => reject(r.error ?? new Error('IndexedDB read failed'));
+    });
+  const meta = tx.objectStore('meta');
+  const [lists, records, me] = await Promise.all([
+    Promise.all([...COUNTED_TABLES].map((name) => request<Stored[]>(tx.objectStore(name).getAll()))),
+    request<{ value?: string } | undefined>(meta.get(META_KEYS.reportDataToken)),
+    request<{ value?: string } | undefined>(meta.get(META_KEYS.currentUserId)),
+  ]);
+  const tables = Object.fromEntries([...COUNTED_TABLES].map((name, i) => [name, lists[i]!]));
+  return { tables, token: `${records?.value ?? ''}/${me?.value ?? ''}`, me: me?.value };
+}
+
+/**
+ * Every synced record the indicators read, with the change token of that moment. Records made on
+ * this phone and not yet sent have no `createdBy` yet: they are this phone's user's, as the server
+ * will record them.
  */
 export async function loadReportData(database: AppDB = db()): Promise<ReportData & { token: DataToken }> {
-  const tables = [database.households, database.members, database.visits, database.sessions, database.checklistSteps, database.meta];
-  return database.transaction('r', tables, async () => {
-    const [me, households, members, visits, sessions, checklistSteps, token] = await Promise.all([
-      currentUserId(database),
-      database.households.toArray(),
-      database.members.toArray(),
-      database.visits.toArray(),
-      database.sessions.toArray(),
-      database.checklistSteps.toArray(),
-      readToken(database),
-    ]);
-    if (me) {
-      for (const v of visits) v.createdBy ??= me;
-      for (const s of sessions) s.createdBy ??= me;
-    }
-    return { households, members, visits, sessions, checklistSteps, token };
-  });
+  const { tables, token, me } = await readStored(database);
+  // Each household's sealed consent: opened off the page's thread, many at once, then from the cache.
+  await warmOpened('households', tables.households!);
+  const households = tables.households!.map((h) => openStoredRow('households', h)) as unknown as ReportHousehold[];
+  const visits = tables.visits as unknown as ReportVisit[];
+  const sessions = tables.sessions as unknown as ReportSession[];
+  if (me) {
+    for (const v of visits) v.createdBy ??= me;
+    for (const s of sessions) s.createdBy ??= me;
+  }
+  return {
+    households,
+    members: tables.members as unknown as ReportMember[],
+    visits,
+    sessions,
+    checklistSteps: tables.checklistSteps as unknown as ReportChecklistStep[],
+    token,
+  };
 }
 
 /** Results counted from the records at `token`, by a key the caller chooses (e.g. the period). */

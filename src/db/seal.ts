@@ -197,6 +197,12 @@ function openRow(table: string, fields: readonly string[], value: unknown): unkn
   return out;
 }
 
+/** A row read straight from IndexedDB (below Dexie), opened as this layer opens the rows it reads. */
+export function openStoredRow(table: string, row: unknown): unknown {
+  const spec = SEALED[table];
+  return spec ? openRow(table, spec.fields, row) : row;
+}
+
 function sealedTable(down: DBCoreTable, fields: readonly string[]): DBCoreTable {
   const table = down.name;
   const open = (v: unknown) => openRow(table, fields, v);
