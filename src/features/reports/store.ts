@@ -132,6 +132,12 @@ export const useReportsStore = defineStore('reports', () => {
     return read;
   }
 
+  /** The figures counted from the records as they are now: in memory, or kept on the phone. */
+  async function keptCounts(r: Awaited<ReturnType<typeof repo>>, key: string): Promise<TeamCounts | undefined> {
+    const inMemory = data && data.token === (await r.reportDataToken()) ? countedTeams.get(key) : undefined;
+    return inMemory ?? r.keptResult<TeamCounts>(key);
+  }
+
   function countTeam(d: ReportData, trendPeriods: Period[], byNeighborhood: NeighborhoodIndicators[]): TeamCounts {
     const chosen = trendPeriods.at(-1)!;
     return { trend: trendPeriods.map((p) => ({ period: p, indicators: indicatorsOf(d, p) })), byNeighborhood, byUser: indicatorsByUser(d, chosen) };
@@ -159,9 +165,9 @@ export const useReportsStore = defineStore('reports', () => {
     error.value = '';
     try {
       const r = await repo();
-      names = new Map((await r.roster()).map((u) => [u.id, u.name]));
-      const inMemory = data && data.token === (await r.reportDataToken()) ? countedTeams.get(key) : undefined;
-      const kept = inMemory ?? (await r.keptResult<TeamCounts>(key));
+      // The roster and the kept figures are read side by side: each read waits on IndexedDB.
+      const [users, kept] = await Promise.all([r.roster(), keptCounts(r, key)]);
+      names = new Map(users.map((u) => [u.id, u.name]));
       if (kept) {
         if (showing()) team.value = named(kept, false);
         return;
@@ -244,6 +250,11 @@ export const useReportsStore = defineStore('reports', () => {
     pendingSub = undefined;
   }
 
+  /** Starts loading the database code while the page reads who uses the phone. */
+  function prepare(): void {
+    void repo().catch(() => undefined);
+  }
+
   /** Recomputes for the chosen period: on the phone for a head, from the server for an admin. */
   function refresh(): Promise<void> {
     return isAdmin.value ? loadCommune() : loadTeam();
@@ -274,6 +285,7 @@ export const useReportsStore = defineStore('reports', () => {
     saveSettings,
     watchPending,
     stop,
+    prepare,
     refresh,
     useApi,
   };
