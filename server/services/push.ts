@@ -386,13 +386,17 @@ export interface PushLimits {
 export class TeamPushes {
   private readonly teams = new Map<string, Slots>();
 
-  constructor(private readonly limits: PushLimits) {}
+  /** `refusal` is the answer past the queue (pulls have their own, server/routes/sync.ts). */
+  constructor(
+    private readonly limits: PushLimits,
+    private readonly refusal: () => Error = teamBusy,
+  ) {}
 
   async run<T>(team: string, fn: () => Promise<T>): Promise<T> {
     let slots = this.teams.get(team);
     if (!slots) {
       const { perTeam, queuePerTeam, queueWaitMs } = this.limits;
-      slots = new Slots({ limit: perTeam, maxQueue: queuePerTeam, maxWaitMs: queueWaitMs, refusal: teamBusy });
+      slots = new Slots({ limit: perTeam, maxQueue: queuePerTeam, maxWaitMs: queueWaitMs, refusal: this.refusal });
       this.teams.set(team, slots);
     }
     try {
