@@ -104,7 +104,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion =
       lockTimeoutMs: whole(env.PUSH_LOCK_TIMEOUT_MS, 5_000, 1),
     },
     pull: {
-      perTeam: whole(env.PULL_PER_TEAM, 3, 1),
+      perTeam: whole(env.PULL_PER_TEAM, 2, 1),
       queuePerTeam: whole(env.PULL_QUEUE_PER_TEAM, 64),
       queueWaitMs: whole(env.PULL_QUEUE_WAIT_MS, 15_000, 1),
     },

@@ -77,7 +77,8 @@ export async function openPostgres(connectionString: string, options: PostgresOp
           await client.query('begin');
           try {
             const q: Queryable = {
-              query: async <T>(sql: string, params?: unknown[]) => rowsOf<T>(await client.query(sql, params as unknown[])),
+              query: async <T>(sql: string, params?: unknown[], prepare?: string) =>
+                rowsOf<T>(await (prepare ? client.query({ name: prepare, text: sql, values: params }) : client.query(sql, params as unknown[]))),
               exec: async (sql) => void (await client.query(sql)),
             };
             const result = await fn(q);

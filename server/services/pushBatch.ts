@@ -113,6 +113,7 @@ export class BatchStore implements PushStore {
          from unnest($7::uuid[]) q(id)
            cross join lateral (select id from records where id = q.id and team_id <> $5 limit 1) r`,
       [s.scope, mids, s.seqKey, seqs, s.teamId, ids, creates],
+      'push_batch_read',
     );
     for (const id of ids) store.view.set(id, null);
     for (const id of creates) store.otherTeam.set(id, false);
@@ -296,6 +297,7 @@ export class BatchStore implements PushStore {
        )
        select count(*) as updated from updated`,
       [s.teamId, s.userId, s.deviceId, JSON.stringify(inserts), JSON.stringify(updates), JSON.stringify(audits), s.seqKey, JSON.stringify(remembered), lastSeq],
+      'push_batch_write',
     );
     const done = Number(rows[0]?.updated ?? 0);
     if (done !== updates.length) throw new Error(`updated ${done} of ${updates.length} records`);
