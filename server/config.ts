@@ -30,6 +30,8 @@ export interface ServerConfig {
   database: { poolSize: number; readReserve: number; acquireTimeoutMs: number };
   /** Pushes of one team (PushLimits in services/push.ts), in each process. */
   push: { perTeam: number; queuePerTeam: number; queueWaitMs: number; lockTimeoutMs: number };
+  /** Pulls of one team in the database at once, and waiting (PushLimits' fields), in each process. */
+  pull: { perTeam: number; queuePerTeam: number; queueWaitMs: number };
   logLevel: string;
   /** Days a conflict or rejected push answer is kept (server/services/retention.ts). */
   retentionDays: number;
@@ -100,6 +102,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion =
       queuePerTeam: whole(env.PUSH_QUEUE_PER_TEAM, 16),
       queueWaitMs: whole(env.PUSH_QUEUE_WAIT_MS, 15_000, 1),
       lockTimeoutMs: whole(env.PUSH_LOCK_TIMEOUT_MS, 5_000, 1),
+    },
+    pull: {
+      perTeam: whole(env.PULL_PER_TEAM, 2, 1),
+      queuePerTeam: whole(env.PULL_QUEUE_PER_TEAM, 64),
+      queueWaitMs: whole(env.PULL_QUEUE_WAIT_MS, 15_000, 1),
     },
     logLevel: env.LOG_LEVEL ?? 'info',
     retentionDays: positiveDays(env.RETENTION_DAYS, 30),

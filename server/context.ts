@@ -12,6 +12,7 @@ import { LastSeen } from './services/auth';
 import type { InviteKey } from './services/inviteKey';
 import { EpochCache } from './services/pull';
 import { TeamPushes } from './services/push';
+import { BusyError } from './errors';
 import { RateLimiter } from './services/rateLimit';
 
 /** The rate limits. Per process: with several server processes each one counts on its own. */
@@ -34,6 +35,11 @@ export interface ServerContext {
   inviteKey: InviteKey;
   /** Per process: each process queues its own pushes of a team; the lock timeout bounds the rest. */
   pushes: TeamPushes;
+  /**
+   * Per process: a team's pulls in the database at once. Without it one team's devices pulling
+   * without pause held every connection (and PGlite's one queue) while other teams waited behind.
+   */
+  pulls: TeamPushes;
 }
 
 export function createContext(db: Database, config: ServerConfig, inviteKey: InviteKey): ServerContext {
@@ -51,6 +57,7 @@ export function createContext(db: Database, config: ServerConfig, inviteKey: Inv
     },
     inviteKey,
     pushes: new TeamPushes(config.push),
+    pulls: new TeamPushes(config.pull, () => new BusyError('TEAM_BUSY', 'your team is fetching many changes at once; try again in a moment')),
   };
 }
 

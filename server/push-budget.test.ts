@@ -2,7 +2,8 @@
 /**
  * Each team has a budget of concurrent pushes in each process (PGlite and PostgreSQL alike): past
  * it, pushes wait their turn in a bounded queue, and past the queue they are answered
- * `503 TEAM_BUSY` with `Retry-After`. Another team's pushes never wait behind them.
+ * `503 TEAM_BUSY` with `Retry-After`. Another team's pushes never wait behind them. Pulls have a
+ * budget of their own, so one team's devices cannot take every connection either.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer, type TestTeam } from './testing';
@@ -57,6 +58,41 @@ describe('the per-team push budget', () => {
     expect(Number((await server.db.query<{ n: number }>('select count(*) as n from records where team_id = $1', [a.teamId]))[0]!.n)).toBe(2);
     expect(pushes.size).toBe(0);
     expect(await count(server, 'records')).toBe(3);
+  });
+});
+
+describe('the per-team pull budget', () => {
+  let server: TestServer;
+  let a: TestTeam;
+  let b: TestTeam;
+
+  beforeAll(async () => {
+    server = await startTestServer({ ...NO_RATE_LIMIT, pull: { perTeam: 1, queuePerTeam: 1, queueWaitMs: 60_000 } });
+    a = await server.team('Tổ Đọc Nhiều');
+    b = await server.team('Tổ Đọc Ít');
+  }, SETUP_TIMEOUT);
+  afterAll(() => server?.close(), SETUP_TIMEOUT);
+
+  it('a team pulling without pause holds at most its budget of the database; another team pulls meanwhile', async () => {
+    const { pulls } = server.app.ctx;
+    const pull = (token: string) => server.inject({ method: 'GET', url: '/api/sync/pull', token });
+    // A pull of team A that has not finished yet holds the team's only place.
+    const running = hold();
+    const held = pulls.run(a.teamId, () => running.done);
+    const queued = pull(a.headToken);
+    await vi.waitFor(() => expect(pulls.pending(a.teamId)).toBe(2), WAIT);
+
+    const refused = await pull(a.headToken);
+    expectError(refused, 503, 'TEAM_BUSY');
+    expect(refused.headers['retry-after']).toMatch(/^[1-3]$/);
+
+    expect((await pull(b.headToken)).statusCode).toBe(200);
+    expect(pulls.pending(a.teamId)).toBe(2);
+
+    running.release();
+    await held;
+    expect((await queued).statusCode).toBe(200);
+    expect(pulls.size).toBe(0);
   });
 });
 

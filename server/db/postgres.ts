@@ -25,6 +25,14 @@ const DEFAULTS = { poolSize: 10, readReserve: 3, acquireTimeoutMs: 5_000 };
 
 const busy = (): BusyError => new BusyError('SERVER_BUSY', 'the server is busy; try again in a moment');
 
+/**
+ * A text without parameters may hold several statements (one round trip); their rows come back
+ * one statement after the other.
+ */
+function rowsOf<T>(result: pg.QueryResult | pg.QueryResult[]): T[] {
+  return (Array.isArray(result) ? result.flatMap((r) => r.rows) : result.rows) as T[];
+}
+
 /** `schema` may be given alone, as the tests and benchmarks do. */
 export async function openPostgres(connectionString: string, options: PostgresOptions | string = {}): Promise<Database> {
   const { schema, poolSize, readReserve, acquireTimeoutMs } = { ...DEFAULTS, ...(typeof options === 'string' ? { schema: options } : options) };
@@ -69,7 +77,8 @@ export async function openPostgres(connectionString: string, options: PostgresOp
           await client.query('begin');
           try {
             const q: Queryable = {
-              query: async (sql, params) => (await client.query(sql, params as unknown[])).rows,
+              query: async <T>(sql: string, params?: unknown[], prepare?: string) =>
+                rowsOf<T>(await (prepare ? client.query({ name: prepare, text: sql, values: params }) : client.query(sql, params as unknown[]))),
               exec: async (sql) => void (await client.query(sql)),
             };
             const result = await fn(q);

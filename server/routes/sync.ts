@@ -10,7 +10,7 @@ import { sendError } from '../errors';
 
 export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db, epoch, pushes, config } = app.ctx;
+  const { db, epoch, pushes, pulls, config } = app.ctx;
   const { lockTimeoutMs } = config.push;
 
   app.post(
@@ -37,6 +37,8 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
       cursor = decodeCursor(req.query.cursor);
       if (!cursor) return sendError(reply, 400, 'BAD_REQUEST', 'this cursor cannot be read; pull from the beginning');
     }
-    return pull(db, await epoch.get(), callerOf(req), cursor, req.query.limit ?? PULL_LIMIT.default);
+    const caller = callerOf(req);
+    const limit = req.query.limit ?? PULL_LIMIT.default;
+    return pulls.run(caller.teamId ?? `commune:${caller.communeId}`, async () => pull(db, await epoch.get(), caller, cursor, limit));
   });
 }

@@ -291,6 +291,44 @@ describe('the batched path gives what the per-mutation path gives', () => {
   }, 60_000);
 });
 
+/** Counts the statements sent inside each transaction (a text of several is one round trip). */
+function counting(db: Database, sent: string[]): Database {
+  return {
+    ...db,
+    transaction: (fn) =>
+      db.transaction((tx) =>
+        fn({
+          exec: (sql) => (sent.push(sql), tx.exec(sql)),
+          query: <T,>(sql: string, params?: unknown[]) => (sent.push(sql), tx.query<T>(sql, params)),
+        }),
+      ),
+  };
+}
+
+describe('round trips', () => {
+  it('a batch costs the same few statements whatever its size: the counter lock, one read, one write', async () => {
+    const db = batched.db;
+    await fresh(batched);
+    const c = caller(TEAM_A, 0);
+    const deviceId = randomUUID();
+    const households = Array.from({ length: 20 }, () => randomUUID());
+    const creates: M[] = households.map((id, i) => ({ mid: randomUUID(), seq: i + 1, entity: 'household', op: 'create', id, fields: householdFields() }));
+    const members: M[] = households.map((householdId, i) => ({ mid: randomUUID(), seq: 21 + i, entity: 'member', op: 'create', id: randomUUID(), fields: memberFields(householdId) }));
+    const patches: M[] = households.map((id, i) => ({ mid: randomUUID(), seq: 41 + i, entity: 'household', op: 'patch', id, baseVersion: 1, fields: { phone: `09${String(i).padStart(8, '0')}` } }));
+    const sent: string[] = [];
+    const first = await push(counting(db, sent), c, { protocol: 1, deviceId, mutations: [...creates, ...members] });
+    expect(first.every((r) => r.status === 'applied')).toBe(true);
+    // 40 creates: the lock (with its timeout on PostgreSQL, one text), the read, the write.
+    expect(sent).toHaveLength(3);
+    sent.length = 0;
+    const second = await push(counting(db, sent), c, { protocol: 1, deviceId, mutations: patches });
+    expect(second.every((r) => r.status === 'applied')).toBe(true);
+    expect(sent).toHaveLength(3);
+    const counter = await db.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1', [TEAM_A]);
+    expect(Number(counter[0]!.last_seq)).toBe(60);
+  }, 60_000);
+});
+
 describe('fallback', () => {
   it('a batch the database refuses part of is redone one mutation at a time, with the same outcome', async () => {
     const pushes = scenario(7, 30, { poison: 5 });

@@ -3,9 +3,10 @@
  * in request order only after commit (sync spec, "POST /api/sync/push").
  *
  * Two paths share the rules below through a `PushStore`. The batched path (pushBatch.ts) prefetches
- * what the batch needs, decides every mutation in memory and writes once per table: a handful of
- * queries per batch instead of about nine per mutation. If anything in it fails, the batch is rolled
- * back to a savepoint and redone the per-mutation way, each mutation under its own savepoint, where
+ * what the batch needs in one query, decides every mutation in memory and writes it all in one
+ * statement: five round trips per batch on PostgreSQL (begin, the counter lock, the read, the
+ * write, commit) instead of about nine per mutation. If anything in it fails, its transaction is
+ * rolled back and the batch redone the per-mutation way, each mutation under its own savepoint, where
  * a value the database refuses rejects only that mutation. Both give the same answers and rows.
  */
 import { createHash } from 'node:crypto';
@@ -21,6 +22,7 @@ import { sqlStore, type PushStore, type StoreScope } from './pushStore';
 import { BatchStore } from './pushBatch';
 import { BusyError } from '../errors';
 import { Slots } from '../slots';
+import { isUuid } from '../../src/domain/ids';
 
 export type Outcome = Exclude<PushResult, { status: 'duplicate' }>;
 
@@ -306,19 +308,25 @@ async function runAll(store: PushStore, caller: Caller, scope: StoreScope, order
   return { results, lastSeq: counter.value };
 }
 
-/** The batched path; undefined when it failed and was rolled back (nothing of it remains). */
-async function batched(tx: Queryable, caller: Caller, scope: StoreScope, ordered: Ordered, lastSeq: number, options: PushOptions): Promise<Run | undefined> {
-  await tx.query('savepoint batch');
+/** A failure of the batched path; its transaction is rolled back and the batch redone. */
+class BatchFailed extends Error {
+  constructor(readonly reason: unknown) {
+    super('the batched push failed');
+  }
+}
+
+/**
+ * The batched path: one query reads what the batch needs, one statement writes it all (the
+ * records, the audit, the answers and the team's counter).
+ */
+async function batched(tx: Queryable, caller: Caller, scope: StoreScope, ordered: Ordered, lastSeq: number): Promise<PushResult[]> {
   try {
     const store = await BatchStore.load(tx, scope, ordered.map((o) => o.m));
     const run = await runAll(store, caller, scope, ordered, lastSeq);
-    await store.flush();
-    await tx.query('release savepoint batch');
-    return run;
+    await store.flush(run.lastSeq);
+    return run.results;
   } catch (e) {
-    await tx.query('rollback to savepoint batch');
-    options.onFallback?.(e);
-    return undefined;
+    throw new BatchFailed(e);
   }
 }
 
@@ -342,14 +350,20 @@ const LOCK_TIMEOUT = '55P03';
 async function lockCounter(db: Database, tx: Queryable, teamId: string, lockTimeoutMs: number | undefined): Promise<number> {
   // PGlite has one session, where the lock is always free at once.
   const bounded = db.kind === 'postgres' && lockTimeoutMs !== undefined;
-  if (bounded) await tx.exec(`set local lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
-  const rows = await tx
-    .query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId])
-    .catch((e: unknown) => {
-      throw (e as { code?: unknown }).code === LOCK_TIMEOUT ? teamBusy() : e;
-    });
   // Only this wait is bounded: a lock met later (another team's insert of the same id) is not load.
-  if (bounded) await tx.exec('set local lock_timeout to default');
+  // The three statements go as one text (one round trip), so the team id is written into it: a
+  // UUID, checked here, is all it can be.
+  if (bounded && !isUuid(teamId)) throw new Error('a team id is not a UUID');
+  const rows = await (bounded
+    ? tx.query<{ last_seq: number | string }>(
+        `set local lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))};
+         select last_seq from team_counters where team_id = '${teamId}' for update;
+         set local lock_timeout to default`,
+      )
+    : tx.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1 for update', [teamId])
+  ).catch((e: unknown) => {
+    throw (e as { code?: unknown }).code === LOCK_TIMEOUT ? teamBusy() : e;
+  });
   return Number(rows[0]?.last_seq ?? 0);
 }
 
@@ -372,13 +386,17 @@ export interface PushLimits {
 export class TeamPushes {
   private readonly teams = new Map<string, Slots>();
 
-  constructor(private readonly limits: PushLimits) {}
+  /** `refusal` is the answer past the queue (pulls have their own, server/routes/sync.ts). */
+  constructor(
+    private readonly limits: PushLimits,
+    private readonly refusal: () => Error = teamBusy,
+  ) {}
 
   async run<T>(team: string, fn: () => Promise<T>): Promise<T> {
     let slots = this.teams.get(team);
     if (!slots) {
       const { perTeam, queuePerTeam, queueWaitMs } = this.limits;
-      slots = new Slots({ limit: perTeam, maxQueue: queuePerTeam, maxWaitMs: queueWaitMs, refusal: teamBusy });
+      slots = new Slots({ limit: perTeam, maxQueue: queuePerTeam, maxWaitMs: queueWaitMs, refusal: this.refusal });
       this.teams.set(team, slots);
     }
     try {
@@ -417,16 +435,22 @@ const NO_TEAM = '00000000-0000-0000-0000-000000000000';
 export async function push(db: Database, caller: Caller, body: PushBody, options: PushOptions = {}): Promise<PushResult[]> {
   const teamId = caller.teamId;
   const ordered = [...body.mutations].map((m, i) => ({ m, i })).sort((a, b) => a.m.seq - b.m.seq || a.i - b.i);
+  const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: caller.deviceId, seqKey: seqKey(caller.deviceId, body.deviceId) };
+  // The counter row stays locked until commit: one team's pushes commit in change-number order,
+  // and nothing the batched path prefetched can be changed by another push of the team.
+  // Callers without a team (admins, all refused) keep the simple per-mutation path.
+  if (teamId && options.mode !== 'serial' && ordered.length > 0) {
+    try {
+      return await db.transaction(async (tx) => batched(tx, caller, scope, ordered, await lockCounter(db, tx, teamId, options.lockTimeoutMs)));
+    } catch (e) {
+      if (!(e instanceof BatchFailed)) throw e;
+      // Nothing of it remains: the batch is redone from the start, one mutation at a time.
+      options.onFallback?.(e.reason);
+    }
+  }
   return db.transaction(async (tx) => {
-    // The counter row stays locked until commit: one team's pushes commit in change-number order,
-    // and nothing the batched path prefetched can be changed by another push of the team.
     const lastSeq = teamId ? await lockCounter(db, tx, teamId, options.lockTimeoutMs) : 0;
-    const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: caller.deviceId, seqKey: seqKey(caller.deviceId, body.deviceId) };
-    // Callers without a team (admins, all refused) keep the simple per-mutation path.
-    const fast = teamId && options.mode !== 'serial' && ordered.length > 0;
-    const run =
-      (fast ? await batched(tx, caller, scope, ordered, lastSeq, options) : undefined) ??
-      (await runAll(sqlStore(tx, scope), caller, scope, ordered, lastSeq, tx));
+    const run = await runAll(sqlStore(tx, scope), caller, scope, ordered, lastSeq, tx);
     if (teamId && run.lastSeq !== lastSeq) await tx.query('update team_counters set last_seq = $2 where team_id = $1', [teamId, run.lastSeq]);
     return run.results;
   });

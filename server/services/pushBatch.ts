@@ -52,6 +52,9 @@ export function asStored<T>(value: T): T {
   return ordered(JSON.parse(JSON.stringify(value))) as T;
 }
 
+/** One row of `BatchStore.load`'s query: a record, an answer (in `data`), a taken seq, or another team's id. */
+type Prefetched = Omit<RecordRow, 'team_id' | 'id'> & { kind: 'answer' | 'seq' | 'record' | 'other'; id: string | null };
+
 const normalize = (r: RecordRow): RecordRow => ({ ...r, version: Number(r.version), server_seq: Number(r.server_seq) });
 
 /** Household and member ids a mutation's raw fields point at (only well-formed ones). */
@@ -81,28 +84,48 @@ export class BatchStore implements PushStore {
     private readonly s: StoreScope,
   ) {}
 
-  /** Reads what `mutations` will ask about: their answered mids, taken seqs, records and references. */
+  /**
+   * Reads what `mutations` will ask about in one query: their answered mids, taken seqs, records
+   * and the records they refer to, and which of the ids they create another team uses.
+   */
   static async load(tx: Queryable, s: StoreScope, mutations: PushMutation[]): Promise<BatchStore> {
     const store = new BatchStore(tx, s);
     const mids = mutations.map((m) => m.mid.toLowerCase());
     const seqs = [...new Set(mutations.map((m) => m.seq))];
-    if (mids.length > 0) {
-      const rows = await tx.query<{ mid: string | null; result: Outcome | null; seq: number | string | null }>(
-        `select m.mid, m.result, null::bigint as seq from unnest($2::uuid[]) q(mid)
+    const ids = [...new Set(mutations.flatMap((m) => [m.id, ...referencedIds(m)]).map((id) => id.toLowerCase()))];
+    const creates = [...new Set(mutations.filter((m) => m.op === 'create').map((m) => m.id.toLowerCase()))];
+    const rows = await tx.query<Prefetched>(
+      `select 'answer' as kind, m.mid as id, null::text as entity, null::integer as version, null::boolean as deleted,
+              m.result as data, null::jsonb as field_versions, null::bigint as server_seq,
+              null::uuid as created_by, null::uuid as updated_by, null::timestamptz as updated_at
+         from unnest($2::uuid[]) q(mid)
            cross join lateral (select mid, result from mutations where team_id = $1 and mid = q.mid offset 0) m
-         union all
-         select null, null, m.seq from unnest($4::bigint[]) q(seq)
-           cross join lateral (select seq from mutations where team_id = $1 and device_id = $3 and seq = q.seq offset 0) m`,
-        [s.scope, mids, s.seqKey, seqs],
-      );
-      for (const r of rows) {
-        if (r.mid !== null) store.answers.set(r.mid, r.result!);
-        else store.takenSeqs.add(Number(r.seq));
+       union all
+       select 'seq', null, null, null, null, null, null, m.seq, null, null, null
+         from unnest($4::bigint[]) q(seq)
+           cross join lateral (select seq from mutations where team_id = $1 and device_id = $3 and seq = q.seq offset 0) m
+       union all
+       select 'record', r.id, r.entity, r.version, r.deleted, r.data, r.field_versions, r.server_seq, r.created_by, r.updated_by, r.updated_at
+         from unnest($6::uuid[]) q(id)
+           cross join lateral (select * from records where team_id = $5 and id = q.id offset 0) r
+       union all
+       select 'other', r.id, null, null, null, null, null, null, null, null, null
+         from unnest($7::uuid[]) q(id)
+           cross join lateral (select id from records where id = q.id and team_id <> $5 limit 1) r`,
+      [s.scope, mids, s.seqKey, seqs, s.teamId, ids, creates],
+      'push_batch_read',
+    );
+    for (const id of ids) store.view.set(id, null);
+    for (const id of creates) store.otherTeam.set(id, false);
+    for (const r of rows) {
+      if (r.kind === 'answer') store.answers.set(r.id!, r.data as unknown as Outcome);
+      else if (r.kind === 'seq') store.takenSeqs.add(Number(r.server_seq));
+      else if (r.kind === 'other') store.otherTeam.set(r.id!, true);
+      else {
+        const { kind: _kind, ...row } = r;
+        store.view.set(r.id!, normalize({ ...row, id: r.id!, team_id: s.teamId } as RecordRow));
       }
     }
-    await store.load(mutations.flatMap((m) => [m.id, ...referencedIds(m)]));
-    const creates = [...new Set(mutations.filter((m) => m.op === 'create').map((m) => m.id.toLowerCase()))];
-    await store.loadOtherTeams(creates.filter((id) => !store.view.get(id)));
     return store;
   }
 
@@ -223,10 +246,11 @@ export class BatchStore implements PushStore {
   }
 
   /**
-   * Writes the batch: new records with their final state, changed ones in one update, then the
-   * audit and mutation rows. Rows go as one jsonb parameter each (no limit on the row count).
+   * Writes the batch in one statement: new records with their final state, changed ones, the
+   * audit and mutation rows, and the team's counter (`lastSeq`). Rows go as one jsonb parameter
+   * per table (no limit on the row count).
    */
-  async flush(): Promise<void> {
+  async flush(lastSeq: number): Promise<void> {
     const { tx, s } = this;
     const state = (id: string) => {
       const r = this.view.get(id)!;
@@ -234,46 +258,48 @@ export class BatchStore implements PushStore {
     };
     const inserts = [...this.created].map(state);
     const updates = [...this.changed].filter((id) => !this.created.has(id)).map(state);
+    const audits = this.audits.map((e) => ({ ...e, fields: e.fields === undefined ? null : e.fields }));
+    // A conflict answer on a record this batch ends up deleting is kept as the answer a re-send
+    // would get now, as the mutations_scrub_* triggers make it (their checks cannot see rows
+    // written by the same statement).
+    const remembered = this.remembered.map((e) =>
+      e.result.status === 'conflict' && this.view.get(e.recordId.toLowerCase())?.deleted === true
+        ? { ...e, result: { mid: e.result.mid, status: 'rejected', code: 'GONE', message: 'this record was deleted' } }
+        : e,
+    );
     const recordColumns = 'id uuid, entity text, version integer, deleted boolean, data jsonb, field_versions jsonb, server_seq bigint';
-    if (inserts.length > 0) {
-      await tx.query(
-        `insert into records (team_id, id, entity, version, deleted, data, field_versions, server_seq, created_by, updated_by)
+    // Each updated row is found by a primary-key probe (see the note at the top), then updated by
+    // its address (ctid). The team counter lock keeps other pushes of the team from moving a row
+    // meanwhile; should one move anyway, fewer rows are updated and the batch is redone. The
+    // records' triggers (the report rows) give the same rows in either order of the two writes.
+    const rows = await tx.query<{ updated: number | string }>(
+      `with inserted as (
+         insert into records (team_id, id, entity, version, deleted, data, field_versions, server_seq, created_by, updated_by)
          select $1, v.id, v.entity, v.version, v.deleted, v.data, v.field_versions, v.server_seq, $2, $2
-         from jsonb_to_recordset($3::jsonb) as v(${recordColumns})`,
-        [s.teamId, s.userId, JSON.stringify(inserts)],
-      );
-    }
-    if (updates.length > 0) {
-      // Each row is found by a primary-key probe (see the note at the top), then updated by its
-      // address (ctid). The team counter lock keeps other pushes of the team from moving a row
-      // meanwhile; should one move anyway, fewer rows come back and the batch is redone.
-      const done = await tx.query(
-        `update records r set version = v.version, deleted = v.deleted, data = v.data, field_versions = v.field_versions,
+         from jsonb_to_recordset($4::jsonb) as v(${recordColumns})
+       ), updated as (
+         update records r set version = v.version, deleted = v.deleted, data = v.data, field_versions = v.field_versions,
            server_seq = v.server_seq, updated_by = $2, updated_at = now()
-         from jsonb_to_recordset($3::jsonb) as v(${recordColumns})
+         from jsonb_to_recordset($5::jsonb) as v(${recordColumns})
            cross join lateral (select ctid as address from records where team_id = $1 and id = v.id offset 0) x
          where r.ctid = x.address
-         returning r.id`,
-        [s.teamId, s.userId, JSON.stringify(updates)],
-      );
-      if (done.length !== updates.length) throw new Error(`updated ${done.length} of ${updates.length} records`);
-    }
-    if (this.audits.length > 0) {
-      const rows = this.audits.map((e) => ({ ...e, fields: e.fields === undefined ? null : e.fields }));
-      await tx.query(
-        `insert into audit_log (team_id, server_seq, record_id, entity, op, fields, user_id, device_id, mid, client_ts)
-         select $1, v."serverSeq", v."recordId", v.entity, v.op, v.fields, $2, $3, v.mid, v."clientTs"
-         from jsonb_to_recordset($4::jsonb) as v("serverSeq" bigint, "recordId" uuid, entity text, op text, fields jsonb, mid uuid, "clientTs" text)`,
-        [s.teamId, s.userId, s.deviceId, JSON.stringify(rows)],
-      );
-    }
-    if (this.remembered.length > 0) {
-      await tx.query(
-        `insert into mutations (team_id, mid, device_id, seq, entity, record_id, result)
-         select $1, v.mid, $2, v.seq, v.entity, v."recordId", v.result
-         from jsonb_to_recordset($3::jsonb) as v(mid uuid, seq bigint, entity text, "recordId" uuid, result jsonb)`,
-        [s.scope, s.seqKey, JSON.stringify(this.remembered)],
-      );
-    }
+         returning r.id
+       ), audited as (
+         insert into audit_log (team_id, commune_id, server_seq, record_id, entity, op, fields, user_id, device_id, mid, client_ts)
+         select $1, (select commune_id from teams where id = $1), v."serverSeq", v."recordId", v.entity, v.op, v.fields, $2, $3, v.mid, v."clientTs"
+         from jsonb_to_recordset($6::jsonb) as v("serverSeq" bigint, "recordId" uuid, entity text, op text, fields jsonb, mid uuid, "clientTs" text)
+       ), answered as (
+         insert into mutations (team_id, mid, device_id, seq, entity, record_id, result)
+         select $1, v.mid, $7, v.seq, v.entity, v."recordId", v.result
+         from jsonb_to_recordset($8::jsonb) as v(mid uuid, seq bigint, entity text, "recordId" uuid, result jsonb)
+       ), counted as (
+         update team_counters set last_seq = $9 where team_id = $1 and last_seq <> $9
+       )
+       select count(*) as updated from updated`,
+      [s.teamId, s.userId, s.deviceId, JSON.stringify(inserts), JSON.stringify(updates), JSON.stringify(audits), s.seqKey, JSON.stringify(remembered), lastSeq],
+      'push_batch_write',
+    );
+    const done = Number(rows[0]?.updated ?? 0);
+    if (done !== updates.length) throw new Error(`updated ${done} of ${updates.length} records`);
   }
 }
