@@ -1026,7 +1026,7 @@ export async function runBench(mode: BenchMode, options: BenchOptions, outFile: 
         profile: options.profile,
         withProfile,
         freshPage: (context) => freshPage(context, options),
-        seed: (context) => seed(context, server.url, options, false),
+        seed: (context) => seed(context, server.url, options),
         log,
       });
       results.dashboard = dashboard;

@@ -4,7 +4,10 @@
  * IndexedDB database), in Chromium on the production build, as bench.ts measures the list.
  *
  * - Figures shown: a cold load of /reports (browser relaunched on the same profile, service worker
- *   active), from navigation start until the indicator table is in the DOM, then one frame. One
+ *   active). The seeded phone has a PIN, as a team's phone always does, so its records are sealed
+ *   and the page opens on the lock screen: the PIN is typed, and the figure runs from the tap on
+ *   "unlock" (the PIN's key derived, the records read and opened) until the indicator table is in
+ *   the DOM, then one frame; navigation start → table is reported beside it. One
  *   uncounted first-ever load first: it reads every record from IndexedDB and counts the month (the
  *   month and the one before first, then the 6-month trend, per neighborhood and per member;
  *   src/domain/indicators.ts), keeps the figures with the records' change token
@@ -25,13 +28,19 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { BENCH_PIN } from './pin';
 
 export const GOAL_DASHBOARD_MS = 1000;
 export const GOAL_XLSX_MS = 3000;
 
 export interface DashboardRun {
-  /** Navigation start → indicator table painted. */
+  /**
+   * The seeded phone has a PIN, as every team phone does, so /reports opens on the lock screen:
+   * from the tap on "unlock" (the PIN typed) to the indicator table painted. The goal's figure.
+   */
   figuresMs: number;
+  /** Navigation start → indicator table painted, the lock screen and the PIN's typing included. */
+  fromNavigationMs: number;
   switchMs: number;
   /** The first export of the page (exceljs loaded then) and a second one. */
   xlsxFirstMs: number;
@@ -56,6 +65,7 @@ export interface DashboardPhaseDeps {
 
 interface Marks {
   figures?: number;
+  unlockAt?: number;
   blobs: { at: number; size: number }[];
 }
 
@@ -81,10 +91,24 @@ function installDashboardObserver(): void {
 
 const round = (n: number) => Math.round(n * 10) / 10;
 
+/** Types the benchmark's PIN on the lock screen and taps "unlock", noting the moment of the tap. */
+async function unlock(page: Page): Promise<void> {
+  const pin = page.getByTestId('lock-pin');
+  await pin.waitFor({ timeout: 120_000 });
+  await pin.fill(BENCH_PIN);
+  await page.evaluate(() => {
+    (window as unknown as { __benchDashboard: Marks }).__benchDashboard.unlockAt = performance.now();
+    document.querySelector<HTMLButtonElement>('[data-testid="lock-submit"]')!.click();
+  });
+}
+
 async function measureOnce(page: Page, baseUrl: string): Promise<DashboardRun> {
   await page.goto(`${baseUrl}/reports`, { waitUntil: 'commit' });
+  await unlock(page);
   await page.waitForFunction(() => (window as unknown as { __benchDashboard?: Marks }).__benchDashboard?.figures !== undefined, null, { timeout: 120_000, polling: 50 });
-  const figuresMs = await page.evaluate(() => (window as unknown as { __benchDashboard: Marks }).__benchDashboard.figures!);
+  const { figures, unlockAt } = await page.evaluate(() => (window as unknown as { __benchDashboard: Marks }).__benchDashboard);
+  const fromNavigationMs = figures!;
+  const figuresMs = figures! - unlockAt!;
   const visitsShown = (await page.locator('[data-testid="indicator-visits"] [data-testid="value"]').textContent()) ?? '';
 
   const switchMs = await page.evaluate(async () => {
@@ -129,7 +153,7 @@ async function measureOnce(page: Page, baseUrl: string): Promise<DashboardRun> {
     });
   const first = await exportOnce();
   const again = await exportOnce();
-  return { figuresMs: round(figuresMs), switchMs: round(switchMs), xlsxFirstMs: round(first.ms), xlsxAgainMs: round(again.ms), xlsxBytes: first.bytes, visitsShown };
+  return { figuresMs: round(figuresMs), fromNavigationMs: round(fromNavigationMs), switchMs: round(switchMs), xlsxFirstMs: round(first.ms), xlsxAgainMs: round(again.ms), xlsxBytes: first.bytes, visitsShown };
 }
 
 interface ProfileNode {
@@ -174,9 +198,13 @@ async function profileLoad(deps: DashboardPhaseDeps, profileDir: string) {
     await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
     await cdp.send('Profiler.start');
     await page.goto(`${deps.baseUrl}/reports`, { waitUntil: 'commit' });
+    await unlock(page);
     await page.waitForFunction(() => (window as unknown as { __benchDashboard?: Marks }).__benchDashboard?.figures !== undefined, null, { timeout: 120_000, polling: 50 });
     const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] } };
-    const figuresMs = await page.evaluate(() => (window as unknown as { __benchDashboard: Marks }).__benchDashboard.figures!);
+    const figuresMs = await page.evaluate(() => {
+      const marks = (window as unknown as { __benchDashboard: Marks }).__benchDashboard;
+      return marks.figures! - marks.unlockAt!;
+    });
     const reads = await page.evaluate(rawReads, 'cong-dong-so');
     const file = resolve(dirname(new URL(import.meta.url).pathname), 'results/dashboard.cpuprofile');
     await mkdir(dirname(file), { recursive: true });
@@ -219,12 +247,12 @@ export async function dashboardPhase(deps: DashboardPhaseDeps) {
         return run;
       });
     const firstEver = await launch();
-    deps.log(`dashboard: first-ever load (no service worker yet): figures ${firstEver.figuresMs} ms, xlsx ${firstEver.xlsxFirstMs} ms`);
+    deps.log(`dashboard: first-ever load (no service worker yet): figures ${firstEver.figuresMs} ms after the unlock, xlsx ${firstEver.xlsxFirstMs} ms`);
     const runs: DashboardRun[] = [];
     for (let i = 0; i < deps.runs; i++) {
       const r = await launch();
       runs.push(r);
-      deps.log(`dashboard: run ${i + 1}: figures ${r.figuresMs} ms (visits ${r.visitsShown}), switch ${r.switchMs} ms, xlsx ${r.xlsxFirstMs} ms (again ${r.xlsxAgainMs} ms, ${r.xlsxBytes} B)`);
+      deps.log(`dashboard: run ${i + 1}: figures ${r.figuresMs} ms after the unlock (${r.fromNavigationMs} ms from navigation) (visits ${r.visitsShown}), switch ${r.switchMs} ms, xlsx ${r.xlsxFirstMs} ms (again ${r.xlsxAgainMs} ms, ${r.xlsxBytes} B)`);
     }
     const profile = deps.profile ? await profileLoad(deps, profileDir) : undefined;
     if (profile) {
@@ -242,6 +270,7 @@ export async function dashboardPhase(deps: DashboardPhaseDeps) {
       firstEver,
       runs,
       figuresMs: { median: figures, max: Math.max(...runs.map((r) => r.figuresMs)), goal: GOAL_DASHBOARD_MS, pass: figures <= GOAL_DASHBOARD_MS },
+      fromNavigationMs: { median: median(runs.map((r) => r.fromNavigationMs)), max: Math.max(...runs.map((r) => r.fromNavigationMs)) },
       switchMs: { median: median(runs.map((r) => r.switchMs)), max: Math.max(...runs.map((r) => r.switchMs)), goal: GOAL_DASHBOARD_MS },
       xlsxMs: { median: xlsx, max: Math.max(...runs.map((r) => r.xlsxFirstMs)), again: median(runs.map((r) => r.xlsxAgainMs)), goal: GOAL_XLSX_MS, pass: xlsx <= GOAL_XLSX_MS },
     };

@@ -197,7 +197,8 @@ if (r.openHousehold) {
 
 if (r.dashboard) {
   const d = r.dashboard;
-  row(`Dashboard, figures for a month, cold load (n=${d.runs.length})  median / max`, `${ms(d.figuresMs.median)} / ${ms(d.figuresMs.max)}`, `≤ ${d.figuresMs.goal} ms`, verdict(d.figuresMs.pass, false));
+  row(`Dashboard, figures for a month, cold load, from the unlock (n=${d.runs.length})  median / max`, `${ms(d.figuresMs.median)} / ${ms(d.figuresMs.max)}`, `≤ ${d.figuresMs.goal} ms`, verdict(d.figuresMs.pass, false));
+  if (d.fromNavigationMs) row('  … from navigation start, the lock screen included  median / max', `${ms(d.fromNavigationMs.median)} / ${ms(d.fromNavigationMs.max)}`, '', '');
   row('  switching to the previous period  median / max', `${ms(d.switchMs.median)} / ${ms(d.switchMs.max)}`);
   row('Dashboard .xlsx ready (exceljs loaded)  median / max  |  again', `${ms(d.xlsxMs.median)} / ${ms(d.xlsxMs.max)}  |  ${ms(d.xlsxMs.again)}`, `≤ ${d.xlsxMs.goal} ms`, verdict(d.xlsxMs.pass, false));
 }
