@@ -27,23 +27,45 @@ export async function sealStoredRows(database: AppDB): Promise<number> {
   return sealed;
 }
 
+/** The rows of `table` as stored (blobs unopened), through a connection without the sealing layer. */
+async function readStored(name: string, table: string): Promise<Record<string, unknown>[]> {
+  const raw = new Dexie(name);
+  try {
+    await raw.open();
+    return await raw.table(table).toArray();
+  } finally {
+    raw.close();
+  }
+}
+
 /**
- * Opens the households and their members right after unlocking, so the list's first rows (sorted
- * by the sealed name, so every household is needed) and its search by member name come without
- * a decryption each. The rows are read as stored, through a connection without the sealing layer.
+ * Reads the households as stored, still sealed: started while the PIN's key is being derived
+ * (which runs off the page's thread), so that reading them costs the unlock nothing. Reading
+ * sealed rows reveals nothing, and without the key they stay unopened.
  */
-export async function warmLists(database: AppDB): Promise<void> {
-  if (sealMode() !== 'open') return;
-  const raw = new Dexie(database.name);
-  await raw.open();
-  const households = await raw.table('households').toArray();
-  await warmOpened('households', households);
-  // The members only matter once someone searches: opened after the list is on screen. Warming is
-  // only a head start; a row it did not open is opened when read.
-  void raw
-    .table('members')
-    .toArray()
-    .then((members) => warmOpened('members', members))
-    .catch(() => undefined)
-    .finally(() => raw.close());
+export function readStoredHouseholds(database: AppDB): Promise<Record<string, unknown>[]> {
+  return readStored(database.name, 'households');
+}
+
+let warming: Promise<void> = Promise.resolve();
+
+/**
+ * Opens the households and their members right after unlocking, so the whole list (sorted by the
+ * sealed name, so every household is needed) and its search by member name come without a
+ * decryption each. Not awaited by the unlock: the list's first page has its own sealed copy
+ * (db/listHead.ts), and the full list waits for this (`listsWarmed`). Warming is only a head
+ * start; a row it did not open is opened when read.
+ */
+export function warmLists(database: AppDB, storedHouseholds: Promise<Record<string, unknown>[]> = readStoredHouseholds(database)): Promise<void> {
+  if (sealMode() !== 'open') return (warming = Promise.resolve());
+  const households = storedHouseholds.then((rows) => warmOpened('households', rows)).catch(() => undefined);
+  // The members only matter once someone searches: opened after the households.
+  void households.then(() => readStored(database.name, 'members').then((members) => warmOpened('members', members))).catch(() => undefined);
+  warming = households;
+  return households;
+}
+
+/** Settles when the households opened since the last unlock are in the cache (never rejects). */
+export function listsWarmed(): Promise<void> {
+  return warming;
 }
