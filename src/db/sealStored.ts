@@ -47,25 +47,43 @@ export function readStoredHouseholds(database: AppDB): Promise<Record<string, un
   return readStored(database.name, 'households');
 }
 
+/** The screen after the lock paints first: only then are the households opened, if no list asked sooner. */
+const WARM_AFTER_MS = 1000;
+
 let warming: Promise<void> = Promise.resolve();
+let startWarming: (() => Promise<void>) | undefined;
 
 /**
- * Opens the households and their members right after unlocking, so the whole list (sorted by the
- * sealed name, so every household is needed) and its search by member name come without a
- * decryption each. Not awaited by the unlock: the list's first page has its own sealed copy
- * (db/listHead.ts), and the full list waits for this (`listsWarmed`). Warming is only a head
- * start; a row it did not open is opened when read.
+ * Opens the households and their members after unlocking, so the whole list (sorted by the sealed
+ * name, so every household is needed) and its search by member name come without a decryption
+ * each. Not awaited by the unlock, and started only when the list asks (`listsWarmed`) or a moment
+ * later: tens of thousands of decryptions answering on the page's thread would hold back the
+ * screen after the lock, whose first rows have their own sealed copy (db/listHead.ts). Warming
+ * is only a head start; a row it did not open is opened when read.
  */
-export function warmLists(database: AppDB, storedHouseholds: Promise<Record<string, unknown>[]> = readStoredHouseholds(database)): Promise<void> {
-  if (sealMode() !== 'open') return (warming = Promise.resolve());
-  const households = storedHouseholds.then((rows) => warmOpened('households', rows)).catch(() => undefined);
-  // The members only matter once someone searches: opened after the households.
-  void households.then(() => readStored(database.name, 'members').then((members) => warmOpened('members', members))).catch(() => undefined);
-  warming = households;
-  return households;
+export function warmLists(database: AppDB, storedHouseholds: Promise<Record<string, unknown>[]> = readStoredHouseholds(database)): void {
+  startWarming = undefined;
+  warming = Promise.resolve();
+  if (sealMode() !== 'open') return;
+  let started: Promise<void> | undefined;
+  const start = (): Promise<void> => {
+    if (started) return started;
+    if (startWarming === start) startWarming = undefined;
+    const households = storedHouseholds.then((rows) => warmOpened('households', rows)).catch(() => undefined);
+    // The members only matter once someone searches: opened after the households.
+    void households.then(() => readStored(database.name, 'members').then((members) => warmOpened('members', members))).catch(() => undefined);
+    started = households;
+    warming = households;
+    return households;
+  };
+  startWarming = start;
+  setTimeout(() => void start(), WARM_AFTER_MS);
 }
 
-/** Settles when the households opened since the last unlock are in the cache (never rejects). */
+/**
+ * Settles when the households opened since the last unlock are in the cache (never rejects),
+ * starting their opening if it waits still.
+ */
 export function listsWarmed(): Promise<void> {
-  return warming;
+  return startWarming ? startWarming() : warming;
 }

@@ -44,7 +44,7 @@ async function useKey(key: CryptoKey, database: AppDB, storedHouseholds?: Promis
   dataKey = key;
   openSeal(new Uint8Array(await crypto.subtle.exportKey('raw', key)));
   await sealStoredRows(database);
-  void warmLists(database, storedHouseholds);
+  warmLists(database, storedHouseholds);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { HouseholdFields, MemberFields } from '../../domain/schemas';
 import type { HouseholdSort } from '../../db/households';
 import { foldForSearch, matchesQuery } from '../../domain/text';
 import { requestPersistence } from '../../platform/storage';
+import { afterPaint } from '../../modules/afterPaint';
 
 // The repository (and Dexie) load after the page's first paint.
 const repo = () => import('../../db/households');
@@ -41,7 +42,11 @@ export const useHouseholdsStore = defineStore('households', () => {
         if (sort.value !== 'name') rows.value = await firstHouseholds(sort.value, FIRST_PAINT_ROWS);
         else {
           const head = await readListHead();
-          if (head && !complete.value) rows.value = head;
+          if (head && !complete.value) {
+            rows.value = head;
+            // On screen before the households are opened: that work would hold back this frame.
+            await afterPaint();
+          }
         }
       }
       // The households opened in the background since the unlock: read before, each would be
