@@ -74,4 +74,15 @@ describe('households store: the first page', { timeout: 60_000 }, () => {
     const shown = await loadNoting();
     expect(shown).toEqual([[name(3), name(9)]]);
   });
+
+  it('follows the households changed after the list was read, and keeps the page of the list it shows', async () => {
+    const a = await createHousehold(household(name(1)));
+    const store = useHouseholdsStore();
+    await store.load();
+    await eventually(() => expect(store.results.map((h) => h.headName)).toEqual([name(1)]));
+    await createHousehold(household(name(2)));
+    await updateHousehold(a.id, { headName: name(3) });
+    await eventually(() => expect(store.results.map((h) => h.headName)).toEqual([name(2), name(3)]));
+    await eventually(async () => expect((await readListHead(db()))?.map((h) => h.headName)).toEqual([name(2), name(3)]));
+  });
 });
