@@ -29,6 +29,11 @@ const META = {
   lockVault: { key: 'lockVault', team: true },
   /** When the rows written before the PIN were sealed (src/db/sealStored.ts): done once. */
   sealedAt: { key: 'sealedAt', team: true },
+  /**
+   * The household list's first page by name, sealed, with the change token it was read at
+   * (db/listHead.ts): after unlocking, the first rows come from one decryption.
+   */
+  listHead: { key: 'listHead', team: true },
   /** Wrong PINs in a row and when the last was typed: the wait survives a reload. */
   lockFailures: { key: 'lockFailures', team: true },
   /** The last copy of the commune's report indicators and targets, for the dashboard offline. */

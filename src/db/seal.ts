@@ -128,13 +128,40 @@ export function openFields(key: Uint8Array, table: string, row: Record<string, u
 }
 
 /**
+ * A value kept whole under the data key, outside any sealed table (the list's first page in
+ * `meta`); `label` binds the blob to its place, as a row's id does. `undefined` while the key is
+ * not in memory: nothing personal is written in the clear.
+ */
+export function sealValue(label: string, value: unknown): Uint8Array | undefined {
+  if (state.mode !== 'open') return undefined;
+  const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+  const ct = gcm(state.key, iv, encoder.encode(`value:${label}`)).encrypt(encoder.encode(JSON.stringify(value)));
+  const blob = new Uint8Array(IV_BYTES + ct.length);
+  blob.set(iv);
+  blob.set(ct, IV_BYTES);
+  return blob;
+}
+
+/** The value `sealValue` kept under `label`; `undefined` while locked or when another key sealed it. */
+export function openValue(label: string, blob: Uint8Array): unknown {
+  if (state.mode !== 'open') return undefined;
+  try {
+    const plain = gcm(state.key, blob.subarray(0, IV_BYTES), encoder.encode(`value:${label}`)).decrypt(blob.subarray(IV_BYTES));
+    return JSON.parse(decoder.decode(plain)) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Opens the blobs of `rows` (as stored, read past this layer) with WebCrypto into the cache, many at
  * once: WebCrypto's AES works off the page's thread, so after unlocking, the list of 10,000
  * households is opened in a fraction of the time the synchronous cipher would take one by one.
  */
 export async function warmOpened(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
   if (state.mode !== 'open') return;
-  const key = await crypto.subtle.importKey('raw', state.key as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['decrypt']);
+  const rawKey = state.key;
+  const key = await crypto.subtle.importKey('raw', rawKey as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['decrypt']);
   await Promise.all(
     rows.map(async (row) => {
       const stored = row[SEALED_FIELD];
@@ -146,6 +173,8 @@ export async function warmOpened(table: string, rows: readonly Record<string, un
         key,
         blob.subarray(IV_BYTES),
       );
+      // Locked meanwhile (warming is not awaited by the unlock): what is opened is not kept.
+      if (state.mode !== 'open' || state.key !== rawKey) return;
       remember(cacheKey(table, row, blob), JSON.parse(decoder.decode(plain)) as Record<string, unknown>);
     }),
   );

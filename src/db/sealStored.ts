@@ -27,23 +27,63 @@ export async function sealStoredRows(database: AppDB): Promise<number> {
   return sealed;
 }
 
+/** The rows of `table` as stored (blobs unopened), through a connection without the sealing layer. */
+async function readStored(name: string, table: string): Promise<Record<string, unknown>[]> {
+  const raw = new Dexie(name);
+  try {
+    await raw.open();
+    return await raw.table(table).toArray();
+  } finally {
+    raw.close();
+  }
+}
+
 /**
- * Opens the households and their members right after unlocking, so the list's first rows (sorted
- * by the sealed name, so every household is needed) and its search by member name come without
- * a decryption each. The rows are read as stored, through a connection without the sealing layer.
+ * Reads the households as stored, still sealed: started while the PIN's key is being derived
+ * (which runs off the page's thread), so that reading them costs the unlock nothing. Reading
+ * sealed rows reveals nothing, and without the key they stay unopened.
  */
-export async function warmLists(database: AppDB): Promise<void> {
+export function readStoredHouseholds(database: AppDB): Promise<Record<string, unknown>[]> {
+  return readStored(database.name, 'households');
+}
+
+/** The screen after the lock paints first: only then are the households opened, if no list asked sooner. */
+const WARM_AFTER_MS = 1000;
+
+let warming: Promise<void> = Promise.resolve();
+let startWarming: (() => Promise<void>) | undefined;
+
+/**
+ * Opens the households and their members after unlocking, so the whole list (sorted by the sealed
+ * name, so every household is needed) and its search by member name come without a decryption
+ * each. Not awaited by the unlock, and started only when the list asks (`listsWarmed`) or a moment
+ * later: tens of thousands of decryptions answering on the page's thread would hold back the
+ * screen after the lock, whose first rows have their own sealed copy (db/listHead.ts). Warming
+ * is only a head start; a row it did not open is opened when read.
+ */
+export function warmLists(database: AppDB, storedHouseholds: Promise<Record<string, unknown>[]> = readStoredHouseholds(database)): void {
+  startWarming = undefined;
+  warming = Promise.resolve();
   if (sealMode() !== 'open') return;
-  const raw = new Dexie(database.name);
-  await raw.open();
-  const households = await raw.table('households').toArray();
-  await warmOpened('households', households);
-  // The members only matter once someone searches: opened after the list is on screen. Warming is
-  // only a head start; a row it did not open is opened when read.
-  void raw
-    .table('members')
-    .toArray()
-    .then((members) => warmOpened('members', members))
-    .catch(() => undefined)
-    .finally(() => raw.close());
+  let started: Promise<void> | undefined;
+  const start = (): Promise<void> => {
+    if (started) return started;
+    if (startWarming === start) startWarming = undefined;
+    const households = storedHouseholds.then((rows) => warmOpened('households', rows)).catch(() => undefined);
+    // The members only matter once someone searches: opened after the households.
+    void households.then(() => readStored(database.name, 'members').then((members) => warmOpened('members', members))).catch(() => undefined);
+    started = households;
+    warming = households;
+    return households;
+  };
+  startWarming = start;
+  setTimeout(() => void start(), WARM_AFTER_MS);
+}
+
+/**
+ * Settles when the households opened since the last unlock are in the cache (never rejects),
+ * starting their opening if it waits still.
+ */
+export function listsWarmed(): Promise<void> {
+  return startWarming ? startWarming() : warming;
 }

@@ -6,6 +6,7 @@ import type { HouseholdFields, MemberFields } from '../../domain/schemas';
 import type { HouseholdSort } from '../../db/households';
 import { foldForSearch, matchesQuery } from '../../domain/text';
 import { requestPersistence } from '../../platform/storage';
+import { afterPaint } from '../../modules/afterPaint';
 
 // The repository (and Dexie) load after the page's first paint.
 const repo = () => import('../../db/households');
@@ -23,17 +24,45 @@ export const useHouseholdsStore = defineStore('households', () => {
   let loading: Promise<void> | undefined;
   let subscription: Subscription | undefined;
 
-  /** Paints the first rows quickly, then keeps the whole list live (local writes, later sync). */
+  /**
+   * Paints the first rows quickly, then keeps the whole list live (local writes, later sync). By
+   * name, the first rows are the sealed copy of the list's first page (db/listHead.ts), current
+   * only while no household changed; otherwise every household must be opened to sort them, and
+   * the full list itself is the first paint.
+   */
   function load(): Promise<void> {
     loading ??= (async () => {
-      const [{ liveQuery }, { allHouseholds, firstHouseholds }] = await Promise.all([import('dexie'), repo()]);
-      if (!complete.value) rows.value = await firstHouseholds(sort.value, FIRST_PAINT_ROWS);
+      const [{ liveQuery }, { firstHouseholds }, { householdsWithToken, keepListHead, readListHead }, { listsWarmed }] = await Promise.all([
+        import('dexie'),
+        repo(),
+        import('../../db/listHead'),
+        import('../../db/sealStored'),
+      ]);
+      if (!complete.value) {
+        if (sort.value !== 'name') rows.value = await firstHouseholds(sort.value, FIRST_PAINT_ROWS);
+        else {
+          const head = await readListHead();
+          if (head && !complete.value) {
+            rows.value = head;
+            // On screen before the households are opened: that work would hold back this frame.
+            await afterPaint();
+          }
+        }
+      }
+      // The households opened in the background since the unlock: read before, each would be
+      // opened one by one.
+      await listsWarmed();
+      let kept: string | undefined;
       await new Promise<void>((resolve, reject) => {
-        subscription = liveQuery(allHouseholds).subscribe({
-          next: (all) => {
+        subscription = liveQuery(() => householdsWithToken()).subscribe({
+          next: ({ rows: all, token }) => {
             rows.value = all;
             complete.value = true;
             resolve();
+            if (token && token !== kept) {
+              kept = token;
+              keepListHead(all, token).catch(() => (kept = undefined));
+            }
           },
           error: reject,
         });

@@ -1,0 +1,53 @@
+// @vitest-environment node
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AppDB } from './database';
+import { createHousehold } from './households';
+import { openSeal, resetSeal } from './seal';
+import { listsWarmed, readStoredHouseholds, warmLists } from './sealStored';
+import { eventually } from '../../tests/unit/mountWithApp';
+
+let database: AppDB;
+let dataKey: Uint8Array;
+beforeEach(async () => {
+  database = new AppDB('seal-stored-' + crypto.randomUUID());
+  dataKey = crypto.getRandomValues(new Uint8Array(32));
+  openSeal(dataKey.slice());
+  for (const headName of ['Nguyễn Văn Bình', 'Trần Thị Ánh', 'Đỗ Văn An']) {
+    await createHousehold(
+      {
+        neighborhood: 'Thôn Đông',
+        address: 'Số 12, ngõ 3',
+        headName,
+        consent: { recordedAt: '2026-01-10T08:15:00.000Z', recordedBy: 'Lê Thị Hoa', purposes: ['support'], textVersion: 'vi-2026-01' },
+      },
+      database,
+    );
+  }
+  // As after a new unlock: nothing opened yet.
+  openSeal(dataKey.slice());
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  resetSeal();
+  await database.delete();
+});
+
+describe('opening the households after unlocking', () => {
+  it('waits until the list asks for them, then opens every household', async () => {
+    const decrypt = vi.spyOn(crypto.subtle, 'decrypt');
+    const stored = readStoredHouseholds(database);
+    warmLists(database, stored);
+    await stored;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(decrypt).not.toHaveBeenCalled();
+    await listsWarmed();
+    expect(decrypt).toHaveBeenCalledTimes(3);
+  });
+
+  it('opens them a moment later when no list asks', async () => {
+    const decrypt = vi.spyOn(crypto.subtle, 'decrypt');
+    warmLists(database);
+    await eventually(() => expect(decrypt.mock.calls.length).toBeGreaterThanOrEqual(3), 10_000);
+  });
+});
