@@ -33,7 +33,8 @@ export default defineConfig({
       injectRegister: false,
       // The PWA is off in `npm run dev` unless asked for with `npm run dev:pwa`.
       devOptions: { enabled: process.env.PWA_DEV === '1', type: 'module' },
-      includeAssets: ['icon.svg', 'apple-touch-icon.png'],
+      // The page's icon is a PNG (scripts/make-icons.mjs says why); icon.svg stays the drawing's source.
+      includeAssets: ['favicon-48x48.png', 'apple-touch-icon.png'],
       manifest: {
         name: 'Cộng Đồng Số — Tổ công nghệ số cộng đồng',
         short_name: 'Cộng Đồng Số',

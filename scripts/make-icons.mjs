@@ -37,28 +37,48 @@ function chunk(type, data) {
   return Buffer.concat([len, td, crc]);
 }
 
-function render(size, { maskable = false, rounded = true } = {}) {
+function render(size, { maskable = false, rounded = true, samples = 1 } = {}) {
   // Maskable icons keep the drawing inside the central 80 % safe zone.
   const scale = maskable ? 0.7 : 1;
   const offset = (512 * (1 - scale)) / 2;
   const rows = [];
+  // One sample per pixel for the large icons (as they always were); a small one averages
+  // samples × samples points per pixel, or its edges would look jagged next to the SVG's.
+  const sample = (x, y) => {
+    const hx = (x - offset) / scale;
+    const hy = (y - offset) / scale;
+    let color = BRAND;
+    let alpha = 255;
+    if (rounded && !maskable) {
+      const r = 96;
+      const cx = Math.min(Math.max(x, r), 512 - r);
+      const cy = Math.min(Math.max(y, r), 512 - r);
+      if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) alpha = 0;
+    }
+    if (inside(HOUSE, hx, hy) && (hx - 256) ** 2 + (hy - 236) ** 2 > 28 * 28) color = WHITE;
+    return [...color, alpha];
+  };
   for (let py = 0; py < size; py++) {
     const row = Buffer.alloc(1 + size * 4);
     for (let px = 0; px < size; px++) {
-      const x = ((px + 0.5) / size) * 512;
-      const y = ((py + 0.5) / size) * 512;
-      const hx = (x - offset) / scale;
-      const hy = (y - offset) / scale;
-      let color = BRAND;
-      let alpha = 255;
-      if (rounded && !maskable) {
-        const r = 96;
-        const cx = Math.min(Math.max(x, r), 512 - r);
-        const cy = Math.min(Math.max(y, r), 512 - r);
-        if ((x - cx) ** 2 + (y - cy) ** 2 > r * r) alpha = 0;
+      if (samples === 1) {
+        row.set(sample(((px + 0.5) / size) * 512, ((py + 0.5) / size) * 512), 1 + px * 4);
+        continue;
       }
-      if (inside(HOUSE, hx, hy) && (hx - 256) ** 2 + (hy - 236) ** 2 > 28 * 28) color = WHITE;
-      row.set([...color, alpha], 1 + px * 4);
+      const sum = [0, 0, 0, 0];
+      for (let sy = 0; sy < samples; sy++) {
+        for (let sx = 0; sx < samples; sx++) {
+          const [r, g, b, a] = sample(((px + (sx + 0.5) / samples) / size) * 512, ((py + (sy + 0.5) / samples) / size) * 512);
+          // Colours weighted by alpha, so transparent corners do not darken the edge.
+          sum[0] += r * a;
+          sum[1] += g * a;
+          sum[2] += b * a;
+          sum[3] += a;
+        }
+      }
+      const n = samples * samples;
+      const rgb = sum[3] ? sum.slice(0, 3).map((v) => Math.round(v / sum[3])) : [0, 0, 0];
+      row.set([...rgb, Math.round(sum[3] / n)], 1 + px * 4);
     }
     rows.push(row);
   }
@@ -80,4 +100,9 @@ writeFileSync('public/pwa-512x512.png', render(512));
 writeFileSync('public/maskable-512x512.png', render(512, { maskable: true }));
 // iOS draws its own rounded corners and shows transparency as black.
 writeFileSync('public/apple-touch-icon.png', render(180, { rounded: false }));
+// The page's icon: a PNG, not icon.svg. The browser fetches and decodes a page's icon in the
+// page's own renderer once it has loaded, and an SVG one builds a whole SVG document there (style,
+// layout, paint) in one main-thread task of 30–140 ms on a busy phone; a small PNG decodes in
+// well under a millisecond.
+writeFileSync('public/favicon-48x48.png', render(48, { samples: 4 }));
 console.log('icons written to public/');

@@ -25,7 +25,14 @@ describe('the build', () => {
     for (const i of manifest.icons) expect(existsSync(`dist/${i.src}`), i.src).toBe(true);
     expect(new Set(manifest.screenshots.map((s) => s.form_factor))).toEqual(new Set(['narrow', 'wide']));
     for (const s of manifest.screenshots) expect(existsSync(`dist/${s.src}`), s.src).toBe(true);
-    expect(readFileSync('dist/index.html', 'utf8')).toContain('rel="apple-touch-icon"');
+    const html = readFileSync('dist/index.html', 'utf8');
+    expect(html).toContain('rel="apple-touch-icon"');
+    // The page's icon is a PNG: an SVG one is built into a document on the page's main thread
+    // after load, a long task on a busy phone (scripts/make-icons.mjs).
+    const icon = /<link rel="icon" href="\/([^"]+)"/.exec(html)?.[1];
+    expect(icon).toMatch(/\.png$/);
+    expect(existsSync(`dist/${icon}`)).toBe(true);
+    expect(precached()).toContain(icon);
   });
 
   it('precaches the app shell and every route chunk, and no API path', () => {
