@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WhereClause } from 'dexie';
 import { AppDB } from './database';
 import { createHousehold, deleteHousehold } from './households';
 import { createVisit, deleteVisit, getVisit, recentVisits, updateVisit, visitsOf } from './visits';
 import { ValidationError } from './errors';
-import type { HouseholdRow } from './rows';
+import type { HouseholdRow, VisitRow } from './rows';
 import type { VisitFields } from '../domain/schemas';
 import { isUuid } from '../domain/ids';
 
@@ -147,12 +148,14 @@ describe('visitsOf / recentVisits', () => {
     for (let i = 0; i < 30; i++) others.push(await createHousehold({ ...pickFields(home), headName: `Hộ ${i}`, address: `Số ${i}` }, database));
     for (const h of others) await createVisit(visit({ householdId: h.id, date: '2025-06-01' }), database);
     for (let k = 0; k < 5; k++) await createVisit(visit({ date: `2026-03-0${k + 1}` }), database);
-    const where = database.visits.where.bind(database.visits);
+    const original = database.visits.where;
+    const where = (index: string): WhereClause<VisitRow, string> => Reflect.apply(original, database.visits, [index]) as WhereClause<VisitRow, string>;
     let reads = 0;
-    vi.spyOn(database.visits, 'where').mockImplementation((index) => {
+    const counted = (index: string) => {
       reads++;
-      return where(index as string);
-    });
+      return where(index);
+    };
+    vi.spyOn(database.visits, 'where').mockImplementation(counted as unknown as typeof database.visits.where);
     expect((await recentVisits(5, database)).map((v) => v.date)).toEqual(['2026-03-05', '2026-03-04', '2026-03-03', '2026-03-02', '2026-03-01']);
     // Only the household holding the five newest: the next one's last visit is older than all of them.
     expect(reads).toBe(1);
