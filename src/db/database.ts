@@ -77,6 +77,12 @@ export class AppDB extends Dexie {
     this.version(5).stores({
       households: 'id, lastVisitDate, followUpDate',
     });
+    // v6: visits lose their `date` index, a third of what IndexedDB writes for each of the 100,000
+    // visits a first sync stores. Its one reader, the newest visits of "Today", walks the
+    // households' `lastVisitDate` index instead and reads their visits by `[householdId+date]`.
+    this.version(6).stores({
+      visits: 'id, [householdId+date]',
+    });
     if (!isDemo) this.use(sealMiddleware);
   }
 }

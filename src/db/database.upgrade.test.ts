@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Dexie } from 'dexie';
 import { AppDB } from './database';
 import { membersOf } from './members';
-import { visitsOf } from './visits';
+import { recentVisits, visitsOf } from './visits';
 import { householdsToFollowUp } from './households';
 import { resetSeal } from './seal';
 import { forgetKey, setPin, unlock } from '../lock/vault';
@@ -58,7 +58,7 @@ const household = (id: string, syncState: string, followUpDate = '') => ({
   followUpDate,
 });
 
-describe('AppDB versions 4 and 5', () => {
+describe('AppDB versions 4, 5 and 6', () => {
   it('keeps unsynced rows and their outbox entries from version 3, and reads them by the indexes left', async () => {
     const name = 'upgrade-' + crypto.randomUUID();
     const old = openV3(name);
@@ -87,7 +87,7 @@ describe('AppDB versions 4 and 5', () => {
     const d = new AppDB(name);
     opened.push(d);
     await d.open();
-    expect(d.verno).toBe(5);
+    expect(d.verno).toBe(6);
     // Nothing unsynced is lost, and no row changed.
     expect((await d.households.get('h1'))?.syncState).toBe('pending');
     expect((await d.households.get('h3'))?.syncState).toBe('conflict');
@@ -103,7 +103,7 @@ describe('AppDB versions 4 and 5', () => {
     // The indexes no query reads are gone…
     expect(d.households.schema.indexes.map((i) => i.name).sort()).toEqual(['followUpDate', 'lastVisitDate']);
     expect(d.members.schema.indexes.map((i) => i.name)).toEqual(['householdId']);
-    expect(d.visits.schema.indexes.map((i) => i.name).sort()).toEqual(['[householdId+date]', 'date']);
+    expect(d.visits.schema.indexes.map((i) => i.name)).toEqual(['[householdId+date]']);
     expect(d.sessions.schema.indexes.map((i) => i.name)).toEqual(['date']);
     // …and the queries that used the ones kept (or the compound index's prefix) still answer.
     expect((await membersOf('h1', d)).map((m) => m.id)).toEqual(['m1']);
@@ -111,6 +111,41 @@ describe('AppDB versions 4 and 5', () => {
     expect((await d.visits.where('householdId').anyOf(['h1', 'h2']).primaryKeys()).sort()).toEqual(['v1', 'v2', 'v3']);
     expect((await d.visits.where('householdId').between('h1', 'h1', true, true).primaryKeys()).sort()).toEqual(['v1', 'v2']);
     expect((await householdsToFollowUp('2026-12-31', d)).map((h) => h.id)).toEqual(['h1']);
+  });
+
+  it('version 6 drops the visits\' date index and keeps every row and outbox entry of version 5; the newest visits still come first', async () => {
+    const name = 'upgrade-' + crypto.randomUUID();
+    const old = openV3(name);
+    old.version(4).stores({ households: 'id, nameKey, lastVisitDate, followUpDate', members: 'id, householdId', visits: 'id, [householdId+date], date', sessions: 'id, date' });
+    old.version(5).stores({ households: 'id, lastVisitDate, followUpDate' });
+    await old.open();
+    expect(old.verno).toBe(5);
+    await old.table('households').bulkPut([
+      { ...household('h1', 'pending'), lastVisitDate: '2026-12-03' },
+      { ...household('h2', 'synced'), lastVisitDate: '2026-11-20' },
+    ]);
+    const visits = [
+      { ...meta('v1', 'pending'), householdId: 'h1', date: '2026-12-01', topics: ['vneid'], outcome: 'done' },
+      { ...meta('v2', 'rejected'), householdId: 'h1', date: '2026-12-03', topics: ['vneid'], outcome: 'done' },
+      { ...meta('v3', 'synced'), householdId: 'h2', date: '2026-11-20', topics: ['vneid'], outcome: 'done' },
+    ];
+    await old.table('visits').bulkPut(visits);
+    const entries = [
+      { mid: 'mid-1', seq: 1, entity: 'visit', op: 'create', id: 'v1', baseVersion: null, fields: { date: '2026-12-01' }, clientTs: '2026-12-01T08:00:00.000Z', state: 'pending' },
+      { mid: 'mid-2', seq: 2, entity: 'visit', op: 'create', id: 'v2', baseVersion: null, fields: { date: '2026-12-03' }, clientTs: '2026-12-03T08:00:00.000Z', state: 'rejected', error: { code: 'VALIDATION', message: 'x' } },
+    ];
+    await old.table('outbox').bulkAdd(entries);
+    old.close();
+
+    const d = new AppDB(name);
+    opened.push(d);
+    await d.open();
+    expect(d.verno).toBe(6);
+    expect(d.visits.schema.indexes.map((i) => i.name)).toEqual(['[householdId+date]']);
+    expect(await d.visits.orderBy(':id').toArray()).toEqual(visits);
+    expect((await d.outbox.orderBy('seq').toArray()).map(({ key: _key, ...e }) => e)).toEqual(entries);
+    expect((await recentVisits(2, d)).map((v) => v.id)).toEqual(['v2', 'v1']);
+    expect((await visitsOf('h1', d)).map((v) => v.id)).toEqual(['v2', 'v1']);
   });
 
   it('seals the rows an older version left in the clear when the PIN is set, and loses no outbox entry', async () => {

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WhereClause } from 'dexie';
 import { AppDB } from './database';
 import { createHousehold, deleteHousehold } from './households';
 import { createVisit, deleteVisit, getVisit, recentVisits, updateVisit, visitsOf } from './visits';
 import { ValidationError } from './errors';
-import type { HouseholdRow } from './rows';
+import type { HouseholdRow, VisitRow } from './rows';
 import type { VisitFields } from '../domain/schemas';
 import { isUuid } from '../domain/ids';
 
@@ -123,6 +124,41 @@ describe('visitsOf / recentVisits', () => {
     await deleteVisit(gone.id, database);
     expect((await recentVisits(2, database)).map((v) => v.date)).toEqual(['2026-03-20', '2026-03-15']);
     expect((await recentVisits(10, database)).map((v) => v.date)).toEqual(['2026-03-20', '2026-03-15', '2026-02-10']);
+  });
+
+  it('recentVisits gives what every visit sorted by date (then id, newest first) gives, across many households', async () => {
+    const households = [home];
+    for (let i = 0; i < 11; i++) households.push(await createHousehold({ ...pickFields(home), headName: `Hộ ${i}`, address: `Số ${i}` }, database));
+    // A household's older visits sit below other households' newer ones; dates tie across
+    // households; one household's newest visit is deleted, so its last visit is an older one.
+    const dates = ['2026-01-05', '2026-03-01', '2026-03-01', '2026-02-11', '2026-03-09', '2025-12-31', '2026-03-01', '2026-02-28'];
+    let n = 0;
+    for (const h of households) {
+      for (let k = 0; k < 3; k++) await createVisit(visit({ householdId: h.id, date: dates[n++ % dates.length]! }), database);
+    }
+    const newest = await createVisit(visit({ householdId: households[4]!.id, date: '2026-04-01' }), database);
+    await deleteVisit(newest.id, database);
+    const all = (await database.visits.toArray()).filter((v) => !v.deleted);
+    const expected = all.sort((a, b) => (a.date !== b.date ? (a.date > b.date ? -1 : 1) : a.id > b.id ? -1 : 1)).map((v) => v.id);
+    for (const limit of [1, 3, 5, 9, 40]) expect((await recentVisits(limit, database)).map((v) => v.id)).toEqual(expected.slice(0, limit));
+  });
+
+  it('recentVisits walks only the households whose last visit can be among the newest', async () => {
+    const others = [];
+    for (let i = 0; i < 30; i++) others.push(await createHousehold({ ...pickFields(home), headName: `Hộ ${i}`, address: `Số ${i}` }, database));
+    for (const h of others) await createVisit(visit({ householdId: h.id, date: '2025-06-01' }), database);
+    for (let k = 0; k < 5; k++) await createVisit(visit({ date: `2026-03-0${k + 1}` }), database);
+    const original = database.visits.where;
+    const where = (index: string): WhereClause<VisitRow, string> => Reflect.apply(original, database.visits, [index]) as WhereClause<VisitRow, string>;
+    let reads = 0;
+    const counted = (index: string) => {
+      reads++;
+      return where(index);
+    };
+    vi.spyOn(database.visits, 'where').mockImplementation(counted as unknown as typeof database.visits.where);
+    expect((await recentVisits(5, database)).map((v) => v.date)).toEqual(['2026-03-05', '2026-03-04', '2026-03-03', '2026-03-02', '2026-03-01']);
+    // Only the household holding the five newest: the next one's last visit is older than all of them.
+    expect(reads).toBe(1);
   });
 });
 

@@ -15,6 +15,7 @@ import { createHousehold } from '../db/households';
 import { createMember, updateMember } from '../db/members';
 import { createVisit, deleteVisit, updateVisit } from '../db/visits';
 import { refreshDirtyHouseholds } from './dirtyHouseholds';
+import { PULL_LIMIT } from '../domain/wire';
 import { cleanups, hh, isPull, membershipOf, setup } from '../../tests/unit/syncHarness';
 
 /**
@@ -117,6 +118,22 @@ describe('first sync: the pull pipeline', { timeout: 30_000 }, () => {
     seen.length = 0;
     await engine.sync();
     expect(seen).toEqual([]);
+  });
+
+  it('asks for the largest pages the server gives on a pull from the beginning, its default ones after', async () => {
+    const s = await setup();
+    await createHousehold(hh(), s.a);
+    await s.ea.sync();
+    const { d } = await countedDevice(s);
+    const limits: string[] = [];
+    s.net.intercept = (url) => {
+      if (isPull(url)) limits.push(new URL(url, 'http://x').searchParams.get('limit') ?? '');
+      return undefined;
+    };
+    const engine = s.engine(d);
+    await engine.sync();
+    await engine.sync();
+    expect(limits).toEqual([String(PULL_LIMIT.max), String(PULL_LIMIT.default)]);
   });
 
   it('marks a household dirty once per pull, however many pages bring its visits', async () => {

@@ -44,6 +44,7 @@ export interface EngineOptions {
   baseUrl?: string;
   appVersion?: string;
   pushBatchSize?: number;
+  /** Records per pull page; by default the server's default, and its maximum for a pull from the beginning. */
   pullPageSize?: number;
   /** For tests: how to wait (defaults to setTimeout). */
   sleep?: (ms: number) => Promise<void>;
@@ -58,6 +59,12 @@ export interface EngineOptions {
 const BACKOFF_START_MS = 1000;
 const BACKOFF_CAP_MS = 5 * 60 * 1000;
 const LOCK_NAME = 'cong-dong-so-sync';
+/**
+ * The server's default and largest pull page (PULL_LIMIT in src/domain/wire, not imported: that
+ * module's schemas would come into the engine's chunk).
+ */
+const PULL_PAGE = 500;
+const PULL_PAGE_MAX = 1000;
 /**
  * A token older than this is swapped for a new one while the phone is in use, so a copy of an old
  * token (an old backup of the phone, a leaked log) stops working; an unused one expires on the server.
@@ -74,7 +81,7 @@ export class SyncEngine {
   private readonly transport: Transport;
   private membership: DeviceMembership | undefined;
   private pushBatch: number;
-  private readonly pullPage: number;
+  private readonly pullPage: number | undefined;
   private attempt = 0;
   private running: Promise<SyncStatus> | null = null;
   private rerun = false;
@@ -83,7 +90,7 @@ export class SyncEngine {
   constructor(private readonly options: EngineOptions) {
     this.db = options.db;
     this.pushBatch = options.pushBatchSize ?? 500;
-    this.pullPage = options.pullPageSize ?? 500;
+    this.pullPage = options.pullPageSize;
     this.transport = new Transport({ baseUrl: options.baseUrl, fetch: options.fetch, token: () => this.membership?.token });
   }
 
@@ -213,14 +220,17 @@ export class SyncEngine {
     const startedAt = clock();
     let received = 0;
     let total: number | undefined;
-    let next = this.transport.pull(cursor, this.pullPage);
+    // A pull from the beginning writes into tables that are mostly empty: larger pages mean fewer
+    // requests and fewer transactions, each with its cursor, outbox check and dirty marks.
+    const pageSize = this.pullPage ?? (cursor ? PULL_PAGE : PULL_PAGE_MAX);
+    let next = this.transport.pull(cursor, pageSize);
     for (;;) {
       const page = await next;
       total ??= page.total;
       // The next page travels while this one is written. If writing fails, its answer is dropped
       // unread: the cursor stored is still this page's predecessor's.
       if (page.hasMore) {
-        next = this.transport.pull(page.cursor, this.pullPage);
+        next = this.transport.pull(page.cursor, pageSize);
         next.catch(() => undefined);
       }
       if (page.reset && !marker) {

@@ -66,13 +66,17 @@ export function planPulledChange(entity: EntityName, change: PullChange, context
     localUpdatedAt: (updatedAt as string | undefined) ?? context.now,
   };
   // Derived from other tables: kept until refreshDirtyHouseholds recomputes them.
-  const derivedKeep = entity === 'household' && before ? { searchText: before.searchText, lastVisitDate: before.lastVisitDate, followUpDate: before.followUpDate } : {};
-  const row = withLocalKeys(entity, overlay(entity, { ...derivedKeep, ...base }, local));
-  return { kind: 'put', row: { ...row, ...stamp } };
+  const kept = entity === 'household' && before ? { searchText: before.searchText, lastVisitDate: before.lastVisitDate, followUpDate: before.followUpDate, ...base } : base;
+  const row = withLocalKeys(entity, overlay(entity, kept, local));
+  // `row` is this call's own object: a first sync builds 100,000 of them, so it is not copied again.
+  if (resetMarker) row.resyncMark = resetMarker;
+  return { kind: 'put', row };
 }
 
-/** The server's row with the device's waiting changes laid on top. */
+/** The server's row with the device's waiting changes laid on top (`row` is the caller's own copy). */
 function overlay(entity: EntityName, row: SyncedRow, entries: OutboxRow[]): SyncedRow {
+  // A record with nothing waiting is the server's as it came (its state already `synced`).
+  if (entries.length === 0) return row;
   const out: SyncedRow = { ...row };
   for (const e of entries) {
     if (e.op === 'delete') out.deleted = 1;
