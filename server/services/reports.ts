@@ -129,13 +129,16 @@ async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Pe
     ),
     // People helped count in their own household's neighborhood, whichever household was visited.
     db.query<Row>(
+      // unnest in the select list, not joined laterally: PostgreSQL then estimates the named
+      // members close to their number and joins them to the members by hash, where it probed the
+      // members' index once per name (a third of the counting time, EXPLAIN ANALYZE).
       `with named as (
-         select distinct v.team_id, x.member_id
-         from report_visits v cross join unnest(v.member_ids) as x(member_id)
+         select distinct v.team_id, unnest(v.member_ids) as member_id
+         from report_visits v
          where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and v.member_ids is not null and ${countsAt('v', '$3')})
        select m.team_id as "teamId", m.neighborhood, count(*)::int as "peopleHelped"
        from named n join report_members m on m.team_id = n.team_id and m.id = n.member_id
-       where ${countsAt('m', '$3')}
+       where m.team_id = any($1::uuid[]) and ${countsAt('m', '$3')}
        group by 1, 2`,
       period,
     ),
@@ -145,7 +148,7 @@ async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Pe
          count(*) filter (where s.step_key = 'level2.activated')::int as "vneidLevel2Activations",
          count(*) filter (where s.step_key = 'after.integrateDocs')::int as "documentsIntegrated"
        from report_steps s join report_members m on m.team_id = s.team_id and m.id = s.member_id
-       where s.team_id = any($1::uuid[]) and s.done_on between $2 and $3 and ${countsAt('m', '$3')}
+       where s.team_id = any($1::uuid[]) and m.team_id = any($1::uuid[]) and s.done_on between $2 and $3 and ${countsAt('m', '$3')}
        group by 1, 2`,
       period,
     ),
