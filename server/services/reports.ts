@@ -18,6 +18,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
+import { BusyError } from '../errors';
+import { Slots } from '../slots';
 import {
   emptyIndicators,
   INDICATOR_KEYS,
@@ -277,6 +279,22 @@ async function countTeams(db: Database, teamIds: readonly string[], period: Peri
   });
 }
 
+/**
+ * The counting connections of all requests at once: a share's transaction holds its connection for
+ * the whole share, so an admin's six periods asked together would otherwise take every connection
+ * a transaction may have and leave pushes waiting (they answered 503 after the pool's 5 s). A
+ * request beyond them waits its turn here instead.
+ */
+const counting = new WeakMap<Database, Slots>();
+const countingSlots = (db: Database): Slots => {
+  let slots = counting.get(db);
+  if (!slots) {
+    slots = new Slots({ limit: COUNTING_CONNECTIONS, maxWaitMs: 60_000, refusal: () => new BusyError('SERVER_BUSY', 'the server is busy; try again in a moment') });
+    counting.set(db, slots);
+  }
+  return slots;
+};
+
 /** The summary for a head's team, or for every team of an admin's commune. */
 export async function summary(db: Database, scope: ReportScope, period: Period, now: Date = new Date()): Promise<SummaryResponse> {
   const which = scope.role === 'admin' ? 't.commune_id = $1' : 't.id = $1';
@@ -319,7 +337,7 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
     );
     for (const k of kept) counted.set(k.id, k.figures);
   };
-  await Promise.all(shares.map(count));
+  await Promise.all(shares.map((share) => countingSlots(db).run(() => count(share))));
   const out = teams.map((t) => {
     const figures = t.figures ?? counted.get(t.id);
     // Every share is counted, or its error ends the request.
