@@ -328,6 +328,31 @@ describe('counting a commune', () => {
     expect(body.teams.map((t) => t.id).sort()).toEqual(teams.map((t) => t.teamId).sort());
     expect(most).toBe(COUNTING_CONNECTIONS);
   });
+
+  it('counts on at most as many connections for several requests at once (an admin’s trend)', async () => {
+    for (let i = 0; i < COUNTING_CONNECTIONS; i++) await server.team(`Tổ ${i}`, 'Xã Sáu Kỳ');
+    const { communeId } = await server.admin('Xã Sáu Kỳ');
+    let open = 0;
+    let most = 0;
+    const db: Database = {
+      kind: server.db.kind,
+      query: (sql, params) => server.db.query(sql, params),
+      exec: (sql) => server.db.exec(sql),
+      close: () => server.db.close(),
+      transaction: async (fn) => {
+        most = Math.max(most, ++open);
+        try {
+          return await server.db.transaction(fn);
+        } finally {
+          open--;
+        }
+      },
+    };
+    const months = ['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
+    const bodies = await Promise.all(months.map((m) => summary(db, { role: 'admin', teamId: null, communeId }, { from: `${m}-01`, to: `${m}-28` })));
+    expect(bodies.map((b) => b.teams.length)).toEqual(months.map(() => COUNTING_CONNECTIONS));
+    expect(most).toBe(COUNTING_CONNECTIONS);
+  });
 });
 
 describe('the report tables follow a household’s changes to its members and visits', () => {

@@ -3,8 +3,9 @@
  *
  * The phones compute the indicators with src/domain/indicators.ts, the single definition. The
  * server counts the same rules in SQL, over the narrow copies of the records that a trigger keeps
- * (migration 20261206171000_report_rows.sql), a few statements per team, the teams side by side
- * on the pool: loading a commune's 2.8 million records into Node took 15 seconds.
+ * (migration 20261206171000_report_rows.sql), six set-based statements for a share of the teams,
+ * the shares side by side on a few connections: loading a commune's 2.8 million records into Node
+ * took 15 seconds.
  * server/routes/reports.test.ts holds both sides to the same integers on the spec's edge cases.
  *
  * Counting one team of 140,000 records still takes 0.15–0.25 s of the database's CPU, so each
@@ -18,6 +19,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
+import { BusyError } from '../errors';
+import { Slots } from '../slots';
 import {
   emptyIndicators,
   INDICATOR_KEYS,
@@ -66,46 +69,56 @@ const LATEST_FLAGS_AT = 10 + 36 + 1;
 const TEAM_TRANSACTION = `set transaction isolation level repeatable read, read only;
   set local jit = off; set local work_mem = '64MB'; set local max_parallel_workers_per_gather = 0`;
 
-type Row = { neighborhood: string } & Record<string, number | string>;
+type Row = { teamId: string; neighborhood: string } & Record<string, number | string>;
 
-/** One team's household-based figures per written neighborhood, as the queries below name them. */
-async function neighborhoodRows(db: Queryable, teamId: string, p: Period): Promise<Row[]> {
+/**
+ * The teams' household-based figures per team and written neighborhood, as the queries below name
+ * them. Each statement counts every team of `teamIds` at once, grouped by team: one plan and one
+ * pass over each table instead of one per team (planning a team's statements cost about as much as
+ * running them, and 20 teams' index probes one by one were most of a commune's time).
+ */
+async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Period): Promise<Row[]> {
   const year = Number(p.to.slice(0, 4));
-  const period = [teamId, p.from, p.to];
+  const period = [teamIds, p.from, p.to];
   const rows = await Promise.all([
     // Per household first: its visits in the period, and its latest visit at `to`, which is the
-    // period's latest, or else the one before the period (one index probe per such household).
+    // period's latest, or else the one before the period (one index probe, made only for a
+    // household without a visit in the period; joined laterally so that it runs once per household).
     db.query<Row>(
       `with pv as (
-         select v.household_id, count(*)::int as visits, count(*) filter (where v.outcome = 'done')::int as done,
+         select v.team_id, v.household_id, count(*)::int as visits, count(*) filter (where v.outcome = 'done')::int as done,
            bool_or(v.outcome <> 'notHome') as reached, max(${latestKey('v')}) as latest, ${resultSums('v', 'results')}
          from report_visits v
-         where v.team_id = $1::uuid and v.date between $2 and $3 and ${countsAt('v', '$3')}
-         group by v.household_id),
+         where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and ${countsAt('v', '$3')}
+         group by v.team_id, v.household_id),
        hv as (
-         select h.id, h.neighborhood, pv.visits, pv.done, coalesce(pv.reached, false) as reached,
-           case when pv.reached then true else exists (
-             select 1 from report_visits e
-             where e.team_id = h.team_id and e.household_id = h.id and e.date < $2 and e.outcome <> 'notHome') end as "everReached",
-           coalesce(pv.latest, (
-             select ${latestKey('e')} from report_visits e
-             where e.team_id = h.team_id and e.household_id = h.id and e.date < $2
-             order by e.date desc, e.id desc limit 1)) as latest,
+         select h.team_id, h.id, h.neighborhood, pv.visits, pv.done, coalesce(pv.reached, false) as reached,
+           coalesce(pv.reached, false) or earlier.reached is not null as "everReached",
+           coalesce(pv.latest, before.latest) as latest,
            ${RESULT_KEYS.map((_, i) => `pv.r${i}`).join(', ')}
-         from report_households h left join pv on pv.household_id = h.id
-         where h.team_id = $1::uuid and ${countsAt('h', '$3')})
-       select neighborhood, min(id::text) as "firstId", count(*)::int as "householdsRegistered",
+         from report_households h
+           left join pv on pv.team_id = h.team_id and pv.household_id = h.id
+           left join lateral (
+             select ${latestKey('e')} as latest from report_visits e
+             where pv.household_id is null and e.team_id = h.team_id and e.household_id = h.id and e.date < $2
+             order by e.date desc, e.id desc limit 1) before on true
+           left join lateral (
+             select true as reached from report_visits e
+             where pv.reached is not true and e.team_id = h.team_id and e.household_id = h.id and e.date < $2 and e.outcome <> 'notHome'
+             limit 1) earlier on true
+         where h.team_id = any($1::uuid[]) and ${countsAt('h', '$3')})
+       select team_id as "teamId", neighborhood, min(id::text) as "firstId", count(*)::int as "householdsRegistered",
          coalesce(sum(visits), 0)::int as "visits", coalesce(sum(done), 0)::int as "visitsDone",
          count(*) filter (where reached)::int as "householdsReachedInPeriod",
          count(*) filter (where "everReached")::int as "householdsEverReached",
          count(*) filter (where substr(latest, ${LATEST_FLAGS_AT}, 1) = '1')::int as "followUpsOpen",
          count(*) filter (where substr(latest, ${LATEST_FLAGS_AT + 1}, 1) = '1')::int as "followUpsOverdue",
          ${RESULT_KEYS.map((_, i) => `coalesce(sum(r${i}), 0)::int as r${i}`).join(', ')}
-       from hv group by 1`,
+       from hv group by 1, 2`,
       period,
     ),
     db.query<Row>(
-      `select m.neighborhood,
+      `select m.team_id as "teamId", m.neighborhood,
          count(*) filter (where m.birth_year <= $3)::int as "adults",
          count(*) filter (where m.birth_year <= $3 and m.vneid_level = 2 and (m.vneid_level_since is null or m.vneid_level_since <= $2))::int as "adultsVneidLevel2",
          count(*) filter (where m.birth_year <= $3 and m.has_smartphone)::int as "adultsWithSmartphone",
@@ -113,58 +126,65 @@ async function neighborhoodRows(db: Queryable, teamId: string, p: Period): Promi
          count(*) filter (where m.birth_year <= $4)::int as "aged15Plus",
          count(*) filter (where m.birth_year <= $4 and m.has_payment_account)::int as "aged15PlusWithPaymentAccount"
        from report_members m
-       where m.team_id = $1::uuid and ${countsAt('m', '$2')}
-       group by 1`,
-      [teamId, p.to, year - 18, year - 15],
+       where m.team_id = any($1::uuid[]) and ${countsAt('m', '$2')}
+       group by 1, 2`,
+      [teamIds, p.to, year - 18, year - 15],
     ),
     // People helped count in their own household's neighborhood, whichever household was visited.
     db.query<Row>(
+      // unnest in the select list, not joined laterally: PostgreSQL then estimates the named
+      // members close to their number and joins them to the members by hash, where it probed the
+      // members' index once per name (a third of the counting time, EXPLAIN ANALYZE).
       `with named as (
-         select distinct x.member_id
-         from report_visits v cross join unnest(v.member_ids) as x(member_id)
-         where v.team_id = $1::uuid and v.date between $2 and $3 and v.member_ids is not null and ${countsAt('v', '$3')})
-       select m.neighborhood, count(*)::int as "peopleHelped"
-       from named n join report_members m on m.team_id = $1::uuid and m.id = n.member_id
-       where ${countsAt('m', '$3')}
-       group by 1`,
+         select distinct v.team_id, unnest(v.member_ids) as member_id
+         from report_visits v
+         where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and v.member_ids is not null and ${countsAt('v', '$3')})
+       select m.team_id as "teamId", m.neighborhood, count(*)::int as "peopleHelped"
+       from named n join report_members m on m.team_id = n.team_id and m.id = n.member_id
+       where m.team_id = any($1::uuid[]) and ${countsAt('m', '$3')}
+       group by 1, 2`,
       period,
     ),
     db.query<Row>(
-      `select m.neighborhood,
+      `select m.team_id as "teamId", m.neighborhood,
          count(*) filter (where s.step_key = 'level1.activated')::int as "vneidLevel1Activations",
          count(*) filter (where s.step_key = 'level2.activated')::int as "vneidLevel2Activations",
          count(*) filter (where s.step_key = 'after.integrateDocs')::int as "documentsIntegrated"
        from report_steps s join report_members m on m.team_id = s.team_id and m.id = s.member_id
-       where s.team_id = $1::uuid and s.done_on between $2 and $3 and ${countsAt('m', '$3')}
-       group by 1`,
+       where s.team_id = any($1::uuid[]) and m.team_id = any($1::uuid[]) and s.done_on between $2 and $3 and ${countsAt('m', '$3')}
+       group by 1, 2`,
       period,
     ),
   ]);
   return rows.flat();
 }
 
-/** One team's sessions (few, read from the records) and the people who recorded visits or sessions. */
-async function teamRow(db: Queryable, teamId: string, p: Period): Promise<Record<string, number>> {
-  const period = [teamId, p.from, p.to];
-  const sessionsOf = `records s where s.team_id = $1::uuid and s.entity = 'session' and not s.deleted
+/** The teams' sessions (few, read from the records) and the people who recorded visits or sessions, per team. */
+async function teamRows(db: Queryable, teamIds: readonly string[], p: Period): Promise<Map<string, Record<string, number>>> {
+  const period = [teamIds, p.from, p.to];
+  const sessionsOf = `records s where s.team_id = any($1::uuid[]) and s.entity = 'session' and not s.deleted
     and (s.data->>'date') collate "C" between $2 and $3`;
   const [sessions, users] = await Promise.all([
-    db.query<Record<string, number>>(
-      `select count(*)::int as "sessions", coalesce(sum((s.data->>'attendees')::int), 0)::int as "sessionAttendees",
+    db.query<{ teamId: string } & Record<string, number>>(
+      `select s.team_id as "teamId", count(*)::int as "sessions", coalesce(sum((s.data->>'attendees')::int), 0)::int as "sessionAttendees",
          ${resultSums('s', "data->'results'")}
-       from ${sessionsOf}`,
+       from ${sessionsOf}
+       group by 1`,
       period,
     ),
-    db.query<Record<string, number>>(
-      `select count(*)::int as "activeUsers" from (
-         select v.created_by from report_visits v
-         where v.team_id = $1::uuid and v.date between $2 and $3 and v.created_by is not null and ${countsAt('v', '$3')}
+    db.query<{ teamId: string } & Record<string, number>>(
+      `select team_id as "teamId", count(*)::int as "activeUsers" from (
+         select v.team_id, v.created_by from report_visits v
+         where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and v.created_by is not null and ${countsAt('v', '$3')}
          union
-         select s.created_by from ${sessionsOf} and s.created_by is not null) users`,
+         select s.team_id, s.created_by from ${sessionsOf} and s.created_by is not null) users
+       group by 1`,
       period,
     ),
   ]);
-  return { ...sessions[0], ...users[0] };
+  const out = new Map<string, Record<string, number>>(teamIds.map((id) => [id, { sessions: 0, sessionAttendees: 0, activeUsers: 0 }]));
+  for (const { teamId, ...row } of [...sessions, ...users]) Object.assign(out.get(teamId) ?? {}, row);
+  return out;
 }
 
 /** Adds a row's figures (columns named as indicators, or r0… for the results keys) to `into`. */
@@ -215,7 +235,7 @@ function teamIndicators(rows: readonly Row[], team: Record<string, number>): Tea
   return { indicators, byNeighborhood };
 }
 
-/** Teams one request counts at once (see `summary`). */
+/** Connections (each counting its share of the teams) one request counts on at once (see `summary`). */
 export const COUNTING_CONNECTIONS = 3;
 
 export interface ReportScope {
@@ -232,7 +252,7 @@ export interface ReportScope {
  */
 const COUNTING_CODE = createHash('sha256')
   .update(
-    [countsAt, resultSums, latestKey, neighborhoodRows, teamRow, add, teamIndicators, neighborhoodKey, countTeam]
+    [countsAt, resultSums, latestKey, neighborhoodRows, teamRows, add, teamIndicators, neighborhoodKey, countTeams]
       .map((f) => f.toString())
       .concat(TEAM_TRANSACTION, JSON.stringify([INDICATOR_KEYS, NEIGHBORHOOD_INDICATOR_KEYS, RESULT_KEYS]))
       .join('\n'),
@@ -240,17 +260,41 @@ const COUNTING_CODE = createHash('sha256')
   .digest('hex')
   .slice(0, 16);
 
-/** One team's figures and the change number (team_counters.last_seq) of the records they count. */
-async function countTeam(db: Database, teamId: string, period: Period): Promise<{ lastSeq: string; figures: TeamIndicators }> {
+/** The teams' figures, each with the change number (team_counters.last_seq) of the records they count. */
+async function countTeams(db: Database, teamIds: readonly string[], period: Period): Promise<Map<string, { lastSeq: string; figures: TeamIndicators }>> {
   return db.transaction(async (tx) => {
     await tx.exec(TEAM_TRANSACTION);
-    // The first statement takes the snapshot every later one reads: the change number and the
-    // records it counts are those of one moment, since a push raises it in its own transaction.
-    const seq = await tx.query<{ lastSeq: string }>('select coalesce(max(last_seq), 0)::text as "lastSeq" from team_counters where team_id = $1', [teamId]);
-    const [neighborhoods, team] = await Promise.all([neighborhoodRows(tx, teamId, period), teamRow(tx, teamId, period)]);
-    return { lastSeq: seq[0]?.lastSeq ?? '0', figures: teamIndicators(neighborhoods, team) };
+    // The first statement takes the snapshot every later one reads: the change numbers and the
+    // records they count are those of one moment, since a push raises its team's in its own transaction.
+    const seqs = await tx.query<{ teamId: string; lastSeq: string }>(
+      'select team_id as "teamId", last_seq::text as "lastSeq" from team_counters where team_id = any($1::uuid[])',
+      [teamIds],
+    );
+    const [neighborhoods, teams] = await Promise.all([neighborhoodRows(tx, teamIds, period), teamRows(tx, teamIds, period)]);
+    const rowsOf = new Map<string, Row[]>(teamIds.map((id) => [id, []]));
+    for (const r of neighborhoods) rowsOf.get(r.teamId)?.push(r);
+    const lastSeqOf = new Map(seqs.map((r) => [r.teamId, r.lastSeq]));
+    return new Map(
+      teamIds.map((id) => [id, { lastSeq: lastSeqOf.get(id) ?? '0', figures: teamIndicators(rowsOf.get(id) ?? [], teams.get(id) ?? {}) }]),
+    );
   });
 }
+
+/**
+ * The counting connections of all requests at once: a share's transaction holds its connection for
+ * the whole share, so an admin's six periods asked together would otherwise take every connection
+ * a transaction may have and leave pushes waiting (they answered 503 after the pool's 5 s). A
+ * request beyond them waits its turn here instead.
+ */
+const counting = new WeakMap<Database, Slots>();
+const countingSlots = (db: Database): Slots => {
+  let slots = counting.get(db);
+  if (!slots) {
+    slots = new Slots({ limit: COUNTING_CONNECTIONS, maxWaitMs: 60_000, refusal: () => new BusyError('SERVER_BUSY', 'the server is busy; try again in a moment') });
+    counting.set(db, slots);
+  }
+  return slots;
+};
 
 /** The summary for a head's team, or for every team of an admin's commune. */
 export async function summary(db: Database, scope: ReportScope, period: Period, now: Date = new Date()): Promise<SummaryResponse> {
@@ -266,34 +310,38 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
      order by t.name, t.id`,
     [scope.role === 'admin' ? scope.communeId : scope.teamId, period.from, period.to, COUNTING_CODE],
   );
-  // One team per statement: PostgreSQL plans a team's range of each index better than a list of
-  // teams. A few teams at a time, each on a connection of its own: enough for the database's
-  // cores, while the pool's other connections stay free for pushes (20 teams at once held every
-  // connection a transaction may take, and an admin's six periods at once waited past the
-  // pool's 5 s, answered 503).
-  const counted = new Map<string, TeamIndicators>();
+  // The teams to count are shared out over a few connections, each counting its share in one
+  // transaction of set-based statements: the database's cores work side by side, while the pool's
+  // other connections stay free for pushes (a connection per team held every connection a
+  // transaction may take, and an admin's six periods at once waited past the pool's 5 s, answered 503).
   const waiting = teams.filter((t) => !t.figures);
-  const counter = async () => {
-    for (let t = waiting.shift(); t; t = waiting.shift()) {
-      const { lastSeq, figures } = await countTeam(db, t.id, period);
-      // Figures of an older change number can never answer again; those of a newer one (counted
-      // meanwhile by another request) are kept.
-      await db.query('delete from report_summary_cache where team_id = $1 and last_seq < $2', [t.id, lastSeq]);
-      await db.query(
-        `insert into report_summary_cache (team_id, period_from, period_to, last_seq, version, figures)
-         values ($1, $2, $3, $4, $5, $6::json)
-         on conflict (team_id, period_from, period_to) do update
-           set last_seq = excluded.last_seq, version = excluded.version, figures = excluded.figures, counted_at = now()
-           where report_summary_cache.last_seq <= excluded.last_seq`,
-        [t.id, period.from, period.to, lastSeq, t.version, JSON.stringify(figures)],
-      );
-      counted.set(t.id, figures);
-    }
+  const shares = Array.from({ length: Math.min(COUNTING_CONNECTIONS, waiting.length) }, (_, i) => waiting.filter((_, j) => j % COUNTING_CONNECTIONS === i));
+  const counted = new Map<string, TeamIndicators>();
+  const count = async (share: typeof waiting) => {
+    const figuresOf = await countTeams(db, share.map((t) => t.id), period);
+    const kept = share.map((t) => ({ id: t.id, version: t.version, ...figuresOf.get(t.id)! }));
+    // Figures of an older change number can never answer again; those of a newer one (counted
+    // meanwhile by another request) are kept.
+    await db.query(
+      `delete from report_summary_cache k using unnest($1::uuid[], $2::bigint[]) as c(team_id, last_seq)
+       where k.team_id = c.team_id and k.last_seq < c.last_seq`,
+      [kept.map((k) => k.id), kept.map((k) => k.lastSeq)],
+    );
+    await db.query(
+      `insert into report_summary_cache (team_id, period_from, period_to, last_seq, version, figures)
+       select c.team_id, $1, $2, c.last_seq, c.version, c.figures
+       from unnest($3::uuid[], $4::bigint[], $5::text[], $6::json[]) as c(team_id, last_seq, version, figures)
+       on conflict (team_id, period_from, period_to) do update
+         set last_seq = excluded.last_seq, version = excluded.version, figures = excluded.figures, counted_at = now()
+         where report_summary_cache.last_seq <= excluded.last_seq`,
+      [period.from, period.to, kept.map((k) => k.id), kept.map((k) => k.lastSeq), kept.map((k) => k.version), kept.map((k) => JSON.stringify(k.figures))],
+    );
+    for (const k of kept) counted.set(k.id, k.figures);
   };
-  await Promise.all(Array.from({ length: Math.min(COUNTING_CONNECTIONS, waiting.length) }, counter));
+  await Promise.all(shares.map((share) => countingSlots(db).run(() => count(share))));
   const out = teams.map((t) => {
     const figures = t.figures ?? counted.get(t.id);
-    // Every counter ends with the queue empty, or its error ends the request.
+    // Every share is counted, or its error ends the request.
     if (!figures) throw new Error(`team ${t.id} was not counted`);
     return { id: t.id, name: t.name, ...figures };
   });
