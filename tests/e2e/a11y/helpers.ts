@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { localDate } from '../support';
 import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consent';
 import { joinTeam } from '../../support/join';
+import { navigateInApp } from '../../support/navigate';
 
 const require = createRequire(import.meta.url);
 export const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -27,7 +28,7 @@ export async function newDevice(browser: Browser): Promise<Device> {
 export { joinTeam };
 
 export async function syncNow(page: Page, url: string): Promise<void> {
-  await page.goto(url + '/');
+  await navigateInApp(page, url, '/');
   await page.getByTestId('sync-now').click();
   await page.waitForFunction(() => {
     const text = document.querySelector('[data-testid="sync-text"]')?.textContent ?? '';
@@ -42,7 +43,7 @@ export interface Household {
 
 /** Registers a household with two members through the UI; returns its id and its members' ids. */
 export async function registerHousehold(page: Page, url: string, headName = 'Nguyễn Văn Bình'): Promise<Household> {
-  await page.goto(url + '/households/new');
+  await navigateInApp(page, url, '/households/new');
   await recordConsent(page, { purposes: ['support', 'followUp'], recorder: 'Lê Thị Mai' });
   await fillHouseholdWithTwoMembers(page, { headName, phone: '0912345678' });
   await page.getByTestId('household-title').waitFor();
@@ -54,7 +55,7 @@ export async function registerHousehold(page: Page, url: string, headName = 'Ngu
 
 /** Logs a VNeID visit with a follow-up today; returns the visit's id. */
 export async function logVisit(page: Page, url: string, householdId: string): Promise<string> {
-  await page.goto(`${url}/households/${householdId}/visits/new`);
+  await navigateInApp(page, url, `/households/${householdId}/visits/new`);
   await page.getByTestId('visit-member-Trần Thị Hoa').check();
   await page.locator('input[name="visit-topics"][value="vneid"]').check();
   await page.getByTestId('outcome-followUp').check();
@@ -67,7 +68,7 @@ export async function logVisit(page: Page, url: string, householdId: string): Pr
 }
 
 export async function recordSession(page: Page, url: string): Promise<void> {
-  await page.goto(url + '/sessions/new');
+  await navigateInApp(page, url, '/sessions/new');
   await page.getByTestId('session-place').fill('Nhà văn hóa thôn Đông');
   await page.locator('input[name="session-topics"][value="scamAwareness"]').check();
   await page.getByTestId('session-attendees').fill('32');
@@ -76,9 +77,14 @@ export async function recordSession(page: Page, url: string): Promise<void> {
   await page.getByTestId('session-list').locator('li').first().waitFor();
 }
 
-/** Opens a page of the app and waits until its heading and its content are there. */
-export async function open(page: Page, url: string, path: string, ready?: string): Promise<void> {
-  await page.goto(url + path);
+/**
+ * Opens a page of the app and waits until its heading and its content are there. It moves inside
+ * the running app; `{ load: true }` loads the page instead, which a test needs after changing what
+ * the app reads when it starts (the language, large text).
+ */
+export async function open(page: Page, url: string, path: string, ready?: string, options: { load?: boolean } = {}): Promise<void> {
+  if (options.load) await page.goto(url + path);
+  else await navigateInApp(page, url, path);
   await page.locator('main h1').first().waitFor();
   if (ready) await page.locator(ready).first().waitFor();
   // Screens that load their data show "loading" in a status line until it is there.
@@ -181,19 +187,19 @@ export async function teamWithContent(browser: Browser, server: { url: string; n
   await joinTeam(member.page, url, await team.memberCode(), 'Đoàn viên Lan');
   await syncNow(member.page, url);
   await head.context.setOffline(true);
-  await member.page.goto(`${url}/households/${household.id}/edit`);
+  await navigateInApp(member.page, url, `/households/${household.id}/edit`);
   await member.page.getByTestId('hh-phone').fill('0922222222');
   await member.page.locator('form button[type="submit"]').click();
   await member.page.getByTestId('household-title').waitFor();
   await syncNow(member.page, url);
   await member.context.close();
 
-  await head.page.goto(`${url}/households/${household.id}/edit`);
+  await navigateInApp(head.page, url, `/households/${household.id}/edit`);
   await head.page.getByTestId('hh-phone').fill('0911111111');
   await head.page.locator('form button[type="submit"]').click();
   await head.page.getByTestId('household-title').waitFor();
   await head.context.setOffline(false);
-  await head.page.goto(url + '/');
+  await navigateInApp(head.page, url, '/');
   await head.page.getByTestId('sync-now').click();
   await head.page.getByTestId('attention-link').first().waitFor();
   return { head, household, visitId };

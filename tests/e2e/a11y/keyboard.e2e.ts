@@ -2,18 +2,12 @@
 // visit, open a confirm dialog and close it with Escape, open a guide and go to its next step.
 // Every focused control shows a visible focus indicator; after each route change focus is on the
 // page's heading; a dialog takes focus and gives it back to the button that opened it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startE2E, type E2E } from '../support';
+import { browserTests } from '../support';
 import { newDevice } from './helpers';
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = browserTests();
 
 interface Focused {
   tag: string;

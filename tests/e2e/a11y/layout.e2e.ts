@@ -4,30 +4,20 @@
 // 200 % zoom: browser zoom shrinks the CSS viewport (a 640×360 landscape phone at 200 % lays
 // pages out in 320×180 CSS px); the device pixel ratio changes only how sharp it is drawn, not
 // the layout or any size in CSS px, so a 320×180 viewport measures exactly what zoom does.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
-import { startAppServer, type AppServer } from '../../support/appServer';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserTests } from '../support';
 import { open, teamWithContent, type TeamContent } from './helpers';
 import { recordConsent } from '../../support/consent';
 
 const TAP = 44;
 
-let server: AppServer;
-let browser: Browser;
+const e2e = browserTests('app');
 let team: TeamContent;
 
 beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-  team = await teamWithContent(browser, server);
+  team = await teamWithContent(e2e.browser, e2e.server);
 }, 300_000);
-
-afterAll(async () => {
-  await team?.head.context.close();
-  await browser?.close();
-  await server?.close();
-});
 
 interface Screen {
   name: string;
@@ -173,8 +163,9 @@ describe('small screens, large text and zoom', () => {
       await page.evaluate((on) => localStorage.setItem('cds.largeText', on ? '1' : '0'), config.largeText);
       const problems: string[] = [];
       try {
-        for (const s of screens()) {
-          await open(page, server.url, s.path, s.ready);
+        for (const [i, s] of screens().entries()) {
+          // The first screen is loaded, for the text size to take effect; the others are reached inside the app.
+          await open(page, e2e.server.url, s.path, s.ready, { load: i === 0 });
           await s.then?.(page);
           expect(await page.evaluate(() => document.documentElement.classList.contains('large-text'))).toBe(config.largeText);
           const m = await measure(page);

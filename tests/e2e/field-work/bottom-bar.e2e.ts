@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { installedApp, startE2E, type E2E } from '../support';
+import { installedApp, browserTests } from '../support';
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 60_000);
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = browserTests();
 
 /** Space (px) a label keeps from its neighbours and from the screen's edges. */
 const CLEARANCE = 2;

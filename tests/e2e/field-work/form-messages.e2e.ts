@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { installedApp, localDate, startE2E, type E2E } from '../support';
+import { installedApp, localDate, browserTests } from '../support';
 import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consent';
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 60_000);
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = browserTests();
 
 const text = (page: Page, selector: string) => page.locator(selector).textContent();
 

@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedApp, localDate, startE2E, type E2E } from '../support';
+import { describe, expect, it } from 'vitest';
+import { installedApp, localDate, browserTests } from '../support';
 import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consent';
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = browserTests();
 
 describe('field work with the network off', () => {
   it('registers a household with two members, logs a visit with a follow-up, records a session, and finds it all after a reload', async () => {

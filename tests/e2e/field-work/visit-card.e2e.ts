@@ -1,14 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedApp, localDate, startE2E, type E2E } from '../support';
+import { describe, expect, it } from 'vitest';
+import { installedApp, localDate, browserTests } from '../support';
 import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consent';
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-}, 60_000);
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = browserTests();
 
 describe('reading before editing', () => {
   it('a visit opens as a card to read, with who recorded it, and Edit opens the form', async () => {

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedApp, startE2E, type E2E } from '../support';
+import { describe, expect, it } from 'vitest';
+import { installedApp, browserTests } from '../support';
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = browserTests();
 
 describe("the citizen's app", () => {
   it('opens on the guides, resumes a guide offline at the right step, and says when it is finished', async () => {

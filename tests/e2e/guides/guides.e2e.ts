@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { installedApp, startE2E, type E2E } from '../support';
-import { launchChromium } from '../../support/browser';
-import { startAppServer, type AppServer } from '../../support/appServer';
+import { describe, expect, it } from 'vitest';
+import { browserTests, installedApp } from '../support';
+import { navigateInApp } from '../../support/navigate';
 import { recordConsent } from '../../support/consent';
 import { joinTeam } from '../../support/join';
 
-let e2e: E2E;
-beforeAll(async () => {
-  e2e = await startE2E();
-});
-afterAll(async () => {
-  await e2e?.close();
-});
+const e2e = browserTests();
 
 describe('guides', () => {
   it('offline and without an account: open a guide from the home screen, tick three steps, reload, resume at the fourth; the share QR renders', async () => {
@@ -69,24 +61,16 @@ describe('guides', () => {
 });
 
 describe('VNeID checklist', () => {
-  let server: AppServer;
-  let browser: Browser;
-  beforeAll(async () => {
-    server = await startAppServer();
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  // The real server (the checklist syncs), for this block's tests only.
+  const app = browserTests('app');
 
   it('an enrolled team member ticks steps with a citizen and sees the VNeID level change', async () => {
-    const team = await server.newTeam();
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
+    const team = await app.server.newTeam();
+    const context = await app.browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
     const page = await context.newPage();
-    await joinTeam(page, server.url, team.headCode, 'Trưởng thôn Hùng');
+    await joinTeam(page, app.server.url, team.headCode, 'Trưởng thôn Hùng');
 
-    await page.goto(server.url + '/households/new');
+    await navigateInApp(page, app.server.url, '/households/new');
     await recordConsent(page);
     await page.getByTestId('hh-headName').fill('Lý Văn Phúc');
     await page.getByTestId('hh-neighborhood').fill('Thôn Tây');
@@ -107,10 +91,10 @@ describe('VNeID checklist', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="vneid-level"]')?.textContent?.includes('Mức 2'));
 
     // The steps reach the server as checklistStep records, and the level with the member.
-    await page.goto(server.url + '/');
+    await navigateInApp(page, app.server.url, '/');
     await page.getByTestId('sync-now').click();
     await page.waitForFunction(() => (document.querySelector('[data-testid="sync-text"]')?.textContent ?? '').startsWith('Đã đồng bộ'));
-    const rows = await server.db.query<{ entity: string; n: number }>(
+    const rows = await app.server.db.query<{ entity: string; n: number }>(
       `select entity, count(*)::int as n from records where team_id = $1 group by entity order by entity`,
       [team.teamId],
     );
@@ -119,7 +103,7 @@ describe('VNeID checklist', () => {
       { entity: 'household', n: 1 },
       { entity: 'member', n: 1 },
     ]);
-    const member = await server.db.query<{ level: number }>(`select (data->>'vneidLevel')::int as level from records where team_id = $1 and entity = 'member'`, [team.teamId]);
+    const member = await app.server.db.query<{ level: number }>(`select (data->>'vneidLevel')::int as level from records where team_id = $1 and entity = 'member'`, [team.teamId]);
     expect(member[0]!.level).toBe(2);
     await context.close();
   });

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
-import { startAppServer, type AppServer } from '../../support/appServer';
+import { describe, expect, it } from 'vitest';
+import { browserTests } from '../support';
+import { navigateInApp } from '../../support/navigate';
+import type { Page } from 'playwright-core';
 import { recordConsent } from '../../support/consent';
 import { joinedPhone } from '../team/phones';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = browserTests('app');
 
 /** Every row of every object store of the app's database, as JSON, read with IndexedDB itself. */
 function readIndexedDb(page: Page): Promise<string> {
@@ -53,10 +44,10 @@ const fold = (s: string) =>
 
 describe('encryption at rest', () => {
   it('leaves no name, phone or address in clear in the IndexedDB of a locked phone, and the household is found again once unlocked', async () => {
-    const team = await server.newTeam('Tổ công nghệ số thôn Nam');
-    const { context, page } = await joinedPhone(browser, server, 'Đoàn viên Khuê', team.headCode);
+    const team = await e2e.server.newTeam('Tổ công nghệ số thôn Nam');
+    const { context, page } = await joinedPhone(e2e.browser, e2e.server, 'Đoàn viên Khuê', team.headCode);
 
-    await page.goto(server.url + '/households/new');
+    await navigateInApp(page, e2e.server.url, '/households/new');
     await recordConsent(page);
     await page.getByTestId('hh-headName').fill('Huỳnh Thị Xuân Quỳnh');
     await page.getByTestId('hh-neighborhood').fill('Thôn Nam');
@@ -69,7 +60,7 @@ describe('encryption at rest', () => {
     await page.getByTestId('household-title').waitFor();
     expect(await readIndexedDb(page)).toContain('Thôn Nam');
 
-    await page.goto(server.url + '/settings');
+    await navigateInApp(page, e2e.server.url, '/settings');
     await page.getByTestId('lock-now').click();
     await page.getByTestId('lock-pin').waitFor();
 
@@ -83,7 +74,8 @@ describe('encryption at rest', () => {
     // Unlocked, search without diacritics finds it as before.
     await page.getByTestId('lock-pin').fill('482916');
     await page.getByTestId('lock-submit').click();
-    await page.goto(server.url + '/households');
+    await page.waitForURL((u) => u.pathname !== '/lock');
+    await navigateInApp(page, e2e.server.url, '/households');
     await page.getByTestId('household-search').fill('huynh thi xuan');
     await page.getByTestId('household-list').getByText('Huỳnh Thị Xuân Quỳnh').waitFor();
 

@@ -1,23 +1,19 @@
 // An update never loses work: offline deep link, half a form, a new build at the same origin,
 // the update prompt, accept, and the draft is still there.
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installedApp, startE2E, type E2E } from '../support';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserTests, installedApp } from '../support';
 import { recordConsent } from '../../support/consent';
 
-let e2e: E2E;
-beforeAll(async () => {
+const e2e = browserTests();
+beforeAll(() => {
   // A second build of the app, told apart by its build id (so its files and precache differ).
   const r = spawnSync('npx', ['vite', 'build', '--outDir', 'dist-v2', '--emptyOutDir', '--logLevel', 'warn'], {
     env: { ...process.env, APP_BUILD_ID: 'v2' },
     stdio: 'inherit',
   });
   if (r.status !== 0) throw new Error('second build failed');
-  e2e = await startE2E();
 }, 180_000);
-afterAll(async () => {
-  await e2e?.close();
-});
 
 describe('updates', () => {
   it('offline cold deep link, half a form, a new version, "Update", and the draft is intact', async () => {

@@ -1,47 +1,37 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { readFile } from 'node:fs/promises';
-import { launchChromium } from '../../support/browser';
-import { startAppServer, type AppServer } from '../../support/appServer';
 import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consent';
-import { localDate } from '../support';
+import { browserTests, localDate } from '../support';
+import { navigateInApp } from '../../support/navigate';
 import { summary } from '../../../server/services/reports';
 import { periodContaining } from '../../../src/domain/periods';
 import { joinTeam } from '../../support/join';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = browserTests('app');
 
 const value = (page: Page, key: string) => page.getByTestId(`indicator-${key}`).getByTestId('value').textContent();
 
 async function openReports(page: Page): Promise<void> {
-  await page.goto(server.url + '/');
+  await navigateInApp(page, e2e.server.url, '/');
   await page.getByTestId('open-reports').click();
   await page.getByTestId('indicator-table').waitFor();
 }
 
 describe('the head’s dashboard', () => {
   it('counts a visit and a session recorded offline, says they are not counted by the commune until synced, and exports', async () => {
-    const team = await server.newTeam();
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN', acceptDownloads: true });
+    const team = await e2e.server.newTeam();
+    const context = await e2e.browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN', acceptDownloads: true });
     const page = await context.newPage();
     page.on('pageerror', (err) => console.error('pageerror:', err.message));
-    await joinTeam(page, server.url, team.headCode, 'Trưởng thôn Hùng');
+    await joinTeam(page, e2e.server.url, team.headCode, 'Trưởng thôn Hùng');
     await page.evaluate(async () => {
       const reg = await navigator.serviceWorker.ready;
       if (reg.active?.state !== 'activated') await new Promise((r) => reg.active?.addEventListener('statechange', r));
     });
 
     await context.setOffline(true);
-    await page.goto(server.url + '/households/new');
+    await navigateInApp(page, e2e.server.url, '/households/new');
     await recordConsent(page, { purposes: ['support', 'reporting'] });
     await fillHouseholdWithTwoMembers(page);
     await page.getByTestId('household-title').waitFor();
@@ -53,7 +43,7 @@ describe('the head’s dashboard', () => {
     await page.getByTestId('save-visit').click();
     await page.getByTestId('visit-history').locator('li').first().waitFor();
 
-    await page.goto(server.url + '/sessions/new');
+    await navigateInApp(page, e2e.server.url, '/sessions/new');
     await page.getByTestId('session-place').fill('Nhà văn hóa thôn Đông');
     await page.getByLabel('Nhận biết lừa đảo', { exact: true }).check();
     await page.getByTestId('session-attendees').fill('20');
@@ -74,13 +64,13 @@ describe('the head’s dashboard', () => {
 
     // Online and synced: nothing waits, and the server counts the same.
     await context.setOffline(false);
-    await page.goto(server.url + '/');
+    await navigateInApp(page, e2e.server.url, '/');
     await page.getByTestId('sync-now').click();
     await page.waitForFunction(() => (document.querySelector('[data-testid="sync-text"]')?.textContent ?? '').startsWith('Đã đồng bộ') && !document.querySelector('[data-testid="waiting-count"]'));
     await openReports(page);
     await page.getByTestId('not-counted').waitFor({ state: 'detached' });
     const month = periodContaining('month', localDate());
-    const fromServer = await summary(server.db, { role: 'head', teamId: team.teamId, communeId: team.communeId }, month);
+    const fromServer = await summary(e2e.server.db, { role: 'head', teamId: team.teamId, communeId: team.communeId }, month);
     for (const key of ['householdsRegistered', 'visits', 'adults', 'sessions', 'activeUsers', 'results.onlineDossiers', 'results.scamTraining'] as const) {
       expect(await value(page, key), key).toBe(String(fromServer.teams[0]!.indicators[key]));
     }

@@ -4,25 +4,15 @@
  * server's pages after the first are held back (the browser's requests wait for the test) so
  * "during the sync" does not depend on how fast the machine is.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Route } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
-import { startAppServer, type AppServer } from '../../support/appServer';
+import { describe, expect, it } from 'vitest';
+import { browserTests } from '../support';
+import type { Route } from 'playwright-core';
 import { joinTeam } from '../../support/join';
 import { generateDemoData } from '../../../src/features/demo/generate';
 import { pushedFields } from '../../bench/syncServer';
 import type { EntityName } from '../../../src/domain/vocab';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = browserTests('app');
 
 const EARLY = 'Hoàng Thị Mận';
 const LATE = 'Vương Văn Sáu';
@@ -52,19 +42,19 @@ async function seedRecords(teamId: string): Promise<number> {
       params.push(r.id, r.entity, JSON.stringify(r.data), JSON.stringify(Object.fromEntries(Object.keys(r.data).map((k) => [k, 1]))), start + i + 1);
       return `($1, $${p}, $${p + 1}, 1, false, $${p + 2}, $${p + 3}, $${p + 4})`;
     });
-    await server.db.query(`insert into records (team_id, id, entity, version, deleted, data, field_versions, server_seq) values ${tuples.join(', ')}`, params);
+    await e2e.server.db.query(`insert into records (team_id, id, entity, version, deleted, data, field_versions, server_seq) values ${tuples.join(', ')}`, params);
   }
-  await server.db.query('update team_counters set last_seq = $2 where team_id = $1', [teamId, rows.length]);
+  await e2e.server.db.query('update team_counters set last_seq = $2 where team_id = $1', [teamId, rows.length]);
   return households.length;
 }
 
 describe('a first sync', () => {
   it('leaves the household list usable before it ends: first rows shown, search on what has arrived, the bar up', async () => {
-    const team = await server.newTeam();
+    const team = await e2e.server.newTeam();
     const householdCount = await seedRecords(team.teamId);
 
     // No service worker: the page's own requests are the ones held back here.
-    const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN', serviceWorkers: 'block' });
+    const context = await e2e.browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN', serviceWorkers: 'block' });
     const page = await context.newPage();
     page.on('pageerror', (err) => console.error('pageerror:', err.message));
     let release: () => void = () => undefined;
@@ -76,7 +66,7 @@ describe('a first sync', () => {
       await route.continue();
     });
 
-    await joinTeam(page, server.url, team.headCode, 'Trưởng thôn Hùng');
+    await joinTeam(page, e2e.server.url, team.headCode, 'Trưởng thôn Hùng');
     // The header's bar, on every screen.
     const bar = page.getByRole('banner').getByTestId('sync-progress');
     await bar.waitFor();

@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
-import { startAppServer, type AppServer } from '../../support/appServer';
+import { describe, expect, it } from 'vitest';
+import { browserTests } from '../support';
+import { navigateInApp } from '../../support/navigate';
 import { recordConsent } from '../../support/consent';
 import { joinedPhone, syncNow } from '../team/phones';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = browserTests('app');
 
 describe('a phone the team removed', () => {
   it('loses the team’s data at its next sync and says why, also after a reload, until the person has read it', async () => {
-    const team = await server.newTeam('Tổ công nghệ số thôn Bắc');
-    const head = await joinedPhone(browser, server, 'Trưởng thôn Hùng', team.headCode);
-    const lan = await joinedPhone(browser, server, 'Đoàn viên Lan', await team.memberCode());
+    const team = await e2e.server.newTeam('Tổ công nghệ số thôn Bắc');
+    const head = await joinedPhone(e2e.browser, e2e.server, 'Trưởng thôn Hùng', team.headCode);
+    const lan = await joinedPhone(e2e.browser, e2e.server, 'Đoàn viên Lan', await team.memberCode());
 
-    await lan.page.goto(server.url + '/households/new');
+    await navigateInApp(lan.page, e2e.server.url, '/households/new');
     await recordConsent(lan.page);
     await lan.page.getByTestId('hh-headName').fill('Đặng Thị Thu');
     await lan.page.getByTestId('hh-neighborhood').fill('Thôn Bắc');
@@ -30,16 +20,16 @@ describe('a phone the team removed', () => {
     await lan.page.getByTestId('hh-lane').fill('Xóm Giữa');
     await lan.page.getByTestId('save-household').click();
     await lan.page.getByTestId('household-title').waitFor();
-    await syncNow(lan.page, server);
+    await syncNow(lan.page, e2e.server);
 
     // The head removes Lan's phone on the Team screen.
-    await head.page.goto(server.url + '/team');
+    await navigateInApp(head.page, e2e.server.url, '/team');
     await head.page.getByTestId('revoke-device').first().click();
     await head.page.getByRole('dialog').getByRole('button', { name: 'Gỡ máy' }).click();
     await head.page.getByText('Đã gỡ').first().waitFor();
 
     // Lan's next sync (the app syncs when it opens) wipes the team's data and the app says so.
-    await lan.page.goto(server.url + '/');
+    await lan.page.goto(e2e.server.url + '/');
     const banner = lan.page.getByTestId('removed-banner');
     await banner.waitFor();
     expect(await banner.textContent()).toContain('Tổ công nghệ số thôn Bắc');

@@ -1,27 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { browserTests } from '../support';
+import { navigateInApp } from '../../support/navigate';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
-import { startAppServer, type AppServer } from '../../support/appServer';
-import type { Browser } from 'playwright-core';
 import { recordConsent } from '../../support/consent';
 import { joinTeam } from '../../support/join';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = browserTests('app');
 
 async function device(name: string, code: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
+  const context = await e2e.browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
   const page = await context.newPage();
   page.on('pageerror', (err) => console.error(`[${name}] pageerror:`, err.message));
-  await joinTeam(page, server.url, code, name);
+  await joinTeam(page, e2e.server.url, code, name);
   // Offline work needs the service worker's precache: wait until it is in place.
   await page.evaluate(async () => {
     const reg = await navigator.serviceWorker.ready;
@@ -31,7 +21,7 @@ async function device(name: string, code: string): Promise<{ context: BrowserCon
 }
 
 async function syncNow(page: Page): Promise<void> {
-  await page.goto(server.url + '/');
+  await navigateInApp(page, e2e.server.url, '/');
   await page.getByTestId('sync-now').click();
   await page.waitForFunction(() => {
     const text = document.querySelector('[data-testid="sync-text"]')?.textContent ?? '';
@@ -40,7 +30,7 @@ async function syncNow(page: Page): Promise<void> {
 }
 
 async function openHousehold(page: Page, query: string): Promise<void> {
-  await page.goto(server.url + '/households');
+  await navigateInApp(page, e2e.server.url, '/households');
   await page.getByTestId('household-search').fill(query);
   await page.waitForSelector(`[data-testid="household-list"][data-query="${query}"][data-count="1"]`);
   await page.getByTestId('household-list').locator('a').first().click();
@@ -56,11 +46,11 @@ async function editHousehold(page: Page, fields: Record<string, string>): Promis
 
 describe('two devices', () => {
   it('edit the same household offline, reconnect and converge; the same-field edit waits in "Needs attention"', async () => {
-    const team = await server.newTeam();
+    const team = await e2e.server.newTeam();
     const a = await device('Trưởng thôn Hùng', team.headCode);
 
     // A registers a household and syncs it.
-    await a.page.goto(server.url + '/households/new');
+    await navigateInApp(a.page, e2e.server.url, '/households/new');
     await recordConsent(a.page);
     await a.page.getByTestId('hh-headName').fill('Đặng Thị Thu');
     await a.page.getByTestId('hh-neighborhood').fill('Thôn Đông');
@@ -89,7 +79,7 @@ describe('two devices', () => {
     await a.context.setOffline(false);
     await syncNow(a.page);
     await b.context.setOffline(false);
-    await b.page.goto(server.url + '/');
+    await navigateInApp(b.page, e2e.server.url, '/');
     await b.page.getByTestId('sync-now').click();
     await b.page.getByTestId('attention-link').first().waitFor();
 
@@ -123,9 +113,9 @@ describe('two devices', () => {
 
 describe('two devices, one address', () => {
   it('a conflict on the address parts offers only the parts; mine for one, theirs for the other; the address matches its parts on both', async () => {
-    const team = await server.newTeam();
+    const team = await e2e.server.newTeam();
     const a = await device('Trưởng thôn Hùng', team.headCode);
-    await a.page.goto(server.url + '/households/new');
+    await navigateInApp(a.page, e2e.server.url, '/households/new');
     await recordConsent(a.page);
     await a.page.getByTestId('hh-headName').fill('Vũ Văn Khải');
     await a.page.getByTestId('hh-neighborhood').fill('Thôn Đông');
@@ -148,7 +138,7 @@ describe('two devices, one address', () => {
     await a.context.setOffline(false);
     await syncNow(a.page);
     await b.context.setOffline(false);
-    await b.page.goto(server.url + '/');
+    await navigateInApp(b.page, e2e.server.url, '/');
     await b.page.getByTestId('sync-now').click();
     await b.page.getByTestId('attention-link').first().waitFor();
     await b.page.getByTestId('attention-link').first().click();

@@ -2,26 +2,17 @@
  * The data-protection duties a phone carries out: signing out leaves no trace of the team's data
  * on the phone, and a head's erasure on the server reaches every phone of the team.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
-import { startAppServer, type AppServer } from '../../support/appServer';
+import { describe, expect, it, vi } from 'vitest';
+import { browserTests } from '../support';
+import { navigateInApp } from '../../support/navigate';
+import type { Page } from 'playwright-core';
 import { fillHouseholdWithTwoMembers, recordConsent } from '../../support/consent';
 import { joinedPhone, syncNow } from './phones';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = browserTests('app');
 
 async function newHousehold(page: Page, headName: string): Promise<string> {
-  await page.goto(server.url + '/households/new');
+  await navigateInApp(page, e2e.server.url, '/households/new');
   await recordConsent(page);
   await page.getByTestId('hh-headName').fill(headName);
   await page.getByTestId('hh-neighborhood').fill('Thôn Nam');
@@ -117,13 +108,13 @@ async function restartedAtHome(page: Page): Promise<void> {
 
 describe('signing out', () => {
   it('after a sync, asks once, then leaves no row, cache entry, token or key of the team on the phone', async () => {
-    const team = await server.newTeam('Tổ công nghệ số thôn Nam');
-    const phone = await joinedPhone(browser, server, 'Trưởng thôn Hùng', team.headCode);
+    const team = await e2e.server.newTeam('Tổ công nghệ số thôn Nam');
+    const phone = await joinedPhone(e2e.browser, e2e.server, 'Trưởng thôn Hùng', team.headCode);
     const { page } = phone;
     const householdId = await newHousehold(page, 'Đặng Thị Thu');
-    await syncNow(page, server);
+    await syncNow(page, e2e.server);
     // A draft left on the new-household form.
-    await page.goto(server.url + '/households/new');
+    await navigateInApp(page, e2e.server.url, '/households/new');
     await recordConsent(page);
     await page.getByTestId('hh-headName').fill('Tô Văn Mười');
     await page.waitForFunction(
@@ -143,7 +134,7 @@ describe('signing out', () => {
     expect(token).toBeTruthy();
     expect(await traces(page, ['Đặng Thị Thu', householdId, token])).not.toEqual([]);
 
-    await page.goto(server.url + '/settings');
+    await navigateInApp(page, e2e.server.url, '/settings');
     await page.getByTestId('sign-out').click();
     const dialog = page.getByRole('dialog', { name: 'Đăng xuất và xóa dữ liệu trên máy này?' });
     await dialog.getByText('Mọi thay đổi đã lên máy chủ.', { exact: false }).waitFor();
@@ -153,21 +144,21 @@ describe('signing out', () => {
     expect(await traces(page, ['Đặng Thị Thu', 'Tô Văn Mười', householdId, token, 'Trưởng thôn Hùng'])).toEqual([]);
     // Only the display choices may stay (the language, large text, the install card's rest).
     expect((await storedKeys(page)).filter((k) => !['cds.language', 'cds.largeText', 'cds.installDismissedAt'].includes(k))).toEqual([]);
-    await page.goto(server.url + '/settings');
+    await navigateInApp(page, e2e.server.url, '/settings');
     await page.getByText('Máy này chưa tham gia tổ nào.').waitFor();
     await phone.context.close();
   });
 
   it('with a change not sent, offline, asks to discard it by number before wiping', async () => {
-    const team = await server.newTeam('Tổ công nghệ số thôn Tây');
-    const phone = await joinedPhone(browser, server, 'Trưởng thôn Tư', team.headCode);
+    const team = await e2e.server.newTeam('Tổ công nghệ số thôn Tây');
+    const phone = await joinedPhone(e2e.browser, e2e.server, 'Trưởng thôn Tư', team.headCode);
     const { page, context } = phone;
     await context.setOffline(true);
     const householdId = await newHousehold(page, 'Lý Văn Tám');
     const waiting = await count(page, 'outbox');
     expect(waiting).toBeGreaterThan(0);
 
-    await page.goto(server.url + '/settings');
+    await navigateInApp(page, e2e.server.url, '/settings');
     await page.getByTestId('sign-out').click();
     const dialog = page.getByRole('dialog', { name: 'Còn thay đổi chưa gửi' });
     await dialog.getByText(`Còn ${waiting} thay đổi chưa gửi được lên máy chủ.`, { exact: false }).waitFor();
@@ -182,22 +173,22 @@ describe('signing out', () => {
 
 describe('a head’s erasure on the server', () => {
   it('blanks the household on the server and takes it off this phone at once and off the others at their sync', async () => {
-    const team = await server.newTeam('Tổ công nghệ số thôn Trung');
-    const head = await joinedPhone(browser, server, 'Trưởng thôn Hùng', team.headCode);
-    const lan = await joinedPhone(browser, server, 'Đoàn viên Lan', await team.memberCode());
-    await head.page.goto(server.url + '/households/new');
+    const team = await e2e.server.newTeam('Tổ công nghệ số thôn Trung');
+    const head = await joinedPhone(e2e.browser, e2e.server, 'Trưởng thôn Hùng', team.headCode);
+    const lan = await joinedPhone(e2e.browser, e2e.server, 'Đoàn viên Lan', await team.memberCode());
+    await navigateInApp(head.page, e2e.server.url, '/households/new');
     await recordConsent(head.page);
     await fillHouseholdWithTwoMembers(head.page, { headName: 'Phan Văn Khải' });
     await head.page.getByTestId('household-title').waitFor();
     const householdId = new URL(head.page.url()).pathname.split('/').pop()!;
-    await syncNow(head.page, server);
-    await syncNow(lan.page, server);
-    await lan.page.goto(`${server.url}/households/${householdId}`);
+    await syncNow(head.page, e2e.server);
+    await syncNow(lan.page, e2e.server);
+    await navigateInApp(lan.page, e2e.server.url, `/households/${householdId}`);
     await lan.page.getByTestId('household-title').waitFor();
     // A member is not offered the erasure: the server allows it only to the head.
     expect(await lan.page.getByTestId('erasure').count()).toBe(0);
 
-    await head.page.goto(`${server.url}/households/${householdId}`);
+    await navigateInApp(head.page, e2e.server.url, `/households/${householdId}`);
     await head.page.getByTestId('erase-household').click();
     const dialog = head.page.getByRole('dialog', { name: 'Xóa vĩnh viễn hộ Phan Văn Khải?' });
     await dialog.getByText('bị xóa trắng', { exact: false }).waitFor();
@@ -210,11 +201,11 @@ describe('a head’s erasure on the server', () => {
     await vi.waitFor(async () => expect(await count(head.page, 'members')).toBe(0), { timeout: 30_000, interval: 250 });
     expect(await traces(head.page, ['Phan Văn Khải', 'Trần Thị Hoa', householdId])).toEqual([]);
 
-    const onServer = await server.db.query<{ deleted: boolean; data: unknown }>('select deleted, data from records where id = $1', [householdId]);
+    const onServer = await e2e.server.db.query<{ deleted: boolean; data: unknown }>('select deleted, data from records where id = $1', [householdId]);
     expect(onServer).toEqual([{ deleted: true, data: null }]);
 
-    await syncNow(lan.page, server);
-    await lan.page.goto(`${server.url}/households/${householdId}`);
+    await syncNow(lan.page, e2e.server);
+    await navigateInApp(lan.page, e2e.server.url, `/households/${householdId}`);
     await lan.page.getByText('Không tìm thấy hộ này').waitFor();
     expect(await count(lan.page, 'households')).toBe(0);
     expect(await count(lan.page, 'members')).toBe(0);

@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../../support/browser';
-import { startAppServer, type AppServer } from '../../support/appServer';
+import { describe, expect, it } from 'vitest';
+import { browserTests } from '../support';
+import { navigateInApp } from '../../support/navigate';
 import { joinedPhone } from './phones';
 
-let server: AppServer;
-let browser: Browser;
-beforeAll(async () => {
-  server = await startAppServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = browserTests('app');
 
 describe('invites on the Team screen', () => {
   it('the head makes invites, sees them listed with their role, cancels one; its code no longer joins, the other still does', async () => {
-    const team = await server.newTeam();
-    const head = await joinedPhone(browser, server, 'Trưởng thôn Hùng', team.headCode);
+    const team = await e2e.server.newTeam();
+    const head = await joinedPhone(e2e.browser, e2e.server, 'Trưởng thôn Hùng', team.headCode);
     const page = head.page;
-    await page.goto(server.url + '/team');
+    await navigateInApp(page, e2e.server.url, '/team');
     const rows = page.getByTestId('team-invites').locator('li');
     // The team's first head invite, made by the server for five people, has four uses left.
     await rows.first().getByText('Tạo trên máy chủ').waitFor();
@@ -59,9 +49,9 @@ describe('invites on the Team screen', () => {
     expect(await mine.textContent()).toContain('Tổ trưởng · còn 5 lượt');
 
     // The cancelled code is refused, with what to do next.
-    const stranger = await browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
+    const stranger = await e2e.browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN' });
     const join = await stranger.newPage();
-    await join.goto(`${server.url}/join?code=${codes.member}`);
+    await join.goto(`${e2e.server.url}/join?code=${codes.member}`);
     await join.getByTestId('join-name').fill('Người lạ');
     await join.getByTestId('join-submit').click();
     await join.locator('#join-error').getByText('Mã mời không đúng, đã hết hạn hoặc đã dùng hết lượt.', { exact: false }).waitFor();
@@ -69,8 +59,8 @@ describe('invites on the Team screen', () => {
     await stranger.close();
 
     // The invite left open still lets someone in, as a head.
-    const deputy = await joinedPhone(browser, server, 'Phó thôn Minh', codes.head!);
-    await deputy.page.goto(server.url + '/team');
+    const deputy = await joinedPhone(e2e.browser, e2e.server, 'Phó thôn Minh', codes.head!);
+    await navigateInApp(deputy.page, e2e.server.url, '/team');
     await deputy.page.getByText('Phó thôn Minh (Tổ trưởng)').waitFor();
     await deputy.context.close();
     await head.context.close();

@@ -2,6 +2,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AppServer } from '../../support/appServer';
 import { joinTeam } from '../../support/join';
+import { navigateInApp } from '../../support/navigate';
 
 export interface Phone {
   context: BrowserContext;
@@ -23,7 +24,7 @@ export async function joinedPhone(browser: Browser, server: AppServer, name: str
 
 /** Taps "sync now" on Today and waits until nothing is left to send. */
 export async function syncNow(page: Page, server: AppServer): Promise<void> {
-  await page.goto(server.url + '/');
+  await navigateInApp(page, server.url, '/');
   await page.getByTestId('sync-now').click();
   await page.waitForFunction(() => {
     const text = document.querySelector('[data-testid="sync-text"]')?.textContent ?? '';
