@@ -66,6 +66,21 @@ describe('the lock screen', { timeout: 60_000 }, () => {
     await eventually(() => expect(app!.router.currentRoute.value.path).toBe('/households'), 20_000);
   });
 
+  it('fetches the screen asked for while the PIN is typed, not after the key is derived', async () => {
+    await lockedPhone();
+    const record = routes.find((r) => r.name === 'households')!;
+    const load = record.component!;
+    const loads = vi.fn(load as () => Promise<unknown>);
+    record.component = loads as typeof load;
+    try {
+      app = await mountRoute('/lock?next=/households');
+      await eventually(() => expect(loads).toHaveBeenCalled());
+      expect(app.router.currentRoute.value.name).toBe('lock');
+    } finally {
+      record.component = load;
+    }
+  });
+
   it('after three wrong PINs, asks to wait and does not take a PIN meanwhile', async () => {
     await lockedPhone();
     app = await mountRoute('/lock');

@@ -51,7 +51,7 @@ describe('lock store', { timeout: 60_000 }, () => {
     const syncNow = vi.spyOn(useSyncStore(), 'syncNow').mockResolvedValue({ phase: 'idle' });
     expect(await again.unlock('482916')).toBeUndefined();
     expect(again.locked).toBe(false);
-    expect(syncNow).toHaveBeenCalled();
+    await vi.waitFor(() => expect(syncNow).toHaveBeenCalled());
   });
 
   it('locks after the chosen minutes without use, and when coming back after longer', async () => {

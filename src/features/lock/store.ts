@@ -8,6 +8,7 @@ import { computed, readonly, ref } from 'vue';
 import { STORAGE_KEYS } from '../../storageKeys';
 import { useMembershipStore } from '../team/store';
 import { useSyncStore } from '../sync/store';
+import { afterPaint, whenIdle } from '../../modules/afterPaint';
 
 const vault = () => import('../../lock/vault');
 const pins = () => import('../../lock/pin');
@@ -78,7 +79,10 @@ export const useLockStore = defineStore('lock', () => {
     needsPin.value = false;
     unlocked.value = true;
     touch();
-    void useSyncStore().syncNow();
+    // The screen asked for is painted first; the sync it would compete with waits for that.
+    void afterPaint()
+      .then(() => whenIdle(1000))
+      .then(() => useSyncStore().syncNow());
   }
 
   /** `undefined` when unlocked; otherwise when the next try is allowed (0: now). */
@@ -87,7 +91,10 @@ export const useLockStore = defineStore('lock', () => {
     if (!result.ok) return { waitUntil: result.waitUntil };
     unlocked.value = true;
     touch();
-    void useSyncStore().syncNow();
+    // The screen asked for is painted first; the sync it would compete with waits for that.
+    void afterPaint()
+      .then(() => whenIdle(1000))
+      .then(() => useSyncStore().syncNow());
     return undefined;
   }
 
