@@ -209,7 +209,7 @@ const split = (b) =>
   [b.networkMs, b.jsonParseMs, b.applyPullPageMs, b.refreshDirtyHouseholdsMs, b.beforeFirstPullMs + b.otherMs].map(sec).join(' / ');
 if (r.sync) {
   const { big, small, writes } = r.sync;
-  row(`First sync, ${int(big.records)} records (${big.requests.pulls} pulls of 500)`, `${sec(big.totalMs)}  ${int(big.rowsPerSecond)} rows/s`);
+  row(`First sync, ${int(big.records)} records (${big.requests.pulls} pulls)`, `${sec(big.totalMs)}  ${int(big.rowsPerSecond)} rows/s`);
   row(`  raw bulkPut, ${big.raw.chunk} rows/tx  |  one-shot per table`, `${sec(big.raw.chunked.ms)}  ${int(big.raw.chunked.rowsPerSecond)} rows/s  |  ${sec(big.raw.oneShot.ms)}  ${int(big.raw.oneShot.rowsPerSecond)} rows/s`);
   if (big.raw.pkOnly) {
     row(`  primary keys only, ${big.raw.pkOnly.chunk} rows/tx`, `${sec(big.raw.pkOnly.ms)}  ${int(big.raw.pkOnly.rowsPerSecond)} rows/s`);
