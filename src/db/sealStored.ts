@@ -61,7 +61,7 @@ let startWarming: (() => Promise<void>) | undefined;
  * screen after the lock, whose first rows have their own sealed copy (db/listHead.ts). Warming
  * is only a head start; a row it did not open is opened when read.
  */
-export function warmLists(database: AppDB, storedHouseholds: Promise<Record<string, unknown>[]> = readStoredHouseholds(database)): void {
+export function warmLists(database: AppDB, readHouseholds: () => Promise<Record<string, unknown>[]> = () => readStoredHouseholds(database)): void {
   startWarming = undefined;
   warming = Promise.resolve();
   if (sealMode() !== 'open') return;
@@ -69,7 +69,9 @@ export function warmLists(database: AppDB, storedHouseholds: Promise<Record<stri
   const start = (): Promise<void> => {
     if (started) return started;
     if (startWarming === start) startWarming = undefined;
-    const households = storedHouseholds.then((rows) => warmOpened('households', rows)).catch(() => undefined);
+    // Read only now: a read of every household while the list's first page is read would hold
+    // that small read back in the browser's queue of database work.
+    const households = readHouseholds().then((rows) => warmOpened('households', rows)).catch(() => undefined);
     // The members only matter once someone searches: opened after the households.
     void households.then(() => readStored(database.name, 'members').then((members) => warmOpened('members', members))).catch(() => undefined);
     started = households;

@@ -7,7 +7,7 @@ import { db, type AppDB } from '../db/database';
 import { deleteMeta, getMeta, setMeta } from '../db/meta';
 import { META_KEYS } from '../db/metaKeys';
 import { lockSeal, openSeal, resetSeal, sealMode } from '../db/seal';
-import { readStoredHouseholds, sealStoredRows, warmLists } from '../db/sealStored';
+import { sealStoredRows, warmLists } from '../db/sealStored';
 import { createVault, openVault, rewrapVault, waitAfter, type StoredVault } from './pin';
 
 export interface Failures {
@@ -40,11 +40,11 @@ export function forgetVault(): void {
  * clear are sealed with it. The households are opened in the background (`warmLists`): the
  * screen after the lock does not wait for them.
  */
-async function useKey(key: CryptoKey, database: AppDB, storedHouseholds?: Promise<Record<string, unknown>[]>): Promise<void> {
+async function useKey(key: CryptoKey, database: AppDB): Promise<void> {
   dataKey = key;
   openSeal(new Uint8Array(await crypto.subtle.exportKey('raw', key)));
   await sealStoredRows(database);
-  warmLists(database, storedHouseholds);
+  warmLists(database);
 }
 
 /**
@@ -87,13 +87,10 @@ export async function unlock(pin: string, database: AppDB = db(), now = Date.now
   if (waitUntil > now) return { ok: false, waitUntil };
   const vault = await getVault(database);
   if (!vault) return { ok: true };
-  // Read (still sealed) while the key is derived; unopened if the PIN is wrong.
-  const storedHouseholds = readStoredHouseholds(database);
-  storedHouseholds.catch(() => undefined);
   const key = await openVault(vault, pin);
   if (key) {
     await deleteMeta(META_KEYS.lockFailures, database);
-    await useKey(key, database, storedHouseholds);
+    await useKey(key, database);
     return { ok: true };
   }
   const previous = await getMeta<Failures>(META_KEYS.lockFailures, database);
