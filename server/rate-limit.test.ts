@@ -82,7 +82,10 @@ describe('the default limit', () => {
   let server: TestServer;
   let team: TestTeam;
   beforeAll(async () => {
-    server = await startTestServer();
+    // The rate limiter's defaults, alone: the team's budget of pulls in the database at once
+    // (server/push-budget.test.ts) would answer 503 to these bursts of 100–150 concurrent pulls
+    // from one phone (the app pulls one page at a time), so its queue is made roomy here.
+    server = await startTestServer({ pull: { perTeam: 2, queuePerTeam: 1_000, queueWaitMs: 120_000 } });
     team = await server.team();
   }, SETUP_TIMEOUT);
   afterAll(() => server?.close(), SETUP_TIMEOUT);
