@@ -304,10 +304,8 @@ describe('kept figures: each team counted again only after its records changed',
 });
 
 describe('counting a commune', () => {
-  it(`counts at most ${COUNTING_CONNECTIONS} teams at once, so that pushes still find connections`, async () => {
-    const teams = [];
-    for (let i = 0; i < COUNTING_CONNECTIONS + 3; i++) teams.push(await server.team(`Tổ ${i}`, 'Xã Đông Tổ'));
-    const { communeId } = await server.admin('Xã Đông Tổ');
+  /** The test server's database, counting how many transactions are open at once at most. */
+  function countingTransactions(): { db: Database; most: () => number } {
     let open = 0;
     let most = 0;
     const db: Database = {
@@ -324,34 +322,27 @@ describe('counting a commune', () => {
         }
       },
     };
+    return { db, most: () => most };
+  }
+
+  it(`counts at most ${COUNTING_CONNECTIONS} teams at once, so that pushes still find connections`, async () => {
+    const teams = [];
+    for (let i = 0; i < COUNTING_CONNECTIONS + 3; i++) teams.push(await server.team(`Tổ ${i}`, 'Xã Đông Tổ'));
+    const { communeId } = await server.admin('Xã Đông Tổ');
+    const { db, most } = countingTransactions();
     const body = await summary(db, { role: 'admin', teamId: null, communeId }, FIXTURE_PERIOD);
     expect(body.teams.map((t) => t.id).sort()).toEqual(teams.map((t) => t.teamId).sort());
-    expect(most).toBe(COUNTING_CONNECTIONS);
+    expect(most()).toBe(COUNTING_CONNECTIONS);
   });
 
   it('counts on at most as many connections for several requests at once (an admin’s trend)', async () => {
     for (let i = 0; i < COUNTING_CONNECTIONS; i++) await server.team(`Tổ ${i}`, 'Xã Sáu Kỳ');
     const { communeId } = await server.admin('Xã Sáu Kỳ');
-    let open = 0;
-    let most = 0;
-    const db: Database = {
-      kind: server.db.kind,
-      query: (sql, params) => server.db.query(sql, params),
-      exec: (sql) => server.db.exec(sql),
-      close: () => server.db.close(),
-      transaction: async (fn) => {
-        most = Math.max(most, ++open);
-        try {
-          return await server.db.transaction(fn);
-        } finally {
-          open--;
-        }
-      },
-    };
+    const { db, most } = countingTransactions();
     const months = ['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'];
     const bodies = await Promise.all(months.map((m) => summary(db, { role: 'admin', teamId: null, communeId }, { from: `${m}-01`, to: `${m}-28` })));
     expect(bodies.map((b) => b.teams.length)).toEqual(months.map(() => COUNTING_CONNECTIONS));
-    expect(most).toBe(COUNTING_CONNECTIONS);
+    expect(most()).toBe(COUNTING_CONNECTIONS);
   });
 });
 
