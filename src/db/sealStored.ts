@@ -39,9 +39,9 @@ async function readStored(name: string, table: string): Promise<Record<string, u
 }
 
 /**
- * Reads the households as stored, still sealed: started while the PIN's key is being derived
- * (which runs off the page's thread), so that reading them costs the unlock nothing. Reading
- * sealed rows reveals nothing, and without the key they stay unopened.
+ * Reads the households as stored, still sealed (reading sealed rows reveals nothing). Not while
+ * the PIN's key is derived: a read of every household then held the list's first-page read back
+ * in the browser's queue of database work.
  */
 export function readStoredHouseholds(database: AppDB): Promise<Record<string, unknown>[]> {
   return readStored(database.name, 'households');
