@@ -23,7 +23,8 @@ export async function firstHouseholds(sort: HouseholdSort, limit: number, databa
   return database.households.orderBy('lastVisitDate').reverse().filter((h) => !h.deleted).limit(limit).toArray();
 }
 
-function byNameKey(a: HouseholdRow, b: HouseholdRow): number {
+/** The list's order by name (the folded head's name). */
+export function byNameKey(a: HouseholdRow, b: HouseholdRow): number {
   return a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : 0;
 }
 

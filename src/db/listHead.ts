@@ -11,6 +11,7 @@ import { db } from './database';
 import type { HouseholdRow } from './rows';
 import { META_KEYS } from './metaKeys';
 import { openValue, sealMode, sealValue } from './seal';
+import { allHouseholds, byNameKey } from './households';
 
 /** As many rows as the list's first paint shows. */
 export const LIST_HEAD_ROWS = 30;
@@ -20,15 +21,11 @@ interface StoredHead {
   sealed: Uint8Array;
 }
 
-export function byNameKey(a: HouseholdRow, b: HouseholdRow): number {
-  return a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : 0;
-}
-
 /** The living households and the change token, read in one transaction (a snapshot of both). */
 export function householdsWithToken(database: AppDB = db()): Promise<{ rows: HouseholdRow[]; token: string | undefined }> {
   return database.transaction('r', database.households, database.meta, async () => {
     const token = (await database.meta.get(META_KEYS.reportDataToken))?.value as string | undefined;
-    const rows = await database.households.filter((h) => !h.deleted).toArray();
+    const rows = await allHouseholds(database);
     return { rows, token };
   });
 }
