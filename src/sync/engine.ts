@@ -54,7 +54,15 @@ export interface EngineOptions {
   onStatus?: (status: SyncStatus) => void;
   /** The device's token was replaced: whoever holds a copy of the membership reads it again. */
   onTokenRenewed?: () => void;
+  /**
+   * True while the sync must not talk to the server (the phone is locked): a sync under way stops
+   * before its next request, keeping what it has written, and the next sync goes on from there.
+   */
+  halted?: () => boolean;
 }
+
+/** Thrown between two requests when `halted` says so: not an error, the sync just stops. */
+class SyncHalted extends Error {}
 
 const BACKOFF_START_MS = 1000;
 const BACKOFF_CAP_MS = 5 * 60 * 1000;
@@ -136,8 +144,17 @@ export class SyncEngine {
     do {
       this.rerun = false;
       status = await this.runOnce();
-    } while (this.rerun && status.phase === 'idle');
+    } while (this.rerun && status.phase === 'idle' && !this.halted());
     return status;
+  }
+
+  private halted(): boolean {
+    return this.options.halted?.() ?? false;
+  }
+
+  /** Called before each request to the server. */
+  private goOn(): void {
+    if (this.halted()) throw new SyncHalted();
   }
 
   private async runOnce(): Promise<SyncStatus> {
@@ -147,6 +164,7 @@ export class SyncEngine {
     if (!this.membership.team) return this.setStatus({ phase: 'idle', lastSyncAt: this.status.lastSyncAt });
     this.setStatus({ ...this.status, phase: 'syncing', errorKey: undefined, progress: undefined });
     try {
+      this.goOn();
       await this.renewTokenIfDue();
       await this.pushAll();
       await this.pullAll();
@@ -190,6 +208,7 @@ export class SyncEngine {
       const batch = await takeBatch(this.pushBatch, this.db);
       if (batch.length === 0) return;
       let answer;
+      this.goOn();
       try {
         answer = await this.transport.push(
           device,
@@ -223,13 +242,16 @@ export class SyncEngine {
     // A pull from the beginning writes into tables that are mostly empty: larger pages mean fewer
     // requests and fewer transactions, each with its cursor, outbox check and dirty marks.
     const pageSize = this.pullPage ?? (cursor ? PULL_PAGE : PULL_PAGE_MAX);
+    this.goOn();
     let next = this.transport.pull(cursor, pageSize);
     for (;;) {
       const page = await next;
       total ??= page.total;
       // The next page travels while this one is written. If writing fails, its answer is dropped
-      // unread: the cursor stored is still this page's predecessor's.
-      if (page.hasMore) {
+      // unread: the cursor stored is still this page's predecessor's. A halted sync asks for no
+      // more, but still writes the page it has.
+      const asked = page.hasMore && !this.halted();
+      if (asked) {
         next = this.transport.pull(page.cursor, pageSize);
         next.catch(() => undefined);
       }
@@ -242,6 +264,7 @@ export class SyncEngine {
       // A pull of one page needs no bar; after the last page of a long one, the summaries remain.
       if (page.hasMore || (total ?? 0) > 0) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
       if (!page.hasMore) break;
+      if (!asked) throw new SyncHalted();
     }
     await refreshDirtyHouseholds(this.db, undefined, run.summaries);
     if (marker) {
@@ -253,6 +276,10 @@ export class SyncEngine {
   }
 
   private async handleError(e: unknown): Promise<SyncStatus> {
+    // Locking mid-sync also drops the sealing key, so a write under way may fail: neither is an error.
+    if (e instanceof SyncHalted || (this.halted() && !(e instanceof SyncHttpError))) {
+      return this.setStatus({ phase: 'idle', lastSyncAt: this.status.lastSyncAt });
+    }
     if (!(e instanceof SyncHttpError)) {
       console.error('sync failed', e);
       return this.scheduleRetry('sync.errors.unexpected');

@@ -57,6 +57,8 @@ export const useSyncStore = defineStore('sync', () => {
       },
       // The team screens call the server with the membership they read: the new token, from now on.
       onTokenRenewed: () => void membership.load(),
+      // Locking the phone mid-sync stops it before its next request; unlocking starts a sync.
+      halted: () => useLockStore().locked,
     });
     return engine;
   }
