@@ -54,6 +54,30 @@ describe('lock store', { timeout: 60_000 }, () => {
     await vi.waitFor(() => expect(syncNow).toHaveBeenCalled());
   });
 
+  it('locking in the middle of a sync stops it before its next request, and the team is not asked for its roster', async () => {
+    await saveMembership({ ...MEMBER, joinedAt: new Date().toISOString() });
+    const lock = useLockStore();
+    await lock.refresh();
+    vi.spyOn(useSyncStore(), 'syncNow').mockResolvedValueOnce({ phase: 'idle' });
+    await lock.setPin('482916');
+    vi.restoreAllMocks();
+    const asked: string[] = [];
+    // The phone locks while the first page of a long pull is on its way.
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string) => {
+        asked.push(new URL(url, 'http://x').pathname);
+        lock.lock();
+        return new Response(JSON.stringify({ changes: [], cursor: 'c1', hasMore: true }), { status: 200, headers: { 'content-type': 'application/json' } });
+      }),
+    );
+    const status = await useSyncStore().syncNow();
+    expect(status.phase).toBe('idle');
+    expect(status.errorKey).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(asked).toEqual(['/api/sync/pull']);
+  });
+
   it('locks after the chosen minutes without use, and when coming back after longer', async () => {
     await saveMembership(MEMBER);
     const lock = useLockStore();

@@ -53,7 +53,7 @@ export const useSyncStore = defineStore('sync', () => {
         // The PIN left with the team's data.
         if (s.phase === 'revoked') void useLockStore().refresh();
         // The roster (facilitators of sessions) follows the team, checked every few minutes.
-        if (s.phase === 'idle') membership.refreshRosterIfDue();
+        if (s.phase === 'idle' && !useLockStore().locked) membership.refreshRosterIfDue();
       },
       // The team screens call the server with the membership they read: the new token, from now on.
       onTokenRenewed: () => void membership.load(),
