@@ -30,7 +30,7 @@ async function offlineEngine(random: () => number, answer?: (url: string) => Res
 
 const EMPTY_PAGE = { changes: [], cursor: 'c0', hasMore: false, reset: false };
 
-describe('engine: Retry-After', { timeout: 30_000 }, () => {
+describe('engine: Retry-After', () => {
   it('503 with Retry-After: retryAt = now + 7000 exactly, nothing lost, then success', async () => {
     const { net, tap, clock, a, ea } = await setup();
     const h = await createHousehold(hh(), a);
@@ -87,7 +87,7 @@ describe('engine: Retry-After', { timeout: 30_000 }, () => {
   });
 });
 
-describe('engine: exponential backoff with full jitter', { timeout: 30_000 }, () => {
+describe('engine: exponential backoff with full jitter', () => {
   const FULL = [1000, 2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000, 300000, 300000, 300000];
 
   it('network errors: 1 s, 2 s, 4 s … capped at 5 min (random = 1)', async () => {
@@ -161,7 +161,7 @@ describe('engine: exponential backoff with full jitter', { timeout: 30_000 }, ()
   });
 });
 
-describe('engine: 401', { timeout: 30_000 }, () => {
+describe('engine: 401', () => {
   it('DEVICE_REVOKED: the team data is wiped from that device, phase revoked', async () => {
     const { server, team, lan, a, b, ea, eb, net } = await setup();
     await createHouseholdWithMembers(hh(), [{ fullName: 'Trần Thị Hoa', birthYear: 1970 }], a);

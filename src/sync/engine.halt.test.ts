@@ -17,7 +17,7 @@ async function emptyDevice(s: Awaited<ReturnType<typeof setup>>) {
   return d;
 }
 
-describe('a sync halted by the lock', { timeout: 30_000 }, () => {
+describe('a sync halted by the lock', () => {
   it('asks for no further page once halted, writes the page it has, and goes on from there when resumed', async () => {
     const s = await setup();
     for (let i = 0; i < 12; i++) await createHousehold(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), s.a);

@@ -11,7 +11,7 @@ import { refreshDirtyHouseholds } from './dirtyHouseholds';
 import { Transport } from './transport';
 import { setup, hh, serverCount, serverRecord } from '../../tests/unit/syncHarness';
 
-describe('engine: concurrent edits (household: per-field three-way merge)', { timeout: 30_000 }, () => {
+describe('engine: concurrent edits (household: per-field three-way merge)', () => {
   it('both devices change phone offline: the second gets a conflict carrying the server value, its own value stays shown', async () => {
     const { server, team, a, b, ea, eb } = await setup();
     const h = await createHousehold(hh(), a);
@@ -82,7 +82,7 @@ describe('engine: concurrent edits (household: per-field three-way merge)', { ti
   });
 });
 
-describe('engine: applying pulled changes', { timeout: 30_000 }, () => {
+describe('engine: applying pulled changes', () => {
   it('pulled records are not queued back; local pending changes are re-applied on top of incoming rows', async () => {
     const { server, team, lan, fetch, tap, a, b, ea, eb } = await setup();
     const h = await createHouseholdWithMembers(hh(), [{ fullName: 'Nguyễn Văn Bình', birthYear: 1960 }], a);
@@ -161,7 +161,7 @@ describe('engine: applying pulled changes', { timeout: 30_000 }, () => {
   });
 });
 
-describe('engine: delete wins', { timeout: 30_000 }, () => {
+describe('engine: delete wins', () => {
   async function scenario() {
     const ctx = await setup();
     const { a, ea, eb, b } = ctx;

@@ -26,7 +26,7 @@ async function seedHouseholds(server: TestServer, token: string, n: number): Pro
 
 const cursorParam = (url: string) => new URL(url, 'http://x').searchParams.get('cursor');
 
-describe('engine pull: pages and cursor', { timeout: 30_000 }, () => {
+describe('engine pull: pages and cursor', () => {
   it('pages of 50 over 180 records: the device ends with all of them and the last cursor', async () => {
     const { server, team, tap, b, engine } = await setup();
     const ids = await seedHouseholds(server, team.headToken, 180);
@@ -121,7 +121,7 @@ describe('engine pull: pages and cursor', { timeout: 30_000 }, () => {
   });
 });
 
-describe('engine pull: server restored (reset)', { timeout: 30_000 }, () => {
+describe('engine pull: server restored (reset)', () => {
   /** Simulates a restore: a new epoch (the cached one forgotten). */
   async function newEpoch(server: TestServer): Promise<string> {
     const epoch = 'restored-' + crypto.randomUUID();

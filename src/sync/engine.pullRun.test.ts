@@ -72,7 +72,7 @@ async function countedDevice(s: Awaited<ReturnType<typeof setup>>) {
   return { d, counts };
 }
 
-describe('first sync: the pull pipeline', { timeout: 30_000 }, () => {
+describe('first sync: the pull pipeline', () => {
   it('asks for the next page before writing the current one, and still stores every record once', async () => {
     const s = await setup();
     for (let i = 0; i < 12; i++) await createHousehold(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), s.a);
@@ -202,7 +202,7 @@ describe('first sync: the pull pipeline', { timeout: 30_000 }, () => {
   });
 });
 
-describe('first sync: the summaries from what the pull stored', { timeout: 30_000 }, () => {
+describe('first sync: the summaries from what the pull stored', () => {
   it('computes names and visit summaries without reading members or visits back', async () => {
     const s = await setup();
     const h = await createHouseholdWithMembers(hh({ headName: 'Nguyễn Văn Bình' }), [{ fullName: 'Trần Thị Hoa', birthYear: 1965 }], s.a);

@@ -9,7 +9,7 @@ import { Transport } from './transport';
 import { deviceId } from '../db/meta';
 import { setup, hh, serverCount, serverRecord, addOutboxEntry, jsonResponse, isPush } from '../../tests/unit/syncHarness';
 
-describe('engine push: lost answers and duplicates', { timeout: 30_000 }, () => {
+describe('engine push: lost answers and duplicates', () => {
   it('network drops after the server applied a push: the entries stay (sent), a re-send gets duplicate, each record exists once', async () => {
     const { server, team, net, tap, clock, a, b, ea, eb } = await setup();
     const h = await createHouseholdWithMembers(hh(), [
@@ -151,7 +151,7 @@ describe('engine push: lost answers and duplicates', { timeout: 30_000 }, () => 
   });
 });
 
-describe('engine push: rejected mutations and HTTP answers', { timeout: 30_000 }, () => {
+describe('engine push: rejected mutations and HTTP answers', () => {
   it('a rejected mutation stays visible and does not block the rest of the queue', async () => {
     const { server, team, tap, a, ea } = await setup();
     const h1 = await createHousehold(hh({ headName: 'Hộ Một' }), a);

@@ -10,7 +10,7 @@ import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { CONSENT_TEXT_VERSION } from '../domain/vocab';
 
 describe('engine smoke', () => {
-  it('pushes a household and another device pulls it', { timeout: 30_000 }, async () => {
+  it('pushes a household and another device pulls it', async () => {
     const server = await startTestServer();
     const team = await server.team();
     const member = await team.member('Lan');
