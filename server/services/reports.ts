@@ -83,9 +83,10 @@ async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Pe
   const rows = await Promise.all([
     // Per household first: its visits in the period, and its latest visit at `to`, which is the
     // period's latest, or else the latest before the period. A household not reached in the period
-    // reads its earlier visits in one range of the household index, for both whether it was ever
-    // reached and its latest visit (joined laterally so that it runs once per household): a probe
-    // for each of the two was half of this statement's CPU time on 20 teams of 140,000 records.
+    // reads its earlier visits in one range of the household index, which holds every field this
+    // needs (migration 20261208200000), for both whether it was ever reached and its latest visit
+    // (joined laterally so that it runs once per household): a probe for each of the two, each
+    // reading visit rows, was half of this statement's CPU time on 20 teams of 140,000 records.
     db.query<Row>(
       `with pv as (
          select v.team_id, v.household_id, count(*)::int as visits, count(*) filter (where v.outcome = 'done')::int as done,
