@@ -90,6 +90,8 @@ describe('GET /api/reports/summary', () => {
     { from: '2026-10-01', to: '2026-12-31' },
     { from: '2026-12-01', to: '2026-12-31' },
     { from: '2026-10-26', to: '2026-11-28' },
+    // h9 only not at home in the period, reached before it: ever reached, not reached in the period.
+    { from: '2026-10-21', to: '2026-10-31' },
     { from: '2026-11-04', to: '2026-11-30' },
     { from: '2026-11-13', to: '2026-11-19' },
     { from: '2026-11-26', to: '2026-12-02' },
