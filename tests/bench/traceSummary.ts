@@ -12,7 +12,7 @@ export interface TraceEvent {
   args?: { data?: { documentLoaderURL?: string } };
 }
 
-export type Kind = 'compile' | 'script' | 'style' | 'layout+fonts' | 'paint' | 'parse HTML/CSS' | 'gc' | 'other';
+export type Kind = 'compile' | 'tier-up' | 'script' | 'style' | 'layout+fonts' | 'paint' | 'parse HTML/CSS' | 'gc' | 'other';
 
 const LONG_TASK_MS = 50 / 4;
 const TOP_LEVEL = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
@@ -21,7 +21,9 @@ const TOP_LEVEL = new Set(['RunTask', 'ThreadControllerImpl::RunTask']);
 export function kindOf(name: string): Kind {
   if (/^V8\.GC|GC_|MinorGC|MajorGC/.test(name)) return 'gc';
   if (/ParseHTML|HTMLDocumentParser|CSSParser|ParseAuthorStyleSheet|ParseStyleSheet/.test(name)) return 'parse HTML/CSS';
-  if (/Compile|ParseFunction|PreParse|ParseProgram|Ignition|BytecodeBudget|FlushInstructionCache|Maglev|Sparkplug|Baseline|ModuleCache|produceCache|Streaming/.test(name)) return 'compile';
+  // Optimising hot code: it follows from running the code, whatever was compiled beforehand.
+  if (/BytecodeBudget|FlushInstructionCache|Maglev|Sparkplug|Baseline|Turbofan|Optimize/.test(name)) return 'tier-up';
+  if (/Compile|ParseFunction|PreParse|ParseProgram|Ignition|ModuleCache|produceCache|Streaming/.test(name)) return 'compile';
   if (/Font|Strike|Shape/.test(name)) return 'layout+fonts';
   if (/Layout|layout/.test(name)) return 'layout+fonts';
   if (/Style|style|recalc/.test(name)) return 'style';

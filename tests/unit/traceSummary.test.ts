@@ -42,9 +42,11 @@ describe('summarizeLoad', () => {
 });
 
 describe('kindOf', () => {
-  it('tells compiling, style, layout and fonts, paint and GC apart', () => {
+  it('tells compiling, optimising, style, layout and fonts, paint and GC apart', () => {
     expect(kindOf('V8.ParseFunction')).toBe('compile');
-    expect(kindOf('V8.BytecodeBudgetInterrupt')).toBe('compile');
+    expect(kindOf('V8.CompileIgnition')).toBe('compile');
+    expect(kindOf('V8.BytecodeBudgetInterrupt')).toBe('tier-up');
+    expect(kindOf('V8.MaglevConcurrentFinalize')).toBe('tier-up');
     expect(kindOf('Document::recalcStyle')).toBe('style');
     expect(kindOf('WebSandboxSupportLinux::GetWebFontRenderStyleForStrike')).toBe('layout+fonts');
     expect(kindOf('LocalFrameView::performLayout')).toBe('layout+fonts');
