@@ -6,6 +6,7 @@ import { localeCorePlugin } from './build/localeCore';
 import { guidesCheckPlugin } from './build/guidesCheck';
 import { inlineCssPlugin } from './build/inlineCss';
 import { precompressPlugin } from './build/precompress';
+import { compileHintsPlugin } from './build/compileHints';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -67,6 +68,15 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
       },
     }),
+    // The screens a first visit opens on (a citizen's phone, or joining a team), as in
+    // server/services/appShell.ts: their code is compiled while it downloads.
+    compileHintsPlugin([
+      'src/features/home/HomePage.vue',
+      'src/features/guides/CitizenHome.vue',
+      'src/features/guides/GuideListPage.vue',
+      'src/features/guides/GuidePage.vue',
+      'src/features/team/JoinPage.vue',
+    ]),
     precompressPlugin(),
   ],
   build: {
