@@ -4,7 +4,7 @@ import { currentUserId, getMeta, setMeta } from './meta';
 import { META_KEYS } from './metaKeys';
 import type { ReportChecklistStep, ReportData, ReportHousehold, ReportMember, ReportSession, ReportVisit } from '../domain/indicators';
 import { COUNTED_TABLES, type ReportChanges } from './changeToken';
-import { openStoredRow, openValue, sealMode, sealValue, warmOpened } from './seal';
+import { openStoredRow, openValueAsync, sealMode, sealValueAsync, warmOpened } from './seal';
 import type { StoredReportSettings } from '../domain/reportSettings';
 
 
@@ -79,22 +79,14 @@ function request<T>(r: IDBRequest): Promise<T> {
   });
 }
 
-/** The kept records with the changed rows put in their place, or undefined when they cannot be used. */
-function keptTables(kept: KeptRecords | undefined, changes: ReportChanges | undefined): Tables | undefined {
-  if (!kept || kept.v !== 1 || !changes || changes.overflow || sealMode() !== 'open') return undefined;
-  const households = openValue(KEPT_LABEL, kept.households);
-  if (!Array.isArray(households)) return undefined;
-  return { ...kept.tables, households: households as Stored[] };
-}
-
 /**
  * The counted tables and the token, in one IndexedDB read transaction (so the figures are of one
  * moment): below Dexie and the seal layer, because counting reads no sealed field but a
  * household's consent, and the seal layer would open every member's and visit's blob too. When
  * the kept records are of an earlier moment whose writes since are all noted, only the rows
- * written since are read.
+ * written since are read (`all` reads every row all the same).
  */
-async function readStored(database: AppDB): Promise<Read> {
+async function readStored(database: AppDB, all = false): Promise<Read> {
   if (!database.isOpen()) await database.open();
   const tx = database.backendDB().transaction([...COUNTED_TABLES, 'meta'], 'readonly');
   const meta = tx.objectStore('meta');
@@ -106,31 +98,29 @@ async function readStored(database: AppDB): Promise<Read> {
     value<ReportChanges>(META_KEYS.reportChanges),
   ]);
   const token = `${records ?? ''}/${me ?? ''}`;
-  const base = keptTables(kept, changes);
-  if (!base || !changes) {
+  if (all || !kept || kept.v !== 1 || !changes || changes.overflow || sealMode() !== 'open') {
     const lists = await Promise.all([...COUNTED_TABLES].map((name) => request<Stored[]>(tx.objectStore(name).getAll())));
     const tables = Object.fromEntries([...COUNTED_TABLES].map((name, i) => [name, lists[i]!.map((row) => (name === 'households' ? row : counted(name, row)))]));
     return { tables, token, records: records ?? '', me, stored: tables.households!, unchanged: false };
   }
-  const tables: Tables = { ...base };
+  const written = Object.entries(changes.ids).filter(([name, ids]) => COUNTED_TABLES.has(name) && ids.length > 0);
+  const rows = await Promise.all(written.map(([name, ids]) => Promise.all(ids.map((id) => request<Stored | undefined>(tx.objectStore(name).get(id))))));
+  // The transaction has ended: the households' part is opened off the page's thread.
+  const households = await openValueAsync(KEPT_LABEL, kept.households);
+  if (!Array.isArray(households)) return readStored(database, true);
+  const tables: Tables = { ...kept.tables, households: households as Stored[] };
   const stored: Stored[] = [];
-  await Promise.all(
-    Object.entries(changes.ids).map(async ([name, ids]) => {
-      if (!COUNTED_TABLES.has(name) || ids.length === 0) return;
-      const unique = [...new Set(ids)];
-      const store = tx.objectStore(name);
-      const rows = await Promise.all(unique.map((id) => request<Stored | undefined>(store.get(id))));
-      const wanted = new Set(unique);
-      const next = tables[name]!.filter((row) => !wanted.has(row.id as string));
-      for (const row of rows) {
-        if (!row) continue;
-        if (name === 'households') stored.push(row);
-        next.push(name === 'households' ? row : counted(name, row));
-      }
-      tables[name] = next;
-    }),
-  );
-  return { tables, token, records: records ?? '', me, stored, unchanged: Object.values(changes.ids).every((ids) => ids.length === 0) };
+  written.forEach(([name, ids], i) => {
+    const wanted = new Set(ids);
+    const next = tables[name]!.filter((row) => !wanted.has(row.id as string));
+    for (const row of rows[i]!) {
+      if (!row) continue;
+      if (name === 'households') stored.push(row);
+      next.push(name === 'households' ? row : counted(name, row));
+    }
+    tables[name] = next;
+  });
+  return { tables, token, records: records ?? '', me, stored, unchanged: written.length === 0 };
 }
 
 /** What `keepReportData` keeps for figures `loadReportData` gave: the rows as counted, before `me` was applied. */
@@ -170,7 +160,7 @@ export async function keepReportData(data: ReportData, database: AppDB = db()): 
   if (!read) return;
   toKeep.delete(data);
   const { households, ...tables } = read.tables;
-  const sealed = sealValue(KEPT_LABEL, households);
+  const sealed = await sealValueAsync(KEPT_LABEL, households);
   if (!sealed) return;
   await database.transaction('rw', database.meta, async () => {
     if ((await getMeta<string>(META_KEYS.reportDataToken, database)) !== read.records) return;
