@@ -22,7 +22,7 @@ export interface ReportChanges {
   overflow?: true;
 }
 
-export const CHANGES_MAX = 5000;
+export const CHANGES_MAX = 2000;
 
 function changedIds(req: DBCoreMutateRequest): string[] | undefined {
   if (req.type === 'delete') return req.keys.every((k) => typeof k === 'string') ? (req.keys as string[]) : undefined;
