@@ -70,7 +70,7 @@ function sorted(data: ReportData): Record<string, unknown[]> {
 }
 
 /** Every row read again from IndexedDB, as the first count does. */
-async function fullRead(): Promise<ReportData> {
+async function fullRead(): Promise<ReportData & { token: string }> {
   const kept = await database.meta.get(META_KEYS.reportRecords);
   await database.backendDB().transaction('meta', 'readwrite').objectStore('meta').delete(META_KEYS.reportRecords);
   const data = await loadReportData(database);
@@ -97,7 +97,7 @@ describe('the kept records', () => {
           const h = await database.households.get(pick(households));
           await database.households.put({ ...h!, id: `h-new-${round}-${w}`, neighborhood: pick(['Thôn 1', 'thon 2', 'Thôn 3']) });
         } else if (action === 1) {
-          await database.households.update(pick(households), { deleted: random() < 0.5 ? 1 : 0, consent: { recordedAt: '2026-10-01T00:00:00Z', purposes: random() < 0.5 ? ['reporting'] : [], ...(random() < 0.3 ? { withdrawnAt: '2026-11-10T18:00:00Z' } : {}) } });
+          await database.households.update(pick(households), { deleted: random() < 0.5 ? 1 : 0, consent: { recordedAt: '2026-10-01T00:00:00Z', recordedBy: 'u-a', textVersion: '1', purposes: random() < 0.5 ? ['reporting'] : [], ...(random() < 0.3 ? { withdrawnAt: '2026-11-10T18:00:00Z' } : {}) } });
         } else if (action === 2) {
           const m = await database.members.get(pick(await ids('members')));
           await database.members.put({ ...m!, id: `m-new-${round}-${w}`, householdId: pick(households), vneidLevel: random() < 0.5 ? 2 : 1, birthYear: 1950 + Math.floor(random() * 70) });
