@@ -214,20 +214,21 @@ export const useReportsStore = defineStore('reports', () => {
       countedTeams.set(key, counts);
       if (showing()) team.value = named(counts, false);
       await r.keepResult(d.token, key, counts);
-      await nextTask();
-      // Only saves reading next time: figures shown do not depend on it.
-      await r.keepReportData(d).catch(() => undefined);
-      if (!previous) return;
       if (showing()) busy.value = false;
       await nextTask();
-      const previousKey = keptTeamKey(periodKind, previous);
-      if (countedTeams.has(previousKey) || data !== d) return;
-      const aheadNeighborhoods = computeTeamIndicators(d, previous).byNeighborhood;
+      const previousKey = previous && keptTeamKey(periodKind, previous);
+      if (previous && previousKey && !countedTeams.has(previousKey) && data === d) {
+        const aheadNeighborhoods = computeTeamIndicators(d, previous).byNeighborhood;
+        await nextTask();
+        const ahead = await countTeam(d, trailingPeriods(periodKind, previous, TREND_PERIODS), aheadNeighborhoods);
+        if (data === d) {
+          countedTeams.set(previousKey, ahead);
+          await r.keepResult(d.token, previousKey, ahead);
+        }
+      }
       await nextTask();
-      const ahead = await countTeam(d, trailingPeriods(periodKind, previous, TREND_PERIODS), aheadNeighborhoods);
-      if (data !== d) return;
-      countedTeams.set(previousKey, ahead);
-      await r.keepResult(d.token, previousKey, ahead);
+      // Last: it only saves reading every row at the next count, and the figures are kept first.
+      await r.keepReportData(d).catch(() => undefined);
     } catch {
       if (showing()) error.value = 'reports.loadFailed';
     } finally {
