@@ -4,18 +4,52 @@
  * exactly while the token is unchanged: a local write, a pull, a restore or a wipe all go through
  * this layer, so none of them can leave old figures looking current.
  */
-import type { DBCore, DBCoreTransaction, Middleware } from 'dexie';
+import type { DBCore, DBCoreMutateRequest, DBCoreTransaction, Middleware } from 'dexie';
 import { uuidv7 } from '../domain/ids';
 import { META_KEYS } from './metaKeys';
 
 /** The tables `loadReportData` reads. */
 export const COUNTED_TABLES: ReadonlySet<string> = new Set(['households', 'members', 'visits', 'sessions', 'checklistSteps']);
 
+/**
+ * The ids of the counted records written since the dashboard's kept records (db/reportData.ts),
+ * by table, so that it reads those rows again and not every row. Past `CHANGES_MAX` ids (a sync's
+ * pages, a restore) or a write whose ids are not known, only `overflow` is kept: the next count
+ * reads every row, as the first one does, and a pull writes one small value per page.
+ */
+export interface ReportChanges {
+  ids: Record<string, string[]>;
+  overflow?: true;
+}
+
+export const CHANGES_MAX = 2000;
+
+function changedIds(req: DBCoreMutateRequest): string[] | undefined {
+  if (req.type === 'delete') return req.keys.every((k) => typeof k === 'string') ? (req.keys as string[]) : undefined;
+  if (req.type === 'add' || req.type === 'put') {
+    const ids = req.values.map((v) => (v as { id?: unknown } | null)?.id);
+    return ids.every((id) => typeof id === 'string') ? (ids as string[]) : undefined;
+  }
+  return undefined;
+}
+
+/** `changes` with `ids` of `table` added (an entry written before this code is read as overflow). */
+export function addChanges(changes: unknown, table: string, ids: readonly string[] | undefined): ReportChanges {
+  const known = changes as ReportChanges | undefined;
+  if (!ids || (known && (known.overflow || typeof known.ids !== 'object'))) return { ids: {}, overflow: true };
+  const out: ReportChanges = { ids: { ...known?.ids, [table]: [...new Set([...(known?.ids[table] ?? []), ...ids])] } };
+  let total = 0;
+  for (const list of Object.values(out.ids)) total += list.length;
+  return total > CHANGES_MAX ? { ids: {}, overflow: true } : out;
+}
+
 export const changeTokenMiddleware: Middleware<DBCore> = {
   stack: 'dbcore',
   name: 'reportChangeToken',
   create(down) {
     const stamped = new WeakSet<DBCoreTransaction>();
+    /** Each transaction's last update of the changed ids: the next one reads what it wrote. */
+    const noted = new WeakMap<DBCoreTransaction, Promise<void>>();
     return {
       ...down,
       transaction(stores, mode, options) {
@@ -29,23 +63,31 @@ export const changeTokenMiddleware: Middleware<DBCore> = {
         return {
           ...table,
           mutate(req) {
-            if (!stamped.has(req.trans)) {
-              stamped.add(req.trans);
+            const trans = req.trans;
+            const abort = () => {
+              try {
+                trans.abort();
+              } catch {
+                // Already finished or aborted: the write has failed with its own error.
+              }
+            };
+            const meta = down.table('meta');
+            if (!stamped.has(trans)) {
+              stamped.add(trans);
               // Queued before the write on the same transaction. Dexie counts a failed request
               // without aborting, so a failed token aborts the write itself: both commit or neither.
-              const trans = req.trans;
-              const abort = () => {
-                try {
-                  trans.abort();
-                } catch {
-                  // Already finished or aborted: the write has failed with its own error.
-                }
-              };
-              void down
-                .table('meta')
-                .mutate({ trans, type: 'put', values: [{ key: META_KEYS.reportDataToken, value: uuidv7() }] })
-                .then((res) => (res.numFailures ? abort() : undefined), abort);
+              void meta.mutate({ trans, type: 'put', values: [{ key: META_KEYS.reportDataToken, value: uuidv7() }] }).then((res) => (res.numFailures ? abort() : undefined), abort);
             }
+            // Read and written again on the same transaction, each after the one before (IndexedDB
+            // keeps a transaction open while one of its requests is pending).
+            const ids = changedIds(req);
+            const before = noted.get(trans);
+            const read = () => meta.get({ trans, key: META_KEYS.reportChanges });
+            // The first read is queued now, beside the write: a transaction with nothing pending commits.
+            const note = (before ? before.then(read) : read())
+              .then((row) => meta.mutate({ trans, type: 'put', values: [{ key: META_KEYS.reportChanges, value: addChanges((row as { value?: unknown } | undefined)?.value, name, ids) }] }))
+              .then((res) => (res.numFailures ? abort() : undefined), abort);
+            noted.set(trans, note);
             return table.mutate(req);
           },
         };

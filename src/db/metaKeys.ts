@@ -42,6 +42,12 @@ const META = {
   reportDataToken: { key: 'reportDataToken', team: true },
   /** The dashboard's last figures, with the token they were counted at (db/reportData.ts). */
   reportKept: { key: 'reportKept', team: true },
+  /**
+   * The records the dashboard counts, only the fields it reads (the households' consent sealed),
+   * with the token they were read at (db/reportData.ts); and the ids written since (db/changeToken.ts).
+   */
+  reportRecords: { key: 'reportRecords', team: true },
+  reportChanges: { key: 'reportChanges', team: true },
 } as const satisfies Record<string, { key: string; team: boolean }>;
 
 type MetaName = keyof typeof META;

@@ -2,10 +2,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDB } from './database';
-import { loadReportData } from './reportData';
+import { keepReportData, loadReportData } from './reportData';
+import { CHANGES_MAX } from './changeToken';
+import { META_KEYS } from './metaKeys';
+import { mulberry32 } from '../domain/random';
 import { openSeal, resetSeal, SEALED_FIELD } from './seal';
 import { setCurrentUserId } from './meta';
-import { computeIndicators } from '../domain/indicators';
+import { computeIndicators, computeTeamIndicators, indicatorsByUser, type ReportData } from '../domain/indicators';
 import { expectedTeam, fixtureRecords, FIXTURE_PERIOD } from '../domain/indicators.fixture';
 
 const TABLES = { household: 'households', member: 'members', visit: 'visits', session: 'sessions', checklistStep: 'checklistSteps' } as const;
@@ -35,10 +38,11 @@ describe('loadReportData', () => {
     const data = await loadReportData(database);
     expect(computeIndicators(data, FIXTURE_PERIOD)).toEqual(expectedTeam());
     expect(data.households.every((h) => Array.isArray(h.consent.purposes))).toBe(true);
-    // A member's name stays in its blob: counting never needed it.
+    // A member's name stays in its blob, and the blob in IndexedDB: counting never needed them.
     const member = data.members[0] as unknown as Record<string, unknown>;
     expect(member.fullName).toBeUndefined();
-    expect(member[SEALED_FIELD]).toBeInstanceOf(Uint8Array);
+    expect(member[SEALED_FIELD]).toBeUndefined();
+    expect(member.birthYear).toEqual(expect.any(Number));
   });
 
   it('gives records not yet sent to this phone’s user, and the token names the records and the user', async () => {
@@ -50,5 +54,112 @@ describe('loadReportData', () => {
     expect(data.token.endsWith('/u-a')).toBe(true);
     await database.visits.update(data.visits[0]!.id, { outcome: 'done' });
     expect((await loadReportData(database)).token).not.toBe(data.token);
+  });
+});
+
+/** The same records in a stable order, to compare two reads. */
+function sorted(data: ReportData): Record<string, unknown[]> {
+  const byId = (a: unknown, b: unknown) => ((a as { id: string }).id < (b as { id: string }).id ? -1 : 1);
+  return {
+    households: [...data.households].sort(byId),
+    members: [...data.members].sort(byId),
+    visits: [...data.visits].sort(byId),
+    sessions: [...data.sessions].sort(byId),
+    checklistSteps: [...data.checklistSteps].sort(byId),
+  };
+}
+
+/** Every row read again from IndexedDB, as the first count does. */
+async function fullRead(): Promise<ReportData & { token: string }> {
+  const kept = await database.meta.get(META_KEYS.reportRecords);
+  await database.backendDB().transaction('meta', 'readwrite').objectStore('meta').delete(META_KEYS.reportRecords);
+  const data = await loadReportData(database);
+  if (kept) await new Promise((resolve) => (database.backendDB().transaction('meta', 'readwrite').objectStore('meta').put(kept).onsuccess = resolve));
+  return data;
+}
+
+describe('the kept records', () => {
+  it('with the rows written since read again, always equal every row read again (random writes)', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    await setCurrentUserId('u-a', database);
+    await keepReportData(await loadReportData(database), database);
+    const random = mulberry32(13);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const ids = async (table: string) => (await database.table(table).toCollection().primaryKeys()) as string[];
+    const dates = ['2026-10-31', '2026-11-01', '2026-11-15', '2026-11-30', '2026-12-01'];
+    for (let round = 0; round < 25; round++) {
+      const writes = 1 + Math.floor(random() * 4);
+      for (let w = 0; w < writes; w++) {
+        const action = Math.floor(random() * 7);
+        const households = await ids('households');
+        if (action === 0) {
+          const h = await database.households.get(pick(households));
+          await database.households.put({ ...h!, id: `h-new-${round}-${w}`, neighborhood: pick(['Thôn 1', 'thon 2', 'Thôn 3']) });
+        } else if (action === 1) {
+          await database.households.update(pick(households), { deleted: random() < 0.5 ? 1 : 0, consent: { recordedAt: '2026-10-01T00:00:00Z', recordedBy: 'u-a', textVersion: '1', purposes: random() < 0.5 ? ['reporting'] : [], ...(random() < 0.3 ? { withdrawnAt: '2026-11-10T18:00:00Z' } : {}) } });
+        } else if (action === 2) {
+          const m = await database.members.get(pick(await ids('members')));
+          await database.members.put({ ...m!, id: `m-new-${round}-${w}`, householdId: pick(households), vneidLevel: random() < 0.5 ? 2 : 1, birthYear: 1950 + Math.floor(random() * 70) });
+        } else if (action === 3) {
+          const v = await database.visits.get(pick(await ids('visits')));
+          await database.visits.put({ ...v!, id: `v-new-${round}-${w}`, householdId: pick(households), date: pick(dates), outcome: pick(['done', 'notHome', 'followUp']), createdBy: random() < 0.3 ? undefined : 'u-b' });
+        } else if (action === 4) {
+          await database.visits.update(pick(await ids('visits')), { date: pick(dates), deleted: random() < 0.3 ? 1 : 0 });
+        } else if (action === 5) {
+          await database.transaction('rw', database.visits, database.members, async () => {
+            await database.visits.delete(pick(await ids('visits')));
+            await database.members.update(pick(await ids('members')), { hasSmartphone: random() < 0.5 });
+          });
+        } else {
+          await database.sessions.update(pick(await ids('sessions')), { attendees: Math.floor(random() * 30) });
+        }
+      }
+      const quick = await loadReportData(database);
+      const full = await fullRead();
+      expect(sorted(quick)).toEqual(sorted(full));
+      expect(quick.token).toBe(full.token);
+      expect(computeTeamIndicators(quick, FIXTURE_PERIOD)).toEqual(computeTeamIndicators(full, FIXTURE_PERIOD));
+      expect(indicatorsByUser(quick, FIXTURE_PERIOD)).toEqual(indicatorsByUser(full, FIXTURE_PERIOD));
+      // Kept again now and then, as the dashboard does after each count.
+      if (random() < 0.4) await keepReportData(quick, database);
+    }
+  });
+
+  it('reads only the rows written since, and keeps the consent sealed', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    await keepReportData(await loadReportData(database), database);
+    const kept = (await database.meta.get(META_KEYS.reportRecords))!.value as { households: unknown; tables: Record<string, unknown[]> };
+    expect(kept.households).toBeInstanceOf(Uint8Array);
+    expect(JSON.stringify(kept.tables)).not.toContain('reporting');
+    const visit = (await database.visits.toCollection().first())!;
+    await database.visits.update(visit.id, { outcome: 'done' });
+    expect((await database.meta.get(META_KEYS.reportChanges))!.value).toEqual({ ids: { visits: [visit.id] } });
+    const data = await loadReportData(database);
+    expect(data.visits.find((v) => v.id === visit.id)?.outcome).toBe('done');
+    expect(computeIndicators(data, FIXTURE_PERIOD)).toEqual(computeIndicators(await fullRead(), FIXTURE_PERIOD));
+  });
+
+  it('past CHANGES_MAX ids written, only notes that every row must be read again', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    await keepReportData(await loadReportData(database), database);
+    const visit = (await database.visits.toCollection().first())!;
+    await database.visits.bulkPut(Array.from({ length: CHANGES_MAX + 1 }, (_, i) => ({ ...visit, id: `v-bulk-${i}` })));
+    expect((await database.meta.get(META_KEYS.reportChanges))!.value).toEqual({ ids: {}, overflow: true });
+    const data = await loadReportData(database);
+    expect(data.visits.length).toBe((await fullRead()).visits.length);
+  });
+
+  it('keeps nothing while no PIN seals the records, nor when they changed since they were read', async () => {
+    await seedFixture();
+    await keepReportData(await loadReportData(database), database);
+    expect(await database.meta.get(META_KEYS.reportRecords)).toBeUndefined();
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    const data = await loadReportData(database);
+    await database.visits.update((await database.visits.toCollection().first())!.id, { outcome: 'done' });
+    await keepReportData(data, database);
+    expect(await database.meta.get(META_KEYS.reportRecords)).toBeUndefined();
   });
 });

@@ -3,8 +3,8 @@ import { db, type AppDB } from './database';
 import { currentUserId, getMeta, setMeta } from './meta';
 import { META_KEYS } from './metaKeys';
 import type { ReportChecklistStep, ReportData, ReportHousehold, ReportMember, ReportSession, ReportVisit } from '../domain/indicators';
-import { COUNTED_TABLES } from './changeToken';
-import { openStoredRow, warmOpened } from './seal';
+import { COUNTED_TABLES, type ReportChanges } from './changeToken';
+import { openStoredRow, openValueAsync, sealMode, sealValueAsync, warmOpened } from './seal';
 import type { StoredReportSettings } from '../domain/reportSettings';
 
 
@@ -26,53 +26,147 @@ export function reportDataToken(database: AppDB = db()): Promise<DataToken> {
 
 type Stored = Record<string, unknown>;
 
+/** Per counted table, the fields the indicators read (src/domain/indicators.ts), `id` first. */
+const COUNTED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  households: ['id', 'neighborhood', 'consent', 'deleted'],
+  members: ['id', 'householdId', 'birthYear', 'hasSmartphone', 'usesOnlineServices', 'hasPaymentAccount', 'vneidLevel', 'vneidLevelSince', 'deleted'],
+  visits: ['id', 'householdId', 'date', 'outcome', 'memberIds', 'followUpDate', 'results', 'createdBy', 'deleted'],
+  sessions: ['id', 'date', 'attendees', 'results', 'createdBy', 'deleted'],
+  checklistSteps: ['id', 'memberId', 'stepKey', 'status', 'doneOn', 'deleted'],
+};
+
+/** A row as counted: the fields read, the others left in IndexedDB (undefined ones left out). */
+function counted(table: string, row: Stored): Stored {
+  const out: Stored = {};
+  for (const f of COUNTED_FIELDS[table]!) if (row[f] !== undefined) out[f] = row[f];
+  return out;
+}
+
+type Tables = Record<string, Stored[]>;
+
 /**
- * The counted tables and the token, as stored, in one IndexedDB read transaction (so the figures
- * are of one moment): below Dexie and the seal layer, because counting reads no sealed field but
- * a household's consent, and the seal layer would open every member's and visit's blob too.
+ * The counted fields of every record, kept in `meta` with the token they were read at: one value
+ * IndexedDB reads at once, where 140,000 rows (each with its sealed blob) take seconds. The
+ * households' part holds their consent, a sealed field: it is sealed under the data key as a
+ * whole, and nothing is kept while no PIN protects the records.
  */
-async function readStored(database: AppDB): Promise<{ tables: Record<string, Stored[]>; token: DataToken; me: string | undefined }> {
-  if (!database.isOpen()) await database.open();
-  const tx = database.backendDB().transaction([...COUNTED_TABLES, 'meta'], 'readonly');
-  const request = <T>(r: IDBRequest): Promise<T> =>
-    new Promise((resolve, reject) => {
-      r.onsuccess = () => resolve(r.result as T);
-      r.onerror = () => reject(r.error ?? new Error('IndexedDB read failed'));
-    });
-  const meta = tx.objectStore('meta');
-  const [lists, records, me] = await Promise.all([
-    Promise.all([...COUNTED_TABLES].map((name) => request<Stored[]>(tx.objectStore(name).getAll()))),
-    request<{ value?: string } | undefined>(meta.get(META_KEYS.reportDataToken)),
-    request<{ value?: string } | undefined>(meta.get(META_KEYS.currentUserId)),
-  ]);
-  const tables = Object.fromEntries([...COUNTED_TABLES].map((name, i) => [name, lists[i]!]));
-  return { tables, token: `${records?.value ?? ''}/${me?.value ?? ''}`, me: me?.value };
+interface KeptRecords {
+  v: 1;
+  token: string;
+  households: Uint8Array;
+  tables: Tables;
+}
+
+const KEPT_LABEL = 'reportRecords.households';
+
+/** What was read, and whether it came from the kept records (and a few rows read again). */
+interface Read {
+  tables: Tables;
+  token: DataToken;
+  /** The records' change token alone (without who uses the phone): what kept records are tied to. */
+  records: string;
+  me: string | undefined;
+  /** Rows that came from IndexedDB as stored (their households' consent not opened yet). */
+  stored: Stored[];
+  /** The kept records as they were: nothing written since. */
+  unchanged: boolean;
+}
+
+function request<T>(r: IDBRequest): Promise<T> {
+  return new Promise((resolve, reject) => {
+    r.onsuccess = () => resolve(r.result as T);
+    r.onerror = () => reject(r.error ?? new Error('IndexedDB read failed'));
+  });
 }
 
 /**
- * Every synced record the indicators read, with the change token of that moment. Records made on
- * this phone and not yet sent have no `createdBy` yet: they are this phone's user's, as the server
- * will record them.
+ * The counted tables and the token, in one IndexedDB read transaction (so the figures are of one
+ * moment): below Dexie and the seal layer, because counting reads no sealed field but a
+ * household's consent, and the seal layer would open every member's and visit's blob too. When
+ * the kept records are of an earlier moment whose writes since are all noted, only the rows
+ * written since are read (`all` reads every row all the same).
+ */
+async function readStored(database: AppDB, all = false): Promise<Read> {
+  if (!database.isOpen()) await database.open();
+  const tx = database.backendDB().transaction([...COUNTED_TABLES, 'meta'], 'readonly');
+  const meta = tx.objectStore('meta');
+  const value = <T>(key: string) => request<{ value?: T } | undefined>(meta.get(key)).then((row) => row?.value);
+  const [records, me, kept, changes] = await Promise.all([
+    value<string>(META_KEYS.reportDataToken),
+    value<string>(META_KEYS.currentUserId),
+    value<KeptRecords>(META_KEYS.reportRecords),
+    value<ReportChanges>(META_KEYS.reportChanges),
+  ]);
+  const token = `${records ?? ''}/${me ?? ''}`;
+  if (all || !kept || kept.v !== 1 || !changes || changes.overflow || sealMode() !== 'open') {
+    const lists = await Promise.all([...COUNTED_TABLES].map((name) => request<Stored[]>(tx.objectStore(name).getAll())));
+    const tables = Object.fromEntries([...COUNTED_TABLES].map((name, i) => [name, lists[i]!.map((row) => (name === 'households' ? row : counted(name, row)))]));
+    return { tables, token, records: records ?? '', me, stored: tables.households!, unchanged: false };
+  }
+  const written = Object.entries(changes.ids).filter(([name, ids]) => COUNTED_TABLES.has(name) && ids.length > 0);
+  const rows = await Promise.all(written.map(([name, ids]) => Promise.all(ids.map((id) => request<Stored | undefined>(tx.objectStore(name).get(id))))));
+  // The transaction has ended: the households' part is opened off the page's thread.
+  const households = await openValueAsync(KEPT_LABEL, kept.households);
+  if (!Array.isArray(households)) return readStored(database, true);
+  const tables: Tables = { ...kept.tables, households: households as Stored[] };
+  const stored: Stored[] = [];
+  written.forEach(([name, ids], i) => {
+    const wanted = new Set(ids);
+    const next = tables[name]!.filter((row) => !wanted.has(row.id as string));
+    for (const row of rows[i]!) {
+      if (!row) continue;
+      if (name === 'households') stored.push(row);
+      next.push(name === 'households' ? row : counted(name, row));
+    }
+    tables[name] = next;
+  });
+  return { tables, token, records: records ?? '', me, stored, unchanged: written.length === 0 };
+}
+
+/** What `keepReportData` keeps for figures `loadReportData` gave: the rows as counted, before `me` was applied. */
+const toKeep = new WeakMap<object, { records: string; tables: Tables }>();
+
+/**
+ * Every synced record the indicators read (only the fields they read), with the change token of
+ * that moment. Records made on this phone and not yet sent have no `createdBy` yet: they are this
+ * phone's user's, as the server will record them.
  */
 export async function loadReportData(database: AppDB = db()): Promise<ReportData & { token: DataToken }> {
-  const { tables, token, me } = await readStored(database);
+  const { tables, token, records, me, stored, unchanged } = await readStored(database);
   // Each household's sealed consent: opened off the page's thread, many at once, then from the cache.
-  await warmOpened('households', tables.households!);
-  const households = tables.households!.map((h) => openStoredRow('households', h)) as unknown as ReportHousehold[];
-  const visits = tables.visits as unknown as ReportVisit[];
-  const sessions = tables.sessions as unknown as ReportSession[];
-  if (me) {
-    for (const v of visits) v.createdBy ??= me;
-    for (const s of sessions) s.createdBy ??= me;
-  }
-  return {
-    households,
+  await warmOpened('households', stored);
+  const opened = new Set(stored);
+  tables.households = tables.households!.map((h) => (opened.has(h) ? counted('households', openStoredRow('households', h) as Stored) : h));
+  const mine = <T extends { createdBy?: string }>(rows: T[]): T[] => (me ? rows.map((r) => (r.createdBy ? r : { ...r, createdBy: me })) : rows);
+  const data = {
+    households: tables.households as unknown as ReportHousehold[],
     members: tables.members as unknown as ReportMember[],
-    visits,
-    sessions,
+    visits: mine(tables.visits as unknown as ReportVisit[]),
+    sessions: mine(tables.sessions as unknown as ReportSession[]),
     checklistSteps: tables.checklistSteps as unknown as ReportChecklistStep[],
     token,
   };
+  if (!unchanged) toKeep.set(data, { records, tables });
+  return data;
+}
+
+/**
+ * Keeps the records `data` was counted from (`loadReportData`'s answer), so that the next count
+ * reads only the rows written since. Nothing is kept when they changed meanwhile, or while no PIN
+ * seals the households' consent.
+ */
+export async function keepReportData(data: ReportData, database: AppDB = db()): Promise<void> {
+  const read = toKeep.get(data);
+  if (!read) return;
+  toKeep.delete(data);
+  const { households, ...tables } = read.tables;
+  const sealed = await sealValueAsync(KEPT_LABEL, households);
+  if (!sealed) return;
+  await database.transaction('rw', database.meta, async () => {
+    if ((await getMeta<string>(META_KEYS.reportDataToken, database)) !== read.records) return;
+    await setMeta(META_KEYS.reportRecords, { v: 1, token: read.records, households: sealed, tables } satisfies KeptRecords, database);
+    await setMeta(META_KEYS.reportChanges, { ids: {} } satisfies ReportChanges, database);
+  });
 }
 
 /** Results counted from the records at `token`, by a key the caller chooses (e.g. the period). */

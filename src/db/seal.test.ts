@@ -8,7 +8,7 @@ import { createMember, membersOf } from './members';
 import { createVisit, visitsOf } from './visits';
 import { createSession, getSession } from './sessions';
 import { getDraft, saveDraft } from './drafts';
-import { LockedError, lockSeal, openFields, openSeal, resetSeal, sealFields, sealMode, warmOpened } from './seal';
+import { LockedError, lockSeal, openFields, openSeal, openValue, openValueAsync, resetSeal, sealFields, sealMode, sealValue, sealValueAsync, warmOpened } from './seal';
 import { foldForSearch, matchesQuery } from '../domain/text';
 import { applyPushResults, takeBatch } from '../sync/outbox';
 import type { HouseholdFields } from '../domain/schemas';
@@ -174,5 +174,23 @@ describe('the sealing layer', () => {
     expect(await database.outbox.count()).toBe(1);
     openSeal(dataKey.slice());
     expect(await getHousehold(h.id, database)).toMatchObject({ headName: 'Nguyễn Văn Bình' });
+  });
+});
+
+describe('a value sealed whole', () => {
+  afterEach(() => resetSeal());
+
+  it('through WebCrypto gives the blob the synchronous cipher opens, and back; another label or key opens nothing', async () => {
+    const key = crypto.getRandomValues(new Uint8Array(32));
+    openSeal(key);
+    const value = { ids: ['a', 'b'], consent: { purposes: ['reporting'] } };
+    const blob = (await sealValueAsync('label', value))!;
+    expect(openValue('label', blob)).toEqual(value);
+    expect(await openValueAsync('label', sealValue('label', value)!)).toEqual(value);
+    expect(await openValueAsync('other', blob)).toBeUndefined();
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    expect(await openValueAsync('label', blob)).toBeUndefined();
+    lockSeal();
+    expect(await sealValueAsync('label', value)).toBeUndefined();
   });
 });

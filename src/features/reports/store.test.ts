@@ -13,6 +13,9 @@ import { resetApp } from '../../../tests/unit/mountWithApp';
 import { useMembershipStore } from '../team/store';
 import type { ReportsApi } from '../../sync/reportsApi';
 import { keptTeamKey, useReportsStore } from './store';
+import { openSeal, resetSeal } from '../../db/seal';
+import { getMeta } from '../../db/meta';
+import { META_KEYS } from '../../db/metaKeys';
 
 function summaryOf(p: Period): SummaryResponse {
   const indicators = { ...emptyIndicators(), visits: Number(p.from.slice(5, 7)) };
@@ -222,5 +225,24 @@ describe('useReportsStore for a head', () => {
     const data = { householdId: H.h1, date: '2026-11-21', topics: ['vneid'], outcome: 'done', teamId: 't1', createdBy: 'u-b', updatedBy: 'u-b', updatedAt: '2026-11-21T03:00:00.000Z' };
     await applyPullPage({ changes: [{ entity: 'visit', id: crypto.randomUUID(), version: 1, deleted: false, data }], cursor: 'c1', hasMore: false, reset: false });
     expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(8);
+  });
+
+  it('with a PIN, keeps the records counted and, after a local write and a pull, reads only those rows again', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    try {
+      expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(7);
+      expect(await getMeta(META_KEYS.reportRecords)).toBeDefined();
+      expect(await getMeta(META_KEYS.reportChanges)).toEqual({ ids: {} });
+      await createVisit({ householdId: H.h1, date: '2026-11-20', topics: ['vneid'], outcome: 'done' });
+      const id = crypto.randomUUID();
+      const data = { householdId: H.h1, date: '2026-11-21', topics: ['vneid'], outcome: 'done', teamId: 't1', createdBy: 'u-b', updatedBy: 'u-b', updatedAt: '2026-11-21T03:00:00.000Z' };
+      await applyPullPage({ changes: [{ entity: 'visit', id, version: 1, deleted: false, data }], cursor: 'c1', hasMore: false, reset: false });
+      expect((await getMeta<{ ids: Record<string, string[]> }>(META_KEYS.reportChanges))!.ids.visits).toContain(id);
+      expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(9);
+      // Kept again with the rows read: the next count reads none.
+      expect(await getMeta(META_KEYS.reportChanges)).toEqual({ ids: {} });
+    } finally {
+      resetSeal();
+    }
   });
 });

@@ -66,6 +66,26 @@ export interface CommuneReport {
 
 export type SettingsSource = 'server' | 'device' | 'default';
 
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Resolves once what was just shown has been drawn: after the next frame (a task queued before it
+ * would run first, and hold the frame back), or after a moment when the page draws no frames
+ * (hidden), so that counting goes on all the same.
+ */
+function afterPaint(): Promise<void> {
+  return new Promise((resolve) => {
+    let done = false;
+    const go = () => {
+      if (done) return;
+      done = true;
+      setTimeout(resolve, 0);
+    };
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(go);
+    setTimeout(go, 100);
+  });
+}
+
 // The database code loads with this page, not with the app's first screen.
 const repo = async () => {
   const [reportData, counts, users, { liveQuery }] = await Promise.all([
@@ -113,6 +133,8 @@ export const useReportsStore = defineStore('reports', () => {
   const named = (c: TeamCounts, counting: boolean): TeamReport => ({ ...c, byUser: c.byUser.map((u) => ({ ...u, name: names.get(u.userId) ?? '' })), counting });
 
   function indicatorsOf(d: ReportData, p: Period): Indicators {
+    // `counted` holds the counts of `data` only: records read again meanwhile are counted apart.
+    if (d !== data) return computeIndicators(d, p);
     const key = `${p.from}:${p.to}`;
     let found = counted.get(key);
     if (!found) counted.set(key, (found = computeIndicators(d, p)));
@@ -138,13 +160,18 @@ export const useReportsStore = defineStore('reports', () => {
     return inMemory ?? r.keptResult<TeamCounts>(key);
   }
 
-  function countTeam(d: ReportData, trendPeriods: Period[], byNeighborhood: NeighborhoodIndicators[]): TeamCounts {
-    const chosen = trendPeriods.at(-1)!;
-    return { trend: trendPeriods.map((p) => ({ period: p, indicators: indicatorsOf(d, p) })), byNeighborhood, byUser: indicatorsByUser(d, chosen) };
+  /**
+   * Each period's pass over the records is a task of its own, so that the page answers taps and
+   * draws between them (a pass over 100,000 visits takes tens of milliseconds on a phone).
+   */
+  async function countTeam(d: ReportData, trendPeriods: Period[], byNeighborhood: NeighborhoodIndicators[]): Promise<TeamCounts> {
+    const trend: PeriodFigures[] = [];
+    for (const p of trendPeriods) {
+      trend.push({ period: p, indicators: indicatorsOf(d, p) });
+      await nextTask();
+    }
+    return { trend, byNeighborhood, byUser: indicatorsByUser(d, trendPeriods.at(-1)!) };
   }
-
-  // Let the figures shown paint before more is counted.
-  const yieldToPaint = () => new Promise((resolve) => setTimeout(resolve, 0));
 
   /**
    * The head's figures from the phone's records. Figures kept from an earlier count are shown when
@@ -182,19 +209,26 @@ export const useReportsStore = defineStore('reports', () => {
       const previous = trendPeriods.at(-2);
       const firstTwo = [...(previous ? [{ period: previous, indicators: indicatorsOf(d, previous) }] : []), { period: chosen, indicators: current.indicators }];
       if (showing()) team.value = { trend: firstTwo, byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
-      await yieldToPaint();
-      const counts = countTeam(d, trendPeriods, current.byNeighborhood);
+      await afterPaint();
+      const counts = await countTeam(d, trendPeriods, current.byNeighborhood);
       countedTeams.set(key, counts);
       if (showing()) team.value = named(counts, false);
       await r.keepResult(d.token, key, counts);
-      if (!previous) return;
       if (showing()) busy.value = false;
-      await yieldToPaint();
-      const previousKey = keptTeamKey(periodKind, previous);
-      if (countedTeams.has(previousKey) || data !== d) return;
-      const ahead = countTeam(d, trailingPeriods(periodKind, previous, TREND_PERIODS), computeTeamIndicators(d, previous).byNeighborhood);
-      countedTeams.set(previousKey, ahead);
-      await r.keepResult(d.token, previousKey, ahead);
+      await nextTask();
+      const previousKey = previous && keptTeamKey(periodKind, previous);
+      if (previous && previousKey && !countedTeams.has(previousKey) && data === d) {
+        const aheadNeighborhoods = computeTeamIndicators(d, previous).byNeighborhood;
+        await nextTask();
+        const ahead = await countTeam(d, trailingPeriods(periodKind, previous, TREND_PERIODS), aheadNeighborhoods);
+        if (data === d) {
+          countedTeams.set(previousKey, ahead);
+          await r.keepResult(d.token, previousKey, ahead);
+        }
+      }
+      await nextTask();
+      // Last: it only saves reading every row at the next count, and the figures are kept first.
+      await r.keepReportData(d).catch(() => undefined);
     } catch {
       if (showing()) error.value = 'reports.loadFailed';
     } finally {
