@@ -1,5 +1,5 @@
 import type { Plugin } from 'vite';
-import type { OutputChunk } from 'rollup';
+import type { OutputChunk } from 'rolldown';
 import { resolve } from 'node:path';
 
 /** V8's explicit compile hint for a whole file (Chromium ≥ 136); it must open the file. */

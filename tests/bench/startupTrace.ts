@@ -48,7 +48,7 @@ async function recordLoad(url: string): Promise<TraceEvent[]> {
     const cdp: CDPSession = await context.newCDPSession(page);
     await page.goto('about:blank');
     const events: TraceEvent[] = [];
-    cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as TraceEvent[])));
+    cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
     const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
     await cdp.send('Tracing.start', { traceConfig: { includedCategories: CATEGORIES, recordMode: 'recordAsMuchAsPossible' }, transferMode: 'ReportEvents' });
     await page.goto(url, { waitUntil: 'load' });
