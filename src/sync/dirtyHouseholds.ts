@@ -103,18 +103,23 @@ export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize =
   const whole = dense && ids.length <= CHUNK;
   const fromPull = pulled?.byHousehold();
   let refreshed = 0;
+  // Sealed ahead from the rows the pull stored, a chunk ahead of its transaction (the next one's
+  // while this one is written); the transaction still reads and computes each household, and takes
+  // a blob only where its text is the same.
+  const sealAhead = (chunk: string[]): Promise<void> => {
+    if (!fromPull || !pulled) return Promise.resolve();
+    const rows = chunk.map((id) => pulled.household(id)).filter((h): h is SyncedRow => !!h);
+    return presealRows(
+      database.households.name,
+      rows.map((h) => summarized(h as SyncedRow & HouseholdRow, fromPull.names, fromPull.visits)),
+    ).catch((e: unknown) => console.warn('sealing summaries ahead failed', e));
+  };
+  let sealing = sealAhead(ids.slice(0, CHUNK));
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const [lo, hi] = [chunk[0]!, chunk[chunk.length - 1]!];
-    if (fromPull && pulled) {
-      // Sealed ahead from the rows the pull stored; the transaction below still reads and
-      // computes each household, and takes a blob only where its text is the same.
-      const ahead = chunk.map((id) => pulled.household(id)).filter((h): h is SyncedRow => !!h);
-      await presealRows(
-        database.households.name,
-        ahead.map((h) => summarized(h as SyncedRow & HouseholdRow, fromPull.names, fromPull.visits)),
-      ).catch((e: unknown) => console.warn('sealing summaries ahead failed', e));
-    }
+    await sealing;
+    sealing = sealAhead(ids.slice(i + CHUNK, i + 2 * CHUNK));
     await database.transaction('rw', [database.households, database.members, database.visits, database.dirtyHouseholds, database.outbox], async () => {
       // The marks in this key range, read again inside the transaction: removed below as one range,
       // every one of them is refreshed here.
