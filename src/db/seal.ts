@@ -160,7 +160,8 @@ function personalOf(fields: readonly string[], row: Record<string, unknown>): Re
  */
 export async function presealRows(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
   const spec = SEALED[table];
-  if (!spec || state.mode !== 'open' || rows.length === 0) return;
+  // No WebCrypto outside a secure context: every row is then sealed at its write.
+  if (!spec || state.mode !== 'open' || rows.length === 0 || !globalThis.crypto?.subtle) return;
   const rawKey = state.key;
   if (subtleKey?.raw !== rawKey) subtleKey = { raw: rawKey, key: crypto.subtle.importKey('raw', rawKey as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt']) };
   const key = await subtleKey.key;
