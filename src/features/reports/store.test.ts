@@ -176,6 +176,33 @@ describe('useReportsStore for a head', () => {
     expect(seen.at(-1)).toEqual({ counting: false, trend: 6 });
   });
 
+  it('a switch while the trend is still being counted stops that count: the period chosen now has the page to itself', async () => {
+    const store = useReportsStore();
+    store.choose('month', { ...FIXTURE_PERIOD });
+    let switching = false;
+    let switched: Promise<void> | undefined;
+    const stop = store.$subscribe(
+      () => {
+        // November's first two periods are on screen; its trend is counted next.
+        if (!switching && store.team?.counting) {
+          switching = true;
+          store.choose('month', { from: '2026-10-01', to: '2026-10-31' });
+          switched = store.refresh();
+        }
+      },
+      { flush: 'sync' },
+    );
+    await store.refresh();
+    expect(switched).toBeDefined();
+    await switched;
+    stop();
+    expect(store.team!.counting).toBe(false);
+    expect(store.team!.trend.at(-1)!.period.from).toBe('2026-10-01');
+    // November's count stopped before it was complete, so nothing of it was kept.
+    expect(await keptResult(NOVEMBER_KEY)).toBeUndefined();
+    expect(await keptResult(keptTeamKey('month', { from: '2026-10-01', to: '2026-10-31' }))).toBeDefined();
+  });
+
   it('a later page shows the kept figures at once while the records are unchanged', async () => {
     const counted = await novemberFigures();
     setActivePinia(createPinia());

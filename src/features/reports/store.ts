@@ -164,12 +164,15 @@ export const useReportsStore = defineStore('reports', () => {
    * Each period's pass over the records is a task of its own, so that the page answers taps and
    * draws between them (a pass over 100,000 visits takes tens of milliseconds on a phone).
    */
-  async function countTeam(d: ReportData, trendPeriods: Period[], byNeighborhood: NeighborhoodIndicators[]): Promise<TeamCounts> {
+  async function countTeam(d: ReportData, trendPeriods: Period[], byNeighborhood: NeighborhoodIndicators[], wanted: () => boolean): Promise<TeamCounts | undefined> {
     const trend: PeriodFigures[] = [];
     for (const p of trendPeriods) {
+      // Another period was chosen meanwhile: its count has the page's thread to itself.
+      if (!wanted()) return undefined;
       trend.push({ period: p, indicators: indicatorsOf(d, p) });
       await nextTask();
     }
+    if (!wanted()) return undefined;
     return { trend, byNeighborhood, byUser: indicatorsByUser(d, trendPeriods.at(-1)!) };
   }
 
@@ -210,25 +213,27 @@ export const useReportsStore = defineStore('reports', () => {
       const firstTwo = [...(previous ? [{ period: previous, indicators: indicatorsOf(d, previous) }] : []), { period: chosen, indicators: current.indicators }];
       if (showing()) team.value = { trend: firstTwo, byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
       await afterPaint();
-      const counts = await countTeam(d, trendPeriods, current.byNeighborhood);
+      const counts = await countTeam(d, trendPeriods, current.byNeighborhood, showing);
+      if (!counts) return;
       countedTeams.set(key, counts);
       if (showing()) team.value = named(counts, false);
       await r.keepResult(d.token, key, counts);
       if (showing()) busy.value = false;
       await nextTask();
       const previousKey = previous && keptTeamKey(periodKind, previous);
-      if (previous && previousKey && !countedTeams.has(previousKey) && data === d) {
+      if (previous && previousKey && !countedTeams.has(previousKey) && data === d && showing()) {
         const aheadNeighborhoods = computeTeamIndicators(d, previous).byNeighborhood;
         await nextTask();
-        const ahead = await countTeam(d, trailingPeriods(periodKind, previous, TREND_PERIODS), aheadNeighborhoods);
-        if (data === d) {
+        const ahead = await countTeam(d, trailingPeriods(periodKind, previous, TREND_PERIODS), aheadNeighborhoods, showing);
+        if (ahead && data === d) {
           countedTeams.set(previousKey, ahead);
           await r.keepResult(d.token, previousKey, ahead);
         }
       }
       await nextTask();
       // Last: it only saves reading every row at the next count, and the figures are kept first.
-      await r.keepReportData(d).catch(() => undefined);
+      // A later load of the same records keeps them itself.
+      if (showing()) await r.keepReportData(d).catch(() => undefined);
     } catch {
       if (showing()) error.value = 'reports.loadFailed';
     } finally {
