@@ -8,7 +8,7 @@ import { createMember, membersOf } from './members';
 import { createVisit, visitsOf } from './visits';
 import { createSession, getSession } from './sessions';
 import { getDraft, saveDraft } from './drafts';
-import { LockedError, lockSeal, openFields, openSeal, openValue, openValueAsync, resetSeal, sealFields, sealMode, sealValue, sealValueAsync, warmOpened } from './seal';
+import { LockedError, lockSeal, openFields, openSeal, openValue, openValueAsync, presealedStats, presealRows, resetSeal, sealFields, sealMode, sealValue, sealValueAsync, warmOpened } from './seal';
 import { foldForSearch, matchesQuery } from '../domain/text';
 import { applyPushResults, takeBatch } from '../sync/outbox';
 import type { HouseholdFields } from '../domain/schemas';
@@ -153,6 +153,30 @@ describe('the sealing layer', () => {
     await expect(warmOpened('households', [{ id: 'h2', sealed: blob }])).rejects.toThrow();
     // Opened and cached for h1, the blob still does not open on h2.
     await expect(database.households.get('h2')).rejects.toThrow();
+  });
+
+  it('writes a blob sealed ahead with WebCrypto only for the very fields it holds, once, and forgets them when locked', async () => {
+    const row = (headName: string) => ({ id: 'h-ahead', version: 1, deleted: 0, syncState: 'synced', localUpdatedAt: '2026-03-01T08:00:00.000Z', ...household({ headName }), searchText: 'x', nameKey: 'k', lastVisitDate: '', followUpDate: '' });
+    const { taken } = presealedStats();
+    await presealRows('households', [row('Nguyễn Văn Bình')]);
+    expect(presealedStats()).toEqual({ waiting: 1, taken });
+    await database.households.put(row('Nguyễn Văn Bình') as never);
+    expect(presealedStats()).toEqual({ waiting: 0, taken: taken + 1 });
+    const stored = await rawRow('households', 'h-ahead');
+    expect(stored.headName).toBeUndefined();
+    expect(openFields(dataKey, 'households', stored, stored.sealed as Uint8Array)).toMatchObject({ headName: 'Nguyễn Văn Bình', address: 'Số 12, ngõ 3, đường Lê Lợi' });
+
+    // Written with other values than sealed ahead: sealed at the write, the blob ahead dropped.
+    await presealRows('households', [row('Nguyễn Văn Bình')]);
+    await database.households.put(row('Lê Văn Cường') as never);
+    expect(presealedStats()).toEqual({ waiting: 0, taken: taken + 1 });
+    const again = await rawRow('households', 'h-ahead');
+    expect(openFields(dataKey, 'households', again, again.sealed as Uint8Array)).toMatchObject({ headName: 'Lê Văn Cường' });
+    expect(await getHousehold('h-ahead', database)).toMatchObject({ headName: 'Lê Văn Cường' });
+
+    await presealRows('households', [row('Nguyễn Văn Bình')]);
+    lockSeal();
+    expect(presealedStats().waiting).toBe(0);
   });
 
   it('fails to read rows sealed under another data key', async () => {

@@ -7,6 +7,7 @@ import { db, type AppDB } from '../db/database';
 import type { HouseholdRow } from '../db/rows';
 import type { SyncedRow } from '../db/tables';
 import { followUpFrom, householdSearchText, type VisitSummaryFields } from '../db/derived';
+import { presealRows } from '../db/seal';
 
 type VisitFacts = VisitSummaryFields & { householdId: string };
 
@@ -21,9 +22,19 @@ type VisitFacts = VisitSummaryFields & { householdId: string };
 export class PulledSummaries {
   private readonly members = new Map<string, { householdId: string; fullName: string }>();
   private readonly visits = new Map<string, VisitFacts>();
+  /**
+   * The households as the pull stored them: their summaries are sealed ahead from these, and a
+   * household stored otherwise since is simply sealed at its write (never written from here).
+   */
+  private readonly households = new Map<string, SyncedRow>();
 
   /** A row the pull stored (a record pulled twice keeps its last value). */
-  stored(entity: 'member' | 'visit', row: SyncedRow): void {
+  stored(entity: 'household' | 'member' | 'visit', row: SyncedRow): void {
+    if (entity === 'household') {
+      if (row.deleted) this.households.delete(row.id);
+      else this.households.set(row.id, row);
+      return;
+    }
     if (typeof row.householdId !== 'string') return this.removed(entity, row.id);
     if (entity === 'member') {
       if (row.deleted) this.members.delete(row.id);
@@ -40,9 +51,14 @@ export class PulledSummaries {
     });
   }
 
-  removed(entity: 'member' | 'visit', id: string): void {
-    if (entity === 'member') this.members.delete(id);
+  removed(entity: 'household' | 'member' | 'visit', id: string): void {
+    if (entity === 'household') this.households.delete(id);
+    else if (entity === 'member') this.members.delete(id);
     else this.visits.delete(id);
+  }
+
+  household(id: string): SyncedRow | undefined {
+    return this.households.get(id);
   }
 
   /** Each household's member names and visits, as the tables hold them. */
@@ -59,6 +75,15 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** The household with its summary: search text with its members' names, last visit, follow-up. */
+function summarized<T extends Pick<HouseholdRow, 'id' | 'headName' | 'address' | 'neighborhood' | 'phone'>>(
+  h: T,
+  names: Map<string, string[]>,
+  visits: Map<string, VisitSummaryFields[]>,
+): T {
+  return { ...h, searchText: householdSearchText(h, names.get(h.id) ?? []), ...followUpFrom(visits.get(h.id) ?? []) };
 }
 
 /**
@@ -78,9 +103,23 @@ export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize =
   const whole = dense && ids.length <= CHUNK;
   const fromPull = pulled?.byHousehold();
   let refreshed = 0;
+  // Sealed ahead from the rows the pull stored, a chunk ahead of its transaction (the next one's
+  // while this one is written); the transaction still reads and computes each household, and takes
+  // a blob only where its text is the same.
+  const sealAhead = (chunk: string[]): Promise<void> => {
+    if (!fromPull || !pulled) return Promise.resolve();
+    const rows = chunk.map((id) => pulled.household(id)).filter((h): h is SyncedRow => !!h);
+    return presealRows(
+      database.households.name,
+      rows.map((h) => summarized(h as SyncedRow & HouseholdRow, fromPull.names, fromPull.visits)),
+    ).catch((e: unknown) => console.warn('sealing summaries ahead failed', e));
+  };
+  let sealing = sealAhead(ids.slice(0, CHUNK));
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
     const [lo, hi] = [chunk[0]!, chunk[chunk.length - 1]!];
+    await sealing;
+    sealing = sealAhead(ids.slice(i + CHUNK, i + 2 * CHUNK));
     await database.transaction('rw', [database.households, database.members, database.visits, database.dirtyHouseholds, database.outbox], async () => {
       // The marks in this key range, read again inside the transaction: removed below as one range,
       // every one of them is refreshed here.
@@ -94,7 +133,7 @@ export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize =
           ? database.households.where(':id').between(lo, hi, true, true).toArray().then((rows) => rows.filter((h) => wanted.has(h.id)))
           : database.households.bulkGet(keys));
         await database.households.bulkPut(
-          households.filter((h): h is HouseholdRow => !!h).map((h) => ({ ...h, searchText: householdSearchText(h, fromPull.names.get(h.id) ?? []), ...followUpFrom(fromPull.visits.get(h.id) ?? []) })),
+          households.filter((h): h is HouseholdRow => !!h).map((h) => summarized(h, fromPull.names, fromPull.visits)),
         );
         await marks.delete();
         return;

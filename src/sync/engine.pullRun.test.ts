@@ -7,7 +7,7 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { DBCore, Middleware } from 'dexie';
+import { Dexie, type DBCore, type Middleware } from 'dexie';
 import { AppDB } from '../db/database';
 import { saveMembership } from './membership';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
@@ -16,6 +16,7 @@ import { createMember, updateMember } from '../db/members';
 import { createVisit, deleteVisit, updateVisit } from '../db/visits';
 import { refreshDirtyHouseholds } from './dirtyHouseholds';
 import { PULL_LIMIT } from '../domain/wire';
+import { openFields, openSeal, presealedStats, resetSeal } from '../db/seal';
 import { cleanups, hh, isPull, membershipOf, setup } from '../../tests/unit/syncHarness';
 
 /**
@@ -134,6 +135,41 @@ describe('first sync: the pull pipeline', () => {
     await engine.sync();
     await engine.sync();
     expect(limits).toEqual([String(PULL_LIMIT.max), String(PULL_LIMIT.default)]);
+  });
+
+  it('with the PIN set, seals every row and summary of a first pull ahead, and the stored blobs open under the data key', async () => {
+    const s = await setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const h = await createHouseholdWithMembers(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), [{ fullName: `Trần Thị Hoa ${i}`, birthYear: 1965 }], s.a);
+      ids.push(h.id);
+      await createVisit({ householdId: h.id, date: '2026-02-20', topics: ['vneid'], outcome: 'done', notes: `Ghi chú ${i}` }, s.a);
+      await createVisit({ householdId: h.id, date: '2026-02-21', topics: ['vneid'], outcome: 'done' }, s.a);
+    }
+    await s.ea.sync();
+    const { d } = await countedDevice(s);
+    const dataKey = crypto.getRandomValues(new Uint8Array(32));
+    openSeal(dataKey.slice());
+    cleanups.push(() => resetSeal());
+    const before = presealedStats().taken;
+    expect((await s.engine(d, { pullPageSize: 3 }).sync()).phase).toBe('idle');
+    // Households twice (the pull, then their summaries), members, and the visits with notes: no
+    // row was sealed on the page's thread by the write itself.
+    expect(presealedStats().taken - before).toBe(4 * 2 + 4 + 4);
+    expect(presealedStats().waiting).toBe(0);
+    for (const [i, id] of ids.entries()) {
+      const row = await d.households.get(id);
+      expect(row?.searchText).toContain(`tran thi hoa ${i}`);
+      expect(row?.lastVisitDate).toBe('2026-02-21');
+    }
+    const raw = new Dexie(d.name);
+    await raw.open();
+    const stored = (await raw.table('households').toArray()) as Record<string, unknown>[];
+    raw.close();
+    for (const row of stored) {
+      expect(row.headName).toBeUndefined();
+      expect(openFields(dataKey, 'households', row, row.sealed as Uint8Array)).toMatchObject({ headName: expect.stringMatching(/^Hộ \d$/), searchText: expect.stringContaining('tran thi hoa') });
+    }
   });
 
   it('marks a household dirty once per pull, however many pages bring its visits', async () => {

@@ -8,7 +8,7 @@ import { deviceId } from '../db/meta';
 import { getMembership, saveMembership, type DeviceMembership } from './membership';
 import { clearCursor, finishReset, getCursor, getResetMarker, pullProgress, setLastSync, startReset, takeRepullFlag, type PullProgress } from './progress';
 import { applyPushResults, foldOutbox, noneSettled, takeBatch } from './outbox';
-import { applyPullPage, startPullRun } from './pull';
+import { applyPullPage, preparePullPage, startPullRun, type PullRun } from './pull';
 import { requeueMissing } from './restore';
 import { refreshDirtyHouseholds } from './dirtyHouseholds';
 import { pendingCount } from './outboxCounts';
@@ -243,23 +243,23 @@ export class SyncEngine {
     // requests and fewer transactions, each with its cursor, outbox check and dirty marks.
     const pageSize = this.pullPage ?? (cursor ? PULL_PAGE : PULL_PAGE_MAX);
     this.goOn();
-    let next = this.transport.pull(cursor, pageSize);
+    let next = this.pullAhead(cursor, pageSize, run);
     for (;;) {
-      const page = await next;
+      const { page, prepared } = await next;
       total ??= page.total;
-      // The next page travels while this one is written. If writing fails, its answer is dropped
-      // unread: the cursor stored is still this page's predecessor's. A halted sync asks for no
-      // more, but still writes the page it has.
+      // The next page travels, and is prepared, while this one is written. If writing fails, its
+      // answer is dropped unread: the cursor stored is still this page's predecessor's. A halted
+      // sync asks for no more, but still writes the page it has.
       const asked = page.hasMore && !this.halted();
       if (asked) {
-        next = this.transport.pull(page.cursor, pageSize);
+        next = this.pullAhead(page.cursor, pageSize, run);
         next.catch(() => undefined);
       }
       if (page.reset && !marker) {
         // The server was restored: its answer starts from the beginning; the outbox is kept.
         marker = await startReset(this.db);
       }
-      await applyPullPage(page, marker ? { resetMode: { marker }, run } : { run }, this.db);
+      await applyPullPage(page, marker ? { resetMode: { marker }, run, prepared } : { run, prepared }, this.db);
       received += page.changes.length;
       // A pull of one page needs no bar; after the last page of a long one, the summaries remain.
       if (page.hasMore || (total ?? 0) > 0) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
@@ -273,6 +273,11 @@ export class SyncEngine {
       await finishReset(this.db);
       await this.pushAll();
     }
+  }
+
+  /** A page, and its preparation for writing (started as soon as it arrives). */
+  private pullAhead(cursor: string | undefined, pageSize: number, run: PullRun) {
+    return this.transport.pull(cursor, pageSize).then((page) => ({ page, prepared: preparePullPage(page, run, this.db) }));
   }
 
   private async handleError(e: unknown): Promise<SyncStatus> {

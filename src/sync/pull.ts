@@ -13,9 +13,10 @@ import { ENTITIES, type EntityName } from '../domain/vocab';
 import type { PullChange, PullResponse } from './transport';
 import { entityTables, tableOf, type SyncedRow } from '../db/tables';
 import { isEntity } from '../domain/vocab';
-import { planPulledChange, touchedHouseholds } from './pullPlan';
+import { planPulledChange, touchedHouseholds, type PulledChangeAction } from './pullPlan';
 import { requeueRecord } from './restore';
 import { PulledSummaries } from './dirtyHouseholds';
+import { presealRows } from '../db/seal';
 
 /**
  * What one pull (all its pages, SyncEngine.pullAll) knows between pages, to skip reads and writes
@@ -42,8 +43,47 @@ export async function startPullRun(database: AppDB = db()): Promise<PullRun> {
   return { fresh, dirty: new Set(), summaries: fresh.has('member') && fresh.has('visit') ? new PulledSummaries() : undefined };
 }
 
+/**
+ * What a page's apply can do before its transaction: the rows of its changes to tables that were
+ * empty when the pull began, planned as for a record the device does not have and with nothing
+ * waiting (so the transaction only checks the outbox), their personal fields already sealed.
+ */
+export interface PreparedPage {
+  now: string;
+  planned: Map<PullChange, SyncedRow>;
+}
+
+/**
+ * Prepares `page` (see PreparedPage). The engine starts it as soon as the page arrives, while the
+ * page before it is still being written; it never rejects (nothing prepared is then used).
+ */
+export async function preparePullPage(page: PullResponse, run: PullRun | undefined, database: AppDB = db()): Promise<PreparedPage> {
+  const prepared: PreparedPage = { now: nowIso(), planned: new Map() };
+  if (!run || run.fresh.size === 0) return prepared;
+  try {
+    const byTable = new Map<string, SyncedRow[]>();
+    for (const c of page.changes) {
+      if (!isEntity(c.entity) || !run.fresh.has(c.entity)) continue;
+      const action = planPulledChange(c.entity, c, { before: undefined, local: [], now: prepared.now });
+      if (action.kind !== 'put') continue;
+      prepared.planned.set(c, action.row);
+      const name = tableOf(database, c.entity).name;
+      const rows = byTable.get(name);
+      if (rows) rows.push(action.row);
+      else byTable.set(name, [action.row]);
+    }
+    await Promise.all([...byTable].map(([name, rows]) => presealRows(name, rows)));
+  } catch (e) {
+    // Only a head start: the transaction seals what it writes in any case.
+    console.warn('sealing a pulled page ahead failed', e);
+  }
+  return prepared;
+}
+
 export interface PullApplyOptions {
   run?: PullRun;
+  /** The page prepared ahead (preparePullPage with the same run); prepared here when absent. */
+  prepared?: Promise<PreparedPage>;
   /**
    * During a re-pull after a server restore: rows are stamped with `marker` (so those the server
    * no longer has can be found at the end), and local records newer than the server's are kept
@@ -60,9 +100,10 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
   const dirty = new Set<string>();
   // A re-pull after a restore keeps rows the server no longer sends: the tables are not the pull's.
   if (run && resetMarker) run.summaries = undefined;
-  const stored: { entity: 'member' | 'visit'; puts: SyncedRow[]; deletes: string[] }[] = [];
+  const stored: { entity: 'household' | 'member' | 'visit'; puts: SyncedRow[]; deletes: string[] }[] = [];
   // Only a re-pull after a server restore re-queues records, and the queue validates them.
   if (resetMarker) await loadSchemas();
+  const prepared = await (options.prepared ?? preparePullPage(page, resetMarker ? undefined : run, database));
   const count = await guardQuota(() =>
     database.transaction('rw', tables, async () => {
       stored.length = 0;
@@ -74,7 +115,7 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         if (list) list.push(c);
         else byEntity.set(c.entity, [c]);
       }
-      const now = nowIso();
+      const now = prepared.now;
       let count = 0;
       for (const [entity, changes] of byEntity) {
         const table = tableOf(database, entity);
@@ -98,7 +139,12 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         changes.forEach((c, i) => {
           const before = old[i];
           for (const id of touchedHouseholds(entity, c, before)) dirty.add(id);
-          const action = planPulledChange(entity, c, { before, local: pending.get(c.id) ?? [], resetMarker, now });
+          // Planned ahead for this table: right as long as the record has nothing waiting (then
+          // it was not read either, so `before` is nothing).
+          const ahead = fresh && !pending.has(c.id) ? prepared.planned.get(c) : undefined;
+          const action: PulledChangeAction = ahead
+            ? { kind: 'put', row: ahead }
+            : planPulledChange(entity, c, { before, local: pending.get(c.id) ?? [], resetMarker, now });
           if (action.kind === 'put') puts.push(action.row);
           else if (action.kind === 'delete') deletes.push(c.id);
           else if (action.kind === 'requeue') requeue.push(action.row);
@@ -106,7 +152,7 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         if (puts.length) await table.bulkPut(puts);
         if (deletes.length) await table.bulkDelete(deletes);
         for (const r of requeue) await requeueRecord(database, entity, r, 'patch');
-        if (entity === 'member' || entity === 'visit') stored.push({ entity, puts, deletes });
+        if (entity === 'household' || entity === 'member' || entity === 'visit') stored.push({ entity, puts, deletes });
         count += puts.length + deletes.length;
       }
       // Households an earlier page of this pull marked are still marked: no need to write them again.

@@ -32,6 +32,7 @@ import { loadSchemas } from '../../../src/db/validation';
 import { localToday } from '../../../src/domain/dates';
 import { followUpFrom, householdSearchText } from '../../../src/db/derived';
 import { setPin } from '../../../src/lock/vault';
+import { presealedStats } from '../../../src/db/seal';
 import { BENCH_PIN } from '../pin';
 
 declare global {
@@ -207,6 +208,7 @@ async function firstSync(db: AppDB, params: URLSearchParams) {
   // Let the database settle before the clock starts.
   await new Promise((r) => setTimeout(r, 200));
 
+  const sealedAheadBefore = presealedStats().taken;
   recording = true;
   const t0 = now();
   const status = await new SyncEngine({ db, locks: null }).sync();
@@ -274,6 +276,8 @@ async function firstSync(db: AppDB, params: URLSearchParams) {
       otherMs: totalMs - (firstPull - t0) - networkMs - parseMs - applyMs - refreshMs,
       /** Of applyPullPage: from its last request's result to the transaction's `complete` event. */
       applyCommitMs: sum(applyTx.map((t) => t.end! - (t.lastOp ?? t.end!))),
+      /** Rows written with a blob sealed ahead by WebCrypto (the others were sealed in their transaction). */
+      sealedAheadRows: presealedStats().taken - sealedAheadBefore,
     },
     /** Every IndexedDB request of the sync by table and operation: count, rows, time to resolve. */
     idbRequests: Object.fromEntries(Object.entries(ops).sort((a, b) => b[1].ms - a[1].ms)),
