@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppDB } from './database';
 import { keepResult, keptResult, reportDataToken } from './reportData';
 import { setCurrentUserId } from './meta';
+import { META_KEYS } from './metaKeys';
 
 const databases: AppDB[] = [];
 function fresh(): AppDB {
@@ -30,6 +31,21 @@ describe('the records’ change token', () => {
     tokens.push(await reportDataToken(d));
     expect(tokens[0]).toBe('/');
     expect(new Set(tokens).size).toBe(4);
+  });
+
+  it('a row leaving the phone takes the kept records and its id with it: nothing of it stays in `meta`', async () => {
+    const d = fresh();
+    await d.visits.bulkPut([visit('v1'), visit('v2')]);
+    // Kept records as a count leaves them, naming the visits.
+    await d.meta.put({ key: META_KEYS.reportRecords, value: { v: 1, tables: { visits: [{ id: 'v1' }, { id: 'v2' }] } } });
+    await d.meta.put({ key: META_KEYS.reportChanges, value: { ids: {} } });
+    await d.visits.put(visit('v3'));
+    expect(JSON.stringify(await d.meta.toArray())).toContain('v3');
+    await d.visits.delete('v1');
+    const meta = JSON.stringify(await d.meta.toArray());
+    expect(meta).not.toContain('v1');
+    expect(await d.meta.get(META_KEYS.reportRecords)).toBeUndefined();
+    expect((await d.meta.get(META_KEYS.reportChanges))?.value).toEqual({ ids: {}, overflow: true });
   });
 
   it('stays when only other tables change', async () => {

@@ -25,7 +25,6 @@ export interface ReportChanges {
 export const CHANGES_MAX = 2000;
 
 function changedIds(req: DBCoreMutateRequest): string[] | undefined {
-  if (req.type === 'delete') return req.keys.every((k) => typeof k === 'string') ? (req.keys as string[]) : undefined;
   if (req.type === 'add' || req.type === 'put') {
     const ids = req.values.map((v) => (v as { id?: unknown } | null)?.id);
     return ids.every((id) => typeof id === 'string') ? (ids as string[]) : undefined;
@@ -48,6 +47,8 @@ export const changeTokenMiddleware: Middleware<DBCore> = {
   name: 'reportChangeToken',
   create(down) {
     const stamped = new WeakSet<DBCoreTransaction>();
+    /** Transactions that already dropped the kept records. */
+    const forgotten = new WeakSet<DBCoreTransaction>();
     /** Each transaction's last update of the changed ids: the next one reads what it wrote. */
     const noted = new WeakMap<DBCoreTransaction, Promise<void>>();
     return {
@@ -78,9 +79,16 @@ export const changeTokenMiddleware: Middleware<DBCore> = {
               // without aborting, so a failed token aborts the write itself: both commit or neither.
               void meta.mutate({ trans, type: 'put', values: [{ key: META_KEYS.reportDataToken, value: uuidv7() }] }).then((res) => (res.numFailures ? abort() : undefined), abort);
             }
+            // Rows leaving the phone (a pulled deletion, an erasure, a wipe) must leave no trace in
+            // the kept records either: those go with them, and the next count reads every row.
+            const removes = req.type === 'delete' || req.type === 'deleteRange';
+            if (removes && !forgotten.has(trans)) {
+              forgotten.add(trans);
+              void meta.mutate({ trans, type: 'delete', keys: [META_KEYS.reportRecords] }).then((res) => (res.numFailures ? abort() : undefined), abort);
+            }
             // Read and written again on the same transaction, each after the one before (IndexedDB
             // keeps a transaction open while one of its requests is pending).
-            const ids = changedIds(req);
+            const ids = removes ? undefined : changedIds(req);
             const before = noted.get(trans);
             const read = () => meta.get({ trans, key: META_KEYS.reportChanges });
             // The first read is queued now, beside the write: a transaction with nothing pending commits.
