@@ -231,10 +231,7 @@ export async function sealValueAsync(label: string, value: unknown): Promise<Uin
   const key = await crypto.subtle.importKey('raw', state.key as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt']);
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const ct = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(`value:${label}`) }, key, encoder.encode(JSON.stringify(value)));
-  const blob = new Uint8Array(IV_BYTES + ct.byteLength);
-  blob.set(iv);
-  blob.set(new Uint8Array(ct), IV_BYTES);
-  return blob;
+  return withIv(iv, new Uint8Array(ct));
 }
 
 export async function openValueAsync(label: string, blob: Uint8Array): Promise<unknown> {
