@@ -61,13 +61,6 @@ const latestKey = (v: string) => `(${v}.date || ${v}.id::text
 const LATEST_FLAGS_AT = 10 + 36 + 1;
 
 /**
- * The written neighborhood as a grouping key compared byte by byte: a team's few thousand rows are
- * grouped by sorting, and the database's own collation (C.UTF-8 here) sorts through the C library
- * without PostgreSQL's abbreviated keys. The spellings are folded in `teamIndicators` anyway.
- */
-const BY_WRITTEN = `collate "C" as neighborhood`;
-
-/**
  * One team's statements run in one transaction that sees one snapshot, so that they count the
  * same records. Its settings: PostgreSQL's JIT spent 5 of 8 seconds compiling a commune's plans,
  * the default 4 MB of work_mem sorted a commune's rows on disk, and parallel workers only add
@@ -92,7 +85,7 @@ async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Pe
     // its household's neighborhood and consent): summed per household first, they were a third of
     // the next statement's grouping work, for figures that need no household.
     db.query<Row>(
-      `select v.team_id as "teamId", v.neighborhood ${BY_WRITTEN}, count(*)::int as "visits", count(*) filter (where v.outcome = 'done')::int as "visitsDone",
+      `select v.team_id as "teamId", v.neighborhood, count(*)::int as "visits", count(*) filter (where v.outcome = 'done')::int as "visitsDone",
          ${resultSums('v', 'results')}
        from report_visits v
        where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and ${countsAt('v', '$3')}
@@ -121,7 +114,7 @@ async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Pe
              select max(${latestKey('e')}) as latest, bool_or(e.outcome <> 'notHome') as reached from report_visits e
              where pv.reached is not true and e.team_id = h.team_id and e.household_id = h.id and e.date < $2) earlier on true
          where h.team_id = any($1::uuid[]) and ${countsAt('h', '$3')})
-       select team_id as "teamId", neighborhood ${BY_WRITTEN}, min(id::text) as "firstId", count(*)::int as "householdsRegistered",
+       select team_id as "teamId", neighborhood, min(id::text) as "firstId", count(*)::int as "householdsRegistered",
          count(*) filter (where reached)::int as "householdsReachedInPeriod",
          count(*) filter (where "everReached")::int as "householdsEverReached",
          count(*) filter (where substr(latest, ${LATEST_FLAGS_AT}, 1) = '1')::int as "followUpsOpen",
@@ -130,7 +123,7 @@ async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Pe
       period,
     ),
     db.query<Row>(
-      `select m.team_id as "teamId", m.neighborhood ${BY_WRITTEN},
+      `select m.team_id as "teamId", m.neighborhood,
          count(*) filter (where m.birth_year <= $3)::int as "adults",
          count(*) filter (where m.birth_year <= $3 and m.vneid_level = 2 and (m.vneid_level_since is null or m.vneid_level_since <= $2))::int as "adultsVneidLevel2",
          count(*) filter (where m.birth_year <= $3 and m.has_smartphone)::int as "adultsWithSmartphone",
@@ -147,7 +140,7 @@ async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Pe
       // The counted members named in the period, as a semi-join on the named (team, member) pairs,
       // grouped by hash: distinct pairs joined to the members and then sorted by neighborhood took
       // three times the database's CPU time on 20 teams of 140,000 records.
-      `select m.team_id as "teamId", m.neighborhood ${BY_WRITTEN}, count(*)::int as "peopleHelped"
+      `select m.team_id as "teamId", m.neighborhood, count(*)::int as "peopleHelped"
        from report_members m
        where m.team_id = any($1::uuid[]) and ${countsAt('m', '$3')}
          and (m.team_id, m.id) in (
@@ -157,7 +150,7 @@ async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Pe
       period,
     ),
     db.query<Row>(
-      `select m.team_id as "teamId", m.neighborhood ${BY_WRITTEN},
+      `select m.team_id as "teamId", m.neighborhood,
          count(*) filter (where s.step_key = 'level1.activated')::int as "vneidLevel1Activations",
          count(*) filter (where s.step_key = 'level2.activated')::int as "vneidLevel2Activations",
          count(*) filter (where s.step_key = 'after.integrateDocs')::int as "documentsIntegrated"
@@ -265,7 +258,7 @@ const COUNTING_CODE = createHash('sha256')
   .update(
     [countsAt, resultSums, latestKey, neighborhoodRows, teamRows, add, teamIndicators, neighborhoodKey, countTeams]
       .map((f) => f.toString())
-      .concat(TEAM_TRANSACTION, BY_WRITTEN, JSON.stringify([INDICATOR_KEYS, NEIGHBORHOOD_INDICATOR_KEYS, RESULT_KEYS]))
+      .concat(TEAM_TRANSACTION, JSON.stringify([INDICATOR_KEYS, NEIGHBORHOOD_INDICATOR_KEYS, RESULT_KEYS]))
       .join('\n'),
   )
   .digest('hex')
