@@ -69,7 +69,8 @@ export async function openPostgres(connectionString: string, options: PostgresOp
   await withClient((c) => c.query('select 1'));
   return {
     kind: 'postgres',
-    query: (sql, params) => withClient(async (c) => (await c.query(sql, params as unknown[])).rows),
+    query: (sql, params, prepare) =>
+      withClient(async (c) => (await (prepare ? c.query({ name: prepare, text: sql, values: params }) : c.query(sql, params as unknown[]))).rows),
     exec: (sql) => withClient(async (c) => void (await c.query(sql))),
     transaction: (fn) =>
       writers.run(() =>
