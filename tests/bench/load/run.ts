@@ -4,6 +4,7 @@
  *   npm run bench:load -- [--quick] [--db=pglite|postgres|both] [--phases=load,noisy]
  *                         [--devices=N] [--seconds=S] [--think=MS] [--timeout=MS]
  *                         [--noisy-devices=N] [--pull-limit=N] [--seed=N] [--profile-server=DIR]
+ *                         [--server-root=DIR]
  *
  * Each phase starts `server/index.ts` (the `npm start` entry) in a child process on a fresh
  * database, enrolls the devices through the real routes (10 per team), lets them push and pull for
@@ -16,6 +17,7 @@
  * (a fresh schema, dropped afterwards); skipped with a note when unreachable.
  * --quick: PGlite, 20 devices, 10 s, the load phase only (CI).
  * --profile-server=DIR: the server process writes a V8 CPU profile (`node --cpu-prof`) into DIR.
+ * --server-root=DIR: measures the server of another checkout (an A/B with the same devices and figures).
  *
  * Writes tests/bench/results/load-latest.json (--quick: load-quick.json) and the server's log beside
  * it. Exit codes: 0 every check held, 1 a check failed (a record lost, doubled or wrong, a cursor
@@ -34,7 +36,7 @@ import { LoadClient, type Answer } from './client';
 import { SimDevice, type TeamRun } from './device';
 import { TeamLedger, Violations, verifyTeam, type FinalChange } from './ledger';
 import { figures, type Figures } from './stats';
-import { BENCH_ENV, REPO, freshStorage, measureDatabaseCpu, prepareTeams, startServer, type DatabaseCpu, type DbKind, type RunningServer } from './server';
+import { BENCH_ENV, REPO, freshStorage, measureDatabaseCpu, measureServerOf, prepareTeams, startServer, type DatabaseCpu, type DbKind, type RunningServer } from './server';
 
 // ------------------------------------------------------------------------------------------------
 // Options
@@ -78,7 +80,9 @@ const options = {
   seed: num('seed', 1),
   devices: value('devices') === undefined ? undefined : num('devices', 0),
   profileServer: value('profile-server'),
+  serverRoot: value('server-root'),
 };
+if (options.serverRoot) measureServerOf(options.serverRoot.endsWith('/') ? options.serverRoot : `${options.serverRoot}/`);
 if (options.seconds <= 0) {
   console.error('--seconds must be more than 0');
   process.exit(2);
@@ -517,7 +521,7 @@ async function main(): Promise<number> {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}); 429s are counted anyway`,
     `each device: a batch of 1–40 mutations, then its pull cursor to the end (pages of ${options.pullLimit}), then a pause of ${options.thinkMs} ms on average (0.5–1.5 ×); client timeout ${options.timeoutMs} ms`,
-    'the server: server/index.ts (the npm start entry) in its own process, API only (no per-request compression), on 127.0.0.1',
+    `the server: server/index.ts (the npm start entry) of ${options.serverRoot ?? 'this tree'} in its own process, API only (no per-request compression), on 127.0.0.1`,
   ];
   if ('skipped' in pgAt && kinds.includes('postgres')) notes.push(`PostgreSQL skipped: ${pgAt.skipped}`);
   const runnable = kinds.filter((k) => k === 'pglite' || 'url' in pgAt);

@@ -14,6 +14,15 @@ import pg from 'pg';
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 
+/**
+ * The tree whose server is measured (`--server-root=DIR`, default this one): an A/B runs the same
+ * devices and the same measuring against another checkout's `server/index.ts`.
+ */
+let serverRoot = REPO;
+export function measureServerOf(root: string): void {
+  serverRoot = root;
+}
+
 /** The settings the server gets on top of the environment: a rate limit no device reaches. */
 export const BENCH_ENV = {
   RATE_LIMIT_PER_SECOND: '1000000',
@@ -121,7 +130,7 @@ export interface PreparedTeam {
 
 export async function prepareTeams(storage: Storage, names: string[]): Promise<PreparedTeam[]> {
   const [cmd, args] = tsx('tests/bench/load/prepare.ts');
-  const child = spawn(cmd, args, { cwd: REPO, env: childEnv(storage, { LOAD_TEAMS: JSON.stringify(names) }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: serverRoot, env: childEnv(storage, { LOAD_TEAMS: JSON.stringify(names) }), stdio: ['ignore', 'pipe', 'pipe'] });
   const m = await waitForLine(child, /LOAD-TEAMS (\[.*\])\n/, 180_000, 'preparing the teams');
   await new Promise<void>((r) => (child.exitCode === null ? child.once('exit', () => r()) : r()));
   return JSON.parse(m[1]!) as PreparedTeam[];
@@ -203,7 +212,7 @@ export async function measureDatabaseCpu(storage: Storage, postgresUrl: string):
 export async function startServer(storage: Storage, logFile: string, profileDir?: string): Promise<RunningServer> {
   const [cmd, tsxArgs] = tsx('server/index.ts');
   const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...tsxArgs] : [...tsxArgs];
-  const child = spawn(cmd, args, { cwd: REPO, env: childEnv(storage, { PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '' }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: serverRoot, env: childEnv(storage, { PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '' }), stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   const counts = { warn: 0, error: 0 };
   let partial = '';
