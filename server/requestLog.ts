@@ -30,6 +30,9 @@ export class RequestLog extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) return super.requestCompleted(error, request, reply);
+    // At the default level nothing is written: the line is not even put together.
+    // (Without a logger, Fastify's stand-in has no levels to ask about.)
+    if (typeof reply.log.isLevelEnabled === 'function' && !reply.log.isLevelEnabled('debug')) return;
     reply.log.debug({ method: request.method, url: loggedUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   }
 
