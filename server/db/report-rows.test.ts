@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer, type TestTeam } from '../testing';
-import { checklistStepFields, consent, Device, householdFields, memberFields, NO_RATE_LIMIT, SETUP_TIMEOUT, visitFields } from '../test-fixtures';
+import { checklistStepFields, consent, Device, uuid, householdFields, memberFields, NO_RATE_LIMIT, SETUP_TIMEOUT, visitFields } from '../test-fixtures';
 
 let server: TestServer;
 let team: TestTeam;
@@ -68,6 +68,15 @@ describe('report rows', () => {
       head.patch('visit', v, 1, { outcome: 'followUp', followUpDate: '2026-05-01' }),
       head.patch('household', h, 1, { consent: REPORTED, notes: 'y' }),
     ]);
+    // A member and a visit that arrive before their household, which comes without the reporting
+    // purpose (its copies stay empty) and gets it later (they are filled).
+    const late = uuid();
+    const early = await head.created('member', memberFields(late));
+    const earlyVisit = await head.created('visit', visitFields(late, { memberIds: [early] }));
+    await head.created('household', householdFields(), late);
+    expect((await server.db.query<{ consent_on: string | null }>('select consent_on from report_visits where id = $1', [earlyVisit]))[0]?.consent_on).toBeNull();
+    await head.one(head.patch('household', late, 1, { consent: REPORTED }));
+    expect((await server.db.query<{ consent_on: string | null }>('select consent_on from report_members where id = $1', [early]))[0]?.consent_on).toBe('2026-03-01');
     const gone = await head.created('household', householdFields({ consent: REPORTED }));
     await head.one(head.delete('household', gone, 1));
     const kept = await reportRows();
