@@ -40,7 +40,7 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
     const caller = callerOf(req);
     const limit = req.query.limit ?? PULL_LIMIT.default;
     const answer = await pulls.run(caller.teamId ?? `commune:${caller.communeId}`, () => pull(db, epoch, caller, cursor, limit));
-    // Encoded once here: as text, it would be measured and then encoded again on the way out.
-    return reply.type('application/json; charset=utf-8').send(Buffer.from(answer));
+    // Already encoded: as text, it would be measured and then encoded again on the way out.
+    return reply.type('application/json; charset=utf-8').send(answer);
   });
 }
