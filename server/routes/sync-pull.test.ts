@@ -90,8 +90,8 @@ describe('GET /api/sync/pull', () => {
     const r = await get(`/api/sync/pull?cursor=${cursor}`);
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
-    const [{ data }] = await server.db.query<{ data: string }>('select data::text as data from records where id = $1', [h]);
-    expect(r.body).toContain(data.slice(0, -1));
+    const [stored] = await server.db.query<{ data: string }>('select data::text as data from records where id = $1', [h]);
+    expect(r.body).toContain(stored!.data.slice(0, -1));
     expect((r.json() as { changes: { data: Record<string, unknown> }[] }).changes[0]!.data).toMatchObject({ headName: 'Lê Thị "Mơ"', teamId: team.teamId });
   });
 
