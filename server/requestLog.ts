@@ -23,6 +23,9 @@ export function serializeRequest(req: FastifyRequest): { method: string; url: st
  * every sync of every phone. Failed requests (5xx) are still logged as errors; a client's mistake
  * (4xx) or an unknown route is a debug line like any other request.
  */
+/** The levels at which a debug line is written (without a logger, `level` is not set at all). */
+const WRITES_DEBUG = new Set(['debug', 'trace']);
+
 export class RequestLog extends LogController {
   override incomingRequest(): void {
     // The request is logged once, when it completes.
@@ -30,6 +33,8 @@ export class RequestLog extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error) return super.requestCompleted(error, request, reply);
+    // At the default level nothing is written: the line is not even put together.
+    if (!WRITES_DEBUG.has(reply.log.level)) return;
     reply.log.debug({ method: request.method, url: loggedUrl(request.url), statusCode: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   }
 

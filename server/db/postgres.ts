@@ -69,19 +69,35 @@ export async function openPostgres(connectionString: string, options: PostgresOp
   await withClient((c) => c.query('select 1'));
   return {
     kind: 'postgres',
-    query: (sql, params) => withClient(async (c) => (await c.query(sql, params as unknown[])).rows),
+    query: (sql, params, prepare) =>
+      withClient(async (c) => (await (prepare ? c.query({ name: prepare, text: sql, values: params }) : c.query(sql, params as unknown[]))).rows),
     exec: (sql) => withClient(async (c) => void (await c.query(sql))),
     transaction: (fn) =>
       writers.run(() =>
         withClient(async (client) => {
-          await client.query('begin');
+          // `begin` rides with the transaction's first text when that has no parameters (a push's
+          // counter lock is one): one round trip less per transaction.
+          // Queries sent at once (Promise.all) all wait for the one `begin`.
+          let begun: Promise<unknown> | undefined;
+          const begin = (): Promise<unknown> => (begun ??= client.query('begin'));
           try {
             const q: Queryable = {
-              query: async <T>(sql: string, params?: unknown[], prepare?: string) =>
-                rowsOf<T>(await (prepare ? client.query({ name: prepare, text: sql, values: params }) : client.query(sql, params as unknown[]))),
-              exec: async (sql) => void (await client.query(sql)),
+              query: async <T>(sql: string, params?: unknown[], prepare?: string) => {
+                if (!begun && !prepare && (params === undefined || params.length === 0)) {
+                  const first = client.query(`begin;\n${sql}`);
+                  begun = first;
+                  return rowsOf<T>(await first);
+                }
+                await begin();
+                return rowsOf<T>(await (prepare ? client.query({ name: prepare, text: sql, values: params }) : client.query(sql, params as unknown[])));
+              },
+              exec: async (sql) => {
+                await begin();
+                await client.query(sql);
+              },
             };
             const result = await fn(q);
+            await begin();
             await client.query('commit');
             return result;
           } catch (e) {

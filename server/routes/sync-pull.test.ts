@@ -84,6 +84,17 @@ describe('GET /api/sync/pull', () => {
     expect(rec.version).toBe(2);
   });
 
+  it('each record is sent as the database wrote it out, not parsed and written again', async () => {
+    const { cursor } = await pullAll(server, team.headToken);
+    const h = await head.created('household', householdFields({ headName: 'Lê Thị "Mơ"' }));
+    const r = await get(`/api/sync/pull?cursor=${cursor}`);
+    expect(r.statusCode).toBe(200);
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+    const [stored] = await server.db.query<{ data: string }>('select data::text as data from records where id = $1', [h]);
+    expect(r.body).toContain(stored!.data.slice(0, -1));
+    expect((r.json() as { changes: { data: Record<string, unknown> }[] }).changes[0]!.data).toMatchObject({ headName: 'Lê Thị "Mơ"', teamId: team.teamId });
+  });
+
   it('from a cursor: only what changed after it; each record once, in its latest state; tombstones included', async () => {
     const { cursor } = await pullAll(server, team.headToken);
     const h = await head.created('household', householdFields());

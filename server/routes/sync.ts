@@ -39,6 +39,8 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
     }
     const caller = callerOf(req);
     const limit = req.query.limit ?? PULL_LIMIT.default;
-    return pulls.run(caller.teamId ?? `commune:${caller.communeId}`, async () => pull(db, await epoch.get(), caller, cursor, limit));
+    const answer = await pulls.run(caller.teamId ?? `commune:${caller.communeId}`, () => pull(db, epoch, caller, cursor, limit));
+    // Already encoded: as text, it would be measured and then encoded again on the way out.
+    return reply.type('application/json; charset=utf-8').send(answer);
   });
 }

@@ -111,6 +111,8 @@ export async function authenticate(db: Queryable, lastSeen: LastSeen, token: str
             u.id as user_id, u.name, u.role, u.team_id, u.commune_id, ${lastSeen.dueColumn(2)}
      from devices d join users u on u.id = d.user_id where d.token_hash = $1 or d.previous_token_hash = $1`,
     [tokenHash, lastSeen.everySeconds, idleDays, RENEWAL_GRACE_SECONDS],
+    // Every private request runs it: parsed and planned once per connection, not per request.
+    'authenticate',
   );
   const row = rows[0];
   if (!row) return { ok: false, code: 'UNAUTHENTICATED' };

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { openPglite } from '../db/pglite';
 import { migrate } from '../db/migrate';
 import type { Database } from '../db/adapter';
-import { inIndexOrder, PAGE_BYTES, PAGE_SQL } from './pull';
+import { changeText, inIndexOrder, PAGE_BYTES, PAGE_SQL, type PageRow } from './pull';
 import { SETUP_TIMEOUT } from '../test-fixtures';
 
 let db: Database;
@@ -42,5 +42,42 @@ describe('the pull page query on PGlite', () => {
   it('the setting stays with that query', async () => {
     await inIndexOrder(db, plan);
     expect(await plan(db)).toContain('Bitmap Heap Scan');
+  });
+});
+
+describe('a change written into the answer', () => {
+  const row = (over: Partial<PageRow>): PageRow => ({
+    epoch: 'e',
+    entity: 'household',
+    id: '7d1f0c2e-3b4a-4c5d-8e9f-0a1b2c3d4e5f',
+    version: 3,
+    deleted: false,
+    data: null,
+    server_seq: 9,
+    created_by: '11111111-2222-4333-8444-555555555555',
+    updated_by: null,
+    updated_at: new Date('2026-12-07T08:00:00.123Z'),
+    fetched: 1,
+    ...over,
+  });
+  const server = { teamId: 'team "một"', createdBy: '11111111-2222-4333-8444-555555555555', updatedBy: null, updatedAt: '2026-12-07T08:00:00.123Z' };
+  const read = (r: PageRow) => JSON.parse(changeText(r, JSON.stringify('team "một"'))) as Record<string, unknown>;
+
+  it('keeps the text the database wrote and adds the server fields before its closing brace', () => {
+    const data = '{"headName": "Nguyễn Văn \\"Ba\\"", "tags": ["a}", "{b"], "n": {"x": 1}}';
+    const text = changeText(row({ data }), JSON.stringify('team "một"'));
+    expect(text).toContain(data.slice(0, -1));
+    expect(JSON.parse(text)).toEqual({ entity: 'household', id: row({}).id, version: 3, deleted: false, data: { ...JSON.parse(data), ...server } });
+  });
+
+  it('an empty or missing record is the server fields alone; a tombstone is null', () => {
+    expect(read(row({ data: '{}' })).data).toEqual(server);
+    expect(read(row({ data: null })).data).toEqual(server);
+    expect(read(row({ deleted: true, data: null }))).toEqual({ entity: 'household', id: row({}).id, version: 3, deleted: true, data: null });
+  });
+
+  it('a value that is not an object is spread as an object would be', () => {
+    expect(read(row({ data: 'null' })).data).toEqual(server);
+    expect(read(row({ data: '[1, 2]' })).data).toEqual({ 0: 1, 1: 2, ...server });
   });
 });

@@ -4,7 +4,7 @@
  *
  * Two paths share the rules below through a `PushStore`. The batched path (pushBatch.ts) prefetches
  * what the batch needs in one query, decides every mutation in memory and writes it all in one
- * statement: five round trips per batch on PostgreSQL (begin, the counter lock, the read, the
+ * statement: four round trips per batch on PostgreSQL (begin with the counter lock, the read, the
  * write, commit) instead of about nine per mutation. If anything in it fails, its transaction is
  * rolled back and the batch redone the per-mutation way, each mutation under its own savepoint, where
  * a value the database refuses rejects only that mutation. Both give the same answers and rows.

@@ -211,6 +211,20 @@ export function validateCreate<E extends EntityName>(entity: E, fields: unknown)
   return { ok: true, value: r.data as EntityFieldsMap[E] };
 }
 
+/**
+ * Each entity's schema with every field optional, built once: building it is most of what checking
+ * a small patch costs (the server checks every patch of every push).
+ */
+const PARTIAL_SCHEMAS = new Map<EntityName, z.ZodMiniType>();
+function partialSchema(entity: EntityName): z.ZodMiniType {
+  let schema = PARTIAL_SCHEMAS.get(entity);
+  if (!schema) {
+    schema = z.partial(FIELD_SCHEMAS[entity]);
+    PARTIAL_SCHEMAS.set(entity, schema);
+  }
+  return schema;
+}
+
 /** Validates a patch: only the fields given, each against its own rule, no unknown ones. */
 /**
  * Validates a patch: only the fields given, each against its own rule, no unknown ones.
@@ -238,7 +252,7 @@ export function validatePatch<E extends EntityName>(
       present[key] = value;
     }
   }
-  const r = z.partial(schema).safeParse(present);
+  const r = partialSchema(entity).safeParse(present);
   if (!r.success) Object.assign(errors, collect(r.error.issues));
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, value: { ...(r.data as object), ...cleared } as Partial<EntityFieldsMap[E]> & Record<string, unknown> };

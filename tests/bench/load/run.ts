@@ -3,7 +3,8 @@
  *
  *   npm run bench:load -- [--quick] [--db=pglite|postgres|both] [--phases=load,noisy]
  *                         [--devices=N] [--seconds=S] [--think=MS] [--timeout=MS]
- *                         [--noisy-devices=N] [--pull-limit=N] [--seed=N]
+ *                         [--noisy-devices=N] [--pull-limit=N] [--seed=N] [--profile-server=DIR]
+ *                         [--server-root=DIR]
  *
  * Each phase starts `server/index.ts` (the `npm start` entry) in a child process on a fresh
  * database, enrolls the devices through the real routes (10 per team), lets them push and pull for
@@ -15,6 +16,8 @@
  * PostgreSQL: TEST_DATABASE_URL, else DATABASE_URL, else postgres://cds:cds@127.0.0.1:5432/cds_test
  * (a fresh schema, dropped afterwards); skipped with a note when unreachable.
  * --quick: PGlite, 20 devices, 10 s, the load phase only (CI).
+ * --profile-server=DIR: the server process writes a V8 CPU profile (`node --cpu-prof`) into DIR.
+ * --server-root=DIR: measures the server of another checkout (an A/B with the same devices and figures).
  *
  * Writes tests/bench/results/load-latest.json (--quick: load-quick.json) and the server's log beside
  * it. Exit codes: 0 every check held, 1 a check failed (a record lost, doubled or wrong, a cursor
@@ -33,7 +36,7 @@ import { LoadClient, type Answer } from './client';
 import { SimDevice, type TeamRun } from './device';
 import { TeamLedger, Violations, verifyTeam, type FinalChange } from './ledger';
 import { figures, type Figures } from './stats';
-import { BENCH_ENV, REPO, freshStorage, prepareTeams, startServer, type DbKind, type RunningServer } from './server';
+import { BENCH_ENV, REPO, freshStorage, measureDatabaseCpu, measureServerOf, prepareTeams, startServer, type DatabaseCpu, type DbKind, type RunningServer } from './server';
 
 // ------------------------------------------------------------------------------------------------
 // Options
@@ -76,7 +79,10 @@ const options = {
   pullLimit: num('pull-limit', 500),
   seed: num('seed', 1),
   devices: value('devices') === undefined ? undefined : num('devices', 0),
+  profileServer: value('profile-server'),
+  serverRoot: value('server-root'),
 };
+if (options.serverRoot) measureServerOf(options.serverRoot.endsWith('/') ? options.serverRoot : `${options.serverRoot}/`);
 if (options.seconds <= 0) {
   console.error('--seconds must be more than 0');
   process.exit(2);
@@ -222,6 +228,8 @@ interface Machine {
   serverCpuPercent: number;
   /** CPU seconds the server process used in the window: divided by the requests, a figure a busy machine distorts less than times. */
   serverCpuSeconds: number;
+  /** CPU seconds PostgreSQL's backends serving the server used in the window (NaN on PGlite, whose CPU is the server's). */
+  databaseCpuSeconds: number;
   /** The client's event-loop delay: when high, the client itself slowed the figures. */
   clientLoopDelayP99Ms: number;
   loadAverage: { before: number; after: number };
@@ -243,7 +251,7 @@ function counters(devices: SimDevice[]) {
 }
 
 /** Runs `body` while measuring both processes' CPU, the client's event loop and the load average. */
-async function measured(server: RunningServer, body: () => Promise<void>): Promise<Machine> {
+async function measured(server: RunningServer, database: DatabaseCpu, body: () => Promise<void>): Promise<Machine> {
   const loop = monitorEventLoopDelay({ resolution: 20 });
   loop.enable();
   const cpu0 = process.cpuUsage();
@@ -254,11 +262,13 @@ async function measured(server: RunningServer, body: () => Promise<void>): Promi
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const serverCpuSeconds = server.cpuSeconds() - srv0;
+  const databaseCpuSeconds = await database.stop();
   loop.disable();
   return {
     clientCpuPercent: ((cpu.user + cpu.system) / 1e6 / wall) * 100,
     serverCpuPercent: (serverCpuSeconds / wall) * 100,
     serverCpuSeconds,
+    databaseCpuSeconds,
     clientLoopDelayP99Ms: loop.percentile(99) / 1e6,
     loadAverage: { before, after: loadavg()[0]! },
     cores: cpus().length,
@@ -328,7 +338,16 @@ async function withServer<T>(
   postgresUrl: string,
   label: string,
   teamSpecs: { name: string; devices: number; group: string }[],
-  body: (ctx: { server: RunningServer; client: LoadClient; teams: Team[]; database: string; logFile: string; setupSeconds: number }) => Promise<T>,
+  body: (ctx: {
+    server: RunningServer;
+    client: LoadClient;
+    teams: Team[];
+    database: string;
+    logFile: string;
+    setupSeconds: number;
+    /** Starts counting the database's CPU (PostgreSQL backends) for one window. */
+    databaseCpu: () => Promise<DatabaseCpu>;
+  }) => Promise<T>,
 ): Promise<T> {
   const s0 = performance.now();
   const storage = await freshStorage(kind, postgresUrl);
@@ -339,7 +358,7 @@ async function withServer<T>(
     );
     const s1 = performance.now();
     const logFile = join(resultsDir, `${outName}-${label}.log`);
-    const server = await startServer(storage, logFile);
+    const server = await startServer(storage, logFile, options.profileServer);
     const s2 = performance.now();
     const total = teamSpecs.reduce((n, t) => n + t.devices, 0);
     const client = new LoadClient(server.url, total + 8, options.timeoutMs);
@@ -349,7 +368,7 @@ async function withServer<T>(
       const s3 = performance.now();
       const setupSeconds = (s3 - s0) / 1000;
       console.log(`  teams prepared in ${((s1 - s0) / 1000).toFixed(1)} s, server started in ${((s2 - s1) / 1000).toFixed(1)} s, ${total} devices enrolled in ${((s3 - s2) / 1000).toFixed(1)} s`);
-      return await body({ server, client, teams, database: storage.label, logFile, setupSeconds });
+      return await body({ server, client, teams, database: storage.label, logFile, setupSeconds, databaseCpu: () => measureDatabaseCpu(storage, postgresUrl) });
     } finally {
       client.close();
       await server.stop();
@@ -364,12 +383,12 @@ async function loadPhase(kind: DbKind, devices: number, postgresUrl: string): Pr
   const specs = Array.from({ length: teamCount }, (_, i) => ({ name: `Tổ tải ${i + 1}`, devices: Math.min(PER_TEAM, devices - i * PER_TEAM), group: 'load' }));
   const label = `${kind}-${devices}`;
   console.log(`\n▶ load: ${kind}, ${devices} devices in ${teamCount} teams, ${options.seconds} s`);
-  return withServer(kind, postgresUrl, label, specs, async ({ server, client, teams, database, logFile, setupSeconds }) => {
+  return withServer(kind, postgresUrl, label, specs, async ({ server, client, teams, database, logFile, setupSeconds, databaseCpu }) => {
     console.log(`  set up in ${setupSeconds.toFixed(1)} s (server ${server.url}, pid ${server.pid}); running…`);
     const all = teams.flatMap((t) => t.devices);
     const t0 = performance.now();
     const stopAt = t0 + options.seconds * 1000;
-    const machine = await measured(server, () => Promise.all(all.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs }))).then(() => undefined));
+    const machine = await measured(server, await databaseCpu(), () => Promise.all(all.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs }))).then(() => undefined));
     const f = figures(client.samples, t0, stopAt, 'load');
     console.log('  checking records and cursors…');
     const checks = await check(client, teams);
@@ -397,18 +416,18 @@ async function noisyPhase(kind: DbKind, postgresUrl: string): Promise<NoisyResul
     { name: 'Tổ ồn ào', devices: options.noisyDevices, group: 'hammer' },
   ];
   console.log(`\n▶ noisy neighbour: ${kind}, a team of ${PER_TEAM} alone ${options.seconds} s, then with a team of ${options.noisyDevices} pushing without pause ${options.seconds} s`);
-  return withServer(kind, postgresUrl, `${kind}-noisy`, specs, async ({ server, client, teams, database, logFile, setupSeconds }) => {
+  return withServer(kind, postgresUrl, `${kind}-noisy`, specs, async ({ server, client, teams, database, logFile, setupSeconds, databaseCpu }) => {
     const [quiet, hammer] = teams as [Team, Team];
     console.log(`  set up in ${setupSeconds.toFixed(1)} s (server ${server.url}, pid ${server.pid}); the quiet team alone…`);
     const runQuiet = (stopAt: number) => Promise.all(quiet.devices.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs })));
     const i0 = performance.now();
     const iStop = i0 + options.seconds * 1000;
-    const idleMachine = await measured(server, () => runQuiet(iStop).then(() => undefined));
+    const idleMachine = await measured(server, await databaseCpu(), () => runQuiet(iStop).then(() => undefined));
     const idle = figures(client.samples, i0, iStop, 'quiet');
     console.log('  …and with the noisy team');
     const l0 = performance.now();
     const lStop = l0 + options.seconds * 1000;
-    const loadedMachine = await measured(server, () =>
+    const loadedMachine = await measured(server, await databaseCpu(), () =>
       Promise.all([runQuiet(lStop), ...hammer.devices.map((d) => d.run({ stopAt: lStop, giveUpAt: lStop + DRAIN_MS, thinkMs: 0 }))]).then(() => undefined),
     );
     const loaded = figures(client.samples, l0, lStop, 'quiet');
@@ -454,6 +473,9 @@ function printMachine(m: Machine, requests: number, indent = '  '): void {
   console.log(
     `${indent}client CPU ${m.clientCpuPercent.toFixed(0)} % of a core (event-loop delay p99 ${m.clientLoopDelayP99Ms.toFixed(0)} ms), server process CPU ${m.serverCpuPercent.toFixed(0)} % (${((m.serverCpuSeconds * 1000) / requests).toFixed(1)} ms per request), load average ${m.loadAverage.before.toFixed(1)} → ${m.loadAverage.after.toFixed(1)} on ${m.cores} cores`,
   );
+  // Per 1,000 requests: the figure that carries over from a busy machine to a quiet one.
+  const database = Number.isFinite(m.databaseCpuSeconds) ? `, PostgreSQL backends ${((m.databaseCpuSeconds * 1000) / requests).toFixed(2)} s` : '';
+  console.log(`${indent}CPU per 1,000 requests: server ${((m.serverCpuSeconds * 1000) / requests).toFixed(2)} s${database}`);
 }
 
 function printChecks(c: CheckResult, log: { warn: number; error: number; file: string }): void {
@@ -499,7 +521,7 @@ async function main(): Promise<number> {
       .map(([k, v]) => `${k}=${v}`)
       .join(', ')}); 429s are counted anyway`,
     `each device: a batch of 1–40 mutations, then its pull cursor to the end (pages of ${options.pullLimit}), then a pause of ${options.thinkMs} ms on average (0.5–1.5 ×); client timeout ${options.timeoutMs} ms`,
-    'the server: server/index.ts (the npm start entry) in its own process, API only (no per-request compression), on 127.0.0.1',
+    `the server: server/index.ts (the npm start entry) of ${options.serverRoot ?? 'this tree'} in its own process, API only (no per-request compression), on 127.0.0.1`,
   ];
   if ('skipped' in pgAt && kinds.includes('postgres')) notes.push(`PostgreSQL skipped: ${pgAt.skipped}`);
   const runnable = kinds.filter((k) => k === 'pglite' || 'url' in pgAt);

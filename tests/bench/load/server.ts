@@ -14,6 +14,15 @@ import pg from 'pg';
 
 export const REPO = new URL('../../../', import.meta.url).pathname;
 
+/**
+ * The tree whose server is measured (`--server-root=DIR`, default this one): an A/B runs the same
+ * devices and the same measuring against another checkout's `server/index.ts`.
+ */
+let serverRoot = REPO;
+export function measureServerOf(root: string): void {
+  serverRoot = root;
+}
+
 /** The settings the server gets on top of the environment: a rate limit no device reaches. */
 export const BENCH_ENV = {
   RATE_LIMIT_PER_SECOND: '1000000',
@@ -30,6 +39,12 @@ export type DbKind = 'pglite' | 'postgres';
 
 export interface Storage {
   kind: DbKind;
+  /**
+   * PostgreSQL: the `application_name` every connection of this run's server has, by which its
+   * backends are found (their CPU is counted apart from the server's). PGlite runs inside the
+   * server process, so its CPU is the server's.
+   */
+  applicationName?: string;
   /** DATA_DIR or DATABASE_URL for the children. */
   env: Record<string, string>;
   label: string;
@@ -50,8 +65,10 @@ export async function freshStorage(kind: DbKind, postgresUrl: string): Promise<S
   const url = new URL(postgresUrl);
   // node-postgres passes `options` to the server at connect: every connection of the pool starts in the fresh schema.
   url.searchParams.set('options', `-c search_path=${schema}`);
+  url.searchParams.set('application_name', schema);
   return {
     kind,
+    applicationName: schema,
     env: { DATABASE_URL: url.toString() },
     label: `PostgreSQL ${version} (fresh schema)`,
     async dispose() {
@@ -113,7 +130,7 @@ export interface PreparedTeam {
 
 export async function prepareTeams(storage: Storage, names: string[]): Promise<PreparedTeam[]> {
   const [cmd, args] = tsx('tests/bench/load/prepare.ts');
-  const child = spawn(cmd, args, { cwd: REPO, env: childEnv(storage, { LOAD_TEAMS: JSON.stringify(names) }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: serverRoot, env: childEnv(storage, { LOAD_TEAMS: JSON.stringify(names) }), stdio: ['ignore', 'pipe', 'pipe'] });
   const m = await waitForLine(child, /LOAD-TEAMS (\[.*\])\n/, 180_000, 'preparing the teams');
   await new Promise<void>((r) => (child.exitCode === null ? child.once('exit', () => r()) : r()));
   return JSON.parse(m[1]!) as PreparedTeam[];
@@ -131,9 +148,71 @@ export interface RunningServer {
 
 const CLOCK_TICKS = 100;
 
-export async function startServer(storage: Storage, logFile: string): Promise<RunningServer> {
-  const [cmd, args] = tsx('server/index.ts');
-  const child = spawn(cmd, args, { cwd: REPO, env: childEnv(storage, { PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '' }), stdio: ['ignore', 'pipe', 'pipe'] });
+/** CPU seconds (user + system) a process has used, from /proc; NaN where there is none (not Linux, or it has exited). */
+function processCpuSeconds(pid: number): number {
+  // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks; the name (field 2) may hold spaces.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Counts the CPU of the database backends serving one run's server, between `start` and `stop`. */
+export interface DatabaseCpu {
+  /** CPU seconds the backends used since the start (NaN when they cannot be read: PGlite, not Linux, another host). */
+  stop(): Promise<number>;
+}
+
+/**
+ * The backends are looked up by `application_name` once a second. A backend that appears after the
+ * start is counted from zero; one that exits between two looks loses its last second, so the
+ * figure is a little low when the pool closes idle connections (it does not under load).
+ */
+export async function measureDatabaseCpu(storage: Storage, postgresUrl: string): Promise<DatabaseCpu> {
+  if (!storage.applicationName || !existsSync('/proc/self/stat')) return { stop: async () => NaN };
+  const client = new pg.Client({ connectionString: postgresUrl });
+  await client.connect();
+  const seen = new Map<number, { first: number; last: number }>();
+  let started = false;
+  const look = async () => {
+    const rows = (await client.query<{ pid: number }>('select pid from pg_stat_activity where application_name = $1', [storage.applicationName])).rows;
+    for (const { pid } of rows) {
+      const now = processCpuSeconds(pid);
+      if (!Number.isFinite(now)) continue;
+      const known = seen.get(pid);
+      if (known) known.last = now;
+      else seen.set(pid, { first: started ? 0 : now, last: now });
+    }
+  };
+  await look();
+  started = true;
+  let looking = Promise.resolve();
+  const timer = setInterval(() => {
+    looking = looking.then(look).catch(() => undefined);
+  }, 1000);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await looking;
+      await look().catch(() => undefined);
+      await client.end();
+      // Backends on another host are not in this /proc: none seen.
+      if (seen.size === 0) return NaN;
+      let total = 0;
+      for (const { first, last } of seen.values()) total += last - first;
+      return total;
+    },
+  };
+}
+
+/** `profileDir`: the server writes a V8 CPU profile there when it exits (`node --cpu-prof`). */
+export async function startServer(storage: Storage, logFile: string, profileDir?: string): Promise<RunningServer> {
+  const [cmd, tsxArgs] = tsx('server/index.ts');
+  const args = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...tsxArgs] : [...tsxArgs];
+  const child = spawn(cmd, args, { cwd: serverRoot, env: childEnv(storage, { PORT: '0', HOST: '127.0.0.1', STATIC_DIR: '' }), stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   const counts = { warn: 0, error: 0 };
   let partial = '';
@@ -154,14 +233,8 @@ export async function startServer(storage: Storage, logFile: string): Promise<Ru
   return {
     url: m[1]!,
     pid,
-    cpuSeconds() {
-      // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks; the name (field 2) may hold spaces.
-      // Linux only: elsewhere the figure is NaN and the rest of the run is unaffected.
-      if (!existsSync(`/proc/${pid}/stat`)) return NaN;
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-    },
+    // Linux only: elsewhere the figure is NaN and the rest of the run is unaffected.
+    cpuSeconds: () => processCpuSeconds(pid),
     logLines: () => ({ ...counts }),
     async stop() {
       if (child.exitCode !== null) return;
