@@ -22,6 +22,7 @@ import { localToday } from '../../domain/dates';
 import { useMembershipStore } from '../team/store';
 import { reportsApi, type ReportsApi } from '../../sync/reportsApi';
 import type { DataToken } from '../../db/reportData';
+import { holdReportBuild } from './idleBuild';
 
 export const TREND_PERIODS = 6;
 
@@ -121,6 +122,8 @@ export const useReportsStore = defineStore('reports', () => {
   let generation = 0;
   let names = new Map<string, string>();
   let pendingSub: Subscription | undefined;
+  /** While the page is open it keeps the records it counts: no build in idle time meanwhile. */
+  let releaseBuild: (() => void) | undefined;
 
   const isAdmin = computed(() => membership.membership?.user.role === 'admin');
   const periods = computed(() => trailingPeriods(kind.value, period.value, TREND_PERIODS));
@@ -287,10 +290,13 @@ export const useReportsStore = defineStore('reports', () => {
   function stop(): void {
     pendingSub?.unsubscribe();
     pendingSub = undefined;
+    releaseBuild?.();
+    releaseBuild = undefined;
   }
 
   /** Starts loading the database code while the page reads who uses the phone. */
   function prepare(): void {
+    releaseBuild ??= holdReportBuild();
     void repo().catch(() => undefined);
   }
 

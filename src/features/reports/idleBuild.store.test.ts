@@ -1,0 +1,60 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPinia, setActivePinia } from 'pinia';
+import { saveMembership } from '../../sync/membership';
+import { db } from '../../db/database';
+import { META_KEYS } from '../../db/metaKeys';
+import { openSeal, resetSeal } from '../../db/seal';
+import { fixtureRecords } from '../../domain/indicators.fixture';
+import { resetApp } from '../../../tests/unit/mountWithApp';
+import { useMembershipStore } from '../team/store';
+import { holdReportBuild, scheduleReportBuild } from './idleBuild';
+
+const TABLES = { household: 'households', member: 'members', visit: 'visits', session: 'sessions', checklistStep: 'checklistSteps' } as const;
+
+async function seed(role: 'head' | 'member'): Promise<void> {
+  await saveMembership({ token: 'tok', user: { id: 'u1', name: 'Trưởng thôn Bình', role }, team: { id: 't1', name: 'Tổ 3' }, joinedAt: '2026-12-01T00:00:00.000Z' });
+  await useMembershipStore().load();
+  openSeal(crypto.getRandomValues(new Uint8Array(32)));
+  for (const r of fixtureRecords({ stepId: (m, k) => `${m}:${k}` })) {
+    await db()
+      .table(TABLES[r.entity])
+      .put({ id: r.id, ...r.fields, version: 1, deleted: r.deleted ? 1 : 0, syncState: 'synced', localUpdatedAt: '2026-12-01T00:00:00Z', createdBy: 'u-' + r.by });
+  }
+}
+
+const kept = async () => (await db().meta.get(META_KEYS.reportRecords)) !== undefined;
+
+beforeEach(async () => {
+  await resetApp();
+  setActivePinia(createPinia());
+});
+afterEach(async () => {
+  resetSeal();
+  await resetApp();
+});
+
+describe('the dashboard records built in idle time', () => {
+  it('are built on a head’s phone when none are kept, once at a time', async () => {
+    await seed('head');
+    const first = scheduleReportBuild();
+    expect(scheduleReportBuild()).toBe(first);
+    expect(await first).toBe(true);
+    expect(await kept()).toBe(true);
+  });
+
+  it('wait while the dashboard is open: it keeps its own', async () => {
+    await seed('head');
+    const release = holdReportBuild();
+    expect(await scheduleReportBuild()).toBe(false);
+    expect(await kept()).toBe(false);
+    release();
+    release();
+    expect(await scheduleReportBuild()).toBe(true);
+  });
+
+  it('are not built on a member’s phone: members have no dashboard', async () => {
+    await seed('member');
+    expect(await scheduleReportBuild()).toBe(false);
+    expect(await kept()).toBe(false);
+  });
+});
