@@ -223,6 +223,11 @@ export const useReportsStore = defineStore('reports', () => {
       await r.keepResult(d.token, key, counts);
       if (showing()) busy.value = false;
       await nextTask();
+      // Next the records themselves, before counting ahead: they save the next count reading
+      // every row (seconds), where the count ahead saves a switch a few passes. A later load of
+      // the same records keeps them itself.
+      if (showing()) await r.keepReportData(d).catch(() => undefined);
+      await nextTask();
       const previousKey = previous && keptTeamKey(periodKind, previous);
       if (previous && previousKey && !countedTeams.has(previousKey) && data === d && showing()) {
         const aheadNeighborhoods = computeTeamIndicators(d, previous).byNeighborhood;
@@ -233,10 +238,6 @@ export const useReportsStore = defineStore('reports', () => {
           await r.keepResult(d.token, previousKey, ahead);
         }
       }
-      await nextTask();
-      // Last: it only saves reading every row at the next count, and the figures are kept first.
-      // A later load of the same records keeps them itself.
-      if (showing()) await r.keepReportData(d).catch(() => undefined);
     } catch {
       if (showing()) error.value = 'reports.loadFailed';
     } finally {
