@@ -28,8 +28,10 @@ describe('the kept records by column', () => {
   });
 
   it('keep a field JSON would change (NaN, -0, a date, a binary, an undefined inside) as it is', () => {
+    const sparse = [1, 2, 3];
+    delete sparse[1];
     const rows: Row[] = [
-      { id: 'a', n: Number.NaN, at: new Date('2026-11-01T00:00:00Z'), bytes: new Uint8Array([1, 2]), o: { x: undefined }, sparse: [1, , 3] },
+      { id: 'a', n: Number.NaN, at: new Date('2026-11-01T00:00:00Z'), bytes: new Uint8Array([1, 2]), o: { x: undefined }, sparse },
       { id: 'b', n: -0, at: '2026-11-01', bytes: 'text', o: { x: 1 }, sparse: [1, 2, 3] },
       { id: 'c', n: Infinity },
     ];
