@@ -115,9 +115,9 @@ describe('the kept records', () => {
         } else if (action === 7) {
           // Values the kept columns hold as dictionaries of objects and lists.
           const members = await ids('members');
-          await database.visits.update(pick(await ids('visits')), { results: random() < 0.5 ? { dossiersSubmitted: Math.floor(random() * 3) } : undefined, memberIds: random() < 0.5 ? [pick(members), pick(members)] : [] });
+          await database.visits.update(pick(await ids('visits')), { results: random() < 0.5 ? { onlineDossiers: Math.floor(random() * 3) } : undefined, memberIds: random() < 0.5 ? [pick(members), pick(members)] : [] });
         } else if (action === 8) {
-          await database.checklistSteps.update(pick(await ids('checklistSteps')), { status: pick(['done', 'todo']), doneOn: pick(dates) });
+          await database.checklistSteps.update(pick(await ids('checklistSteps')), { status: pick(['done', 'pending']), doneOn: pick(dates) });
         } else {
           await database.sessions.update(pick(await ids('sessions')), { attendees: Math.floor(random() * 30) });
         }
