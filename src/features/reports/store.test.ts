@@ -257,7 +257,8 @@ describe('useReportsStore for a head', () => {
   it('with a PIN, keeps the records counted before counting the previous period ahead', async () => {
     openSeal(crypto.getRandomValues(new Uint8Array(32)));
     const written: string[] = [];
-    const note = (key: unknown) => void ([META_KEYS.reportKept, META_KEYS.reportRecords].includes(key as string) && written.push(key as string));
+    const watched: readonly unknown[] = [META_KEYS.reportKept, META_KEYS.reportRecords];
+    const note = (key: unknown) => void (watched.includes(key) && written.push(key as string));
     const creating = (key: unknown) => note(key);
     const updating = (_: unknown, key: unknown) => note(key);
     db().meta.hook('creating', creating);
