@@ -96,7 +96,7 @@ export const useLockStore = defineStore('lock', () => {
     void afterPaint()
       .then(() => whenIdle(1000))
       .then(() => useSyncStore().syncNow())
-      .finally(() => void import('../reports/idleBuild').then((m) => m.scheduleReportBuild()));
+      .finally(() => void import('../reports/idleBuild').then((m) => m.scheduleReportBuild()).catch(() => undefined));
     return undefined;
   }
 

@@ -56,7 +56,7 @@ export const useSyncStore = defineStore('sync', () => {
         if (s.phase === 'idle' && !useLockStore().locked) {
           membership.refreshRosterIfDue();
           // A head's dashboard records, built in idle time when the sync left none kept.
-          void import('../reports/idleBuild').then((m) => m.scheduleReportBuild());
+          void import('../reports/idleBuild').then((m) => m.scheduleReportBuild()).catch(() => undefined);
         }
       },
       // The team screens call the server with the membership they read: the new token, from now on.
