@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { saveMembership } from '../../sync/membership';
 import { db } from '../../db/database';
@@ -7,14 +7,17 @@ import { openSeal, resetSeal } from '../../db/seal';
 import { fixtureRecords } from '../../domain/indicators.fixture';
 import { resetApp } from '../../../tests/unit/mountWithApp';
 import { useMembershipStore } from '../team/store';
+import { useLockStore } from '../lock/store';
+import { useSyncStore } from '../sync/store';
 import { holdReportBuild, scheduleReportBuild } from './idleBuild';
 
 const TABLES = { household: 'households', member: 'members', visit: 'visits', session: 'sessions', checklistStep: 'checklistSteps' } as const;
 
-async function seed(role: 'head' | 'member'): Promise<void> {
+async function seed(role: 'head' | 'member', pin = true): Promise<void> {
   await saveMembership({ token: 'tok', user: { id: 'u1', name: 'Trưởng thôn Bình', role }, team: { id: 't1', name: 'Tổ 3' }, joinedAt: '2026-12-01T00:00:00.000Z' });
   await useMembershipStore().load();
-  openSeal(crypto.getRandomValues(new Uint8Array(32)));
+  // Without a key here, the rows are written in the clear and sealed when a PIN is set.
+  if (pin) openSeal(crypto.getRandomValues(new Uint8Array(32)));
   for (const r of fixtureRecords({ stepId: (m, k) => `${m}:${k}` })) {
     await db()
       .table(TABLES[r.entity])
@@ -56,5 +59,21 @@ describe('the dashboard records built in idle time', () => {
     await seed('member');
     expect(await scheduleReportBuild()).toBe(false);
     expect(await kept()).toBe(false);
+  });
+
+  it('start after the unlock, offline too (the sync then does nothing)', { timeout: 60_000 }, async () => {
+    await seed('head', false);
+    vi.spyOn(useSyncStore(), 'syncNow').mockResolvedValue({ phase: 'offline' });
+    await useLockStore().setPin('482916');
+    await db().visits.put({ ...(await db().visits.toCollection().first())!, outcome: 'done' });
+    // The app starts again, locked: the unlock starts the build.
+    setActivePinia(createPinia());
+    await useMembershipStore().load();
+    const lock = useLockStore();
+    expect(lock.locked).toBe(true);
+    vi.spyOn(useSyncStore(), 'syncNow').mockResolvedValue({ phase: 'offline' });
+    expect(await kept()).toBe(false);
+    expect(await lock.unlock('482916')).toBeUndefined();
+    await vi.waitFor(async () => expect(await kept()).toBe(true), { timeout: 30_000, interval: 100 });
   });
 });
