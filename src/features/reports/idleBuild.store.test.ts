@@ -32,6 +32,7 @@ beforeEach(async () => {
   setActivePinia(createPinia());
 });
 afterEach(async () => {
+  vi.unstubAllGlobals();
   resetSeal();
   await resetApp();
 });
@@ -75,5 +76,20 @@ describe('the dashboard records built in idle time', () => {
     expect(await kept()).toBe(false);
     expect(await lock.unlock('482916')).toBeUndefined();
     await vi.waitFor(async () => expect(await kept()).toBe(true), { timeout: 30_000, interval: 100 });
+  });
+});
+
+describe('a sync that ends idle', () => {
+  it('starts the build on a head’s phone', { timeout: 60_000 }, async () => {
+    await seed('head');
+    const fetch = vi.fn(async (input: RequestInfo | URL) => {
+      const url = String(input);
+      const body = url.includes('/api/sync/pull') ? { changes: [], cursor: 'c1', hasMore: false, reset: false } : url.includes('/api/team') ? { team: { id: 't1', name: 'Tổ 3' }, users: [], devices: [] } : {};
+      return new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    });
+    vi.stubGlobal('fetch', fetch);
+    expect((await useSyncStore().syncNow()).phase).toBe('idle');
+    await vi.waitFor(async () => expect(await kept()).toBe(true), { timeout: 30_000, interval: 100 });
+    useSyncStore().stop();
   });
 });
