@@ -29,6 +29,8 @@ const kept = async () => (await db().meta.get(META_KEYS.reportRecords)) !== unde
 
 beforeEach(async () => {
   await resetApp();
+  // A PIN set by an earlier test would leave this one's phone locked.
+  localStorage.clear();
   setActivePinia(createPinia());
 });
 afterEach(async () => {
