@@ -20,6 +20,11 @@ export const COUNTED_TABLES: ReadonlySet<string> = new Set(['households', 'membe
 export interface ReportChanges {
   ids: Record<string, string[]>;
   overflow?: true;
+  /**
+   * Set by a build of the kept records a chunk at a time (db/reportData.ts) when it starts, and
+   * carried by every note after: the build keeps its records only if its mark is still there.
+   */
+  since?: string;
 }
 
 export const CHANGES_MAX = 2000;
@@ -36,7 +41,7 @@ function changedIds(req: DBCoreMutateRequest): string[] | undefined {
 export function addChanges(changes: unknown, table: string, ids: readonly string[] | undefined): ReportChanges {
   const known = changes as ReportChanges | undefined;
   if (!ids || (known && (known.overflow || typeof known.ids !== 'object'))) return { ids: {}, overflow: true };
-  const out: ReportChanges = { ids: { ...known?.ids, [table]: [...new Set([...(known?.ids[table] ?? []), ...ids])] } };
+  const out: ReportChanges = { ids: { ...known?.ids, [table]: [...new Set([...(known?.ids[table] ?? []), ...ids])] }, ...(known?.since ? { since: known.since } : {}) };
   let total = 0;
   for (const list of Object.values(out.ids)) total += list.length;
   return total > CHANGES_MAX ? { ids: {}, overflow: true } : out;

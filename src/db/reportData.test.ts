@@ -2,8 +2,9 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDB } from './database';
-import { keepReportData, loadReportData } from './reportData';
+import { BUILD_CHUNK, buildReportData, keepReportData, loadReportData } from './reportData';
 import { CHANGES_MAX } from './changeToken';
+import { isColumns } from './reportColumns';
 import { META_KEYS } from './metaKeys';
 import { mulberry32 } from '../domain/random';
 import { openSeal, resetSeal, SEALED_FIELD } from './seal';
@@ -91,7 +92,7 @@ describe('the kept records', () => {
     for (let round = 0; round < 25; round++) {
       const writes = 1 + Math.floor(random() * 4);
       for (let w = 0; w < writes; w++) {
-        const action = Math.floor(random() * 7);
+        const action = Math.floor(random() * 9);
         const households = await ids('households');
         if (action === 0) {
           const h = await database.households.get(pick(households));
@@ -111,6 +112,12 @@ describe('the kept records', () => {
             await database.visits.delete(pick(await ids('visits')));
             await database.members.update(pick(await ids('members')), { hasSmartphone: random() < 0.5 });
           });
+        } else if (action === 7) {
+          // Values the kept columns hold as dictionaries of objects and lists.
+          const members = await ids('members');
+          await database.visits.update(pick(await ids('visits')), { results: random() < 0.5 ? { onlineDossiers: Math.floor(random() * 3) } : undefined, memberIds: random() < 0.5 ? [pick(members), pick(members)] : [] });
+        } else if (action === 8) {
+          await database.checklistSteps.update(pick(await ids('checklistSteps')), { status: pick(['done', 'pending']), doneOn: pick(dates) });
         } else {
           await database.sessions.update(pick(await ids('sessions')), { attendees: Math.floor(random() * 30) });
         }
@@ -141,6 +148,20 @@ describe('the kept records', () => {
     expect(computeIndicators(data, FIXTURE_PERIOD)).toEqual(computeIndicators(await fullRead(), FIXTURE_PERIOD));
   });
 
+  it('are kept by column, and a count from them reads no row that was not noted as written', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    await keepReportData(await loadReportData(database), database);
+    const kept = (await database.meta.get(META_KEYS.reportRecords))!.value as { v: number; tables: Record<string, unknown> };
+    expect(kept.v).toBe(2);
+    for (const name of ['members', 'visits', 'sessions', 'checklistSteps']) expect(isColumns(kept.tables[name]), name).toBe(true);
+    // Changed below Dexie (no token, no note): a count from the kept records cannot see it, a full read does.
+    const visit = (await database.visits.toCollection().first())!;
+    await new Promise((resolve) => (database.backendDB().transaction('visits', 'readwrite').objectStore('visits').put({ ...visit, outcome: 'changed behind' }).onsuccess = resolve));
+    expect((await loadReportData(database)).visits.find((v) => v.id === visit.id)?.outcome).toBe(visit.outcome);
+    expect((await fullRead()).visits.find((v) => v.id === visit.id)?.outcome).toBe('changed behind');
+  });
+
   it('past CHANGES_MAX ids written, only notes that every row must be read again', async () => {
     openSeal(crypto.getRandomValues(new Uint8Array(32)));
     await seedFixture();
@@ -161,5 +182,95 @@ describe('the kept records', () => {
     await database.visits.update((await database.visits.toCollection().first())!.id, { outcome: 'done' });
     await keepReportData(data, database);
     expect(await database.meta.get(META_KEYS.reportRecords)).toBeUndefined();
+  });
+});
+
+describe('building the kept records a chunk at a time', () => {
+  const now = () => Promise.resolve();
+  const visitRow = async () => (await database.visits.toCollection().first())!;
+  /** Changes a visit below Dexie (no token, no note): only a count that reads the row sees it. */
+  const behind = async (id: string, outcome: string) => {
+    const row = (await database.visits.get(id))!;
+    await new Promise((resolve) => (database.backendDB().transaction('visits', 'readwrite').objectStore('visits').put({ ...row, outcome }).onsuccess = resolve));
+  };
+
+  it('after a removed row dropped them, keeps records a count then reads instead of every row', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    const first = await visitRow();
+    // More rows than a chunk holds, so that the build goes on from where a chunk ended.
+    await database.visits.bulkPut(Array.from({ length: BUILD_CHUNK * 2 + 10 }, (_, i) => ({ ...first, id: `v-many-${String(i).padStart(5, '0')}` })));
+    await keepReportData(await loadReportData(database), database);
+    await database.visits.delete('v-many-00000');
+    expect(await database.meta.get(META_KEYS.reportRecords)).toBeUndefined();
+    let pauses = 0;
+    expect(await buildReportData({ pause: () => (pauses++, now()) }, database)).toBe(true);
+    expect(pauses).toBeGreaterThan(7);
+    await behind(first.id, 'changed behind');
+    const quick = await loadReportData(database);
+    expect(quick.visits.find((v) => v.id === first.id)?.outcome).toBe(first.outcome);
+    await database.visits.update(first.id, { outcome: first.outcome });
+    expect(sorted(await loadReportData(database))).toEqual(sorted(await fullRead()));
+    // Records already kept are not built again.
+    expect(await buildReportData({ pause: now }, database)).toBe(false);
+  });
+
+  it('reads again at the next count the rows written while it ran', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    const visit = await visitRow();
+    const member = (await database.members.toCollection().first())!;
+    let pauses = 0;
+    const kept = await buildReportData(
+      {
+        pause: async () => {
+          pauses++;
+          // A member changes before the members are read, a visit after the visits were.
+          if (pauses === 4) await database.visits.update(visit.id, { outcome: visit.outcome === 'done' ? 'notHome' : 'done' });
+          if (pauses === 2) await database.members.update(member.id, { hasSmartphone: !member.hasSmartphone });
+        },
+      },
+      database,
+    );
+    expect(kept).toBe(true);
+    const quick = await loadReportData(database);
+    expect(sorted(quick)).toEqual(sorted(await fullRead()));
+    expect(computeTeamIndicators(quick, FIXTURE_PERIOD)).toEqual(computeTeamIndicators(await fullRead(), FIXTURE_PERIOD));
+  });
+
+  it('keeps nothing when a row is removed while it runs: no trace of it stays in meta', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    const household = (await database.households.toCollection().first())!;
+    let pauses = 0;
+    const kept = await buildReportData({ pause: async () => void (++pauses === 3 && (await database.households.delete(household.id))) }, database);
+    expect(kept).toBe(false);
+    const meta = JSON.stringify(await database.meta.toArray());
+    expect(meta).not.toContain(household.id);
+    expect(await database.meta.get(META_KEYS.reportRecords)).toBeUndefined();
+  });
+
+  it('gives way to a count that reads every row, and to the lock', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    let pauses = 0;
+    expect(await buildReportData({ pause: async () => void (++pauses === 2 && (await loadReportData(database))) }, database)).toBe(false);
+    expect(await database.meta.get(META_KEYS.reportRecords)).toBeUndefined();
+    pauses = 0;
+    expect(await buildReportData({ pause: now, wanted: () => ++pauses < 3 }, database)).toBe(false);
+    expect(await database.meta.get(META_KEYS.reportRecords)).toBeUndefined();
+    resetSeal();
+    expect(await buildReportData({ pause: now }, database)).toBe(false);
+  });
+
+  it('keeps nothing when the dashboard kept its own records meanwhile', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    const read = await loadReportData(database);
+    let pauses = 0;
+    const kept = await buildReportData({ pause: async () => void (++pauses === 3 && (await keepReportData(read, database))) }, database);
+    expect(kept).toBe(false);
+    // The dashboard's own records stay, and count as every row does.
+    expect(sorted(await loadReportData(database))).toEqual(sorted(await fullRead()));
   });
 });

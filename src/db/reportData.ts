@@ -5,6 +5,7 @@ import { META_KEYS } from './metaKeys';
 import type { ReportChecklistStep, ReportData, ReportHousehold, ReportMember, ReportSession, ReportVisit } from '../domain/indicators';
 import { COUNTED_TABLES, type ReportChanges } from './changeToken';
 import { openStoredRow, openValueAsync, sealMode, sealValueAsync, warmOpened } from './seal';
+import { fromColumns, isColumns, toColumns, type Columns } from './reportColumns';
 import type { StoredReportSettings } from '../domain/reportSettings';
 
 
@@ -46,15 +47,22 @@ type Tables = Record<string, Stored[]>;
 
 /**
  * The counted fields of every record, kept in `meta` with the token they were read at: one value
- * IndexedDB reads at once, where 140,000 rows (each with its sealed blob) take seconds. The
- * households' part holds their consent, a sealed field: it is sealed under the data key as a
- * whole, and nothing is kept while no PIN protects the records.
+ * IndexedDB reads at once, where 140,000 rows (each with its sealed blob) take seconds. The other
+ * tables are kept by column (db/reportColumns.ts), which reads back several times faster than as
+ * many small objects. The households' part holds their consent, a sealed field: it is sealed
+ * under the data key as a whole, and nothing is kept while no PIN protects the records.
  */
 interface KeptRecords {
-  v: 1;
+  v: 2;
   token: string;
   households: Uint8Array;
-  tables: Tables;
+  tables: Record<string, Columns>;
+}
+
+const KEPT_TABLES = [...COUNTED_TABLES].filter((name) => name !== 'households');
+
+function isKept(value: KeptRecords | undefined): value is KeptRecords {
+  return value?.v === 2 && value.households instanceof Uint8Array && KEPT_TABLES.every((name) => isColumns(value.tables[name]));
 }
 
 const KEPT_LABEL = 'reportRecords.households';
@@ -98,7 +106,8 @@ async function readStored(database: AppDB, all = false): Promise<Read> {
     value<ReportChanges>(META_KEYS.reportChanges),
   ]);
   const token = `${records ?? ''}/${me ?? ''}`;
-  if (all || !kept || kept.v !== 1 || !changes || changes.overflow || sealMode() !== 'open') {
+  if (all || !isKept(kept) || !changes || changes.overflow || sealMode() !== 'open') {
+    fullReads++;
     const lists = await Promise.all([...COUNTED_TABLES].map((name) => request<Stored[]>(tx.objectStore(name).getAll())));
     const tables = Object.fromEntries([...COUNTED_TABLES].map((name, i) => [name, lists[i]!.map((row) => (name === 'households' ? row : counted(name, row)))]));
     return { tables, token, records: records ?? '', me, stored: tables.households!, unchanged: false };
@@ -108,7 +117,8 @@ async function readStored(database: AppDB, all = false): Promise<Read> {
   // The transaction has ended: the households' part is opened off the page's thread.
   const households = await openValueAsync(KEPT_LABEL, kept.households);
   if (!Array.isArray(households)) return readStored(database, true);
-  const tables: Tables = { ...kept.tables, households: households as Stored[] };
+  const tables: Tables = { households: households as Stored[] };
+  for (const name of KEPT_TABLES) tables[name] = fromColumns(kept.tables[name]!);
   const stored: Stored[] = [];
   written.forEach(([name, ids], i) => {
     const wanted = new Set(ids);
@@ -159,13 +169,97 @@ export async function keepReportData(data: ReportData, database: AppDB = db()): 
   const read = toKeep.get(data);
   if (!read) return;
   toKeep.delete(data);
-  const { households, ...tables } = read.tables;
-  const sealed = await sealValueAsync(KEPT_LABEL, households);
+  const sealed = await sealValueAsync(KEPT_LABEL, read.tables.households);
   if (!sealed) return;
+  const tables = Object.fromEntries(KEPT_TABLES.map((name) => [name, toColumns(read.tables[name]!, COUNTED_FIELDS[name]!)]));
   await database.transaction('rw', database.meta, async () => {
     if ((await getMeta<string>(META_KEYS.reportDataToken, database)) !== read.records) return;
-    await setMeta(META_KEYS.reportRecords, { v: 1, token: read.records, households: sealed, tables } satisfies KeptRecords, database);
+    await setMeta(META_KEYS.reportRecords, { v: 2, token: read.records, households: sealed, tables } satisfies KeptRecords, database);
     await setMeta(META_KEYS.reportChanges, { ids: {} } satisfies ReportChanges, database);
+  });
+}
+
+/** How many rows a build reads per transaction: a few milliseconds of the page's thread each. */
+export const BUILD_CHUNK = 500;
+
+/** Counts the dashboard's full reads: a build under way gives way to one (which keeps its own). */
+let fullReads = 0;
+
+export interface BuildOptions {
+  /** Awaited between chunks: the page's thread is free in between (e.g. an idle callback). */
+  pause(): Promise<void>;
+  /** Asked between chunks: false stops the build (the phone locked, the person left). */
+  wanted?(): boolean;
+}
+
+/**
+ * Whether kept records a count could start from are there (see `readStored`): counted, not read,
+ * since reading them costs what the build saves. Records of an older form are not built again:
+ * the dashboard's next count keeps the current form itself.
+ */
+async function hasKept(database: AppDB): Promise<boolean> {
+  const [kept, changes] = await Promise.all([database.meta.where('key').equals(META_KEYS.reportRecords).count(), getMeta<ReportChanges>(META_KEYS.reportChanges, database)]);
+  return kept > 0 && !!changes && !changes.overflow;
+}
+
+/**
+ * Builds the kept records when there are none (after a first sync, a large pull, a removed row),
+ * so that the next count reads them and not every row: in chunks of `BUILD_CHUNK` rows, each in
+ * a transaction of its own with `pause()` between them, so the page never waits long for it.
+ *
+ * Writes meanwhile are noted as usual (db/changeToken.ts) and read again by the next count. The
+ * build marks the notes when it starts and keeps its records only if the mark is still there and
+ * nothing overflowed them: a row removed meanwhile (its id may be in what was read), another
+ * keeping, or too many writes, and nothing is kept. Resolves true when records were kept.
+ */
+export async function buildReportData(options: BuildOptions, database: AppDB = db()): Promise<boolean> {
+  const { pause } = options;
+  const started = fullReads;
+  const wanted = () => fullReads === started && sealMode() === 'open' && (options.wanted?.() ?? true);
+  if (!wanted() || (await hasKept(database))) return false;
+  const mark = crypto.randomUUID();
+  // Stale records (their notes overflowed) go now: from here on the notes are of this build.
+  await database.transaction('rw', database.meta, async () => {
+    await database.meta.delete(META_KEYS.reportRecords);
+    await setMeta(META_KEYS.reportChanges, { ids: {}, since: mark } satisfies ReportChanges, database);
+  });
+  const tables: Tables = {};
+  for (const name of COUNTED_TABLES) {
+    const rows: Stored[] = [];
+    let after: IDBValidKey | undefined;
+    for (;;) {
+      await pause();
+      if (!wanted()) return false;
+      if (!database.isOpen()) await database.open();
+      const store = database.backendDB().transaction(name, 'readonly').objectStore(name);
+      const chunk = await request<Stored[]>(store.getAll(after === undefined ? null : IDBKeyRange.lowerBound(after, true), BUILD_CHUNK));
+      if (name === 'households') {
+        await warmOpened('households', chunk);
+        if (!wanted()) return false;
+        for (const row of chunk) rows.push(counted('households', openStoredRow('households', row) as Stored));
+      } else for (const row of chunk) rows.push(counted(name, row));
+      if (chunk.length < BUILD_CHUNK) break;
+      after = chunk.at(-1)!.id as IDBValidKey;
+    }
+    tables[name] = rows;
+  }
+  await pause();
+  if (!wanted()) return false;
+  const sealed = await sealValueAsync(KEPT_LABEL, tables.households);
+  if (!sealed) return false;
+  const columns: Record<string, Columns> = {};
+  for (const name of KEPT_TABLES) {
+    // A table's columns are a task of their own (the visits' take the longest).
+    columns[name] = toColumns(tables[name]!, COUNTED_FIELDS[name]!);
+    await pause();
+  }
+  return database.transaction('rw', database.meta, async () => {
+    const changes = await getMeta<ReportChanges>(META_KEYS.reportChanges, database);
+    if (!wanted() || changes?.since !== mark || changes.overflow) return false;
+    const records = (await getMeta<string>(META_KEYS.reportDataToken, database)) ?? '';
+    // The notes stay: the rows written during the build are read again by the next count.
+    await setMeta(META_KEYS.reportRecords, { v: 2, token: records, households: sealed, tables: columns } satisfies KeptRecords, database);
+    return true;
   });
 }
 

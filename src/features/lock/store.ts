@@ -92,9 +92,11 @@ export const useLockStore = defineStore('lock', () => {
     unlocked.value = true;
     touch();
     // The screen asked for is painted first; the sync it would compete with waits for that.
+    // Then, offline too, a head's dashboard records are built in idle time when none are kept.
     void afterPaint()
       .then(() => whenIdle(1000))
-      .then(() => useSyncStore().syncNow());
+      .then(() => useSyncStore().syncNow())
+      .finally(() => void import('../reports/idleBuild').then((m) => m.scheduleReportBuild()).catch(() => undefined));
     return undefined;
   }
 

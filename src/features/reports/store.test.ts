@@ -254,6 +254,26 @@ describe('useReportsStore for a head', () => {
     expect((await novemberFigures()).trend.at(-1)!.indicators.visits).toBe(8);
   });
 
+  it('with a PIN, keeps the records counted before counting the previous period ahead', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    const written: string[] = [];
+    const watched: readonly unknown[] = [META_KEYS.reportKept, META_KEYS.reportRecords];
+    const note = (key: unknown) => void (watched.includes(key) && written.push(key as string));
+    const creating = (key: unknown) => note(key);
+    const updating = (_: unknown, key: unknown) => note(key);
+    db().meta.hook('creating', creating);
+    db().meta.hook('updating', updating);
+    try {
+      await novemberFigures();
+      // The chosen period's figures, then the records, then the previous period's figures.
+      expect(written).toEqual([META_KEYS.reportKept, META_KEYS.reportRecords, META_KEYS.reportKept]);
+    } finally {
+      db().meta.hook('creating').unsubscribe(creating);
+      db().meta.hook('updating').unsubscribe(updating);
+      resetSeal();
+    }
+  });
+
   it('with a PIN, keeps the records counted and, after a local write and a pull, reads only those rows again', async () => {
     openSeal(crypto.getRandomValues(new Uint8Array(32)));
     try {

@@ -22,6 +22,7 @@ import { localToday } from '../../domain/dates';
 import { useMembershipStore } from '../team/store';
 import { reportsApi, type ReportsApi } from '../../sync/reportsApi';
 import type { DataToken } from '../../db/reportData';
+import { holdReportBuild } from './idleBuild';
 
 export const TREND_PERIODS = 6;
 
@@ -121,6 +122,8 @@ export const useReportsStore = defineStore('reports', () => {
   let generation = 0;
   let names = new Map<string, string>();
   let pendingSub: Subscription | undefined;
+  /** While the page is open it keeps the records it counts: no build in idle time meanwhile. */
+  let releaseBuild: (() => void) | undefined;
 
   const isAdmin = computed(() => membership.membership?.user.role === 'admin');
   const periods = computed(() => trailingPeriods(kind.value, period.value, TREND_PERIODS));
@@ -220,6 +223,11 @@ export const useReportsStore = defineStore('reports', () => {
       await r.keepResult(d.token, key, counts);
       if (showing()) busy.value = false;
       await nextTask();
+      // Next the records themselves, before counting ahead: they save the next count reading
+      // every row (seconds), where the count ahead saves a switch a few passes. A later load of
+      // the same records keeps them itself.
+      if (showing()) await r.keepReportData(d).catch(() => undefined);
+      await nextTask();
       const previousKey = previous && keptTeamKey(periodKind, previous);
       if (previous && previousKey && !countedTeams.has(previousKey) && data === d && showing()) {
         const aheadNeighborhoods = computeTeamIndicators(d, previous).byNeighborhood;
@@ -230,10 +238,6 @@ export const useReportsStore = defineStore('reports', () => {
           await r.keepResult(d.token, previousKey, ahead);
         }
       }
-      await nextTask();
-      // Last: it only saves reading every row at the next count, and the figures are kept first.
-      // A later load of the same records keeps them itself.
-      if (showing()) await r.keepReportData(d).catch(() => undefined);
     } catch {
       if (showing()) error.value = 'reports.loadFailed';
     } finally {
@@ -287,10 +291,13 @@ export const useReportsStore = defineStore('reports', () => {
   function stop(): void {
     pendingSub?.unsubscribe();
     pendingSub = undefined;
+    releaseBuild?.();
+    releaseBuild = undefined;
   }
 
   /** Starts loading the database code while the page reads who uses the phone. */
   function prepare(): void {
+    releaseBuild ??= holdReportBuild();
     void repo().catch(() => undefined);
   }
 

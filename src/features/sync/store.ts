@@ -53,7 +53,11 @@ export const useSyncStore = defineStore('sync', () => {
         // The PIN left with the team's data.
         if (s.phase === 'revoked') void useLockStore().refresh();
         // The roster (facilitators of sessions) follows the team, checked every few minutes.
-        if (s.phase === 'idle' && !useLockStore().locked) membership.refreshRosterIfDue();
+        if (s.phase === 'idle' && !useLockStore().locked) {
+          membership.refreshRosterIfDue();
+          // A head's dashboard records, built in idle time when the sync left none kept.
+          void import('../reports/idleBuild').then((m) => m.scheduleReportBuild()).catch(() => undefined);
+        }
       },
       // The team screens call the server with the membership they read: the new token, from now on.
       onTokenRenewed: () => void membership.load(),
