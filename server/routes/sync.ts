@@ -39,6 +39,7 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
     }
     const caller = callerOf(req);
     const limit = req.query.limit ?? PULL_LIMIT.default;
-    return pulls.run(caller.teamId ?? `commune:${caller.communeId}`, async () => pull(db, await epoch.get(), caller, cursor, limit));
+    const page = await pulls.run(caller.teamId ?? `commune:${caller.communeId}`, async () => pull(db, await epoch.get(), caller, cursor, limit));
+    return reply.type('application/json; charset=utf-8').send(page);
   });
 }

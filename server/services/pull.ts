@@ -95,18 +95,38 @@ export function inIndexOrder<T>(db: Database, read: (q: Queryable) => Promise<T>
   });
 }
 
-export async function pull(db: Database, epoch: string, caller: Caller, cursor: Cursor | null, limit: number): Promise<PullResponse> {
+/** A JSON string literal. */
+const str = (v: string | null) => JSON.stringify(v);
+
+/**
+ * A record's data as the page sends it: the stored JSON with the record's metadata added last.
+ * The database's text goes out as it came, not parsed and written out again (a first sync's
+ * 140 pages of 1,000 records spent a fifth of the server's time on that). A key of the stored
+ * data that the metadata also names is named twice; JSON.parse keeps the last value in the
+ * first key's place, as the object spread this replaces did.
+ */
+export function dataJson(data: string | null, meta: string): string {
+  const text = data?.trimEnd() ?? '{}';
+  if (!text.startsWith('{') || !text.endsWith('}')) {
+    return JSON.stringify({ ...(JSON.parse(text) as Record<string, unknown>), ...(JSON.parse(`{${meta}}`) as Record<string, unknown>) });
+  }
+  const inner = text.slice(1, -1).trim();
+  return inner ? `{${inner},${meta}}` : `{${meta}}`;
+}
+
+/** The page (a `PullResponse`) as JSON text, ready to send. */
+export async function pull(db: Database, epoch: string, caller: Caller, cursor: Cursor | null, limit: number): Promise<string> {
   const reset = !!cursor && cursor.e !== epoch;
   const after = cursor && !reset ? cursor.s : 0;
   const teamId = caller.teamId;
-  if (!teamId) return { changes: [], cursor: encodeCursor(epoch, after), hasMore: false, reset };
+  if (!teamId) return JSON.stringify({ changes: [], cursor: encodeCursor(epoch, after), hasMore: false, reset } satisfies PullResponse);
   const rows = await inIndexOrder(db, (q) =>
     q.query<{
       entity: string;
       id: string;
       version: number;
       deleted: boolean;
-      /** The record's JSON as the database wrote it: measured and parsed here. */
+      /** The record's JSON as the database wrote it: measured here, and sent as it is. */
       data: string | null;
       server_seq: number | string;
       created_by: string | null;
@@ -124,25 +144,13 @@ export async function pull(db: Database, epoch: string, caller: Caller, cursor: 
   const hasMore = rows.length > limit || fetched > rows.length;
   const page = rows.length > limit ? rows.slice(0, limit) : rows;
   const last = page.length ? Number(page[page.length - 1]!.server_seq) : after;
-  return {
-    changes: page.map((r) => ({
-      entity: r.entity,
-      id: r.id,
-      version: Number(r.version),
-      deleted: r.deleted,
-      data: r.deleted
-        ? null
-        : {
-            ...(r.data === null ? {} : (JSON.parse(r.data) as Record<string, unknown>)),
-            teamId: caller.teamId,
-            createdBy: r.created_by,
-            updatedBy: r.updated_by,
-            updatedAt: new Date(r.updated_at).toISOString(),
-          },
-    })),
-    cursor: encodeCursor(epoch, last),
-    hasMore,
-    reset,
-    ...(total === undefined ? {} : { total }),
-  };
+  const team = str(teamId);
+  const changes = page.map((r) => {
+    const data = r.deleted
+      ? 'null'
+      : dataJson(r.data, `"teamId":${team},"createdBy":${str(r.created_by)},"updatedBy":${str(r.updated_by)},"updatedAt":${str(new Date(r.updated_at).toISOString())}`);
+    return `{"entity":${str(r.entity)},"id":${str(r.id)},"version":${Number(r.version)},"deleted":${r.deleted === true},"data":${data}}`;
+  });
+  const tail = JSON.stringify({ cursor: encodeCursor(epoch, last), hasMore, reset, ...(total === undefined ? {} : { total }) } satisfies Omit<PullResponse, 'changes'>);
+  return `{"changes":[${changes.join(',')}],${tail.slice(1)}`;
 }
