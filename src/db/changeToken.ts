@@ -96,9 +96,9 @@ export const changeTokenMiddleware: Middleware<DBCore> = {
             if (overflowed.has(trans)) return table.mutate(req);
             const ids = removes ? undefined : changedIds(req);
             const before = noted.get(trans);
-            const read = () => (overflowed.has(trans) ? undefined : meta.get({ trans, key: META_KEYS.reportChanges }));
+            const read = () => meta.get({ trans, key: META_KEYS.reportChanges });
             // The first read is queued now, beside the write: a transaction with nothing pending commits.
-            const note = (before ? before.then(read) : read())
+            const note = (before ? before.then(() => (overflowed.has(trans) ? undefined : read())) : read())
               .then((row) => {
                 if (overflowed.has(trans)) return;
                 const known = (row as { value?: unknown } | undefined)?.value;
