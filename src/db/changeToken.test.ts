@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DBCore, Middleware } from 'dexie';
 import { AppDB } from './database';
+import { CHANGES_MAX } from './changeToken';
 import { keepResult, keptResult, reportDataToken } from './reportData';
 import { setCurrentUserId } from './meta';
 import { META_KEYS } from './metaKeys';
@@ -46,6 +48,56 @@ describe('the records’ change token', () => {
     expect(meta).not.toContain('v1');
     expect(await d.meta.get(META_KEYS.reportRecords)).toBeUndefined();
     expect((await d.meta.get(META_KEYS.reportChanges))?.value).toEqual({ ids: {}, overflow: true });
+  });
+
+  it('once its notes say overflow, a transaction neither reads nor writes them again', async () => {
+    const d = fresh();
+    // Below the change-token layer: every request it makes to `meta`.
+    const seen: string[] = [];
+    const spy: Middleware<DBCore> = {
+      stack: 'dbcore',
+      name: 'metaSpy',
+      level: -5,
+      create: (down) => ({
+        ...down,
+        table(name) {
+          const table = down.table(name);
+          if (name !== 'meta') return table;
+          return {
+            ...table,
+            get: (req) => {
+              seen.push(`get ${String(req.key)}`);
+              return table.get(req);
+            },
+            mutate: (req) => {
+              if (req.type === 'put') for (const v of req.values) seen.push(`put ${(v as { key: string }).key}`);
+              return table.mutate(req);
+            },
+          };
+        },
+      }),
+    };
+    d.use(spy);
+    const page = (from: number, n: number) => Array.from({ length: n }, (_, i) => visit(`v${from + i}`));
+    // A first sync's page: the second write passes CHANGES_MAX, the third finds overflow noted.
+    await d.transaction('rw', d.visits, d.households, async () => {
+      await d.visits.bulkPut(page(0, CHANGES_MAX));
+      await d.visits.bulkPut(page(CHANGES_MAX, 1));
+      await d.visits.bulkPut(page(CHANGES_MAX + 1, 1));
+      await d.households.delete('nobody');
+    });
+    expect(seen.filter((s) => s.endsWith(META_KEYS.reportChanges))).toEqual([`get ${META_KEYS.reportChanges}`, `put ${META_KEYS.reportChanges}`, `get ${META_KEYS.reportChanges}`, `put ${META_KEYS.reportChanges}`]);
+    expect((await d.meta.get(META_KEYS.reportChanges))?.value).toEqual({ ids: {}, overflow: true });
+    // The next page reads the notes once, finds them overflowed, and writes only the token.
+    seen.length = 0;
+    await d.transaction('rw', d.visits, d.members, async () => {
+      await d.visits.bulkPut(page(CHANGES_MAX + 2, 3));
+      await d.visits.delete('v0');
+      await d.members.bulkPut([]);
+    });
+    expect(seen).toEqual([`put ${META_KEYS.reportDataToken}`, `get ${META_KEYS.reportChanges}`]);
+    expect((await d.meta.get(META_KEYS.reportChanges))?.value).toEqual({ ids: {}, overflow: true });
+    expect(await d.visits.count()).toBe(CHANGES_MAX + 4);
   });
 
   it('stays when only other tables change', async () => {

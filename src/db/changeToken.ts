@@ -56,6 +56,11 @@ export const changeTokenMiddleware: Middleware<DBCore> = {
     const forgotten = new WeakSet<DBCoreTransaction>();
     /** Each transaction's last update of the changed ids: the next one reads what it wrote. */
     const noted = new WeakMap<DBCoreTransaction, Promise<void>>();
+    /**
+     * Transactions whose notes are known to say `overflow`: no later write of theirs can change
+     * that, so they neither read nor write the notes again (a pull's page writes several tables).
+     */
+    const overflowed = new WeakSet<DBCoreTransaction>();
     return {
       ...down,
       transaction(stores, mode, options) {
@@ -93,13 +98,23 @@ export const changeTokenMiddleware: Middleware<DBCore> = {
             }
             // Read and written again on the same transaction, each after the one before (IndexedDB
             // keeps a transaction open while one of its requests is pending).
+            if (overflowed.has(trans)) return table.mutate(req);
             const ids = removes ? undefined : changedIds(req);
             const before = noted.get(trans);
             const read = () => meta.get({ trans, key: META_KEYS.reportChanges });
             // The first read is queued now, beside the write: a transaction with nothing pending commits.
-            const note = (before ? before.then(read) : read())
-              .then((row) => meta.mutate({ trans, type: 'put', values: [{ key: META_KEYS.reportChanges, value: addChanges((row as { value?: unknown } | undefined)?.value, name, ids) }] }))
-              .then((res) => (res.numFailures ? abort() : undefined), abort);
+            const note = (before ? before.then(() => (overflowed.has(trans) ? undefined : read())) : read())
+              .then((row) => {
+                if (overflowed.has(trans)) return;
+                const known = (row as { value?: unknown } | undefined)?.value;
+                const next = addChanges(known, name, ids);
+                if (!next.overflow) return meta.mutate({ trans, type: 'put', values: [{ key: META_KEYS.reportChanges, value: next }] });
+                overflowed.add(trans);
+                // Stored as overflow already (every write after a sync's first pages): nothing to write.
+                if ((known as ReportChanges | undefined)?.overflow === true) return;
+                return meta.mutate({ trans, type: 'put', values: [{ key: META_KEYS.reportChanges, value: next }] });
+              })
+              .then((res) => (res?.numFailures ? abort() : undefined), abort);
             noted.set(trans, note);
             return table.mutate(req);
           },
