@@ -3,12 +3,12 @@
  * app's sync store wires it to triggers and shows its state.
  */
 import type { AppDB } from '../db/database';
-import { Transport, SyncHttpError, type FetchLike, type PullResponse } from './transport';
+import { Transport, SyncHttpError, type FetchLike } from './transport';
 import { deviceId } from '../db/meta';
 import { getMembership, saveMembership, type DeviceMembership } from './membership';
 import { clearCursor, finishReset, getCursor, getResetMarker, pullProgress, setLastSync, startReset, takeRepullFlag, type PullProgress } from './progress';
 import { applyPushResults, foldOutbox, noneSettled, takeBatch } from './outbox';
-import { applyPullPage, preparePullPage, startPullRun, type PreparedPage, type PullRun } from './pull';
+import { applyPullPage, preparePullPage, startPullRun, type PullRun } from './pull';
 import { requeueMissing } from './restore';
 import { refreshDirtyHouseholds } from './dirtyHouseholds';
 import { pendingCount } from './outboxCounts';
@@ -64,59 +64,6 @@ export interface EngineOptions {
 /** Thrown between two requests when `halted` says so: not an error, the sync just stops. */
 class SyncHalted extends Error {}
 
-export interface FetchedPage {
-  page: PullResponse;
-  prepared: Promise<PreparedPage>;
-}
-
-/**
- * Pages asked for ahead of the one being written. One page ahead left the device waiting whenever
- * one answer took longer than the write before it (a busy server, a slow network moment); with
- * two, the server answers the next while the device writes one. Each request needs its
- * predecessor's cursor, so the next is asked as soon as a page arrives, while fewer than
- * `PULL_AHEAD` pages wait to be written; otherwise when the writer takes one.
- */
-export class PageQueue {
-  private readonly waiting: Promise<FetchedPage>[] = [];
-  /** The cursor of the next page to ask for, when the queue was full as its predecessor arrived. */
-  private deferred: { cursor: string } | undefined;
-  private stopped = false;
-
-  constructor(
-    private readonly fetchPage: (cursor: string | undefined) => Promise<FetchedPage>,
-    private readonly halted: () => boolean,
-  ) {}
-
-  ask(cursor: string | undefined): void {
-    const fetched = this.fetchPage(cursor);
-    // Read by `take` in order; a failure there is the sync's error, not an unhandled one.
-    fetched.catch(() => undefined);
-    this.waiting.push(fetched);
-    void fetched.then(({ page }) => {
-      if (!page.hasMore || this.stopped || this.halted()) return;
-      if (this.waiting.length < PULL_AHEAD) this.ask(page.cursor);
-      else this.deferred = { cursor: page.cursor };
-    }, () => undefined);
-  }
-
-  /** The next page in server order (each is asked for before it is taken). */
-  take(): Promise<FetchedPage> {
-    const next = this.waiting.shift();
-    if (!next) return Promise.reject(new SyncHalted());
-    const deferred = this.deferred;
-    if (deferred && !this.stopped && !this.halted()) {
-      this.deferred = undefined;
-      this.ask(deferred.cursor);
-    }
-    return next;
-  }
-
-  /** No more requests: the pull is over, has failed or was halted. */
-  stop(): void {
-    this.stopped = true;
-  }
-}
-
 const BACKOFF_START_MS = 1000;
 const BACKOFF_CAP_MS = 5 * 60 * 1000;
 const LOCK_NAME = 'cong-dong-so-sync';
@@ -126,8 +73,6 @@ const LOCK_NAME = 'cong-dong-so-sync';
  */
 const PULL_PAGE = 500;
 const PULL_PAGE_MAX = 1000;
-/** Pages asked for ahead of the one being written (PageQueue). */
-const PULL_AHEAD = 2;
 /**
  * A token older than this is swapped for a new one while the phone is in use, so a copy of an old
  * token (an old backup of the phone, a leaked log) stops working; an unused one expires on the server.
@@ -298,28 +243,28 @@ export class SyncEngine {
     // requests and fewer transactions, each with its cursor, outbox check and dirty marks.
     const pageSize = this.pullPage ?? (cursor ? PULL_PAGE : PULL_PAGE_MAX);
     this.goOn();
-    const pages = new PageQueue((from) => this.pullAhead(from, pageSize, run), () => this.halted());
-    pages.ask(cursor);
-    try {
-      for (;;) {
-        const { page, prepared } = await pages.take();
-        total ??= page.total;
-        // The next pages travel, and are prepared, while this one is written. If writing fails,
-        // their answers are dropped unread: the cursor stored is still this page's predecessor's.
-        // A halted sync asks for no more, and stops after the page it is writing.
-        if (page.reset && !marker) {
-          // The server was restored: its answer starts from the beginning; the outbox is kept.
-          marker = await startReset(this.db);
-        }
-        await applyPullPage(page, marker ? { resetMode: { marker }, run, prepared } : { run, prepared }, this.db);
-        received += page.changes.length;
-        // A pull of one page needs no bar; after the last page of a long one, the summaries remain.
-        if (page.hasMore || (total ?? 0) > 0) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
-        if (!page.hasMore) break;
-        if (this.halted()) throw new SyncHalted();
+    let next = this.pullAhead(cursor, pageSize, run);
+    for (;;) {
+      const { page, prepared } = await next;
+      total ??= page.total;
+      // The next page travels, and is prepared, while this one is written. If writing fails, its
+      // answer is dropped unread: the cursor stored is still this page's predecessor's. A halted
+      // sync asks for no more, but still writes the page it has.
+      const asked = page.hasMore && !this.halted();
+      if (asked) {
+        next = this.pullAhead(page.cursor, pageSize, run);
+        next.catch(() => undefined);
       }
-    } finally {
-      pages.stop();
+      if (page.reset && !marker) {
+        // The server was restored: its answer starts from the beginning; the outbox is kept.
+        marker = await startReset(this.db);
+      }
+      await applyPullPage(page, marker ? { resetMode: { marker }, run, prepared } : { run, prepared }, this.db);
+      received += page.changes.length;
+      // A pull of one page needs no bar; after the last page of a long one, the summaries remain.
+      if (page.hasMore || (total ?? 0) > 0) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
+      if (!page.hasMore) break;
+      if (!asked) throw new SyncHalted();
     }
     await refreshDirtyHouseholds(this.db, undefined, run.summaries);
     if (marker) {
@@ -331,7 +276,7 @@ export class SyncEngine {
   }
 
   /** A page, and its preparation for writing (started as soon as it arrives). */
-  private pullAhead(cursor: string | undefined, pageSize: number, run: PullRun): Promise<FetchedPage> {
+  private pullAhead(cursor: string | undefined, pageSize: number, run: PullRun) {
     return this.transport.pull(cursor, pageSize).then((page) => ({ page, prepared: preparePullPage(page, run, this.db) }));
   }
 
