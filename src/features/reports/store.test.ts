@@ -1,7 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
 import { saveMembership } from '../../sync/membership';
 import { cachedReportSettings, keptResult } from '../../db/reportData';
+import * as reportData from '../../db/reportData';
 import { db } from '../../db/database';
 import { createVisit } from '../../db/visits';
 import { applyPullPage } from '../../sync/pull';
@@ -176,7 +177,13 @@ describe('useReportsStore for a head', () => {
     expect(seen.at(-1)).toEqual({ counting: false, trend: 6 });
   });
 
-  it('a switch while the trend is still being counted stops that count: the period chosen now has the page to itself', async () => {
+  it('a switch while the trend is still being counted puts that count off: the period chosen now has the page to itself, the first is kept after it', async () => {
+    const kept: string[] = [];
+    const keepResult = reportData.keepResult;
+    vi.spyOn(reportData, 'keepResult').mockImplementation((token, key, value) => {
+      kept.push(key);
+      return keepResult(token, key, value);
+    });
     const store = useReportsStore();
     store.choose('month', { ...FIXTURE_PERIOD });
     let switching = false;
@@ -198,9 +205,14 @@ describe('useReportsStore for a head', () => {
     stop();
     expect(store.team!.counting).toBe(false);
     expect(store.team!.trend.at(-1)!.period.from).toBe('2026-10-01');
-    // November's count stopped before it was complete, so nothing of it was kept.
-    expect(await keptResult(NOVEMBER_KEY)).toBeUndefined();
-    expect(await keptResult(keptTeamKey('month', { from: '2026-10-01', to: '2026-10-31' }))).toBeDefined();
+    // October's figures, and the count ahead of its own previous period, came first; November's
+    // count went on after them and was kept, as a page that had finished it would have.
+    const october = keptTeamKey('month', { from: '2026-10-01', to: '2026-10-31' });
+    expect(kept[0]).toBe(october);
+    expect(kept.at(-1)).toBe(NOVEMBER_KEY);
+    expect(await keptResult(october)).toBeDefined();
+    expect(await keptResult(NOVEMBER_KEY)).toMatchObject({ trend: expect.arrayContaining([expect.objectContaining({ period: { ...FIXTURE_PERIOD } })]) });
+    expect((await keptResult<{ trend: unknown[] }>(NOVEMBER_KEY))!.trend).toHaveLength(6);
   });
 
   it('a later page shows the kept figures at once while the records are unchanged', async () => {

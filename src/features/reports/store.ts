@@ -120,6 +120,8 @@ export const useReportsStore = defineStore('reports', () => {
   let reading: Promise<ReportData & { token: DataToken }> | undefined;
   /** Only the latest load may show its figures. */
   let generation = 0;
+  /** The latest load, until it has finished: the loads it superseded wait for it. */
+  let latestLoad: Promise<void> = Promise.resolve();
   let names = new Map<string, string>();
   let pendingSub: Subscription | undefined;
   /** While the page is open it keeps the records it counts: no build in idle time meanwhile. */
@@ -187,6 +189,25 @@ export const useReportsStore = defineStore('reports', () => {
    * Every count is kept; only the latest load shows its figures.
    */
   async function loadTeam(): Promise<void> {
+    let finished = () => {};
+    latestLoad = new Promise<void>((resolve) => (finished = resolve));
+    try {
+      await countTeamFigures();
+    } finally {
+      finished();
+    }
+  }
+
+  /** Resolves once the latest load has finished, and no newer one has started meanwhile. */
+  async function newerLoadsDone(): Promise<void> {
+    for (;;) {
+      const latest = latestLoad;
+      await latest;
+      if (latest === latestLoad) return;
+    }
+  }
+
+  async function countTeamFigures(): Promise<void> {
     const run = ++generation;
     const showing = () => run === generation;
     const periodKind = kind.value;
@@ -216,12 +237,26 @@ export const useReportsStore = defineStore('reports', () => {
       const firstTwo = [...(previous ? [{ period: previous, indicators: indicatorsOf(d, previous) }] : []), { period: chosen, indicators: current.indicators }];
       if (showing()) team.value = { trend: firstTwo, byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
       await afterPaint();
-      const counts = await countTeam(d, trendPeriods, current.byNeighborhood, showing);
+      let counts: TeamCounts | undefined;
+      // While no other load has started since `at`.
+      let at = run;
+      for (;;) {
+        const since = at;
+        counts = await countTeam(d, trendPeriods, current.byNeighborhood, () => since === generation && data === d);
+        if (counts || data !== d) break;
+        // Another period was chosen: its count has the page's thread to itself. This one goes on
+        // once that one is done, and is kept, so that opening this period again shows it at once.
+        await newerLoadsDone();
+        if (data !== d) break;
+        at = generation;
+      }
       if (!counts) return;
       countedTeams.set(key, counts);
       if (showing()) team.value = named(counts, false);
       await r.keepResult(d.token, key, counts);
-      if (showing()) busy.value = false;
+      // Superseded: keeping the records and counting ahead are the latest load's to do.
+      if (!showing()) return;
+      busy.value = false;
       await nextTask();
       // Next the records themselves, before counting ahead: they save the next count reading
       // every row (seconds), where the count ahead saves a switch a few passes. A later load of
