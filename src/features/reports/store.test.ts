@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { saveMembership } from '../../sync/membership';
 import { cachedReportSettings, keptResult } from '../../db/reportData';
 import * as reportData from '../../db/reportData';
+import * as indicators from '../../domain/indicators';
 import { db } from '../../db/database';
 import { createVisit } from '../../db/visits';
 import { applyPullPage } from '../../sync/pull';
@@ -175,6 +176,30 @@ describe('useReportsStore for a head', () => {
     await store.refresh();
     expect(seen[0]).toEqual({ counting: true, trend: 2 });
     expect(seen.at(-1)).toEqual({ counting: false, trend: 6 });
+  });
+
+  it('once the first figures are drawn, a task queued in that frame runs before the trend is counted', async () => {
+    const passes = vi.spyOn(indicators, 'computeIndicators');
+    const store = useReportsStore();
+    store.choose('month', { ...FIXTURE_PERIOD });
+    let passesAtTask: number | undefined;
+    const stop = store.$subscribe(
+      () => {
+        // What an observer of the page does once the figures are in the DOM (a mutation observer's
+        // microtask): wait for the frame, then a task.
+        if (store.team?.counting && passesAtTask === undefined) {
+          passesAtTask = -1;
+          queueMicrotask(() => requestAnimationFrame(() => setTimeout(() => (passesAtTask = passes.mock.calls.length), 0)));
+        }
+      },
+      { flush: 'sync' },
+    );
+    await store.refresh();
+    stop();
+    // The previous period was counted for the first figures (the chosen one with its neighborhoods);
+    // the four earlier periods of the trend after the task.
+    expect(passesAtTask).toBe(1);
+    expect(passes.mock.calls.length).toBeGreaterThanOrEqual(5);
   });
 
   it('a switch while the trend is still being counted puts that count off: the period chosen now has the page to itself, the first is kept after it', async () => {

@@ -172,10 +172,12 @@ export const useReportsStore = defineStore('reports', () => {
   async function countTeam(d: ReportData, trendPeriods: Period[], byNeighborhood: NeighborhoodIndicators[], wanted: () => boolean): Promise<TeamCounts | undefined> {
     const trend: PeriodFigures[] = [];
     for (const p of trendPeriods) {
+      // A task of its own from the first pass on: a caller that has just waited for a frame
+      // resumes in a task queued then, and a pass there would hold back every task queued beside it.
+      await nextTask();
       // Another period was chosen meanwhile: its count has the page's thread to itself.
       if (!wanted()) return undefined;
       trend.push({ period: p, indicators: indicatorsOf(d, p) });
-      await nextTask();
     }
     if (!wanted()) return undefined;
     return { trend, byNeighborhood, byUser: indicatorsByUser(d, trendPeriods.at(-1)!) };
