@@ -22,7 +22,8 @@ export interface SharedSchema {
   drop(): Promise<void>;
 }
 
-async function adminQuery(url: string, sql: string): Promise<void> {
+/** One statement on its own connection (creating or dropping a test schema). */
+export async function adminQuery(url: string, sql: string): Promise<void> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {

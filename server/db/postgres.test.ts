@@ -9,21 +9,13 @@ import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { openPostgres } from './postgres';
 import type { Database } from './adapter';
-import { PG_URL } from '../testing-pg';
+import { adminQuery, PG_URL } from '../testing-pg';
 import { SETUP_TIMEOUT } from '../test-fixtures';
 
 const schema = `t_${randomUUID().replace(/-/g, '')}`;
 let db: Database;
 
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (sql: string) => adminQuery(PG_URL!, sql);
 
 beforeAll(async () => {
   if (!PG_URL) return;
