@@ -138,6 +138,47 @@ describe('GET /api/reports/summary', () => {
     expect(await figures()).toBeUndefined();
   });
 
+  it('follows a household’s visits in any order: late, tied, moved, changed, deleted, in one push or several', async () => {
+    const t = await server.team('Tổ Thứ Tự', 'Xã Thứ Tự');
+    const dev = new Device(server, t.headToken);
+    const reporting = { ...(householdFields().consent as object), purposes: ['reporting'] };
+    const h = await dev.created('household', householdFields({ neighborhood: 'Xóm Dưới', consent: reporting }));
+    const g = await dev.created('household', householdFields({ neighborhood: 'Xóm Trên', consent: reporting }));
+    const periods: Period[] = [FIXTURE_PERIOD, { from: '2026-11-01', to: '2026-11-09' }, { from: '2026-11-11', to: '2026-12-31' }, { from: '2026-10-01', to: '2026-10-31' }];
+    const figures = async () => {
+      const data = await deviceData(t.headToken);
+      for (const p of periods) {
+        const body = (await get(t.headToken, q(p))).json() as SummaryResponse;
+        expect(body.teams[0]!.indicators, `${p.from}…${p.to}`).toEqual(computeIndicators(data, p));
+        expect(body.teams[0]!.byNeighborhood, `${p.from}…${p.to}`).toEqual(indicatorsByNeighborhood(data, p).map((n) => ({ name: n.name, indicators: n.indicators })));
+      }
+      return ((await get(t.headToken, q(FIXTURE_PERIOD))).json() as SummaryResponse).teams[0]!.indicators;
+    };
+    const [a, b, c, d] = [uuid(), uuid(), uuid(), uuid()].sort() as [string, string, string, string];
+    const open = await dev.created('visit', visitFields(h, { date: '2026-11-10', outcome: 'followUp', followUpDate: '2026-11-12' }), b);
+    // A visit recorded later but dated earlier is not the latest one.
+    const earlier = await dev.created('visit', visitFields(h, { date: '2026-11-05', outcome: 'done' }));
+    expect(await figures()).toMatchObject({ householdsReachedInPeriod: 1, householdsEverReached: 1, followUpsOpen: 1, followUpsOverdue: 1 });
+    // The same date: the greater id is the latest, whether it arrives after the other (c after b)
+    // or before it (d before a, in one push with c).
+    await dev.push([dev.create('visit', visitFields(h, { date: '2026-11-10', outcome: 'notHome' }), c), dev.create('visit', visitFields(g, { date: '2026-10-10', outcome: 'notHome' }), d)]);
+    await dev.created('visit', visitFields(g, { date: '2026-10-10', outcome: 'followUp' }), a);
+    expect(await figures()).toMatchObject({ householdsEverReached: 2, followUpsOpen: 0 });
+    // Moved after the period, to another household, to notHome and back.
+    await dev.push([
+      dev.patch('visit', open, 1, { date: '2026-12-02' }),
+      dev.patch('visit', c, 1, { householdId: g }),
+      dev.patch('visit', earlier, 1, { outcome: 'notHome' }),
+    ]);
+    expect(await figures()).toMatchObject({ householdsReachedInPeriod: 0, householdsEverReached: 1 });
+    await dev.one(dev.patch('visit', earlier, 2, { outcome: 'partial', followUpDate: '2026-12-01' }));
+    expect(await figures()).toMatchObject({ householdsReachedInPeriod: 1, followUpsOpen: 1, followUpsOverdue: 0 });
+    // Deleted, and removed from the records altogether.
+    await dev.one(dev.delete('visit', earlier, 3));
+    await server.db.query('delete from records where team_id = $1 and id = $2', [t.teamId, a]);
+    expect(await figures()).toMatchObject({ householdsReachedInPeriod: 0, householdsEverReached: 0, followUpsOpen: 0 });
+  });
+
   it('aggregates only: no names, ids of people or households, or free text', async () => {
     const r = await get(admin.token, q(FIXTURE_PERIOD));
     const text = r.body;
