@@ -133,6 +133,21 @@ async function readStored(database: AppDB, all = false): Promise<Read> {
   return { tables, token, records: records ?? '', me, stored, unchanged: written.length === 0 };
 }
 
+/**
+ * The rows as the indicators read them. Records made on this phone and not yet sent have no
+ * `createdBy` yet: they are this phone's user's (`me`), as the server will record them.
+ */
+function asReportData(tables: Tables, me: string | undefined): ReportData {
+  const mine = <T extends { createdBy?: string }>(rows: T[]): T[] => (me ? rows.map((r) => (r.createdBy ? r : { ...r, createdBy: me })) : rows);
+  return {
+    households: tables.households as unknown as ReportHousehold[],
+    members: tables.members as unknown as ReportMember[],
+    visits: mine(tables.visits as unknown as ReportVisit[]),
+    sessions: mine(tables.sessions as unknown as ReportSession[]),
+    checklistSteps: tables.checklistSteps as unknown as ReportChecklistStep[],
+  };
+}
+
 /** What `keepReportData` keeps for figures `loadReportData` gave: the rows as counted, before `me` was applied. */
 const toKeep = new WeakMap<object, { records: string; tables: Tables }>();
 
@@ -147,15 +162,7 @@ export async function loadReportData(database: AppDB = db()): Promise<ReportData
   await warmOpened('households', stored);
   const opened = new Set(stored);
   tables.households = tables.households!.map((h) => (opened.has(h) ? counted('households', openStoredRow('households', h) as Stored) : h));
-  const mine = <T extends { createdBy?: string }>(rows: T[]): T[] => (me ? rows.map((r) => (r.createdBy ? r : { ...r, createdBy: me })) : rows);
-  const data = {
-    households: tables.households as unknown as ReportHousehold[],
-    members: tables.members as unknown as ReportMember[],
-    visits: mine(tables.visits as unknown as ReportVisit[]),
-    sessions: mine(tables.sessions as unknown as ReportSession[]),
-    checklistSteps: tables.checklistSteps as unknown as ReportChecklistStep[],
-    token,
-  };
+  const data = { ...asReportData(tables, me), token };
   if (!unchanged) toKeep.set(data, { records, tables });
   return data;
 }
@@ -190,6 +197,12 @@ export interface BuildOptions {
   pause(): Promise<void>;
   /** Asked between chunks: false stops the build (the phone locked, the person left). */
   wanted?(): boolean;
+  /**
+   * Results counted from the records built (in idle time too: `pause()` is the build's), by the
+   * key `keptResult` finds them under. Kept with the records only when no counted row was written
+   * since the build started: then they are the figures of the records as they are.
+   */
+  count?(data: ReportData, pause: () => Promise<void>): Promise<Record<string, unknown>>;
 }
 
 /**
@@ -253,12 +266,20 @@ export async function buildReportData(options: BuildOptions, database: AppDB = d
     columns[name] = toColumns(tables[name]!, COUNTED_FIELDS[name]!);
     await pause();
   }
+  const me = await currentUserId(database);
+  const results = options.count && (await options.count(asReportData(tables, me), pause));
+  if (!wanted()) return false;
   return database.transaction('rw', database.meta, async () => {
     const changes = await getMeta<ReportChanges>(META_KEYS.reportChanges, database);
     if (!wanted() || changes?.since !== mark || changes.overflow) return false;
     const records = (await getMeta<string>(META_KEYS.reportDataToken, database)) ?? '';
     // The notes stay: the rows written during the build are read again by the next count.
     await setMeta(META_KEYS.reportRecords, { v: 2, token: records, households: sealed, tables: columns } satisfies KeptRecords, database);
+    // No row written since the build started (each write is noted): what it counted is current.
+    const untouched = Object.values(changes.ids).every((ids) => ids.length === 0);
+    if (results && untouched && (await readToken(database)) === `${records}/${me ?? ''}`) {
+      for (const [key, value] of Object.entries(results)) await putResult(`${records}/${me ?? ''}`, key, value, database);
+    }
     return true;
   });
 }
@@ -287,14 +308,19 @@ export async function keptResult<T>(key: string, database: AppDB = db()): Promis
 export async function keepResult<T>(token: DataToken, key: string, value: T, database: AppDB = db()): Promise<void> {
   await database.transaction('rw', database.meta, async () => {
     if ((await readToken(database)) !== token) return;
-    const kept = await getMeta<KeptResults<T>>(META_KEYS.reportKept, database);
-    const entries = kept && kept.token === token ? { ...kept.entries } : {};
-    delete entries[key];
-    entries[key] = value;
-    const keys = Object.keys(entries);
-    for (const old of keys.slice(0, Math.max(0, keys.length - KEPT_MAX))) delete entries[old];
-    await setMeta(META_KEYS.reportKept, { token, entries } satisfies KeptResults<T>, database);
+    await putResult(token, key, value, database);
   });
+}
+
+/** Inside a transaction on `meta` that has checked `token` is current. */
+async function putResult<T>(token: DataToken, key: string, value: T, database: AppDB): Promise<void> {
+  const kept = await getMeta<KeptResults<T>>(META_KEYS.reportKept, database);
+  const entries = kept && kept.token === token ? { ...kept.entries } : {};
+  delete entries[key];
+  entries[key] = value;
+  const keys = Object.keys(entries);
+  for (const old of keys.slice(0, Math.max(0, keys.length - KEPT_MAX))) delete entries[old];
+  await setMeta(META_KEYS.reportKept, { token, entries } satisfies KeptResults<T>, database);
 }
 
 export function cachedReportSettings(database: AppDB = db()): Promise<StoredReportSettings | undefined> {

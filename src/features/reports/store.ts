@@ -23,31 +23,9 @@ import { useMembershipStore } from '../team/store';
 import { reportsApi, type ReportsApi } from '../../sync/reportsApi';
 import type { DataToken } from '../../db/reportData';
 import { holdReportBuild } from './idleBuild';
+import { keptTeamKey, TREND_PERIODS, type PeriodFigures, type TeamCounts } from './teamCounts';
 
-export const TREND_PERIODS = 6;
-
-/**
- * Kept figures are of this counting code only. A production chunk's name carries the hash of its
- * content and of the chunks it imports (the indicators), so an update never shows figures counted
- * by the code it replaced.
- */
-const COUNTING_CODE = import.meta.url;
-
-/** Under which key a head's figures for a kind of period and a period are kept. */
-export const keptTeamKey = (k: PeriodKind, p: Period): string => `${k}:${p.from}:${p.to}@${COUNTING_CODE}`;
-
-export interface PeriodFigures {
-  period: Period;
-  indicators: Indicators;
-}
-
-/** A head's figures as counted (kept on the phone with the records' change token). */
-export interface TeamCounts {
-  /** Oldest first; the last one is the chosen period, the one before it the previous period. */
-  trend: PeriodFigures[];
-  byNeighborhood: NeighborhoodIndicators[];
-  byUser: UserIndicators[];
-}
+export { TREND_PERIODS, keptTeamKey, type PeriodFigures, type TeamCounts };
 
 export interface TeamReport extends Omit<TeamCounts, 'byUser'> {
   byUser: (UserIndicators & { name: string })[];
