@@ -30,8 +30,8 @@ export { TREND_PERIODS, keptTeamKey, type PeriodFigures, type TeamCounts };
 export interface TeamReport extends Omit<TeamCounts, 'byUser'> {
   byUser: (UserIndicators & { name: string })[];
   /**
-   * The chosen and the previous period are shown first; while this is true, the earlier trend
-   * periods and the per-member figures are still being counted (and `trend` holds only those two).
+   * The chosen period is shown first, then the previous one; while this is true, the other trend
+   * periods and the per-member figures are still being counted (and `trend` holds only those).
    */
   counting: boolean;
   /** Counted before the records last changed: shown, marked, while they are counted again. */
@@ -164,7 +164,7 @@ export const useReportsStore = defineStore('reports', () => {
   /**
    * The head's figures from the phone's records. Figures kept from an earlier count are shown when
    * the records have not changed since (the change token says so); otherwise the records are read
-   * and counted: the chosen and previous periods first, then the earlier trend periods and the
+   * and counted: the chosen period first, then the previous one, the earlier trend periods and the
    * per-member figures, then, ahead, the previous period's own report (the next one people open).
    * Every count is kept; only the latest load shows its figures.
    */
@@ -213,9 +213,16 @@ export const useReportsStore = defineStore('reports', () => {
       const d = await currentData(r);
       const current = computeTeamIndicators(d, chosen);
       counted.set(`${chosen.from}:${chosen.to}`, current.indicators);
+      const chosenFigures = { period: chosen, indicators: current.indicators };
+      // The chosen period's figures are drawn first, the previous period's beside them a pass
+      // later, in a task of its own (an input queued in that frame goes first).
+      if (showing()) team.value = { trend: [chosenFigures], byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
       const previous = trendPeriods.at(-2);
-      const firstTwo = [...(previous ? [{ period: previous, indicators: indicatorsOf(d, previous) }] : []), { period: chosen, indicators: current.indicators }];
-      if (showing()) team.value = { trend: firstTwo, byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
+      if (previous) {
+        await afterPaint();
+        await nextTask();
+        if (showing() && data === d) team.value = { trend: [{ period: previous, indicators: indicatorsOf(d, previous) }, chosenFigures], byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
+      }
       await afterPaint();
       let counts: TeamCounts | undefined;
       // While no other load has started since `at`.
