@@ -283,7 +283,25 @@ describe('building the kept records a chunk at a time', () => {
     expect(await keptResult('november', database)).toBeUndefined();
   });
 
-  it('keeps the records but not what it counted when a row was written while it ran', async () => {
+  it('counts the rows written while it read with the others, and keeps what it counted', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    const visit = await visitRow();
+    const household = (await database.households.toCollection().first())!;
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+      // A household changes after the households were read, a visit after the visits were.
+      if (pauses === 2) await database.households.update(household.id, { neighborhood: 'Xóm Mới' });
+      if (pauses === 4) await database.visits.update(visit.id, { outcome: visit.outcome === 'done' ? 'notHome' : 'done' });
+    };
+    const count = async (data: ReportData) => ({ november: computeTeamIndicators(data, FIXTURE_PERIOD) });
+    expect(await buildReportData({ pause, count }, database)).toBe(true);
+    expect(await keptResult('november', database)).toEqual(computeTeamIndicators(await fullRead(), FIXTURE_PERIOD));
+    expect((await keptResult<ReturnType<typeof computeTeamIndicators>>('november', database))!.byNeighborhood.map((n) => n.name)).toContain('Xóm Mới');
+  });
+
+  it('keeps the records but not what it counted when a row was written while it counted', async () => {
     openSeal(crypto.getRandomValues(new Uint8Array(32)));
     await seedFixture();
     const visit = await visitRow();
