@@ -2,7 +2,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppDB } from './database';
-import { BUILD_CHUNK, buildReportData, keepReportData, loadReportData } from './reportData';
+import { BUILD_CHUNK, buildReportData, keepReportData, keptResult, loadReportData } from './reportData';
 import { CHANGES_MAX } from './changeToken';
 import { isColumns } from './reportColumns';
 import { META_KEYS } from './metaKeys';
@@ -261,6 +261,59 @@ describe('building the kept records a chunk at a time', () => {
     expect(await database.meta.get(META_KEYS.reportRecords)).toBeUndefined();
     resetSeal();
     expect(await buildReportData({ pause: now }, database)).toBe(false);
+  });
+
+  it('keeps what it counted from them with them, current for the records and the phone’s user as they are', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture('a');
+    await setCurrentUserId('u-a', database);
+    let pausesInCount = 0;
+    const count = async (data: ReportData, pause: () => Promise<void>) => {
+      await pause();
+      pausesInCount++;
+      return { november: computeTeamIndicators(data, FIXTURE_PERIOD), members: indicatorsByUser(data, FIXTURE_PERIOD) };
+    };
+    expect(await buildReportData({ pause: now, count }, database)).toBe(true);
+    expect(pausesInCount).toBe(1);
+    const all = await fullRead();
+    expect(await keptResult('november', database)).toEqual(computeTeamIndicators(all, FIXTURE_PERIOD));
+    // Records not yet sent are the phone user's, as when the dashboard counts them.
+    expect(await keptResult('members', database)).toEqual(indicatorsByUser(all, FIXTURE_PERIOD));
+    await database.visits.update((await visitRow()).id, { outcome: 'notHome' });
+    expect(await keptResult('november', database)).toBeUndefined();
+  });
+
+  it('counts the rows written while it read with the others, and keeps what it counted', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    const visit = await visitRow();
+    const household = (await database.households.toCollection().first())!;
+    let pauses = 0;
+    const pause = async () => {
+      pauses++;
+      // A household changes after the households were read, a visit after the visits were.
+      if (pauses === 2) await database.households.update(household.id, { neighborhood: 'Xóm Mới' });
+      if (pauses === 4) await database.visits.update(visit.id, { outcome: visit.outcome === 'done' ? 'notHome' : 'done' });
+    };
+    const count = async (data: ReportData) => ({ november: computeTeamIndicators(data, FIXTURE_PERIOD) });
+    expect(await buildReportData({ pause, count }, database)).toBe(true);
+    expect(await keptResult('november', database)).toEqual(computeTeamIndicators(await fullRead(), FIXTURE_PERIOD));
+    expect((await keptResult<ReturnType<typeof computeTeamIndicators>>('november', database))!.byNeighborhood.map((n) => n.name)).toContain('Xóm Mới');
+  });
+
+  it('keeps the records but not what it counted when a row was written while it counted', async () => {
+    openSeal(crypto.getRandomValues(new Uint8Array(32)));
+    await seedFixture();
+    const visit = await visitRow();
+    const count = async (data: ReportData) => {
+      const november = computeIndicators(data, FIXTURE_PERIOD);
+      // Written after every table was read: what was counted is of before it.
+      await database.visits.update(visit.id, { outcome: visit.outcome === 'done' ? 'notHome' : 'done' });
+      return { november };
+    };
+    expect(await buildReportData({ pause: now, count }, database)).toBe(true);
+    expect(await database.meta.get(META_KEYS.reportRecords)).toBeDefined();
+    expect(await keptResult('november', database)).toBeUndefined();
   });
 
   it('keeps nothing when the dashboard kept its own records meanwhile', async () => {

@@ -112,25 +112,57 @@ async function readStored(database: AppDB, all = false): Promise<Read> {
     const tables = Object.fromEntries([...COUNTED_TABLES].map((name, i) => [name, lists[i]!.map((row) => (name === 'households' ? row : counted(name, row)))]));
     return { tables, token, records: records ?? '', me, stored: tables.households!, unchanged: false };
   }
-  const written = Object.entries(changes.ids).filter(([name, ids]) => COUNTED_TABLES.has(name) && ids.length > 0);
-  const rows = await Promise.all(written.map(([name, ids]) => Promise.all(ids.map((id) => request<Stored | undefined>(tx.objectStore(name).get(id))))));
+  const written = await readWritten(tx, changes);
   // The transaction has ended: the households' part is opened off the page's thread.
   const households = await openValueAsync(KEPT_LABEL, kept.households);
   if (!Array.isArray(households)) return readStored(database, true);
   const tables: Tables = { households: households as Stored[] };
   for (const name of KEPT_TABLES) tables[name] = fromColumns(kept.tables[name]!);
+  const stored = withWritten(tables, written);
+  return { tables, token, records: records ?? '', me, stored, unchanged: written.length === 0 };
+}
+
+/** The rows the notes list as written (undefined: removed), by table, read in `tx`. */
+type Written = [table: string, ids: string[], rows: (Stored | undefined)[]][];
+
+async function readWritten(tx: IDBTransaction, changes: ReportChanges): Promise<Written> {
+  const noted = Object.entries(changes.ids).filter(([name, ids]) => COUNTED_TABLES.has(name) && ids.length > 0);
+  const rows = await Promise.all(noted.map(([name, ids]) => Promise.all(ids.map((id) => request<Stored | undefined>(tx.objectStore(name).get(id))))));
+  return noted.map(([name, ids], i) => [name, ids, rows[i]!]);
+}
+
+/**
+ * Puts the rows written in `tables` in place of the ones read before; returns the households among
+ * them, as stored (their consent not opened yet).
+ */
+function withWritten(tables: Tables, written: Written): Stored[] {
   const stored: Stored[] = [];
-  written.forEach(([name, ids], i) => {
+  for (const [name, ids, rows] of written) {
     const wanted = new Set(ids);
     const next = tables[name]!.filter((row) => !wanted.has(row.id as string));
-    for (const row of rows[i]!) {
+    for (const row of rows) {
       if (!row) continue;
       if (name === 'households') stored.push(row);
       next.push(name === 'households' ? row : counted(name, row));
     }
     tables[name] = next;
-  });
-  return { tables, token, records: records ?? '', me, stored, unchanged: written.length === 0 };
+  }
+  return stored;
+}
+
+/**
+ * The rows as the indicators read them. Records made on this phone and not yet sent have no
+ * `createdBy` yet: they are this phone's user's (`me`), as the server will record them.
+ */
+function asReportData(tables: Tables, me: string | undefined): ReportData {
+  const mine = <T extends { createdBy?: string }>(rows: T[]): T[] => (me ? rows.map((r) => (r.createdBy ? r : { ...r, createdBy: me })) : rows);
+  return {
+    households: tables.households as unknown as ReportHousehold[],
+    members: tables.members as unknown as ReportMember[],
+    visits: mine(tables.visits as unknown as ReportVisit[]),
+    sessions: mine(tables.sessions as unknown as ReportSession[]),
+    checklistSteps: tables.checklistSteps as unknown as ReportChecklistStep[],
+  };
 }
 
 /** What `keepReportData` keeps for figures `loadReportData` gave: the rows as counted, before `me` was applied. */
@@ -147,15 +179,7 @@ export async function loadReportData(database: AppDB = db()): Promise<ReportData
   await warmOpened('households', stored);
   const opened = new Set(stored);
   tables.households = tables.households!.map((h) => (opened.has(h) ? counted('households', openStoredRow('households', h) as Stored) : h));
-  const mine = <T extends { createdBy?: string }>(rows: T[]): T[] => (me ? rows.map((r) => (r.createdBy ? r : { ...r, createdBy: me })) : rows);
-  const data = {
-    households: tables.households as unknown as ReportHousehold[],
-    members: tables.members as unknown as ReportMember[],
-    visits: mine(tables.visits as unknown as ReportVisit[]),
-    sessions: mine(tables.sessions as unknown as ReportSession[]),
-    checklistSteps: tables.checklistSteps as unknown as ReportChecklistStep[],
-    token,
-  };
+  const data = { ...asReportData(tables, me), token };
   if (!unchanged) toKeep.set(data, { records, tables });
   return data;
 }
@@ -190,6 +214,12 @@ export interface BuildOptions {
   pause(): Promise<void>;
   /** Asked between chunks: false stops the build (the phone locked, the person left). */
   wanted?(): boolean;
+  /**
+   * Results counted from the records built (in idle time too: `pause()` is the build's), by the
+   * key `keptResult` finds them under. Kept with the records only when no counted row was written
+   * since the build started: then they are the figures of the records as they are.
+   */
+  count?(data: ReportData, pause: () => Promise<void>): Promise<Record<string, unknown>>;
 }
 
 /**
@@ -253,14 +283,40 @@ export async function buildReportData(options: BuildOptions, database: AppDB = d
     columns[name] = toColumns(tables[name]!, COUNTED_FIELDS[name]!);
     await pause();
   }
+  const counts = options.count && (await countBuilt(database, tables, options.count, pause));
+  if (!wanted()) return false;
   return database.transaction('rw', database.meta, async () => {
     const changes = await getMeta<ReportChanges>(META_KEYS.reportChanges, database);
     if (!wanted() || changes?.since !== mark || changes.overflow) return false;
     const records = (await getMeta<string>(META_KEYS.reportDataToken, database)) ?? '';
     // The notes stay: the rows written during the build are read again by the next count.
     await setMeta(META_KEYS.reportRecords, { v: 2, token: records, households: sealed, tables: columns } satisfies KeptRecords, database);
+    // Counted from the rows as they were at `counts.token`: current while nothing was written since.
+    if (counts && (await readToken(database)) === counts.token) {
+      for (const [key, value] of Object.entries(counts.results)) await putResult(counts.token, key, value, database);
+    }
     return true;
   });
+}
+
+/**
+ * Counts the rows a build read, with the rows written since it started (each noted) read again in
+ * one transaction with the token: the results are those of the records at `token`.
+ */
+async function countBuilt(database: AppDB, built: Tables, count: NonNullable<BuildOptions['count']>, pause: () => Promise<void>): Promise<{ token: DataToken; results: Record<string, unknown> } | undefined> {
+  if (!database.isOpen()) await database.open();
+  const tx = database.backendDB().transaction([...COUNTED_TABLES, 'meta'], 'readonly');
+  const meta = tx.objectStore('meta');
+  const value = <T>(key: string) => request<{ value?: T } | undefined>(meta.get(key)).then((row) => row?.value);
+  const [records, me, changes] = await Promise.all([value<string>(META_KEYS.reportDataToken), value<string>(META_KEYS.currentUserId), value<ReportChanges>(META_KEYS.reportChanges)]);
+  if (!changes || changes.overflow) return undefined;
+  const written = await readWritten(tx, changes);
+  const tables: Tables = { ...built };
+  const stored = withWritten(tables, written);
+  await warmOpened('households', stored);
+  const opened = new Set(stored);
+  tables.households = tables.households!.map((h) => (opened.has(h) ? counted('households', openStoredRow('households', h) as Stored) : h));
+  return { token: `${records ?? ''}/${me ?? ''}`, results: await count(asReportData(tables, me), pause) };
 }
 
 /** Results counted from the records at `token`, by a key the caller chooses (e.g. the period). */
@@ -287,14 +343,19 @@ export async function keptResult<T>(key: string, database: AppDB = db()): Promis
 export async function keepResult<T>(token: DataToken, key: string, value: T, database: AppDB = db()): Promise<void> {
   await database.transaction('rw', database.meta, async () => {
     if ((await readToken(database)) !== token) return;
-    const kept = await getMeta<KeptResults<T>>(META_KEYS.reportKept, database);
-    const entries = kept && kept.token === token ? { ...kept.entries } : {};
-    delete entries[key];
-    entries[key] = value;
-    const keys = Object.keys(entries);
-    for (const old of keys.slice(0, Math.max(0, keys.length - KEPT_MAX))) delete entries[old];
-    await setMeta(META_KEYS.reportKept, { token, entries } satisfies KeptResults<T>, database);
+    await putResult(token, key, value, database);
   });
+}
+
+/** Inside a transaction on `meta` that has checked `token` is current. */
+async function putResult<T>(token: DataToken, key: string, value: T, database: AppDB): Promise<void> {
+  const kept = await getMeta<KeptResults<T>>(META_KEYS.reportKept, database);
+  const entries = kept && kept.token === token ? { ...kept.entries } : {};
+  delete entries[key];
+  entries[key] = value;
+  const keys = Object.keys(entries);
+  for (const old of keys.slice(0, Math.max(0, keys.length - KEPT_MAX))) delete entries[old];
+  await setMeta(META_KEYS.reportKept, { token, entries } satisfies KeptResults<T>, database);
 }
 
 export function cachedReportSettings(database: AppDB = db()): Promise<StoredReportSettings | undefined> {

@@ -15,6 +15,7 @@ import {
 } from './indicators';
 import { expectedTeam, fixtureData, fixtureRecords, FIXTURE_PERIOD, H, M } from './indicators.fixture';
 import { periodContaining, previousPeriod, trailingPeriods } from './periods';
+import { mulberry32 } from './random';
 
 const USERS = { a: 'user-a', b: 'user-b', c: 'user-c' };
 const stepId = (memberId: string, key: string) => `${memberId}:${key}`;
@@ -93,6 +94,30 @@ describe('computeIndicators on the edge-case fixture', () => {
     expect(isCountedHousehold(h2, '2026-11-29')).toBe(false);
     expect(isCountedHousehold(h8, '2026-11-30')).toBe(false);
     expect(isCountedHousehold(h8, '2026-12-01')).toBe(true);
+  });
+
+  it('a household counts exactly as its consent’s Vietnam dates compare with the period’s end, whatever the datetime', () => {
+    const rnd = mulberry32(13);
+    const instants = [
+      ...Array.from({ length: 400 }, () => Date.UTC(2026, 10, 29) + Math.floor(rnd() * 4 * 86_400_000)),
+      ...[16, 17].flatMap((h) => [-1, 0, 1].map((ms) => Date.UTC(2026, 10, 30, h) + ms)),
+    ];
+    const datetimes = [
+      ...instants.map((t) => new Date(t).toISOString()),
+      ...instants.slice(0, 50).map((t) => new Date(t + 7 * 3_600_000).toISOString().replace('Z', '+07:00')),
+      '2026-11-30',
+      '1969-12-31T20:00:00Z',
+      '+010000-01-01T00:00:00Z',
+    ];
+    const consent = (recordedAt: string, withdrawnAt?: string) => ({ recordedAt, purposes: ['reporting'], ...(withdrawnAt ? { withdrawnAt } : {}) });
+    for (const to of ['2026-11-29', '2026-11-30', '2026-12-01', '1969-12-31', '2026-02-30', 'not a date']) {
+      for (const at of datetimes) {
+        const recorded = { id: 'h', neighborhood: 'X', consent: consent(at) };
+        expect(isCountedHousehold(recorded, to)).toBe(!(vietnamDate(at) > to));
+        const withdrawn = { ...recorded, consent: consent('1969-01-01T00:00:00Z', at) };
+        expect(isCountedHousehold(withdrawn, to)).toBe(!(vietnamDate('1969-01-01T00:00:00Z') > to) && vietnamDate(at) > to);
+      }
+    }
   });
 
   it('visits just outside the period count for the state at its end, not as events', () => {

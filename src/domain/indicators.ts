@@ -177,11 +177,37 @@ export function vietnamDate(datetime: string): string {
 
 const isLive = (r: Deleted): boolean => !r.deleted;
 
+/** Where a datetime's calendar date is a plain `YYYY-MM-DD` (years 1970 to 9998). */
+const PLAIN_DATES_END_MS = Date.UTC(9999, 0, 1);
+
+/**
+ * Whether a datetime falls on a Vietnamese calendar date after `to`: `vietnamDate(datetime) > to`,
+ * compared as instants (the day after `to` starts at `afterMs` in Vietnam) where the date is a
+ * plain one, so that a pass over every household builds no date and no string.
+ */
+function laterThan(to: string): (datetime: string) => boolean {
+  if (!isCalendarDate(to)) return (datetime) => vietnamDate(datetime) > to;
+  const afterMs = (dayNumber(to) + 1) * 86_400_000 - VIETNAM_OFFSET_MS;
+  return (datetime) => {
+    const t = Date.parse(datetime);
+    if (!(t >= 0 && t < PLAIN_DATES_END_MS)) return vietnamDate(datetime) > to;
+    return t >= afterMs;
+  };
+}
+
+/** `isCountedHousehold` for one `to`, its date worked out once. */
+function countedAt(to: string): (h: ReportHousehold) => boolean {
+  const after = laterThan(to);
+  return (h) => {
+    if (!isLive(h)) return false;
+    if (!h.consent.purposes.includes('reporting')) return false;
+    if (after(h.consent.recordedAt)) return false;
+    return !h.consent.withdrawnAt || after(h.consent.withdrawnAt);
+  };
+}
+
 export function isCountedHousehold(h: ReportHousehold, to: string): boolean {
-  if (!isLive(h)) return false;
-  if (!h.consent.purposes.includes('reporting')) return false;
-  if (vietnamDate(h.consent.recordedAt) > to) return false;
-  return !h.consent.withdrawnAt || vietnamDate(h.consent.withdrawnAt) > to;
+  return countedAt(to)(h);
 }
 
 /** The latest of a household's visits on or before `to`: greatest date, then greatest id. */
@@ -200,6 +226,9 @@ const STEP_INDICATORS: Readonly<Record<string, IndicatorKey>> = {
   'after.integrateDocs': 'documentsIntegrated',
 };
 
+/** Each result and its indicator's key, made once: a pass adds results for every visit. */
+const RESULT_PAIRS: readonly (readonly [ResultKey, ResultIndicatorKey])[] = RESULT_KEYS.map((k) => [k, `results.${k}`] as const);
+
 class Tally {
   readonly values = emptyIndicators();
   readonly helped = new Set<string>();
@@ -207,7 +236,7 @@ class Tally {
 
   addResults(results: Results | undefined): void {
     if (!results) return;
-    for (const k of RESULT_KEYS) this.values[`results.${k}`] += results[k] ?? 0;
+    for (const [k, key] of RESULT_PAIRS) this.values[key] += results[k] ?? 0;
   }
 
   done(): Indicators {
@@ -236,8 +265,9 @@ function tally(data: ReportData, period: Period, bucket: (h: ReportHousehold) =>
 
   // One entry per counted household holds all a visit updates: one map lookup per visit.
   const households = new Map<string, CountedHousehold>();
+  const isCounted = countedAt(to);
   for (const h of data.households) {
-    if (!isCountedHousehold(h, to)) continue;
+    if (!isCounted(h)) continue;
     const t = bucket(h);
     households.set(h.id, { tally: t, latest: undefined, everReached: false, reachedInPeriod: false });
     t.values.householdsRegistered++;
@@ -390,7 +420,8 @@ export interface UserIndicators {
 /** Visits and sessions in the period grouped by who recorded them (counted visits only). */
 export function indicatorsByUser(data: ReportData, period: Period): UserIndicators[] {
   const { from, to } = period;
-  const counted = new Set(data.households.filter((h) => isCountedHousehold(h, to)).map((h) => h.id));
+  const isCounted = countedAt(to);
+  const counted = new Set(data.households.filter(isCounted).map((h) => h.id));
   const liveMembers = new Set(data.members.filter((m) => isLive(m) && counted.has(m.householdId)).map((m) => m.id));
   const users = new Map<string, { values: Record<UserIndicatorKey, number>; reached: Set<string>; helped: Set<string> }>();
   const of = (userId: string) => {

@@ -10,6 +10,12 @@ import { useMembershipStore } from '../team/store';
 import { useLockStore } from '../lock/store';
 import { useSyncStore } from '../sync/store';
 import { holdReportBuild, scheduleReportBuild } from './idleBuild';
+import { keptResult } from '../../db/reportData';
+import * as indicators from '../../domain/indicators';
+import { periodContaining } from '../../domain/periods';
+import { localToday } from '../../domain/dates';
+import { keptTeamKey, type TeamCounts } from './teamCounts';
+import { useReportsStore } from './store';
 
 const TABLES = { household: 'households', member: 'members', visit: 'visits', session: 'sessions', checklistStep: 'checklistSteps' } as const;
 
@@ -46,6 +52,27 @@ describe('the dashboard records built in idle time', () => {
     expect(scheduleReportBuild()).toBe(first);
     expect(await first).toBe(true);
     expect(await kept()).toBe(true);
+  });
+
+  it('come with the figures the dashboard opens on, which it then shows without counting', async () => {
+    await seed('head');
+    expect(await scheduleReportBuild()).toBe(true);
+    const figures = await keptResult<TeamCounts>(keptTeamKey('month', periodContaining('month', localToday())));
+    expect(figures?.trend).toHaveLength(6);
+    expect(figures?.trend.at(-1)!.indicators.householdsRegistered).toBeGreaterThan(0);
+    const passes = vi.spyOn(indicators, 'computeTeamIndicators');
+    const opened = useReportsStore();
+    await opened.refresh();
+    expect(passes).not.toHaveBeenCalled();
+    expect(opened.team?.trend).toEqual(figures!.trend);
+    // A write: the dashboard counts every row itself, and finds the same figures.
+    await db().sessions.delete('none');
+    setActivePinia(createPinia());
+    const counted = useReportsStore();
+    await counted.refresh();
+    expect(passes).toHaveBeenCalled();
+    const { trend, byNeighborhood, byUser } = counted.team!;
+    expect({ trend, byNeighborhood, byUser: byUser.map(({ userId, indicators }) => ({ userId, indicators })) }).toEqual(figures);
   });
 
   it('wait while the dashboard is open: it keeps its own', async () => {

@@ -3,7 +3,9 @@
  * (after the first sync, a large pull, or a pulled deletion or erasure, which drops them): then
  * opening the dashboard counts from them instead of reading every row (seconds with 100,000
  * visits). Started after a sync and after the unlock; one build at a time, in idle callbacks, and
- * never while the dashboard is open (it keeps its own records after its count).
+ * never while the dashboard is open (it keeps its own records after its count). The figures the
+ * dashboard opens on are counted from the same records, a pass per idle moment, and kept with them
+ * when nothing was written meanwhile: the dashboard then shows them without counting.
  */
 import { whenIdle } from '../../modules/afterPaint';
 import { useLockStore } from '../lock/store';
@@ -34,8 +36,8 @@ export function scheduleReportBuild(): Promise<boolean> {
   const wanted = () => holds === 0 && !useLockStore().locked && useMembershipStore().membership?.user.role === 'head';
   if (running || !wanted()) return running ?? Promise.resolve(false);
   running = (async () => {
-    const { buildReportData } = await import('../../db/reportData');
-    return buildReportData({ pause: () => whenIdle(CHUNK_WAIT_MS), wanted });
+    const [{ buildReportData }, { countOpeningFigures }] = await Promise.all([import('../../db/reportData'), import('./teamCounts')]);
+    return buildReportData({ pause: () => whenIdle(CHUNK_WAIT_MS), wanted, count: countOpeningFigures });
   })()
     .catch(() => false)
     .finally(() => (running = undefined));

@@ -166,16 +166,17 @@ describe('useReportsStore for a head', () => {
     expect(ahead).toEqual({ trend: store.team!.trend, byNeighborhood: store.team!.byNeighborhood, byUser: store.team!.byUser.map(({ userId, indicators }) => ({ userId, indicators })) });
   });
 
-  it('shows the chosen and previous periods first, then the rest', async () => {
+  it('shows the chosen period first, then the previous one beside it, then the rest', async () => {
     const store = useReportsStore();
     store.choose('month', { ...FIXTURE_PERIOD });
-    const seen: { counting: boolean; trend: number }[] = [];
+    const seen: { counting: boolean; trend: string[] }[] = [];
     store.$subscribe(() => {
-      if (store.team) seen.push({ counting: store.team.counting, trend: store.team.trend.length });
+      if (store.team) seen.push({ counting: store.team.counting, trend: store.team.trend.map((f) => f.period.from) });
     });
     await store.refresh();
-    expect(seen[0]).toEqual({ counting: true, trend: 2 });
-    expect(seen.at(-1)).toEqual({ counting: false, trend: 6 });
+    expect(seen[0]).toEqual({ counting: true, trend: ['2026-11-01'] });
+    expect(seen[1]).toEqual({ counting: true, trend: ['2026-10-01', '2026-11-01'] });
+    expect(seen.at(-1)).toEqual({ counting: false, trend: ['2026-06-01', '2026-07-01', '2026-08-01', '2026-09-01', '2026-10-01', '2026-11-01'] });
   });
 
   it('once the first figures are drawn, a task queued in that frame runs before the trend is counted', async () => {
@@ -196,9 +197,9 @@ describe('useReportsStore for a head', () => {
     );
     await store.refresh();
     stop();
-    // The previous period was counted for the first figures (the chosen one with its neighborhoods);
-    // the four earlier periods of the trend after the task.
-    expect(passesAtTask).toBe(1);
+    // The first figures are the chosen period's (counted with its neighborhoods); the previous
+    // period and the four earlier ones after the task.
+    expect(passesAtTask).toBe(0);
     expect(passes.mock.calls.length).toBeGreaterThanOrEqual(5);
   });
 

@@ -23,37 +23,15 @@ import { useMembershipStore } from '../team/store';
 import { reportsApi, type ReportsApi } from '../../sync/reportsApi';
 import type { DataToken } from '../../db/reportData';
 import { holdReportBuild } from './idleBuild';
+import { keptTeamKey, TREND_PERIODS, type PeriodFigures, type TeamCounts } from './teamCounts';
 
-export const TREND_PERIODS = 6;
-
-/**
- * Kept figures are of this counting code only. A production chunk's name carries the hash of its
- * content and of the chunks it imports (the indicators), so an update never shows figures counted
- * by the code it replaced.
- */
-const COUNTING_CODE = import.meta.url;
-
-/** Under which key a head's figures for a kind of period and a period are kept. */
-export const keptTeamKey = (k: PeriodKind, p: Period): string => `${k}:${p.from}:${p.to}@${COUNTING_CODE}`;
-
-export interface PeriodFigures {
-  period: Period;
-  indicators: Indicators;
-}
-
-/** A head's figures as counted (kept on the phone with the records' change token). */
-export interface TeamCounts {
-  /** Oldest first; the last one is the chosen period, the one before it the previous period. */
-  trend: PeriodFigures[];
-  byNeighborhood: NeighborhoodIndicators[];
-  byUser: UserIndicators[];
-}
+export { TREND_PERIODS, keptTeamKey, type PeriodFigures, type TeamCounts };
 
 export interface TeamReport extends Omit<TeamCounts, 'byUser'> {
   byUser: (UserIndicators & { name: string })[];
   /**
-   * The chosen and the previous period are shown first; while this is true, the earlier trend
-   * periods and the per-member figures are still being counted (and `trend` holds only those two).
+   * The chosen period is shown first, then the previous one; while this is true, the other trend
+   * periods and the per-member figures are still being counted (and `trend` holds only those).
    */
   counting: boolean;
   /** Counted before the records last changed: shown, marked, while they are counted again. */
@@ -186,7 +164,7 @@ export const useReportsStore = defineStore('reports', () => {
   /**
    * The head's figures from the phone's records. Figures kept from an earlier count are shown when
    * the records have not changed since (the change token says so); otherwise the records are read
-   * and counted: the chosen and previous periods first, then the earlier trend periods and the
+   * and counted: the chosen period first, then the previous one, the earlier trend periods and the
    * per-member figures, then, ahead, the previous period's own report (the next one people open).
    * Every count is kept; only the latest load shows its figures.
    */
@@ -235,9 +213,16 @@ export const useReportsStore = defineStore('reports', () => {
       const d = await currentData(r);
       const current = computeTeamIndicators(d, chosen);
       counted.set(`${chosen.from}:${chosen.to}`, current.indicators);
+      const chosenFigures = { period: chosen, indicators: current.indicators };
+      // The chosen period's figures are drawn first, the previous period's beside them a pass
+      // later, in a task of its own (an input queued in that frame goes first).
+      if (showing()) team.value = { trend: [chosenFigures], byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
       const previous = trendPeriods.at(-2);
-      const firstTwo = [...(previous ? [{ period: previous, indicators: indicatorsOf(d, previous) }] : []), { period: chosen, indicators: current.indicators }];
-      if (showing()) team.value = { trend: firstTwo, byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
+      if (previous) {
+        await afterPaint();
+        await nextTask();
+        if (showing() && data === d) team.value = { trend: [{ period: previous, indicators: indicatorsOf(d, previous) }, chosenFigures], byNeighborhood: current.byNeighborhood, byUser: [], counting: true };
+      }
       await afterPaint();
       let counts: TeamCounts | undefined;
       // While no other load has started since `at`.
