@@ -7,7 +7,8 @@
  *   active). The seeded phone has a PIN, as a team's phone always does, so its records are sealed
  *   and the page opens on the lock screen: the PIN is typed, and the figure runs from the tap on
  *   "unlock" (the PIN's key derived, the records read and opened) until the indicator table is in
- *   the DOM, then one frame; navigation start → table is reported beside it. One
+ *   the DOM, then one frame; navigation start → table is reported beside it, and so is the whole
+ *   table (`wholeMs`: no cell still `aria-busy`, i.e. the previous period's column filled too). One
  *   uncounted first-ever load first: it reads every record from IndexedDB and counts the month (the
  *   month and the one before first, then the 6-month trend, per neighborhood and per member;
  *   src/domain/indicators.ts), keeps the figures with the records' change token
@@ -42,6 +43,8 @@ export interface DashboardRun {
    * from the tap on "unlock" (the PIN typed) to the indicator table painted. The goal's figure.
    */
   figuresMs: number;
+  /** From the same tap to the table with every cell filled (the previous period's column included). */
+  wholeMs: number;
   /** Navigation start → indicator table painted, the lock screen and the PIN's typing included. */
   fromNavigationMs: number;
   switchMs: number;
@@ -68,6 +71,8 @@ export interface DashboardPhaseDeps {
 
 interface Marks {
   figures?: number;
+  /** The table with every cell filled: no cell still `aria-busy` (the previous period's column). */
+  whole?: number;
   unlockAt?: number;
   /** Set once the records' change token was changed at document start (a "changed" load). */
   changed?: boolean;
@@ -150,12 +155,19 @@ function installDashboardObserver(): void {
     return create(obj);
   };
   if (location.pathname !== '/reports') return;
+  let figuresNoted = false;
   const observer = new MutationObserver(() => {
-    if (marks.figures !== undefined || !document.querySelector('[data-testid="indicator-table"]')) return;
+    const table = document.querySelector('[data-testid="indicator-table"]');
+    if (!table) return;
+    if (!figuresNoted) {
+      figuresNoted = true;
+      requestAnimationFrame(() => setTimeout(() => (marks.figures = performance.now()), 0));
+    }
+    if (table.querySelector('[aria-busy="true"]')) return;
     observer.disconnect();
-    requestAnimationFrame(() => setTimeout(() => (marks.figures = performance.now()), 0));
+    requestAnimationFrame(() => setTimeout(() => (marks.whole = performance.now()), 0));
   });
-  observer.observe(document, { childList: true, subtree: true });
+  observer.observe(document, { childList: true, subtree: true, attributes: true, characterData: true });
 }
 
 const round = (n: number) => Math.round(n * 10) / 10;
@@ -176,9 +188,11 @@ async function measureOnce(page: Page, baseUrl: string, changed = false): Promis
   if (changed) await page.waitForFunction(() => (window as unknown as { __benchDashboard?: Marks }).__benchDashboard?.changed === true, null, { timeout: 120_000, polling: 20 });
   await unlock(page);
   await page.waitForFunction(() => (window as unknown as { __benchDashboard?: Marks }).__benchDashboard?.figures !== undefined, null, { timeout: 120_000, polling: 50 });
-  const { figures, unlockAt } = await page.evaluate(() => (window as unknown as { __benchDashboard: Marks }).__benchDashboard);
+  await page.waitForFunction(() => (window as unknown as { __benchDashboard?: Marks }).__benchDashboard?.whole !== undefined, null, { timeout: 120_000, polling: 50 });
+  const { figures, whole, unlockAt } = await page.evaluate(() => (window as unknown as { __benchDashboard: Marks }).__benchDashboard);
   const fromNavigationMs = figures!;
   const figuresMs = figures! - unlockAt!;
+  const wholeMs = whole! - unlockAt!;
   const visitsShown = (await page.locator('[data-testid="indicator-visits"] [data-testid="value"]').textContent()) ?? '';
 
   const switchMs = await page.evaluate(async () => {
@@ -223,7 +237,7 @@ async function measureOnce(page: Page, baseUrl: string, changed = false): Promis
     });
   const first = await exportOnce();
   const again = await exportOnce();
-  return { figuresMs: round(figuresMs), fromNavigationMs: round(fromNavigationMs), switchMs: round(switchMs), xlsxFirstMs: round(first.ms), xlsxAgainMs: round(again.ms), xlsxBytes: first.bytes, visitsShown };
+  return { figuresMs: round(figuresMs), wholeMs: round(wholeMs), fromNavigationMs: round(fromNavigationMs), switchMs: round(switchMs), xlsxFirstMs: round(first.ms), xlsxAgainMs: round(again.ms), xlsxBytes: first.bytes, visitsShown };
 }
 
 interface ProfileNode {
@@ -357,13 +371,13 @@ export async function dashboardPhase(deps: DashboardPhaseDeps) {
     for (let i = 0; i < deps.runs; i++) {
       const r = await launch();
       runs.push(r);
-      deps.log(`dashboard: run ${i + 1}: figures ${r.figuresMs} ms after the unlock (${r.fromNavigationMs} ms from navigation) (visits ${r.visitsShown}), switch ${r.switchMs} ms, xlsx ${r.xlsxFirstMs} ms (again ${r.xlsxAgainMs} ms, ${r.xlsxBytes} B)`);
+      deps.log(`dashboard: run ${i + 1}: figures ${r.figuresMs} ms after the unlock, whole table ${r.wholeMs} ms (${r.fromNavigationMs} ms from navigation) (visits ${r.visitsShown}), switch ${r.switchMs} ms, xlsx ${r.xlsxFirstMs} ms (again ${r.xlsxAgainMs} ms, ${r.xlsxBytes} B)`);
     }
     const changedRuns: DashboardRun[] = [];
     for (let i = 0; i < deps.runs; i++) {
       const r = await launch(true);
       changedRuns.push(r);
-      deps.log(`dashboard: after a change, run ${i + 1}: figures ${r.figuresMs} ms after the unlock (${r.fromNavigationMs} ms from navigation) (visits ${r.visitsShown}), switch ${r.switchMs} ms`);
+      deps.log(`dashboard: after a change, run ${i + 1}: figures ${r.figuresMs} ms after the unlock, whole table ${r.wholeMs} ms (${r.fromNavigationMs} ms from navigation) (visits ${r.visitsShown}), switch ${r.switchMs} ms`);
     }
     const profile = deps.profile ? await profileLoad(deps, profileDir) : undefined;
     if (profile) {
@@ -373,7 +387,7 @@ export async function dashboardPhase(deps: DashboardPhaseDeps) {
       for (const s of profile.byFunction) deps.log(`  ${String(s.share).padStart(5)}%  ${s.ms} ms  ${s.name}`);
     }
     const idle = await afterIdleBuild(deps, profileDir);
-    if (idle.run) deps.log(`dashboard: after the idle build (kept again ${idle.builtMs} ms after the unlock on the list): figures ${idle.run.figuresMs} ms after the unlock (visits ${idle.run.visitsShown}), switch ${idle.run.switchMs} ms`);
+    if (idle.run) deps.log(`dashboard: after the idle build (kept again ${idle.builtMs} ms after the unlock on the list): figures ${idle.run.figuresMs} ms after the unlock, whole table ${idle.run.wholeMs} ms (visits ${idle.run.visitsShown}), switch ${idle.run.switchMs} ms`);
     else deps.log('dashboard: no idle build kept the records within 180 s of the unlock');
     const figures = median(runs.map((r) => r.figuresMs));
     const xlsx = median(runs.map((r) => r.xlsxFirstMs));
@@ -384,10 +398,12 @@ export async function dashboardPhase(deps: DashboardPhaseDeps) {
       firstEver,
       runs,
       figuresMs: { median: figures, max: Math.max(...runs.map((r) => r.figuresMs)), goal: GOAL_DASHBOARD_MS, pass: figures <= GOAL_DASHBOARD_MS },
+      wholeMs: { median: median(runs.map((r) => r.wholeMs)), max: Math.max(...runs.map((r) => r.wholeMs)) },
       fromNavigationMs: { median: median(runs.map((r) => r.fromNavigationMs)), max: Math.max(...runs.map((r) => r.fromNavigationMs)) },
       changedRuns,
       afterIdleBuild: idle,
       changedFiguresMs: { median: median(changedRuns.map((r) => r.figuresMs)), max: Math.max(...changedRuns.map((r) => r.figuresMs)), goal: GOAL_DASHBOARD_MS, pass: median(changedRuns.map((r) => r.figuresMs)) <= GOAL_DASHBOARD_MS },
+      changedWholeMs: { median: median(changedRuns.map((r) => r.wholeMs)), max: Math.max(...changedRuns.map((r) => r.wholeMs)) },
       switchMs: { median: median(runs.map((r) => r.switchMs)), max: Math.max(...runs.map((r) => r.switchMs)), goal: GOAL_DASHBOARD_MS },
       xlsxMs: { median: xlsx, max: Math.max(...runs.map((r) => r.xlsxFirstMs)), again: median(runs.map((r) => r.xlsxAgainMs)), goal: GOAL_XLSX_MS, pass: xlsx <= GOAL_XLSX_MS },
     };
