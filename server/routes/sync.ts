@@ -4,7 +4,7 @@ import { PULL_LIMIT, pullQuery, pushRequest, type PushResponse } from '../../src
 import type { ZodTypeProvider } from '../plugins/zodSchemas';
 import { callerOf } from '../plugins/authentication';
 import { refuseEnvelope } from '../services/envelope';
-import { push } from '../services/push';
+import { groupFits, pushGroup } from '../services/push';
 import { decodeCursor, pull } from '../services/pull';
 import { sendError } from '../errors';
 
@@ -27,7 +27,8 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
       const caller = callerOf(req);
       // Admins have no team; their pushes (all refused) queue per commune.
       const queue = caller.teamId ?? `commune:${caller.communeId}`;
-      return { results: await pushes.run(queue, () => push(db, caller, req.body, { lockTimeoutMs })) };
+      const work = { caller, body: req.body };
+      return { results: await pushes.runGrouped(queue, work, groupFits, (group) => pushGroup(db, group, { lockTimeoutMs })) };
     },
   );
 
