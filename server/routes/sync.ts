@@ -5,7 +5,7 @@ import type { ZodTypeProvider } from '../plugins/zodSchemas';
 import { callerOf } from '../plugins/authentication';
 import { refuseEnvelope } from '../services/envelope';
 import { groupFits, pushGroup } from '../services/push';
-import { decodeCursor, pull } from '../services/pull';
+import { decodeCursor, pullGroup, pullGroupFits } from '../services/pull';
 import { sendError } from '../errors';
 
 export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
@@ -40,7 +40,10 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
     }
     const caller = callerOf(req);
     const limit = req.query.limit ?? PULL_LIMIT.default;
-    const answer = await pulls.run(caller.teamId ?? `commune:${caller.communeId}`, () => pull(db, epoch, caller, cursor, limit));
+    // Pulls of a team that waited for each other are read together (a group of pushes answered at
+    // once sends its devices pulling at once).
+    const work = { caller, cursor, limit };
+    const answer = await pulls.runGrouped(caller.teamId ?? `commune:${caller.communeId}`, work, pullGroupFits, (group) => pullGroup(db, epoch, group));
     // Already encoded: as text, it would be measured and then encoded again on the way out.
     return reply.type('application/json; charset=utf-8').send(answer);
   });
