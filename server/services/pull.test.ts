@@ -154,12 +154,34 @@ describe('pulls read together (pullGroup)', () => {
     expect(stale!.ok && (JSON.parse(stale.value.toString()) as { reset: boolean }).reset).toBe(true);
   });
 
-  it('takes pulls of one team whose cursors are close, up to a count', () => {
-    const near = [work(100, 500), work(100 + GROUP_SPREAD, 500)];
-    expect(pullGroupFits(near.slice(0, 1), near[1]!)).toBe(true);
-    expect(pullGroupFits(near, work(99, 500))).toBe(false);
-    expect(pullGroupFits(near.slice(0, 1), { ...work(100, 500), caller: caller(randomUUID()) })).toBe(false);
+  it('takes pulls of one team whose cursors are close, as long as the group reads no more rows than its pulls would alone, up to a count', () => {
+    // Two pages of 500 read 1,002 rows one by one: together, a spread of 501 at most.
+    expect(pullGroupFits([work(100, 500)], work(601, 500))).toBe(true);
+    expect(pullGroupFits([work(100, 500)], work(602, 500))).toBe(false);
+    expect(pullGroupFits([work(100, 500), work(602, 500)], work(300, 500))).toBe(true);
+    expect(pullGroupFits([work(100, 10)], work(105, 500))).toBe(true);
+    expect(pullGroupFits([work(100, 10)], work(200, 500))).toBe(false);
+    const many = Array.from({ length: 10 }, (_, i) => work(i, 1000));
+    expect(pullGroupFits(many, work(GROUP_SPREAD, 1000))).toBe(true);
+    expect(pullGroupFits(many, work(GROUP_SPREAD + 1, 1000))).toBe(false);
+    expect(pullGroupFits([work(100, 500)], { ...work(100, 500), caller: caller(randomUUID()) })).toBe(false);
     expect(pullGroupFits([{ ...work(100, 500), caller: caller(null) }], { ...work(100, 500), caller: caller(null) })).toBe(false);
     expect(pullGroupFits(Array.from({ length: GROUP_PULLS }, () => work(100, 500)), work(100, 500))).toBe(false);
+  });
+});
+
+describe('updatedAt', () => {
+  it('the page queries write it as the answer carries it (UTC, milliseconds as a Date keeps them): no Date is made per row', async () => {
+    const t = randomUUID();
+    const times = ['2026-12-07 08:00:00.123456+07', '2026-01-31 23:59:59.999999+00', '2026-06-01 00:00:00+00', '2026-06-01 00:00:00.0005+00'];
+    for (const [i, at] of times.entries()) {
+      await db.query(`insert into records (team_id, id, entity, version, data, server_seq, updated_at) values ($1, gen_random_uuid(), 'household', 1, '{}', $2, $3)`, [t, i + 1, at]);
+    }
+    const asDates = (await db.query<{ updated_at: Date }>('select updated_at from records where team_id = $1 order by server_seq', [t])).map((r) => r.updated_at.toISOString());
+    expect(asDates[0]).toBe('2026-12-07T01:00:00.123Z');
+    const page = await db.query<PageRow>(PAGE_SQL, [t, 0, 10, PAGE_BYTES]);
+    const group = await db.query<PageRow>(GROUP_PAGE_SQL, [t, 0, 10]);
+    expect(page.map((r) => r.updated_at)).toEqual(asDates);
+    expect(group.map((r) => r.updated_at)).toEqual(asDates);
   });
 });

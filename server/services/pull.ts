@@ -1,6 +1,7 @@
 /** Changes of the caller's team after a cursor, in server order (sync spec, "GET /api/sync/pull"). */
 import type { Database, Queryable } from '../db/adapter';
 import type { Caller } from './auth';
+import { PULL_LIMIT } from '../../src/domain/wire';
 import type { Settled } from './push';
 
 interface Cursor {
@@ -60,6 +61,13 @@ export class EpochCache {
 export const PAGE_BYTES = 1024 * 1024;
 
 /**
+ * A record's `updated_at` as the answer carries it (`Date.prototype.toISOString`: UTC, milliseconds,
+ * truncated as a Date truncates them), written by the database with the row: read as a timestamp,
+ * each row's would be parsed into a Date here only to be written out again.
+ */
+const UPDATED_AT = `to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as updated_at`;
+
+/**
  * The page stops at `limit` records, or earlier once the records before one pass the byte
  * budget: the database measures them, so records past the budget never reach this process.
  * Each record is written out as text once, in the innermost query (it cannot be flattened, it
@@ -75,7 +83,7 @@ export const PAGE_SQL = `select (select value from server_meta where key = 'epoc
        select p.*, count(*) over () as fetched,
               coalesce(sum(octet_length(p.data)) over (order by p.server_seq rows between unbounded preceding and 1 preceding), 0) as before
        from (
-         select entity, id, version, deleted, data::text as data, server_seq, created_by, updated_by, updated_at
+         select entity, id, version, deleted, data::text as data, server_seq, created_by, updated_by, ${UPDATED_AT}
          from records where team_id = $1 and server_seq > $2 order by server_seq limit $3
        ) p
      ) w
@@ -114,6 +122,10 @@ export interface PageRow {
 }
 
 const jsonText = (v: string | null): string => (v === null ? 'null' : JSON.stringify(v));
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/** A time as `toISOString` writes it; the page queries already give it so (`UPDATED_AT`). */
+const isoText = (t: string | Date): string => (typeof t === 'string' && ISO_UTC.test(t) ? t : new Date(t).toISOString());
 
 /**
  * One change of the answer as JSON text. A record's `data` is the object text the database wrote,
@@ -125,7 +137,7 @@ const jsonText = (v: string | null): string => (v === null ? 'null' : JSON.strin
 export function changeText(r: PageRow, teamIdJson: string): string {
   const head = `{"entity":${JSON.stringify(r.entity)},"id":${JSON.stringify(r.id)},"version":${Number(r.version)},"deleted":${r.deleted ? 'true' : 'false'},"data":`;
   if (r.deleted) return `${head}null}`;
-  const server = `"teamId":${teamIdJson},"createdBy":${jsonText(r.created_by)},"updatedBy":${jsonText(r.updated_by)},"updatedAt":${JSON.stringify(new Date(r.updated_at).toISOString())}`;
+  const server = `"teamId":${teamIdJson},"createdBy":${jsonText(r.created_by)},"updatedBy":${jsonText(r.updated_by)},"updatedAt":"${isoText(r.updated_at)}"`;
   const data = r.data;
   if (data === null || data === '{}') return `${head}{${server}}}`;
   if (data[0] === '{' && data[data.length - 1] === '}') return `${head}${data.slice(0, -1)},${server}}}`;
@@ -195,16 +207,24 @@ export interface PullWork {
   limit: number;
 }
 
-/** Pulls read together at most, and how far apart (in change numbers) their cursors may be. */
+/** Pulls read together at most. */
 export const GROUP_PULLS = 16;
-export const GROUP_SPREAD = 200;
+/** How far apart (in change numbers) the cursors of pulls read together may be. */
+export const GROUP_SPREAD = 2 * PULL_LIMIT.max;
 
-/** Whether `next` is read with the pulls of `group` (`TeamPushes.runGrouped`): one team, cursors close together. */
+/**
+ * Whether `next` is read with the pulls of `group` (`TeamPushes.runGrouped`): one team, cursors
+ * close together, and no more rows read for them all than their own pages would read one by one
+ * (each reads `limit + 1`; together they read the cursors' spread and the largest limit + 1).
+ */
 export function pullGroupFits(group: PullWork[], next: PullWork): boolean {
   const team = group[0]?.caller.teamId;
   if (!team || next.caller.teamId !== team || group.length >= GROUP_PULLS) return false;
-  const afters = [...group, next].map((w) => w.cursor?.s ?? 0);
-  return Math.max(...afters) - Math.min(...afters) <= GROUP_SPREAD;
+  const all = [...group, next];
+  const afters = all.map((w) => w.cursor?.s ?? 0);
+  const spread = Math.max(...afters) - Math.min(...afters);
+  const alone = all.reduce((n, w) => n + w.limit + 1, 0);
+  return spread <= GROUP_SPREAD && spread + Math.max(...all.map((w) => w.limit)) + 1 <= alone;
 }
 
 /**
@@ -213,7 +233,7 @@ export function pullGroupFits(group: PullWork[], next: PullWork): boolean {
  */
 export const GROUP_PAGE_SQL = `select (select value from server_meta where key = 'epoch') as epoch, p.*, octet_length(p.data) as bytes
      from (
-       select entity, id, version, deleted, data::text as data, server_seq, created_by, updated_by, updated_at
+       select entity, id, version, deleted, data::text as data, server_seq, created_by, updated_by, ${UPDATED_AT}
        from records where team_id = $1 and server_seq > $2 order by server_seq limit $3
      ) p
      order by server_seq`;
