@@ -426,6 +426,33 @@ describe('grouped pushes (one transaction for pushes of a team that waited toget
     await compareGrouped(pushes);
   }, 120_000);
 
+  it('a conflict answer sent again after another push of its group deleted the record is GONE, as it is one push after the other', async () => {
+    await fresh(serial);
+    await fresh(batched);
+    const a: Sender = { caller: caller(TEAM_A, 0), deviceId: randomUUID(), seq: 0 };
+    const b: Sender = { caller: caller(TEAM_A, 1), deviceId: randomUUID(), seq: 0 };
+    const h = randomUUID();
+    const body = (s: Sender, mutations: Omit<M, 'seq'>[]): Push => ({ sender: s, body: { protocol: 1, deviceId: s.deviceId, mutations: mutations.map((m) => ({ ...m, seq: ++s.seq })) } });
+    const conflicting = { mid: randomUUID(), entity: 'household', op: 'patch', id: h, baseVersion: 1, fields: { notes: 'của A' } } as const;
+    const before = [
+      body(a, [{ mid: randomUUID(), entity: 'household', op: 'create', id: h, fields: householdFields() }]),
+      body(b, [{ mid: randomUUID(), entity: 'household', op: 'patch', id: h, baseVersion: 1, fields: { notes: 'của B' } }]),
+      body(a, [conflicting]),
+    ];
+    const resent: Push = { sender: a, body: { ...before[2]!.body } };
+    const together = [body(b, [{ mid: randomUUID(), entity: 'household', op: 'delete', id: h, baseVersion: 2 }]), resent];
+    for (const p of before) {
+      await push(serial.db, p.sender.caller, structuredClone(p.body), { mode: 'serial' });
+      await push(batched.db, p.sender.caller, structuredClone(p.body));
+    }
+    const expected: unknown[] = [];
+    for (const p of together) expected.push(await push(serial.db, p.sender.caller, structuredClone(p.body), { mode: 'serial' }));
+    expect(expected[1]).toEqual([{ mid: conflicting.mid, status: 'rejected', code: 'GONE', message: 'this record was deleted' }]);
+    const settled = await pushGroup(batched.db, together.map((p) => ({ caller: p.sender.caller, body: structuredClone(p.body) })));
+    expect(JSON.stringify(settled.map((x) => (x.ok ? x.value : null)))).toBe(JSON.stringify(expected));
+    expect(await dumpNoClock(batched.db)).toEqual(await dumpNoClock(serial.db));
+  }, 60_000);
+
   it('a group is one transaction of three statements whatever its size: the counter lock, one read and one write for all its pushes', async () => {
     await fresh(batched);
     const c = caller(TEAM_A, 0);

@@ -55,7 +55,7 @@ export function asStored<T>(value: T): T {
 }
 
 /** One row of `BatchStore.load`'s query: a record, an answer (in `data`), a taken seq (its key in `id`), or another team's id. */
-type Prefetched = Omit<RecordRow, 'team_id' | 'id'> & { kind: 'answer' | 'seq' | 'record' | 'other'; id: string | null };
+type Prefetched = Omit<RecordRow, 'team_id' | 'id'> & { kind: 'answer' | 'seq' | 'record' | 'other'; id: string | null; record_id: string | null };
 
 const normalize = (r: RecordRow): RecordRow => ({ ...r, version: Number(r.version), server_seq: Number(r.server_seq) });
 
@@ -82,7 +82,8 @@ export class BatchStore implements PushStore {
   /** Lowercase ids already asked about in other teams, and whether another team uses them. */
   private readonly otherTeam = new Map<string, boolean>();
   private readonly answers = new Map<string, Outcome>();
-  /** Mids answered by this store (not read from the database). */
+  /** The record (lowercase id) each answer is about, and the mids this store answered itself. */
+  private readonly answerRecords = new Map<string, string>();
   private readonly answeredHere = new Set<string>();
   /** `seqOf(seqKey, seq)` of every seq taken, by any installation of the pushes served. */
   private readonly takenSeqs = new Set<string>();
@@ -121,19 +122,19 @@ export class BatchStore implements PushStore {
     const rows = await tx.query<Prefetched>(
       `select 'answer' as kind, m.mid as id, null::text as entity, null::integer as version, null::boolean as deleted,
               m.result as data, null::jsonb as field_versions, null::bigint as server_seq,
-              null::uuid as created_by, null::uuid as updated_by, null::timestamptz as updated_at
+              null::uuid as created_by, null::uuid as updated_by, null::timestamptz as updated_at, m.record_id
          from unnest($2::uuid[]) q(mid)
-           cross join lateral (select mid, result from mutations where team_id = $1 and mid = q.mid offset 0) m
+           cross join lateral (select mid, result, record_id from mutations where team_id = $1 and mid = q.mid offset 0) m
        union all
-       select 'seq', m.device_id, null, null, null, null, null, m.seq, null, null, null
+       select 'seq', m.device_id, null, null, null, null, null, m.seq, null, null, null, null
          from unnest($3::uuid[], $4::bigint[]) q(device_id, seq)
            cross join lateral (select device_id, seq from mutations where team_id = $1 and device_id = q.device_id and seq = q.seq offset 0) m
        union all
-       select 'record', r.id, r.entity, r.version, r.deleted, r.data, r.field_versions, r.server_seq, r.created_by, r.updated_by, r.updated_at
+       select 'record', r.id, r.entity, r.version, r.deleted, r.data, r.field_versions, r.server_seq, r.created_by, r.updated_by, r.updated_at, null
          from unnest($6::uuid[]) q(id)
            cross join lateral (select * from records where team_id = $5 and id = q.id offset 0) r
        union all
-       select 'other', r.id, null, null, null, null, null, null, null, null, null
+       select 'other', r.id, null, null, null, null, null, null, null, null, null, null
          from unnest($7::uuid[]) q(id)
            cross join lateral (select id from records where id = q.id and team_id <> $5 limit 1) r`,
       [s.scope, mids, seqKeys, seqs, s.teamId, ids, creates],
@@ -142,11 +143,14 @@ export class BatchStore implements PushStore {
     for (const id of ids) store.view.set(id, null);
     for (const id of creates) store.otherTeam.set(id, false);
     for (const r of rows) {
-      if (r.kind === 'answer') store.answers.set(r.id!, r.data as unknown as Outcome);
+      if (r.kind === 'answer') {
+        store.answers.set(r.id!, r.data as unknown as Outcome);
+        if (r.record_id) store.answerRecords.set(r.id!, r.record_id.toLowerCase());
+      }
       else if (r.kind === 'seq') store.takenSeqs.add(seqOf(r.id!, Number(r.server_seq)));
       else if (r.kind === 'other') store.otherTeam.set(r.id!, true);
       else {
-        const { kind: _kind, ...row } = r;
+        const { kind: _kind, record_id: _answerRecord, ...row } = r;
         store.view.set(r.id!, normalize({ ...row, id: r.id!, team_id: s.teamId } as RecordRow));
       }
     }
@@ -263,9 +267,16 @@ export class BatchStore implements PushStore {
 
   async answered(mid: string): Promise<Outcome | undefined> {
     const stored = this.answers.get(mid);
+    if (stored === undefined) return undefined;
+    // A kept conflict answer whose record is deleted by now reads as the mutations_scrub_*
+    // triggers leave it once that delete is stored, as in `flush`.
+    const recordId = this.answerRecords.get(mid);
+    if (stored.status === 'conflict' && recordId !== undefined && this.view.get(recordId)?.deleted === true) {
+      return asStored({ mid: stored.mid, status: 'rejected', code: 'GONE', message: 'this record was deleted' });
+    }
     // An answer given earlier in this store (by another push of the group, which a re-sent batch
     // can join) is read back as the database would give it, key order included.
-    return stored !== undefined && this.answeredHere.has(mid) ? asStored(stored) : stored;
+    return this.answeredHere.has(mid) ? asStored(stored) : stored;
   }
 
   async seqTaken(seq: number): Promise<boolean> {
@@ -274,6 +285,7 @@ export class BatchStore implements PushStore {
 
   async remember(e: MutationEntry): Promise<void> {
     this.answers.set(e.mid, e.result);
+    this.answerRecords.set(e.mid, e.recordId.toLowerCase());
     this.answeredHere.add(e.mid);
     this.takenSeqs.add(seqOf(this.s.seqKey, e.seq));
     this.remembered.push({ ...e, seqKey: this.s.seqKey });
