@@ -151,7 +151,7 @@ describe('pulls read together (pullGroup)', () => {
     expect(statements.filter((sql) => sql.includes('records'))).toEqual([GROUP_PAGE_SQL]);
     statements.length = 0;
     const [stale] = await pullGroup(counting, epochs, [work(100, 500, 'an-older-epoch'), work(100, 500)]);
-    expect(stale!.ok && (JSON.parse(stale.value.toString()) as { reset: boolean }).reset).toBe(true);
+    expect(stale?.ok && (JSON.parse(stale.value.toString()) as { reset: boolean }).reset).toBe(true);
   });
 
   it('takes pulls of one team whose cursors are close, as long as the group reads no more rows than its pulls would alone, up to a count', () => {
