@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestServer, type TestServer, type TestTeam } from './testing';
 import { Device, expectError, householdFields, NO_RATE_LIMIT, SETUP_TIMEOUT, count } from './test-fixtures';
-import { TeamPushes } from './services/push';
+import { TeamPushes, type Settled } from './services/push';
 import { BusyError } from './errors';
 
 const WAIT = { timeout: 60_000, interval: 10 };
@@ -148,5 +148,72 @@ describe('TeamPushes', () => {
     await expect(pushes.run('t', () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
     expect(pushes.size).toBe(0);
     expect(await pushes.run('t', async () => 'ran')).toBe('ran');
+  });
+
+  it('runGrouped: who gets the turn takes the work waiting behind it (as far as it fits) and answers each piece', async () => {
+    const pushes = new TeamPushes({ perTeam: 1, queuePerTeam: 8, queueWaitMs: 60_000 });
+    const groups: number[][] = [];
+    const first = hold();
+    const runGroup = async (group: number[]): Promise<Settled<string>[]> => {
+      groups.push(group);
+      if (group.includes(0)) await first.done;
+      return group.map((n) => (n === 3 ? { ok: false, error: new Error(`no ${n}`) } : { ok: true, value: `done ${n}` }));
+    };
+    // At most three pieces, counted by their numbers' sum, go together (0 + 1 + 2 + 3 = 6 > 5).
+    const fits = (group: number[], next: number) => group.reduce((a, b) => a + b, next) <= 5;
+    const answers = [pushes.runGrouped('t', 0, fits, runGroup)];
+    // Piece 0 has the turn (and took nothing: the queue was empty) before the others arrive.
+    await vi.waitFor(() => expect(groups).toHaveLength(1), WAIT);
+    answers.push(...[1, 2, 3, 4].map((n) => pushes.runGrouped('t', n, fits, runGroup)));
+    answers.forEach((a) => a.catch(() => undefined));
+    await vi.waitFor(() => expect(pushes.pending('t')).toBe(5), WAIT);
+    first.release();
+    expect(await answers[0]).toBe('done 0');
+    expect(await answers[1]).toBe('done 1');
+    expect(await answers[2]).toBe('done 2');
+    await expect(answers[3]).rejects.toThrow('no 3');
+    expect(await answers[4]).toBe('done 4');
+    expect(groups).toEqual([[0], [1, 2], [3], [4]]);
+    expect(pushes.size).toBe(0);
+  });
+
+  it('runGrouped: a piece taken into a group no longer waits in the queue, so its wait cannot run out', async () => {
+    const pushes = new TeamPushes({ perTeam: 1, queuePerTeam: 4, queueWaitMs: 200 });
+    const first = hold();
+    const taken = hold();
+    const started: string[][] = [];
+    const runGroup = async (group: string[]): Promise<Settled<string>[]> => {
+      started.push(group);
+      if (group.includes('first')) await first.done;
+      else await taken.done;
+      return group.map((w) => ({ ok: true, value: w }));
+    };
+    const all = () => true;
+    const a = pushes.runGrouped('t', 'first', all, runGroup);
+    await vi.waitFor(() => expect(started).toHaveLength(1), WAIT);
+    const b = pushes.runGrouped('t', 'second', all, runGroup);
+    const c = pushes.runGrouped('t', 'third', all, runGroup);
+    first.release();
+    expect(await a).toBe('first');
+    // second and third now run as one group, held far longer than the queue's wait.
+    await vi.waitFor(() => expect(pushes.pending('t')).toBe(1), WAIT);
+    await new Promise((r) => setTimeout(r, 400));
+    taken.release();
+    expect(await Promise.all([b, c])).toEqual(['second', 'third']);
+    expect(started).toEqual([['first'], ['second', 'third']]);
+    expect(pushes.size).toBe(0);
+  });
+
+  it('runGrouped waits behind a plain run and is refused like run past the queue', async () => {
+    const pushes = new TeamPushes({ perTeam: 1, queuePerTeam: 1, queueWaitMs: 60_000 });
+    const h = hold();
+    const running = pushes.run('t', () => h.done);
+    const runGroup = async (group: string[]): Promise<Settled<string>[]> => group.map((w) => ({ ok: true, value: w }));
+    const waiting = pushes.runGrouped('t', 'w', () => true, runGroup);
+    await expect(pushes.runGrouped('t', 'x', () => true, runGroup)).rejects.toMatchObject({ busyCode: 'TEAM_BUSY' });
+    h.release();
+    await running;
+    expect(await waiting).toBe('w');
+    expect(pushes.size).toBe(0);
   });
 });

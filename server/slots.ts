@@ -11,8 +11,11 @@ export interface SlotsOptions {
 }
 
 interface Waiter {
-  resolve: () => void;
+  /** true: the slot is this waiter's now; false: a holder took its work (`take`). */
+  resolve: (holding: boolean) => void;
   timer: NodeJS.Timeout;
+  /** The work a holder may take over; a waiter without it only ever gets a slot. */
+  work?: unknown;
 }
 
 export class Slots {
@@ -39,15 +42,21 @@ export class Slots {
     }
   }
 
-  private acquire(): Promise<void> {
+  /**
+   * Waits like `run`, carrying `work` that a holder may take over meanwhile (`take`): resolves
+   * true when the slot is the caller's (to be given back with `release`), false when a holder
+   * took the work, which is then the holder's to finish.
+   */
+  acquire(work?: unknown): Promise<boolean> {
     const { limit, maxQueue = Infinity, maxWaitMs, refusal } = this.options;
     if (this.held < limit) {
       this.held++;
-      return Promise.resolve();
+      return Promise.resolve(true);
     }
     if (this.waiting.length >= maxQueue) return Promise.reject(refusal('queue full'));
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
+        work,
         resolve,
         timer: setTimeout(() => {
           this.waiting.splice(this.waiting.indexOf(waiter), 1);
@@ -58,12 +67,28 @@ export class Slots {
     });
   }
 
-  private release(): void {
+  /**
+   * For a holder: takes the work of the waiters at the front of the line, oldest first, for as
+   * long as `accept` agrees (and they carry work). They leave the line and their wait's limit no
+   * longer applies: their answer is now the holder's to give.
+   */
+  take(accept: (work: unknown) => boolean): unknown[] {
+    const taken: unknown[] = [];
+    while (this.waiting.length > 0 && this.waiting[0]!.work !== undefined && accept(this.waiting[0]!.work)) {
+      const waiter = this.waiting.shift()!;
+      clearTimeout(waiter.timer);
+      waiter.resolve(false);
+      taken.push(waiter.work);
+    }
+    return taken;
+  }
+
+  release(): void {
     // The slot passes straight to the next in line, so nobody can overtake it in between.
     const next = this.waiting.shift();
     if (next) {
       clearTimeout(next.timer);
-      next.resolve();
+      next.resolve(true);
     } else this.held--;
   }
 }

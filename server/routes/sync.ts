@@ -4,8 +4,8 @@ import { PULL_LIMIT, pullQuery, pushRequest, type PushResponse } from '../../src
 import type { ZodTypeProvider } from '../plugins/zodSchemas';
 import { callerOf } from '../plugins/authentication';
 import { refuseEnvelope } from '../services/envelope';
-import { push } from '../services/push';
-import { decodeCursor, pull } from '../services/pull';
+import { groupFits, pushGroup } from '../services/push';
+import { decodeCursor, pullGroup, pullGroupFits } from '../services/pull';
 import { sendError } from '../errors';
 
 export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
@@ -27,7 +27,8 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
       const caller = callerOf(req);
       // Admins have no team; their pushes (all refused) queue per commune.
       const queue = caller.teamId ?? `commune:${caller.communeId}`;
-      return { results: await pushes.run(queue, () => push(db, caller, req.body, { lockTimeoutMs })) };
+      const work = { caller, body: req.body };
+      return { results: await pushes.runGrouped(queue, work, groupFits, (group) => pushGroup(db, group, { lockTimeoutMs })) };
     },
   );
 
@@ -39,7 +40,10 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
     }
     const caller = callerOf(req);
     const limit = req.query.limit ?? PULL_LIMIT.default;
-    const answer = await pulls.run(caller.teamId ?? `commune:${caller.communeId}`, () => pull(db, epoch, caller, cursor, limit));
+    // Pulls of a team that waited for each other are read together (a group of pushes answered at
+    // once sends its devices pulling at once).
+    const work = { caller, cursor, limit };
+    const answer = await pulls.runGrouped(caller.teamId ?? `commune:${caller.communeId}`, work, pullGroupFits, (group) => pullGroup(db, epoch, group));
     // Already encoded: as text, it would be measured and then encoded again on the way out.
     return reply.type('application/json; charset=utf-8').send(answer);
   });

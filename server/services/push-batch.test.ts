@@ -14,7 +14,7 @@ import { checklistStepId, consent, householdFields, memberFields, neighborhoodFi
 import type { Database } from '../db/adapter';
 import type { Caller } from './auth';
 import type { PushBody } from '../../src/domain/wire';
-import { push, type PushOptions } from './push';
+import { push, pushGroup, type PushOptions, type PushWork } from './push';
 import { asStored } from './pushBatch';
 import { mulberry32 } from '../../src/domain/random';
 
@@ -368,6 +368,109 @@ describe('fallback', () => {
     } finally {
       await db.exec('drop trigger refuse_one on records; drop function refuse_one();');
     }
+  }, 60_000);
+});
+
+/** The pushes in order, consecutive ones of one team in groups of at most `size` (an admin's alone). */
+function grouped(pushes: Push[], size: number): Push[][] {
+  const groups: Push[][] = [];
+  for (const p of pushes) {
+    const last = groups.at(-1);
+    const team = p.sender.caller.teamId;
+    if (last && team && last.length < size && last[0]!.sender.caller.teamId === team) last.push(p);
+    else groups.push([p]);
+  }
+  return groups;
+}
+
+/** `dump` without `untouched`: a record created and changed in one group shares one transaction's clock. */
+async function dumpNoClock(db: Database): Promise<ReturnType<typeof dump>> {
+  const d = await dump(db);
+  const records = d.records.map((x) => {
+    const { untouched: _clock, ...rest } = JSON.parse(x) as Record<string, unknown>;
+    return JSON.stringify(rest);
+  });
+  return { ...d, records: records.sort() };
+}
+
+describe('grouped pushes (one transaction for pushes of a team that waited together)', () => {
+  /** One after another the per-mutation way, and in groups: the same answers and rows. */
+  async function compareGrouped(pushes: Push[]): Promise<{ groups: number; together: number }> {
+    await fresh(serial);
+    await fresh(batched);
+    const groups = grouped(pushes, 4);
+    for (const [n, group] of groups.entries()) {
+      const expected: unknown[] = [];
+      for (const p of group) expected.push(await push(refusing(serial.db), p.sender.caller, structuredClone(p.body), { mode: 'serial' }));
+      const work: PushWork[] = group.map((p) => ({ caller: p.sender.caller, body: structuredClone(p.body) }));
+      const settled = await pushGroup(refusing(batched.db), work);
+      expect(settled.every((x) => x.ok)).toBe(true);
+      expect(JSON.stringify(settled.map((x) => (x.ok ? x.value : null))), `group #${n}`).toBe(JSON.stringify(expected));
+    }
+    expect(await dumpNoClock(batched.db)).toEqual(await dumpNoClock(serial.db));
+    return { groups: groups.length, together: groups.filter((g) => g.length > 1).length };
+  }
+
+  for (const seed of [11, 12]) {
+    it(`random pushes in groups give what they give one by one (seed ${seed})`, async () => {
+      const { groups, together } = await compareGrouped(scenario(seed, 60));
+      expect(together).toBeGreaterThan(0);
+      expect(groups).toBeLessThan(60);
+    }, 120_000);
+  }
+
+  it('a group with a batch the database refuses part of is redone push by push, with the same outcome', async () => {
+    const pushes = scenario(13, 40, { poison: 3 });
+    const poisonedInGroup = grouped(pushes, 4).filter((g) => g.length > 1 && g.some((p) => JSON.stringify(p.body).includes(REFUSED)));
+    expect(poisonedInGroup.length).toBeGreaterThan(0);
+    await compareGrouped(pushes);
+  }, 120_000);
+
+  it('a conflict answer sent again after another push of its group deleted the record is GONE, as it is one push after the other', async () => {
+    await fresh(serial);
+    await fresh(batched);
+    const a: Sender = { caller: caller(TEAM_A, 0), deviceId: randomUUID(), seq: 0 };
+    const b: Sender = { caller: caller(TEAM_A, 1), deviceId: randomUUID(), seq: 0 };
+    const h = randomUUID();
+    const body = (s: Sender, mutations: Omit<M, 'seq'>[]): Push => ({ sender: s, body: { protocol: 1, deviceId: s.deviceId, mutations: mutations.map((m) => ({ ...m, seq: ++s.seq })) } });
+    const conflicting = { mid: randomUUID(), entity: 'household', op: 'patch', id: h, baseVersion: 1, fields: { notes: 'của A' } } as const;
+    const before = [
+      body(a, [{ mid: randomUUID(), entity: 'household', op: 'create', id: h, fields: householdFields() }]),
+      body(b, [{ mid: randomUUID(), entity: 'household', op: 'patch', id: h, baseVersion: 1, fields: { notes: 'của B' } }]),
+      body(a, [conflicting]),
+    ];
+    const resent: Push = { sender: a, body: { ...before[2]!.body } };
+    const together = [body(b, [{ mid: randomUUID(), entity: 'household', op: 'delete', id: h, baseVersion: 2 }]), resent];
+    for (const p of before) {
+      await push(serial.db, p.sender.caller, structuredClone(p.body), { mode: 'serial' });
+      await push(batched.db, p.sender.caller, structuredClone(p.body));
+    }
+    const expected: unknown[] = [];
+    for (const p of together) expected.push(await push(serial.db, p.sender.caller, structuredClone(p.body), { mode: 'serial' }));
+    expect(expected[1]).toEqual([{ mid: conflicting.mid, status: 'rejected', code: 'GONE', message: 'this record was deleted' }]);
+    const settled = await pushGroup(batched.db, together.map((p) => ({ caller: p.sender.caller, body: structuredClone(p.body) })));
+    expect(JSON.stringify(settled.map((x) => (x.ok ? x.value : null)))).toBe(JSON.stringify(expected));
+    expect(await dumpNoClock(batched.db)).toEqual(await dumpNoClock(serial.db));
+  }, 60_000);
+
+  it('a group is one transaction of three statements whatever its size: the counter lock, one read and one write for all its pushes', async () => {
+    await fresh(batched);
+    const c = caller(TEAM_A, 0);
+    const bodies: PushBody[] = [0, 1, 2].map(() => ({
+      protocol: 1,
+      deviceId: randomUUID(),
+      mutations: [1, 2].map((seq) => ({ mid: randomUUID(), seq, entity: 'household', op: 'create', id: randomUUID(), fields: householdFields() })),
+    }));
+    const sent: string[] = [];
+    let transactions = 0;
+    const db = counting(batched.db, sent);
+    const settled = await pushGroup({ ...db, transaction: (fn) => (transactions++, db.transaction(fn)) }, bodies.map((body) => ({ caller: c, body })));
+    expect(transactions).toBe(1);
+    expect(sent).toHaveLength(3);
+    // Each push keeps its own answers, numbered after the push before it.
+    expect(settled.map((x) => (x.ok ? x.value.map((r) => (r.status === 'applied' ? r.serverSeq : null)) : x.error))).toEqual([[1, 2], [3, 4], [5, 6]]);
+    const counter = await batched.db.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1', [TEAM_A]);
+    expect(Number(counter[0]!.last_seq)).toBe(6);
   }, 60_000);
 });
 

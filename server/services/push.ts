@@ -16,7 +16,7 @@ import type { PushBody, PushMutation, PushResult, RejectCode } from '../../src/d
 import { isEntity, type EntityName } from '../../src/domain/vocab';
 import { isText, MAX_RECORD_JSON_BYTES, recordTooLarge, validateCreate, validatePatch } from '../../src/domain/schemas';
 import { cascadeOf } from '../../src/domain/cascade';
-import { deriveFields, isDerivedField, withDerived } from '../../src/domain/derived';
+import { deriveFields, isDerivedField } from '../../src/domain/derived';
 import type { RecordRow } from './records';
 import { sqlStore, type PushStore, type StoreScope } from './pushStore';
 import { BatchStore } from './pushBatch';
@@ -105,9 +105,15 @@ function ownTeamFields(ctx: Ctx, fields: Record<string, unknown>): Record<string
 async function create(ctx: Ctx, m: PushMutation, entity: EntityName, raw: Record<string, unknown>): Promise<Outcome> {
   const checked = validateCreate(entity, raw);
   if (!checked.ok) return rejected(m.mid, 'VALIDATION', describeErrors(checked.errors));
-  const fields = withDerived(entity, checked.value as Record<string, unknown>);
-  const derivedOk = validateCreate(entity, fields);
-  if (!derivedOk.ok) return rejected(m.mid, 'VALIDATION', describeErrors(derivedOk.errors));
+  const value = checked.value as Record<string, unknown>;
+  const derived = deriveFields(entity, value);
+  const fields = { ...value, ...derived };
+  // Parts that each fit can compose a derived value longer than its own limit, so a record whose
+  // derived values differ from those sent is checked again; otherwise it is the record just checked.
+  if (Object.entries(derived).some(([k, v]) => !same(value[k], v))) {
+    const derivedOk = validateCreate(entity, fields);
+    if (!derivedOk.ok) return rejected(m.mid, 'VALIDATION', describeErrors(derivedOk.errors));
+  }
   if (await ctx.store.anyDeleted(references(fields))) return rejected(m.mid, 'GONE', 'refers to a deleted record');
   const serverSeq = ctx.nextSeq();
   const fieldVersions = Object.fromEntries(Object.keys(fields).map((k) => [k, 1]));
@@ -315,16 +321,35 @@ class BatchFailed extends Error {
   }
 }
 
+/** One push as the batched path takes it: its caller, its store scope, its mutations in seq order. */
+interface BatchedPush {
+  caller: Caller;
+  scope: StoreScope;
+  ordered: Ordered;
+}
+
 /**
- * The batched path: one query reads what the batch needs, one statement writes it all (the
- * records, the audit, the answers and the team's counter).
+ * The batched path: one query reads what the pushes need, one statement writes it all (the
+ * records, the audit, the answers and the team's counter). Several pushes of one team are decided
+ * one after the other against the same view, each numbered after the one before, so each gets the
+ * answers it would get had it come after the other's commit.
  */
-async function batched(tx: Queryable, caller: Caller, scope: StoreScope, ordered: Ordered, lastSeq: number): Promise<PushResult[]> {
+async function batched(tx: Queryable, pushes: BatchedPush[], lastSeq: number): Promise<PushResult[][]> {
   try {
-    const store = await BatchStore.load(tx, scope, ordered.map((o) => o.m));
-    const run = await runAll(store, caller, scope, ordered, lastSeq);
-    await store.flush(run.lastSeq);
-    return run.results;
+    const store = await BatchStore.load(
+      tx,
+      pushes.map((p) => ({ scope: p.scope, mutations: p.ordered.map((o) => o.m) })),
+    );
+    const results: PushResult[][] = [];
+    let seq = lastSeq;
+    for (const p of pushes) {
+      store.actAs(p.scope);
+      const run = await runAll(store, p.caller, p.scope, p.ordered, seq);
+      seq = run.lastSeq;
+      results.push(run.results);
+    }
+    await store.flush(seq);
+    return results;
   } catch (e) {
     throw new BatchFailed(e);
   }
@@ -367,6 +392,32 @@ async function lockCounter(db: Database, tx: Queryable, teamId: string, lockTime
   return Number(rows[0]?.last_seq ?? 0);
 }
 
+/** One piece of grouped work's answer: its value, or the error it is answered with. */
+export type Settled<R> = { ok: true; value: R } | { ok: false; error: unknown };
+
+interface Deferred<R> {
+  promise: Promise<R>;
+  resolve: (value: R) => void;
+  reject: (error: unknown) => void;
+}
+
+function deferred<R>(): Deferred<R> {
+  let resolve!: (value: R) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<R>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  // A piece that runs its own group reads its answer only after the group has settled.
+  promise.catch(() => undefined);
+  return { promise, resolve, reject };
+}
+
+interface Piece<W, R> {
+  work: W;
+  answer: Deferred<R>;
+}
+
 /** The in-process budget of one team's pushes (the README's `PUSH_*` settings). */
 export interface PushLimits {
   /** Pushes of one team in the database at once. */
@@ -392,15 +443,55 @@ export class TeamPushes {
     private readonly refusal: () => Error = teamBusy,
   ) {}
 
-  async run<T>(team: string, fn: () => Promise<T>): Promise<T> {
+  private slotsOf(team: string): Slots {
     let slots = this.teams.get(team);
     if (!slots) {
       const { perTeam, queuePerTeam, queueWaitMs } = this.limits;
       slots = new Slots({ limit: perTeam, maxQueue: queuePerTeam, maxWaitMs: queueWaitMs, refusal: this.refusal });
       this.teams.set(team, slots);
     }
+    return slots;
+  }
+
+  async run<T>(team: string, fn: () => Promise<T>): Promise<T> {
+    const slots = this.slotsOf(team);
     try {
       return await slots.run(fn);
+    } finally {
+      if (!slots.busy) this.teams.delete(team);
+    }
+  }
+
+  /**
+   * Like `run`, for work that can be done together: whoever gets the team's turn also takes the
+   * work waiting behind it (as long as `fits` agrees, given the work taken so far) and
+   * `runGroup` does it all at once, answering each piece in order. A piece whose work was taken
+   * waits for that answer instead of its own turn; it is no longer in the queue.
+   */
+  async runGrouped<W, R>(team: string, work: W, fits: (group: W[], next: W) => boolean, runGroup: (group: W[]) => Promise<Settled<R>[]>): Promise<R> {
+    const slots = this.slotsOf(team);
+    const own: Piece<W, R> = { work, answer: deferred<R>() };
+    try {
+      if (!(await slots.acquire(own))) return await own.answer.promise;
+      const group: Piece<W, R>[] = [own];
+      try {
+        const works = [work];
+        const joins = (piece: Piece<W, R>): boolean => {
+          if (!fits(works, piece.work)) return false;
+          works.push(piece.work);
+          return true;
+        };
+        group.push(...(slots.take((p) => joins(p as Piece<W, R>)) as Piece<W, R>[]));
+        const settled = await runGroup(group.map((g) => g.work)).catch((e: unknown) => group.map((): Settled<R> => ({ ok: false, error: e })));
+        group.forEach((piece, i) => {
+          const s = settled[i]!;
+          if (s.ok) piece.answer.resolve(s.value);
+          else piece.answer.reject(s.error);
+        });
+      } finally {
+        slots.release();
+      }
+      return await own.answer.promise;
     } finally {
       if (!slots.busy) this.teams.delete(team);
     }
@@ -432,16 +523,26 @@ export function seqKey(authenticatedDevice: string, installation: string): strin
 /** Admin callers have no team; their (refused) mutations are remembered under the nil UUID. */
 const NO_TEAM = '00000000-0000-0000-0000-000000000000';
 
+function orderOf(body: PushBody): Ordered {
+  return [...body.mutations].map((m, i) => ({ m, i })).sort((a, b) => a.m.seq - b.m.seq || a.i - b.i);
+}
+
+function scopeOf(caller: Caller, body: PushBody): StoreScope {
+  const teamId = caller.teamId;
+  return { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: caller.deviceId, seqKey: seqKey(caller.deviceId, body.deviceId) };
+}
+
 export async function push(db: Database, caller: Caller, body: PushBody, options: PushOptions = {}): Promise<PushResult[]> {
   const teamId = caller.teamId;
-  const ordered = [...body.mutations].map((m, i) => ({ m, i })).sort((a, b) => a.m.seq - b.m.seq || a.i - b.i);
-  const scope: StoreScope = { scope: teamId || NO_TEAM, teamId: teamId ?? '', userId: caller.userId, deviceId: caller.deviceId, seqKey: seqKey(caller.deviceId, body.deviceId) };
+  const ordered = orderOf(body);
+  const scope = scopeOf(caller, body);
   // The counter row stays locked until commit: one team's pushes commit in change-number order,
   // and nothing the batched path prefetched can be changed by another push of the team.
   // Callers without a team (admins, all refused) keep the simple per-mutation path.
   if (teamId && options.mode !== 'serial' && ordered.length > 0) {
     try {
-      return await db.transaction(async (tx) => batched(tx, caller, scope, ordered, await lockCounter(db, tx, teamId, options.lockTimeoutMs)));
+      const [results] = await db.transaction(async (tx) => batched(tx, [{ caller, scope, ordered }], await lockCounter(db, tx, teamId, options.lockTimeoutMs)));
+      return results!;
     } catch (e) {
       if (!(e instanceof BatchFailed)) throw e;
       // Nothing of it remains: the batch is redone from the start, one mutation at a time.
@@ -454,4 +555,55 @@ export async function push(db: Database, caller: Caller, body: PushBody, options
     if (teamId && run.lastSeq !== lastSeq) await tx.query('update team_counters set last_seq = $2 where team_id = $1', [teamId, run.lastSeq]);
     return run.results;
   });
+}
+
+/** One push request: who sent it and what. */
+export interface PushWork {
+  caller: Caller;
+  body: PushBody;
+}
+
+/** The mutations one transaction of grouped pushes takes at most (beyond its first push). */
+export const GROUP_MUTATIONS = 1000;
+
+/** Whether `next` joins the pushes of `group` in one transaction (`TeamPushes.runGrouped`). */
+export function groupFits(group: PushWork[], next: PushWork): boolean {
+  return group.reduce((n, w) => n + w.body.mutations.length, next.body.mutations.length) <= GROUP_MUTATIONS;
+}
+
+async function settle<R>(p: Promise<R>): Promise<Settled<R>> {
+  try {
+    return { ok: true, value: await p };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+/**
+ * Pushes of one team that waited for each other, in one transaction: the counter lock is taken
+ * once, one read fetches what all of them need, each push is decided after the one before (so it
+ * sees what they wrote, exactly as if it had come after their commit), one write stores them all
+ * and one commit makes them durable before any is answered. A team's pushes then cost a few round
+ * trips per group instead of per push. Each push keeps its own answers; if the group cannot be done
+ * the batched way, nothing of it remains and each push is redone alone, as `push` does it (per
+ * mutation if need be).
+ */
+export async function pushGroup(db: Database, group: PushWork[], options: PushOptions = {}): Promise<Settled<PushResult[]>[]> {
+  const teamId = group[0]?.caller.teamId;
+  const together = group.length > 1 && !!teamId && options.mode !== 'serial' && group.every((w) => w.caller.teamId === teamId && w.body.mutations.length > 0);
+  if (together) {
+    try {
+      const pushes = group.map(({ caller, body }) => ({ caller, scope: scopeOf(caller, body), ordered: orderOf(body) }));
+      const runs = await db.transaction(async (tx) => batched(tx, pushes, await lockCounter(db, tx, teamId, options.lockTimeoutMs)));
+      return runs.map((value) => ({ ok: true, value }));
+    } catch (e) {
+      // Anything but a group the batched way cannot do (a lock timeout, the database gone) is
+      // every push's answer: none of them was stored.
+      if (!(e instanceof BatchFailed)) return group.map(() => ({ ok: false, error: e }));
+      options.onFallback?.(e.reason);
+    }
+  }
+  const settled: Settled<PushResult[]>[] = [];
+  for (const { caller, body } of group) settled.push(await settle(push(db, caller, body, options)));
+  return settled;
 }

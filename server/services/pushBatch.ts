@@ -6,7 +6,9 @@
  * then patch…), and writes everything at the end with one statement per table.
  *
  * It only runs for a team caller, whose pushes are serialized by the team counter row lock, so
- * nothing it read can change under it. Any error (a value the database refuses, a clash with a
+ * nothing it read can change under it. Several pushes of one team that waited for each other can
+ * share one store (push.ts, `pushGroup`): one read for all of them, each decided after the one
+ * before against the same view (as if it had come after that one's commit), one write for all. Any error (a value the database refuses, a clash with a
  * writer that does not take the lock) makes push.ts roll the batch back and redo it one mutation
  * at a time, where each such error rejects only its own mutation.
  */
@@ -52,8 +54,8 @@ export function asStored<T>(value: T): T {
   return ordered(JSON.parse(JSON.stringify(value))) as T;
 }
 
-/** One row of `BatchStore.load`'s query: a record, an answer (in `data`), a taken seq, or another team's id. */
-type Prefetched = Omit<RecordRow, 'team_id' | 'id'> & { kind: 'answer' | 'seq' | 'record' | 'other'; id: string | null };
+/** One row of `BatchStore.load`'s query: a record, an answer (in `data`), a taken seq (its key in `id`), or another team's id. */
+type Prefetched = Omit<RecordRow, 'team_id' | 'id'> & { kind: 'answer' | 'seq' | 'record' | 'other'; id: string | null; record_id: string | null };
 
 const normalize = (r: RecordRow): RecordRow => ({ ...r, version: Number(r.version), server_seq: Number(r.server_seq) });
 
@@ -66,67 +68,99 @@ function referencedIds(m: PushMutation): string[] {
   return ids.filter((x): x is string => typeof x === 'string' && isUuid(x));
 }
 
+/** One push of what a store serves: whose it is and what it sends. */
+export interface BatchPush {
+  scope: StoreScope;
+  mutations: PushMutation[];
+}
+
+const seqOf = (seqKey: string, seq: number): string => `${seqKey.toLowerCase()}:${seq}`;
+
 export class BatchStore implements PushStore {
   /** Own-team records by lowercase id: the state so far in this batch; null when there is none. */
   private readonly view = new Map<string, RecordRow | null>();
   /** Lowercase ids already asked about in other teams, and whether another team uses them. */
   private readonly otherTeam = new Map<string, boolean>();
   private readonly answers = new Map<string, Outcome>();
-  private readonly takenSeqs = new Set<number>();
+  /** The record (lowercase id) each answer is about, and the mids this store answered itself. */
+  private readonly answerRecords = new Map<string, string>();
+  private readonly answeredHere = new Set<string>();
+  /** `seqOf(seqKey, seq)` of every seq taken, by any installation of the pushes served. */
+  private readonly takenSeqs = new Set<string>();
   /** Ids written in this batch; `created` among them are new rows (one insert with the final state). */
   private readonly changed = new Set<string>();
   private readonly created = new Set<string>();
-  private readonly audits: AuditEntry[] = [];
-  private readonly remembered: MutationEntry[] = [];
+  private readonly audits: (AuditEntry & { userId: string; deviceId: string })[] = [];
+  private readonly remembered: (MutationEntry & { seqKey: string })[] = [];
+  /** The push being decided: whose writes these are (`actAs`). */
+  private s: StoreScope;
 
   private constructor(
     private readonly tx: Queryable,
-    private readonly s: StoreScope,
-  ) {}
+    first: StoreScope,
+  ) {
+    this.s = first;
+  }
 
   /**
-   * Reads what `mutations` will ask about in one query: their answered mids, taken seqs, records
-   * and the records they refer to, and which of the ids they create another team uses.
+   * Reads what the pushes will ask about in one query: their answered mids, taken seqs, records
+   * and the records they refer to, and which of the ids they create another team uses. Every
+   * push is of the same team; the store acts for the first one until `actAs` says otherwise.
    */
-  static async load(tx: Queryable, s: StoreScope, mutations: PushMutation[]): Promise<BatchStore> {
+  static async load(tx: Queryable, pushes: BatchPush[]): Promise<BatchStore> {
+    const s = pushes[0]!.scope;
+    if (pushes.some((p) => p.scope.scope !== s.scope || p.scope.teamId !== s.teamId)) throw new Error('a batch store serves the pushes of one team');
     const store = new BatchStore(tx, s);
+    const mutations = pushes.flatMap((p) => p.mutations);
     const mids = mutations.map((m) => m.mid.toLowerCase());
-    const seqs = [...new Set(mutations.map((m) => m.seq))];
+    const seqPairs = new Map<string, [string, number]>();
+    for (const p of pushes) for (const m of p.mutations) seqPairs.set(seqOf(p.scope.seqKey, m.seq), [p.scope.seqKey, m.seq]);
+    const seqKeys = [...seqPairs.values()].map(([k]) => k);
+    const seqs = [...seqPairs.values()].map(([, seq]) => seq);
     const ids = [...new Set(mutations.flatMap((m) => [m.id, ...referencedIds(m)]).map((id) => id.toLowerCase()))];
     const creates = [...new Set(mutations.filter((m) => m.op === 'create').map((m) => m.id.toLowerCase()))];
     const rows = await tx.query<Prefetched>(
       `select 'answer' as kind, m.mid as id, null::text as entity, null::integer as version, null::boolean as deleted,
               m.result as data, null::jsonb as field_versions, null::bigint as server_seq,
-              null::uuid as created_by, null::uuid as updated_by, null::timestamptz as updated_at
+              null::uuid as created_by, null::uuid as updated_by, null::timestamptz as updated_at, m.record_id
          from unnest($2::uuid[]) q(mid)
-           cross join lateral (select mid, result from mutations where team_id = $1 and mid = q.mid offset 0) m
+           cross join lateral (select mid, result, record_id from mutations where team_id = $1 and mid = q.mid offset 0) m
        union all
-       select 'seq', null, null, null, null, null, null, m.seq, null, null, null
-         from unnest($4::bigint[]) q(seq)
-           cross join lateral (select seq from mutations where team_id = $1 and device_id = $3 and seq = q.seq offset 0) m
+       select 'seq', m.device_id, null, null, null, null, null, m.seq, null, null, null, null
+         from unnest($3::uuid[], $4::bigint[]) q(device_id, seq)
+           cross join lateral (select device_id, seq from mutations where team_id = $1 and device_id = q.device_id and seq = q.seq offset 0) m
        union all
-       select 'record', r.id, r.entity, r.version, r.deleted, r.data, r.field_versions, r.server_seq, r.created_by, r.updated_by, r.updated_at
+       select 'record', r.id, r.entity, r.version, r.deleted, r.data, r.field_versions, r.server_seq, r.created_by, r.updated_by, r.updated_at, null
          from unnest($6::uuid[]) q(id)
            cross join lateral (select * from records where team_id = $5 and id = q.id offset 0) r
        union all
-       select 'other', r.id, null, null, null, null, null, null, null, null, null
+       select 'other', r.id, null, null, null, null, null, null, null, null, null, null
          from unnest($7::uuid[]) q(id)
            cross join lateral (select id from records where id = q.id and team_id <> $5 limit 1) r`,
-      [s.scope, mids, s.seqKey, seqs, s.teamId, ids, creates],
+      [s.scope, mids, seqKeys, seqs, s.teamId, ids, creates],
       'push_batch_read',
     );
     for (const id of ids) store.view.set(id, null);
     for (const id of creates) store.otherTeam.set(id, false);
     for (const r of rows) {
-      if (r.kind === 'answer') store.answers.set(r.id!, r.data as unknown as Outcome);
-      else if (r.kind === 'seq') store.takenSeqs.add(Number(r.server_seq));
+      if (r.kind === 'answer') {
+        store.answers.set(r.id!, r.data as unknown as Outcome);
+        if (r.record_id) store.answerRecords.set(r.id!, r.record_id.toLowerCase());
+      }
+      else if (r.kind === 'seq') store.takenSeqs.add(seqOf(r.id!, Number(r.server_seq)));
       else if (r.kind === 'other') store.otherTeam.set(r.id!, true);
       else {
-        const { kind: _kind, ...row } = r;
+        const { kind: _kind, record_id: _answerRecord, ...row } = r;
         store.view.set(r.id!, normalize({ ...row, id: r.id!, team_id: s.teamId } as RecordRow));
       }
     }
     return store;
+  }
+
+  /** The push decided from now on (one of those `load` was given): its writes are in its name. */
+  actAs(scope: StoreScope): void {
+    if (scope.scope !== this.s.scope || scope.teamId !== this.s.teamId) throw new Error('a batch store serves the pushes of one team');
+    this.s = scope;
   }
 
   /** Puts the own-team records of `ids` not in the view yet into it (null for the missing ones). */
@@ -228,33 +262,56 @@ export class BatchStore implements PushStore {
   }
 
   async audit(e: AuditEntry): Promise<void> {
-    this.audits.push(e);
+    this.audits.push({ ...e, userId: this.s.userId, deviceId: this.s.deviceId });
   }
 
   async answered(mid: string): Promise<Outcome | undefined> {
-    return this.answers.get(mid);
+    const stored = this.answers.get(mid);
+    if (stored === undefined) return undefined;
+    // A kept conflict answer whose record is deleted by now reads as the mutations_scrub_*
+    // triggers leave it once that delete is stored, as in `flush`.
+    const recordId = this.answerRecords.get(mid);
+    if (stored.status === 'conflict' && recordId !== undefined && this.view.get(recordId)?.deleted === true) {
+      return asStored({ mid: stored.mid, status: 'rejected', code: 'GONE', message: 'this record was deleted' });
+    }
+    // An answer given earlier in this store (by another push of the group, which a re-sent batch
+    // can join) is read back as the database would give it, key order included.
+    return this.answeredHere.has(mid) ? asStored(stored) : stored;
   }
 
   async seqTaken(seq: number): Promise<boolean> {
-    return this.takenSeqs.has(seq);
+    return this.takenSeqs.has(seqOf(this.s.seqKey, seq));
   }
 
   async remember(e: MutationEntry): Promise<void> {
     this.answers.set(e.mid, e.result);
-    this.takenSeqs.add(e.seq);
-    this.remembered.push(e);
+    this.answerRecords.set(e.mid, e.recordId.toLowerCase());
+    this.answeredHere.add(e.mid);
+    this.takenSeqs.add(seqOf(this.s.seqKey, e.seq));
+    this.remembered.push({ ...e, seqKey: this.s.seqKey });
   }
 
   /**
    * Writes the batch in one statement: new records with their final state, changed ones, the
    * audit and mutation rows, and the team's counter (`lastSeq`). Rows go as one jsonb parameter
-   * per table (no limit on the row count).
+   * per table (no limit on the row count). Each row names the user and device it is written for:
+   * the pushes served may come from several.
    */
   async flush(lastSeq: number): Promise<void> {
     const { tx, s } = this;
     const state = (id: string) => {
       const r = this.view.get(id)!;
-      return { id, entity: r.entity, version: r.version, deleted: r.deleted, data: r.data, field_versions: r.field_versions, server_seq: r.server_seq };
+      return {
+        id,
+        entity: r.entity,
+        version: r.version,
+        deleted: r.deleted,
+        data: r.data,
+        field_versions: r.field_versions,
+        server_seq: r.server_seq,
+        created_by: r.created_by,
+        updated_by: r.updated_by,
+      };
     };
     const inserts = [...this.created].map(state);
     const updates = [...this.changed].filter((id) => !this.created.has(id)).map(state);
@@ -267,7 +324,7 @@ export class BatchStore implements PushStore {
         ? { ...e, result: { mid: e.result.mid, status: 'rejected', code: 'GONE', message: 'this record was deleted' } }
         : e,
     );
-    const recordColumns = 'id uuid, entity text, version integer, deleted boolean, data jsonb, field_versions jsonb, server_seq bigint';
+    const recordColumns = 'id uuid, entity text, version integer, deleted boolean, data jsonb, field_versions jsonb, server_seq bigint, created_by uuid, updated_by uuid';
     // Each updated row is found by a primary-key probe (see the note at the top), then updated by
     // its address (ctid). The team counter lock keeps other pushes of the team from moving a row
     // meanwhile; should one move anyway, fewer rows are updated and the batch is redone. The
@@ -275,28 +332,28 @@ export class BatchStore implements PushStore {
     const rows = await tx.query<{ updated: number | string }>(
       `with inserted as (
          insert into records (team_id, id, entity, version, deleted, data, field_versions, server_seq, created_by, updated_by)
-         select $1, v.id, v.entity, v.version, v.deleted, v.data, v.field_versions, v.server_seq, $2, $2
-         from jsonb_to_recordset($4::jsonb) as v(${recordColumns})
+         select $1, v.id, v.entity, v.version, v.deleted, v.data, v.field_versions, v.server_seq, v.created_by, v.updated_by
+         from jsonb_to_recordset($2::jsonb) as v(${recordColumns})
        ), updated as (
          update records r set version = v.version, deleted = v.deleted, data = v.data, field_versions = v.field_versions,
-           server_seq = v.server_seq, updated_by = $2, updated_at = now()
-         from jsonb_to_recordset($5::jsonb) as v(${recordColumns})
+           server_seq = v.server_seq, updated_by = v.updated_by, updated_at = now()
+         from jsonb_to_recordset($4::jsonb) as v(${recordColumns})
            cross join lateral (select ctid as address from records where team_id = $1 and id = v.id offset 0) x
          where r.ctid = x.address
          returning r.id
        ), audited as (
          insert into audit_log (team_id, commune_id, server_seq, record_id, entity, op, fields, user_id, device_id, mid, client_ts)
-         select $1, (select commune_id from teams where id = $1), v."serverSeq", v."recordId", v.entity, v.op, v.fields, $2, $3, v.mid, v."clientTs"
-         from jsonb_to_recordset($6::jsonb) as v("serverSeq" bigint, "recordId" uuid, entity text, op text, fields jsonb, mid uuid, "clientTs" text)
+         select $1, (select commune_id from teams where id = $1), v."serverSeq", v."recordId", v.entity, v.op, v.fields, v."userId", v."deviceId", v.mid, v."clientTs"
+         from jsonb_to_recordset($5::jsonb) as v("serverSeq" bigint, "recordId" uuid, entity text, op text, fields jsonb, mid uuid, "clientTs" text, "userId" uuid, "deviceId" uuid)
        ), answered as (
          insert into mutations (team_id, mid, device_id, seq, entity, record_id, result)
-         select $1, v.mid, $7, v.seq, v.entity, v."recordId", v.result
-         from jsonb_to_recordset($8::jsonb) as v(mid uuid, seq bigint, entity text, "recordId" uuid, result jsonb)
+         select $1, v.mid, v."seqKey", v.seq, v.entity, v."recordId", v.result
+         from jsonb_to_recordset($6::jsonb) as v(mid uuid, seq bigint, entity text, "recordId" uuid, result jsonb, "seqKey" uuid)
        ), counted as (
-         update team_counters set last_seq = $9 where team_id = $1 and last_seq <> $9
+         update team_counters set last_seq = $3 where team_id = $1 and last_seq <> $3
        )
        select count(*) as updated from updated`,
-      [s.teamId, s.userId, s.deviceId, JSON.stringify(inserts), JSON.stringify(updates), JSON.stringify(audits), s.seqKey, JSON.stringify(remembered), lastSeq],
+      [s.teamId, JSON.stringify(inserts), lastSeq, JSON.stringify(updates), JSON.stringify(audits), JSON.stringify(remembered)],
       'push_batch_write',
     );
     const done = Number(rows[0]?.updated ?? 0);
