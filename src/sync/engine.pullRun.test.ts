@@ -314,6 +314,26 @@ describe('first sync: requests made together', () => {
     for (const h of await d.households.toArray()) expect(h).toMatchObject({ searchText: expect.stringContaining('tran thi hoa'), lastVisitDate: '2026-02-20', followUpDate: '2026-03-10' });
   });
 
+  it('asks for the first page while it counts the tables the pull starts from', async () => {
+    const s = await setup();
+    await createHousehold(hh(), s.a);
+    await s.ea.sync();
+    const d = new AppDB('ordered-' + crypto.randomUUID());
+    const order = requestOrder(d);
+    cleanups.push(() => d.close());
+    await saveMembership(membershipOf(s.lan.token, s.lan.userId, s.team.teamId), d);
+    let countedWhenAsked: number | undefined;
+    s.net.intercept = (url) => {
+      if (isPull(url) && countedWhenAsked === undefined) {
+        countedWhenAsked = [...order.values()].flat().filter((e) => /^(households|members|visits|sessions|checklistSteps|neighborhoods)\.count!$/.test(e)).length;
+      }
+      return undefined;
+    };
+    expect((await s.engine(d).sync()).phase).toBe('idle');
+    expect(countedWhenAsked).toBeLessThan(6);
+    expect(await d.households.count()).toBe(1);
+  });
+
   it("the summaries' transaction asks for the marks, the outbox checks and the households' range at once", async () => {
     const { refreshes } = await firstSync();
     expect(refreshes).toHaveLength(1);
