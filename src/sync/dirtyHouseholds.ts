@@ -92,12 +92,13 @@ function summarized<T extends Pick<HouseholdRow, 'id' | 'headName' | 'address' |
  * the tables, unless the person wrote members or visits meanwhile.
  */
 export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize = 2000, pulled?: PulledSummaries): Promise<number> {
-  const ids = (await database.dirtyHouseholds.toCollection().primaryKeys()) as string[];
+  // Both asked at once: most syncs find no mark, and the count is a cheap read besides.
+  const [ids, households] = (await Promise.all([database.dirtyHouseholds.toCollection().primaryKeys(), database.households.count()])) as [string[], number];
   if (ids.length === 0) return 0;
   const CHUNK = chunkSize;
   // After a first sync nearly every household is dirty: reading each chunk as one key range (the
   // ids come sorted) is far quicker than looking 2,000 keys up one by one, and reads little extra.
-  const dense = ids.length * 2 >= (await database.households.count());
+  const dense = ids.length * 2 >= households;
   // …and when one chunk holds them all, reading the tables straight through is quicker still (an
   // index range fetches every row through the index).
   const whole = dense && ids.length <= CHUNK;
@@ -124,18 +125,23 @@ export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize =
       // The marks in this key range, read again inside the transaction: removed below as one range,
       // every one of them is refreshed here.
       const marks = database.dirtyHouseholds.where(':id').between(lo, hi, true, true);
-      const keys = (await marks.primaryKeys()) as string[];
+      // With the pull's own summaries, the reads it may need are asked for with the marks, not
+      // after them (each wait is a round trip through the page's thread): whether a person wrote
+      // members or visits meanwhile, and, for a chunk read as a key range, its households.
+      const [keys, local, range] = await Promise.all([
+        marks.primaryKeys() as Promise<string[]>,
+        fromPull ? localMemberOrVisitWrites(database) : Promise.resolve(true),
+        fromPull && dense ? database.households.where(':id').between(lo, hi, true, true).toArray() : Promise.resolve(undefined),
+      ]);
       refreshed += keys.length;
       const wanted = new Set(keys);
       // Checked in the transaction a person's write to a member or visit would need too.
-      if (fromPull && !(await localMemberOrVisitWrites(database))) {
-        const households = await (dense
-          ? database.households.where(':id').between(lo, hi, true, true).toArray().then((rows) => rows.filter((h) => wanted.has(h.id)))
-          : database.households.bulkGet(keys));
-        await database.households.bulkPut(
-          households.filter((h): h is HouseholdRow => !!h).map((h) => summarized(h, fromPull.names, fromPull.visits)),
-        );
-        await marks.delete();
+      if (fromPull && !local) {
+        const households = range ? range.filter((h) => wanted.has(h.id)) : await database.households.bulkGet(keys);
+        await Promise.all([
+          database.households.bulkPut(households.filter((h): h is HouseholdRow => !!h).map((h) => summarized(h, fromPull.names, fromPull.visits))),
+          marks.delete(),
+        ]);
         return;
       }
       const [households, members, visits] = await Promise.all(
@@ -183,8 +189,8 @@ export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize =
 }
 
 async function localMemberOrVisitWrites(database: AppDB): Promise<boolean> {
-  for (const entity of ['member', 'visit']) {
-    if ((await database.outbox.where('[entity+id]').between([entity, Dexie.minKey], [entity, Dexie.maxKey]).count()) > 0) return true;
-  }
-  return false;
+  const counts = await Promise.all(
+    ['member', 'visit'].map((entity) => database.outbox.where('[entity+id]').between([entity, Dexie.minKey], [entity, Dexie.maxKey]).count()),
+  );
+  return counts.some((n) => n > 0);
 }

@@ -15,6 +15,7 @@ import { createHousehold } from '../db/households';
 import { createMember, updateMember } from '../db/members';
 import { createVisit, deleteVisit, updateVisit } from '../db/visits';
 import { refreshDirtyHouseholds } from './dirtyHouseholds';
+import { applyPullPage, startPullRun } from './pull';
 import { PULL_LIMIT } from '../domain/wire';
 import { openFields, openSeal, presealedStats, resetSeal } from '../db/seal';
 import { cleanups, hh, isPull, membershipOf, setup } from '../../tests/unit/syncHarness';
@@ -62,6 +63,45 @@ function counting(d: AppDB) {
   };
   d.use(middleware);
   return { puts, gets, queries };
+}
+
+/**
+ * The requests of each transaction in the order they were asked for, and when each count and
+ * query answered (`households.put`, `outbox.count?`, `outbox.count!`, `households.query?`, …).
+ */
+function requestOrder(d: AppDB): Map<object, string[]> {
+  const byTransaction = new Map<object, string[]>();
+  const note = (trans: object, event: string) => {
+    const list = byTransaction.get(trans);
+    if (list) list.push(event);
+    else byTransaction.set(trans, [event]);
+  };
+  d.use({
+    stack: 'dbcore',
+    name: 'requestOrder',
+    create: (down) => ({
+      ...down,
+      table: (name) => {
+        const t = down.table(name);
+        return {
+          ...t,
+          mutate: (req) => {
+            note(req.trans, `${name}.${req.type}`);
+            return t.mutate(req);
+          },
+          count: (req) => {
+            note(req.trans, `${name}.count?`);
+            return t.count(req).then((n) => (note(req.trans, `${name}.count!`), n));
+          },
+          query: (req) => {
+            note(req.trans, `${name}.query?`);
+            return t.query(req).then((r) => (note(req.trans, `${name}.query!`), r));
+          },
+        };
+      },
+    }),
+  });
+  return byTransaction;
 }
 
 /** A member's device with an empty database that counts what it reads and writes. */
@@ -235,6 +275,96 @@ describe('first sync: the pull pipeline', () => {
     expect(await d.members.count()).toBe(1);
     expect((await d.households.get(first.id))?.searchText).not.toContain('tran thi hoa');
     expect((await d.households.get(second.id))?.searchText).toContain('tran thi hoa');
+  });
+});
+
+describe('first sync: requests made together', () => {
+  async function firstSync() {
+    const s = await setup();
+    for (let i = 0; i < 4; i++) {
+      const h = await createHouseholdWithMembers(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), [{ fullName: `Trần Thị Hoa ${i}`, birthYear: 1965 }], s.a);
+      await createVisit({ householdId: h.id, date: '2026-02-20', topics: ['vneid'], outcome: 'followUp', followUpDate: '2026-03-10' }, s.a);
+    }
+    await s.ea.sync();
+    // Watched from before the database opens (a middleware added later is not used).
+    const d = new AppDB('ordered-' + crypto.randomUUID());
+    const order = requestOrder(d);
+    cleanups.push(() => d.close());
+    await saveMembership(membershipOf(s.lan.token, s.lan.userId, s.team.teamId), d);
+    expect((await s.engine(d, { pullPageSize: 3 }).sync()).phase).toBe('idle');
+    const transactions = [...order.values()];
+    // A page's transaction writes the cursor and no mark goes; the refresh's removes its marks.
+    const refreshes = transactions.filter((t) => t.some((e) => e.startsWith('dirtyHouseholds.delete')));
+    const pages = transactions.filter((t) => t.includes('outbox.count?') && !refreshes.includes(t) && t.some((e) => /^(households|members|visits)\.put$/.test(e)));
+    return { d, pages, refreshes };
+  }
+
+  it('a page into tables that were empty asks for its writes without waiting for the outbox check', async () => {
+    const { d, pages } = await firstSync();
+    // 4 households, 4 members, 4 visits in pages of 3.
+    expect(pages).toHaveLength(4);
+    for (const events of pages) {
+      const answered = events.indexOf('outbox.count!');
+      const firstPut = events.findIndex((e) => /^(households|members|visits)\.put$/.test(e));
+      expect(firstPut).toBeGreaterThan(events.indexOf('outbox.count?'));
+      expect(firstPut).toBeLessThan(answered);
+      expect(events.indexOf('meta.put')).toBeLessThan(answered);
+    }
+    expect(await d.visits.count()).toBe(4);
+    for (const h of await d.households.toArray()) expect(h).toMatchObject({ searchText: expect.stringContaining('tran thi hoa'), lastVisitDate: '2026-02-20', followUpDate: '2026-03-10' });
+  });
+
+  it('asks for the first page while it counts the tables the pull starts from', async () => {
+    const s = await setup();
+    await createHousehold(hh(), s.a);
+    await s.ea.sync();
+    const d = new AppDB('ordered-' + crypto.randomUUID());
+    const order = requestOrder(d);
+    cleanups.push(() => d.close());
+    await saveMembership(membershipOf(s.lan.token, s.lan.userId, s.team.teamId), d);
+    let countedWhenAsked: number | undefined;
+    s.net.intercept = (url) => {
+      if (isPull(url) && countedWhenAsked === undefined) {
+        countedWhenAsked = [...order.values()].flat().filter((e) => /^(households|members|visits|sessions|checklistSteps|neighborhoods)\.count!$/.test(e)).length;
+      }
+      return undefined;
+    };
+    expect((await s.engine(d).sync()).phase).toBe('idle');
+    expect(countedWhenAsked).toBeLessThan(6);
+    expect(await d.households.count()).toBe(1);
+  });
+
+  it("the summaries' transaction asks for the marks, the outbox checks and the households' range at once", async () => {
+    const { refreshes } = await firstSync();
+    expect(refreshes).toHaveLength(1);
+    const events = refreshes[0]!;
+    const firstAnswer = events.findIndex((e) => e.endsWith('!'));
+    expect(events.slice(0, firstAnswer).sort()).toEqual(['dirtyHouseholds.query?', 'households.query?', 'outbox.count?', 'outbox.count?']);
+  });
+
+  it("a change the person made meanwhile under a page written that way is laid on the server's row, as when read first", async () => {
+    const d = new AppDB('meanwhile-' + crypto.randomUUID());
+    cleanups.push(() => d.close());
+    const run = await startPullRun(d);
+    expect(run.fresh.has('household')).toBe(true);
+    // The pull began on an empty device; the person registers a household before its page lands.
+    const mine = await createHousehold(hh({ headName: 'Nguyễn Văn Bình', address: 'Số 1' }), d);
+    const server = (id: string, headName: string) => ({
+      entity: 'household',
+      id,
+      version: 3,
+      deleted: false,
+      data: { neighborhood: 'Thôn Đông', address: 'Số 7', headName, teamId: 't', createdBy: 'u', updatedBy: 'u', updatedAt: '2026-02-01T00:00:00.000Z' },
+    });
+    const other = crypto.randomUUID();
+    const written = await applyPullPage({ changes: [server(mine.id, 'Tên trên máy chủ'), server(other, 'Lê Văn Cường')], cursor: 'c1', hasMore: false, reset: false }, { run }, d);
+    expect(written).toBe(2);
+    // The person's values win over the server's, and the record still waits to be sent.
+    expect(await d.households.get(mine.id)).toMatchObject({ headName: 'Nguyễn Văn Bình', address: 'Số 1', version: 3, syncState: 'pending' });
+    expect(await d.households.get(other)).toMatchObject({ headName: 'Lê Văn Cường', version: 3, syncState: 'synced' });
+    expect(await d.outbox.count()).toBe(1);
+    expect((await d.meta.get('pullCursor'))?.value).toBe('c1');
+    expect((await d.dirtyHouseholds.toCollection().primaryKeys()).sort()).toEqual([mine.id, other].sort());
   });
 });
 

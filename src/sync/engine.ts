@@ -234,7 +234,6 @@ export class SyncEngine {
     const cursor = await getCursor(this.db);
     // A re-pull after a server restore that was interrupted goes on where it stopped.
     let marker = await getResetMarker(this.db);
-    const run = await startPullRun(this.db);
     const clock = this.options.now ?? Date.now;
     const startedAt = clock();
     let received = 0;
@@ -243,7 +242,11 @@ export class SyncEngine {
     // requests and fewer transactions, each with its cursor, outbox check and dirty marks.
     const pageSize = this.pullPage ?? (cursor ? PULL_PAGE : PULL_PAGE_MAX);
     this.goOn();
-    let next = this.pullAhead(cursor, pageSize, run);
+    // The first page is asked for while the tables are counted: until it comes, the device waits.
+    const starting = startPullRun(this.db);
+    let next = this.pullAhead(cursor, pageSize, starting);
+    next.catch(() => undefined);
+    const run = await starting;
     for (;;) {
       const { page, prepared } = await next;
       total ??= page.total;
@@ -276,8 +279,8 @@ export class SyncEngine {
   }
 
   /** A page, and its preparation for writing (started as soon as it arrives). */
-  private pullAhead(cursor: string | undefined, pageSize: number, run: PullRun) {
-    return this.transport.pull(cursor, pageSize).then((page) => ({ page, prepared: preparePullPage(page, run, this.db) }));
+  private pullAhead(cursor: string | undefined, pageSize: number, run: PullRun | Promise<PullRun>) {
+    return this.transport.pull(cursor, pageSize).then(async (page) => ({ page, prepared: preparePullPage(page, await run, this.db) }));
   }
 
   private async handleError(e: unknown): Promise<SyncStatus> {

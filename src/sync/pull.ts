@@ -104,17 +104,24 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
   // Only a re-pull after a server restore re-queues records, and the queue validates them.
   if (resetMarker) await loadSchemas();
   const prepared = await (options.prepared ?? preparePullPage(page, resetMarker ? undefined : run, database));
-  const count = await guardQuota(() =>
+  const byEntity = new Map<EntityName, PullChange[]>();
+  for (const c of page.changes) {
+    if (!isEntity(c.entity)) continue;
+    const list = byEntity.get(c.entity);
+    if (list) list.push(c);
+    else byEntity.set(c.entity, [c]);
+  }
+  const write = (knownOutbox: boolean) =>
     database.transaction('rw', tables, async () => {
       stored.length = 0;
-      const hasOutbox = (await database.outbox.count()) > 0;
-      const byEntity = new Map<EntityName, PullChange[]>();
-      for (const c of page.changes) {
-        if (!isEntity(c.entity)) continue;
-        const list = byEntity.get(c.entity);
-        if (list) list.push(c);
-        else byEntity.set(c.entity, [c]);
+      dirty.clear();
+      if (!knownOutbox && allPlanned(byEntity, prepared, run, resetMarker)) {
+        const written = await applyPlanned(byEntity, prepared, page.cursor, dirty, stored, run, database);
+        if (written !== undefined) return written;
+        // A change waits in the outbox: what was written goes back, and the page is applied below.
+        throw new LocalChangesWaiting();
       }
+      const hasOutbox = knownOutbox || (await database.outbox.count()) > 0;
       const now = prepared.now;
       let count = 0;
       for (const [entity, changes] of byEntity) {
@@ -160,6 +167,11 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
       if (newlyDirty.length) await database.dirtyHouseholds.bulkPut(newlyDirty.map((id) => ({ id })));
       await database.meta.put({ key: META_KEYS.pullCursor, value: page.cursor });
       return count;
+    });
+  const count = await guardQuota(() =>
+    write(false).catch((e: unknown) => {
+      if (e instanceof LocalChangesWaiting) return write(true);
+      throw e;
     }),
   );
   // Committed: later pages of the same pull may rely on it.
@@ -174,6 +186,65 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
     }
   }
   return count;
+}
+
+/** Thrown in a page's transaction to undo it: the outbox holds changes the page must lay its rows under. */
+class LocalChangesWaiting extends Error {}
+
+/**
+ * Whether every change of the page goes to a table that was empty when the pull began, and was
+ * planned ahead (or is a deletion): then, with nothing in the outbox, nothing needs reading first.
+ */
+function allPlanned(byEntity: Map<EntityName, PullChange[]>, prepared: PreparedPage, run: PullRun | undefined, resetMarker: string | undefined): boolean {
+  if (!run || resetMarker || run.fresh.size === 0) return false;
+  for (const [entity, changes] of byEntity) {
+    if (!run.fresh.has(entity)) return false;
+    for (const c of changes) if (!prepared.planned.has(c) && !(c.deleted || !c.data)) return false;
+  }
+  return true;
+}
+
+/**
+ * A page whose changes were all planned ahead (see allPlanned), written as applyPullPage writes
+ * it when the outbox is empty, with every request made at once: the outbox's count, the rows, the
+ * households' marks and the cursor. Waiting for each before making the next cost a round trip
+ * through a page's busy thread every time (the next page is parsed and sealed meanwhile).
+ * Answers the rows written, or `undefined` when the outbox is not empty: the caller then undoes
+ * the transaction, so nothing of this write is kept.
+ */
+async function applyPlanned(
+  byEntity: Map<EntityName, PullChange[]>,
+  prepared: PreparedPage,
+  cursor: string,
+  dirty: Set<string>,
+  stored: { entity: 'household' | 'member' | 'visit'; puts: SyncedRow[]; deletes: string[] }[],
+  run: PullRun | undefined,
+  database: AppDB,
+): Promise<number | undefined> {
+  const requests: Promise<unknown>[] = [];
+  // First in the transaction: it counts the outbox as it was before any of the writes below.
+  const waiting = database.outbox.count();
+  let count = 0;
+  for (const [entity, changes] of byEntity) {
+    const table = tableOf(database, entity);
+    const puts: SyncedRow[] = [];
+    const deletes: string[] = [];
+    for (const c of changes) {
+      for (const id of touchedHouseholds(entity, c, undefined)) dirty.add(id);
+      const row = prepared.planned.get(c);
+      if (row) puts.push(row);
+      else if (planPulledChange(entity, c, { before: undefined, local: [], now: prepared.now }).kind === 'delete') deletes.push(c.id);
+    }
+    if (puts.length) requests.push(table.bulkPut(puts));
+    if (deletes.length) requests.push(table.bulkDelete(deletes));
+    if (entity === 'household' || entity === 'member' || entity === 'visit') stored.push({ entity, puts, deletes });
+    count += puts.length + deletes.length;
+  }
+  const newlyDirty = [...dirty].filter((id) => !run?.dirty.has(id));
+  if (newlyDirty.length) requests.push(database.dirtyHouseholds.bulkPut(newlyDirty.map((id) => ({ id }))));
+  requests.push(database.meta.put({ key: META_KEYS.pullCursor, value: cursor }));
+  const [pending] = await Promise.all([waiting, ...requests]);
+  return pending === 0 ? count : undefined;
 }
 
 /** `bulkGet` of the ids given, answering `undefined` where there is none, without asking for it. */
