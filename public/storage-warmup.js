@@ -3,6 +3,6 @@
 // still downloading, so that the app's own first reads do not wait inside its first long task.
 try {
   localStorage.getItem('cds.language');
-} catch (e) {
+} catch {
   // No storage (private mode, blocked): the app copes on its own.
 }
