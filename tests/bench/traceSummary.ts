@@ -9,6 +9,8 @@ export interface TraceEvent {
   tid: number;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time: what the task itself cost, without the waits for other processes and for a core. */
+  tdur?: number;
   args?: { data?: { documentLoaderURL?: string } };
 }
 
@@ -35,6 +37,8 @@ export function kindOf(name: string): Kind {
 export interface TaskSummary {
   startMs: number;
   durMs: number;
+  /** The main thread's CPU time in the task; on a busy machine far below `durMs`. */
+  cpuMs: number;
   kinds: Partial<Record<Kind, number>>;
   /** The three events with the most self time. */
   top: string[];
@@ -45,7 +49,17 @@ export interface LoadSummary {
   longTasks: TaskSummary[];
   /** Self time by kind of every main-thread task from navigation until 3 s after the paint. */
   totals: Partial<Record<Kind, number>>;
+  /** CPU time of every main-thread task before the first contentful paint, and in the 3 s after it. */
+  cpuMs: { beforePaint: number; afterPaint: number };
+  /**
+   * The main thread's synchronous font requests to the browser process (a face for a family and
+   * weight, and the rendering settings for each size of it): each waits for another process, so
+   * on a busy machine each costs far more than its CPU time.
+   */
+  fontRequests: number;
 }
+
+const FONT_REQUESTS = new Set(['FontDataManager::onMatchFamilyStyle', 'WebSandboxSupportLinux::GetWebFontRenderStyleForStrike']);
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
@@ -94,7 +108,16 @@ export function summarizeLoad(events: TraceEvent[], origin: string): LoadSummary
     .map((t) => {
       const self = selfTimes(inner.filter((e) => e.ts >= t.ts && e.ts + e.dur! <= t.ts + t.dur!));
       const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([n, us]) => `${n} ${round1(us / 1000)}`);
-      return { startMs: round1((t.ts - nav.ts) / 1000), durMs: round1(t.dur! / 1000), kinds: byKind(self), top };
+      return { startMs: round1((t.ts - nav.ts) / 1000), durMs: round1(t.dur! / 1000), cpuMs: round1((t.tdur ?? 0) / 1000), kinds: byKind(self), top };
     });
-  return { fcpMs: fcp ? round1((fcp.ts - nav.ts) / 1000) : null, longTasks, totals: byKind(selfTimes(inner)) };
+  const paintTs = fcp?.ts ?? Infinity;
+  const cpuMs = { beforePaint: 0, afterPaint: 0 };
+  for (const t of tasks) cpuMs[t.ts < paintTs ? 'beforePaint' : 'afterPaint'] += (t.tdur ?? 0) / 1000;
+  return {
+    fcpMs: fcp ? round1((fcp.ts - nav.ts) / 1000) : null,
+    longTasks,
+    totals: byKind(selfTimes(inner)),
+    cpuMs: { beforePaint: round1(cpuMs.beforePaint), afterPaint: round1(cpuMs.afterPaint) },
+    fontRequests: inner.filter((e) => FONT_REQUESTS.has(e.name)).length,
+  };
 }

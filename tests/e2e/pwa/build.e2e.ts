@@ -38,6 +38,8 @@ describe('the build', () => {
   it('precaches the app shell and every route chunk, and no API path', () => {
     const urls = precached();
     expect(urls).toContain('index.html');
+    // index.html loads it before the app (tests/e2e/pwa/startup.e2e.ts): offline too.
+    expect(urls).toContain('storage-warmup.js');
     const assets = readdirSync('dist/assets').filter((f) => f.endsWith('.js') || f.endsWith('.css'));
     for (const a of assets) expect(urls, a).toContain(`assets/${a}`);
     for (const page of ['TodayPage', 'HouseholdListPage', 'HouseholdPage', 'HouseholdNewPage', 'VisitFormPage', 'SessionFormPage', 'SettingsPage', 'GuidePage', 'GuideListPage', 'ChecklistPage', 'JoinPage', 'TeamPage', 'AttentionPage']) {
