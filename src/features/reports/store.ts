@@ -25,7 +25,6 @@ import type { DataToken } from '../../db/reportData';
 import { holdReportBuild } from './idleBuild';
 import { keptTeamKey, TREND_PERIODS, type PeriodFigures, type TeamCounts } from './teamCounts';
 
-export { TREND_PERIODS, keptTeamKey, type PeriodFigures, type TeamCounts };
 
 export interface TeamReport extends Omit<TeamCounts, 'byUser'> {
   byUser: (UserIndicators & { name: string })[];
