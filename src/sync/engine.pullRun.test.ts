@@ -7,7 +7,7 @@
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import { Dexie, type DBCore, type Middleware } from 'dexie';
+import { Dexie, type DBCore, type DBCoreTable, type Middleware } from 'dexie';
 import { AppDB } from '../db/database';
 import { saveMembership } from './membership';
 import { createHouseholdWithMembers } from '../db/householdWithMembers';
@@ -20,6 +20,22 @@ import { PULL_LIMIT } from '../domain/wire';
 import { openFields, openSeal, presealedStats, resetSeal } from '../db/seal';
 import { cleanups, hh, isPull, membershipOf, setup } from '../../tests/unit/syncHarness';
 
+/** Watches every table of `d` below Dexie: `wrap` gives the table's operations it replaces. */
+function watchTables(d: AppDB, name: string, wrap: (table: string, t: DBCoreTable) => Partial<DBCoreTable>): void {
+  const middleware: Middleware<DBCore> = {
+    stack: 'dbcore',
+    name,
+    create: (down) => ({
+      ...down,
+      table: (table) => {
+        const t = down.table(table);
+        return { ...t, ...wrap(table, t) };
+      },
+    }),
+  };
+  d.use(middleware);
+}
+
 /**
  * Counts, per table, the rows written, the keys read by `get`/`getMany` and the queries (index or
  * key ranges), as IndexedDB sees them.
@@ -28,40 +44,28 @@ function counting(d: AppDB) {
   const puts: Record<string, number> = {};
   const gets: Record<string, number> = {};
   const queries: Record<string, number> = {};
-  const middleware: Middleware<DBCore> = {
-    stack: 'dbcore',
-    name: 'counting',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const t = down.table(name);
-        return {
-          ...t,
-          mutate: (req) => {
-            if (req.type === 'put' || req.type === 'add') puts[name] = (puts[name] ?? 0) + req.values.length;
-            return t.mutate(req);
-          },
-          get: (req) => {
-            gets[name] = (gets[name] ?? 0) + 1;
-            return t.get(req);
-          },
-          getMany: (req) => {
-            gets[name] = (gets[name] ?? 0) + req.keys.length;
-            return t.getMany(req);
-          },
-          query: (req) => {
-            queries[name] = (queries[name] ?? 0) + 1;
-            return t.query(req);
-          },
-          openCursor: (req) => {
-            queries[name] = (queries[name] ?? 0) + 1;
-            return t.openCursor(req);
-          },
-        };
-      },
-    }),
-  };
-  d.use(middleware);
+  watchTables(d, 'counting', (name, t) => ({
+    mutate: (req) => {
+      if (req.type === 'put' || req.type === 'add') puts[name] = (puts[name] ?? 0) + req.values.length;
+      return t.mutate(req);
+    },
+    get: (req) => {
+      gets[name] = (gets[name] ?? 0) + 1;
+      return t.get(req);
+    },
+    getMany: (req) => {
+      gets[name] = (gets[name] ?? 0) + req.keys.length;
+      return t.getMany(req);
+    },
+    query: (req) => {
+      queries[name] = (queries[name] ?? 0) + 1;
+      return t.query(req);
+    },
+    openCursor: (req) => {
+      queries[name] = (queries[name] ?? 0) + 1;
+      return t.openCursor(req);
+    },
+  }));
   return { puts, gets, queries };
 }
 
@@ -76,31 +80,20 @@ function requestOrder(d: AppDB): Map<object, string[]> {
     if (list) list.push(event);
     else byTransaction.set(trans, [event]);
   };
-  d.use({
-    stack: 'dbcore',
-    name: 'requestOrder',
-    create: (down) => ({
-      ...down,
-      table: (name) => {
-        const t = down.table(name);
-        return {
-          ...t,
-          mutate: (req) => {
-            note(req.trans, `${name}.${req.type}`);
-            return t.mutate(req);
-          },
-          count: (req) => {
-            note(req.trans, `${name}.count?`);
-            return t.count(req).then((n) => (note(req.trans, `${name}.count!`), n));
-          },
-          query: (req) => {
-            note(req.trans, `${name}.query?`);
-            return t.query(req).then((r) => (note(req.trans, `${name}.query!`), r));
-          },
-        };
-      },
-    }),
-  });
+  watchTables(d, 'requestOrder', (name, t) => ({
+    mutate: (req) => {
+      note(req.trans, `${name}.${req.type}`);
+      return t.mutate(req);
+    },
+    count: (req) => {
+      note(req.trans, `${name}.count?`);
+      return t.count(req).then((n) => (note(req.trans, `${name}.count!`), n));
+    },
+    query: (req) => {
+      note(req.trans, `${name}.query?`);
+      return t.query(req).then((r) => (note(req.trans, `${name}.query!`), r));
+    },
+  }));
   return byTransaction;
 }
 
