@@ -21,9 +21,17 @@ function typeKeys(page: Page, root: string): Promise<string[]> {
 }
 
 describe('the first frame', () => {
-  for (const route of ['/', '/guides/vneid-level-1', '/join']) {
-    it(`of ${route} uses only font sizes and weights the page laid out, hidden, before the app's code ran`, async () => {
+  for (const [route, largeText] of [
+    ['/', false],
+    ['/guides/vneid-level-1', false],
+    ['/join', false],
+    // The larger text (125 %) is chosen in settings and kept in localStorage.
+    ['/', true],
+    ['/guides/vneid-level-1', true],
+  ] as const) {
+    it(`of ${route}${largeText ? ' in large text' : ''} uses only font sizes and weights the page laid out, hidden, before the app's code ran`, async () => {
       const context = await e2e.browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN', serviceWorkers: 'block' });
+      if (largeText) await context.addInitScript(() => localStorage.setItem('cds.largeText', '1'));
       const page = await context.newPage();
 
       // The page as the browser lays it out while the app's code is still on its way.
@@ -48,6 +56,7 @@ describe('the first frame', () => {
       await page.goto(e2e.server.url + route);
       await page.locator('main h1').first().waitFor();
       expect(await warmup.count()).toBe(0);
+      expect(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize)).toBe(largeText ? '20px' : '16px');
       const used = await typeKeys(page, 'body');
       expect(used.filter((k) => !prepared.includes(k))).toEqual([]);
       await context.close();
