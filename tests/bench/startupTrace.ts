@@ -3,7 +3,7 @@
  * without a script ("Unattributable") are style, layout, fonts and paint, and those it gives the
  * page's address are mostly V8 compiling functions the first time they are called.
  *
- *   npx tsx tests/bench/startupTrace.ts [--routes=/,/join] [--runs=3] [--dist=dist] [--keep=DIR]
+ *   npx tsx tests/bench/startupTrace.ts [--routes=/,/join] [--runs=3] [--dist=dist] [--keep=DIR] [--large-text]
  *
  * Like Lighthouse's default run (throttlingMethod "simulate"): the real server serving a copy of
  * the build (tests/support/appServer.ts), a fresh Chromium per load (no service worker, empty
@@ -16,7 +16,8 @@
  * durations alone. Each task's CPU time (the thread's own time) is printed beside its duration:
  * on a shared machine it is the figure to compare, as a task's wall time there is mostly waiting
  * for a core and for the browser process (fonts). `--keep` writes the traces for the DevTools
- * Performance panel.
+ * Performance panel. `--large-text` loads with the large-text setting (125 %) stored, as a phone
+ * that chose it.
  */
 import { chromium, type CDPSession } from 'playwright-core';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -43,10 +44,11 @@ const CATEGORIES = [
   'blink',
 ];
 
-async function recordLoad(url: string): Promise<TraceEvent[]> {
+async function recordLoad(url: string, largeText: boolean): Promise<TraceEvent[]> {
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 1.75, isMobile: true, hasTouch: true });
+    if (largeText) await context.addInitScript(() => localStorage.setItem('cds.largeText', '1'));
     const page = await context.newPage();
     const cdp: CDPSession = await context.newCDPSession(page);
     await page.goto('about:blank');
@@ -88,7 +90,7 @@ async function main(): Promise<void> {
     for (let run = 1; run <= runs; run++) {
       for (const route of routes) {
         const load1 = loadavg()[0]!;
-        const events = await recordLoad(server.url + route);
+        const events = await recordLoad(server.url + route, process.argv.includes('--large-text'));
         if (keep) await writeFile(join(keep, `${route.replace(/\W+/g, '_')}-${run}.json`), JSON.stringify({ traceEvents: events }));
         const load = summarizeLoad(events, server.url);
         results.push({ route, run, loadavg: load1, load });
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
           console.log(`  ${String(t.startMs).padStart(7)} ms  ${String(t.durMs).padStart(6)} ms (CPU ${String(t.cpuMs).padStart(5)} ms)  ${when}: ${fmtKinds(t.kinds)}  [${t.top.join('; ')}]`);
         }
         console.log(`  main thread in all: ${fmtKinds(load.totals)}`);
-        console.log(`  main thread's CPU time: ${load.cpuMs.beforePaint} ms before the paint, ${load.cpuMs.afterPaint} ms in the 3 s after it; ${load.fontRequests} font requests to the browser process`);
+        console.log(`  main thread's CPU time: ${load.cpuMs.beforePaint} ms before the paint, ${load.cpuMs.afterPaint} ms in the 3 s after it; ${load.fontRequests} font requests to the browser process, ${load.fontRequestsAfterCode} of them once the app's code ran`);
       }
     }
   } finally {

@@ -51,6 +51,13 @@ describe('summarizeLoad', () => {
     expect(load.fontRequests).toBe(2);
   });
 
+  it('tells the font requests made once the app\'s code has started from those made before it', () => {
+    const before = [x('RunTask', 50, 20, MAIN, 5), x('Layout', 50, 15), x('FontDataManager::onMatchFamilyStyle', 52, 10)];
+    const load = summarizeLoad([...events.slice(0, 1), ...before, ...events.slice(1)], origin);
+    expect(load.fontRequests).toBe(3);
+    expect(load.fontRequestsAfterCode).toBe(2);
+  });
+
   it('refuses a trace without a navigation to the origin', () => {
     expect(() => summarizeLoad(events, 'http://127.0.0.1:5000')).toThrow(/no navigation/);
   });
