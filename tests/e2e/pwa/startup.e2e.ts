@@ -28,4 +28,34 @@ describe('a cold start', () => {
     expect(refused).toEqual([]);
     await context.close();
   });
+
+  for (const [route, heading] of [
+    ['/', 'citizen-home'],
+    ['/join', undefined],
+  ] as const) {
+    it(`requests the scripts of ${route}'s first screen in one round over HTTP/1.1's six connections per host`, async () => {
+      const context = await e2e.browser.newContext({ viewport: { width: 360, height: 800 }, locale: 'vi-VN', serviceWorkers: 'block' });
+      const page = await context.newPage();
+      await page.goto(e2e.server.url + route);
+      await (heading ? page.getByTestId(heading) : page.locator('main h1').first()).waitFor();
+      const beforePaint = await page.evaluate(async () => {
+        const fcp = await new Promise<number>((resolve) =>
+          new PerformanceObserver((list, observer) => {
+            const entry = list.getEntriesByName('first-contentful-paint')[0];
+            if (!entry) return;
+            observer.disconnect();
+            resolve(entry.startTime);
+          }).observe({ type: 'paint', buffered: true }),
+        );
+        return performance
+          .getEntriesByType('resource')
+          .filter((r) => r.startTime < fcp && new URL(r.name).pathname.endsWith('.js'))
+          .map((r) => new URL(r.name).pathname);
+      });
+      // The page itself takes the sixth; each script past five waits for another round trip.
+      expect(beforePaint.length, beforePaint.join(' ')).toBeLessThanOrEqual(5);
+      expect(beforePaint).toContain('/storage-warmup.js');
+      await context.close();
+    });
+  }
 });
