@@ -31,6 +31,7 @@ describe('a cold start', () => {
 
   for (const [route, heading] of [
     ['/', 'citizen-home'],
+    ['/guides/vneid-level-1', 'guide-title'],
     ['/join', undefined],
   ] as const) {
     it(`requests the scripts of ${route}'s first screen in one round over HTTP/1.1's six connections per host`, async () => {
@@ -52,8 +53,9 @@ describe('a cold start', () => {
           .filter((r) => r.startTime < fcp && new URL(r.name).pathname.endsWith('.js'))
           .map((r) => new URL(r.name).pathname);
       });
-      // The page itself takes the sixth; each script past five waits for another round trip.
-      expect(beforePaint.length, beforePaint.join(' ')).toBeLessThanOrEqual(5);
+      // Chromium opens at most six connections to a host over HTTP/1.1. The page has arrived by the
+      // time its scripts are asked for, so six go out at once; a seventh waits a round trip.
+      expect(beforePaint.length, beforePaint.join(' ')).toBeLessThanOrEqual(6);
       expect(beforePaint).toContain('/storage-warmup.js');
       await context.close();
     });
