@@ -14,7 +14,7 @@ import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { createHousehold } from '../db/households';
 import { createMember, updateMember } from '../db/members';
 import { createVisit, deleteVisit, updateVisit } from '../db/visits';
-import { refreshDirtyHouseholds } from './dirtyHouseholds';
+import { REFRESH_CHUNK, refreshDirtyHouseholds } from './dirtyHouseholds';
 import { applyPullPage, preparePullPage, sealSummariesAhead, startPullRun } from './pull';
 import type { PullChange, PullResponse } from './transport';
 import { PULL_LIMIT } from '../domain/wire';
@@ -514,6 +514,22 @@ describe('first sync: the summaries sealed while the page before the last is wri
     expect(text).toContain('tran thi hoa');
     expect(text).toContain('pham minh chau');
     expect(await d.outbox.count()).toBe(1);
+  });
+
+  it('leaves the summaries to the refresh when the pull stored more households than the refresh writes in one transaction', async () => {
+    const d = new AppDB('ahead-' + crypto.randomUUID());
+    cleanups.push(() => d.close());
+    const run = await startPullRun(d);
+    // As if earlier pages had stored them (the tables stay empty: only the last page's transaction is watched).
+    for (let i = 0; i <= REFRESH_CHUNK; i++) {
+      run.summaries!.stored('household', { id: `h${String(i).padStart(5, '0')}`, version: 1, deleted: 0, syncState: 'synced', localUpdatedAt: '', headName: `Hộ ${i}` });
+    }
+    const visits = page([change('visit', crypto.randomUUID(), { householdId: 'h00000', date: '2026-02-20', topics: ['vneid'], outcome: 'done' })], 9, false);
+    const ahead = sealSummariesAhead([{ page: visits, prepared: preparePullPage(visits, run, d) }], run, d);
+    expect(await ahead).toBeUndefined();
+    await applyPullPage(visits, { run, prepared: preparePullPage(visits, run, d), last: true, summariesAhead: ahead }, d);
+    expect(await d.households.count()).toBe(0);
+    expect(await d.dirtyHouseholds.toCollection().primaryKeys()).toEqual(['h00000']);
   });
 });
 

@@ -227,7 +227,8 @@ function byEntityOf(page: PullResponse): Map<EntityName, PullChange[]> {
  */
 function summariesAfter(run: PullRun, pages: { byEntity: Map<EntityName, PullChange[]>; prepared: PreparedPage }[]): SyncedRow[] | undefined {
   const summaries = run.summaries;
-  if (!summaries || !run.fresh.has('household')) return undefined;
+  // Checked before the copy too: a team that large (a pull of 130,000 members and visits) copies nothing.
+  if (!summaries || !run.fresh.has('household') || summaries.householdCount > REFRESH_CHUNK) return undefined;
   const after = summaries.copy();
   for (const { byEntity, prepared } of pages) {
     if (!allPlanned(byEntity, prepared, run, undefined)) return undefined;
