@@ -61,6 +61,26 @@ export class PulledSummaries {
     return this.households.get(id);
   }
 
+  /** How many households the pull stored (and holds still). */
+  get householdCount(): number {
+    return this.households.size;
+  }
+
+  /** A copy, to lay a page on that is not written yet (see `summarizedHouseholds`). */
+  copy(): PulledSummaries {
+    const out = new PulledSummaries();
+    for (const [id, m] of this.members) out.members.set(id, m);
+    for (const [id, v] of this.visits) out.visits.set(id, v);
+    for (const [id, h] of this.households) out.households.set(id, h);
+    return out;
+  }
+
+  /** Every household the pull stored, with its summary computed from what the pull stored. */
+  summarizedHouseholds(): SyncedRow[] {
+    const { names, visits } = this.byHousehold();
+    return [...this.households.values()].map((h) => summarized(h as SyncedRow & HouseholdRow, names, visits));
+  }
+
   /** Each household's member names and visits, as the tables hold them. */
   byHousehold(): { names: Map<string, string[]>; visits: Map<string, VisitFacts[]> } {
     const names = new Map<string, string[]>();
@@ -91,7 +111,13 @@ function summarized<T extends Pick<HouseholdRow, 'id' | 'headName' | 'address' |
  * (a pull into empty member and visit tables), names and visits come from it rather than from
  * the tables, unless the person wrote members or visits meanwhile.
  */
-export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize = 2000, pulled?: PulledSummaries): Promise<number> {
+/**
+ * Households refreshed per transaction: a longer one would keep the list, which reads households,
+ * waiting for as long.
+ */
+export const REFRESH_CHUNK = 2000;
+
+export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize = REFRESH_CHUNK, pulled?: PulledSummaries): Promise<number> {
   // Both asked at once: most syncs find no mark, and the count is a cheap read besides.
   const [ids, households] = (await Promise.all([database.dirtyHouseholds.toCollection().primaryKeys(), database.households.count()])) as [string[], number];
   if (ids.length === 0) return 0;

@@ -6,7 +6,7 @@
  * rebuilt from key ranges.
  */
 import 'fake-indexeddb/auto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Dexie, type DBCore, type DBCoreTable, type Middleware } from 'dexie';
 import { AppDB } from '../db/database';
 import { saveMembership } from './membership';
@@ -14,8 +14,9 @@ import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { createHousehold } from '../db/households';
 import { createMember, updateMember } from '../db/members';
 import { createVisit, deleteVisit, updateVisit } from '../db/visits';
-import { refreshDirtyHouseholds } from './dirtyHouseholds';
-import { applyPullPage, startPullRun } from './pull';
+import { REFRESH_CHUNK, refreshDirtyHouseholds } from './dirtyHouseholds';
+import { applyPullPage, preparePullPage, sealSummariesAhead, startPullRun } from './pull';
+import type { PullChange, PullResponse } from './transport';
 import { PULL_LIMIT } from '../domain/wire';
 import { openFields, openSeal, presealedStats, resetSeal } from '../db/seal';
 import { cleanups, hh, isPull, membershipOf, setup } from '../../tests/unit/syncHarness';
@@ -272,7 +273,8 @@ describe('first sync: the pull pipeline', () => {
 });
 
 describe('first sync: requests made together', () => {
-  async function firstSync() {
+  /** With `ownHousehold`, the device has a household of its own (sent before the pull): its households table is not empty. */
+  async function firstSync(ownHousehold = false) {
     const s = await setup();
     for (let i = 0; i < 4; i++) {
       const h = await createHouseholdWithMembers(hh({ headName: `Hộ ${i}`, address: `Số ${i}` }), [{ fullName: `Trần Thị Hoa ${i}`, birthYear: 1965 }], s.a);
@@ -284,12 +286,13 @@ describe('first sync: requests made together', () => {
     const order = requestOrder(d);
     cleanups.push(() => d.close());
     await saveMembership(membershipOf(s.lan.token, s.lan.userId, s.team.teamId), d);
+    if (ownHousehold) await createHousehold(hh({ headName: 'Hộ riêng', address: 'Số 99' }), d);
     expect((await s.engine(d, { pullPageSize: 3 }).sync()).phase).toBe('idle');
     const transactions = [...order.values()];
-    // A page's transaction writes the cursor and no mark goes; the refresh's removes its marks.
-    const refreshes = transactions.filter((t) => t.some((e) => e.startsWith('dirtyHouseholds.delete')));
-    const pages = transactions.filter((t) => t.includes('outbox.count?') && !refreshes.includes(t) && t.some((e) => /^(households|members|visits)\.put$/.test(e)));
-    return { d, pages, refreshes };
+    // A page's transaction writes rows and the cursor; the refresh's reads the marks and removes them.
+    const refreshes = transactions.filter((t) => t.includes('dirtyHouseholds.query?') && t.some((e) => e.startsWith('dirtyHouseholds.delete')));
+    const pages = transactions.filter((t) => t.includes('outbox.count?') && t.includes('meta.put') && t.some((e) => /^(households|members|visits)\.put$/.test(e)));
+    return { d, pages, refreshes, transactions };
   }
 
   it('a page into tables that were empty asks for its writes without waiting for the outbox check', async () => {
@@ -327,8 +330,22 @@ describe('first sync: requests made together', () => {
     expect(await d.households.count()).toBe(1);
   });
 
+  it("writes the households' summaries with the last page: no transaction of its own reads the marks or the households back", async () => {
+    const { d, pages, refreshes, transactions } = await firstSync();
+    expect(refreshes).toHaveLength(0);
+    expect(transactions.flat()).not.toContain('households.query?');
+    // Pages of 3 (a household, its member, its visit): the last one writes the summaries after its
+    // rows, and removes every mark.
+    const last = pages[pages.length - 1]!;
+    expect(last.lastIndexOf('households.put')).toBeGreaterThan(last.indexOf('visits.put'));
+    expect(last).toContain('dirtyHouseholds.deleteRange');
+    expect(last).not.toContain('dirtyHouseholds.put');
+    expect(await d.dirtyHouseholds.count()).toBe(0);
+    for (const h of await d.households.toArray()) expect(h).toMatchObject({ searchText: expect.stringContaining('tran thi hoa'), lastVisitDate: '2026-02-20', followUpDate: '2026-03-10' });
+  });
+
   it("the summaries' transaction asks for the marks, the outbox checks and the households' range at once", async () => {
-    const { refreshes } = await firstSync();
+    const { refreshes } = await firstSync(true);
     expect(refreshes).toHaveLength(1);
     const events = refreshes[0]!;
     const firstAnswer = events.findIndex((e) => e.endsWith('!'));
@@ -420,6 +437,99 @@ describe('first sync: the summaries from what the pull stored', () => {
     const text = (await d.households.get(h.id))?.searchText;
     expect(text).toContain('tran thi hoa');
     expect(text).toContain('pham minh chau');
+  });
+});
+
+describe('first sync: the summaries sealed while the page before the last is written', () => {
+  const change = (entity: string, id: string, data: Record<string, unknown>): PullChange => ({
+    entity,
+    id,
+    version: 1,
+    deleted: false,
+    data: { ...data, teamId: 't', createdBy: 'u', updatedBy: 'u', updatedAt: '2026-02-01T00:00:00.000Z' },
+  });
+  const page = (changes: PullChange[], n: number, hasMore: boolean): PullResponse => ({ changes, cursor: `c${n}`, hasMore, reset: false });
+
+  it('seals them from the pull so far, the page being written and the last one; the last page writes them as sealed then', async () => {
+    const d = new AppDB('ahead-' + crypto.randomUUID());
+    cleanups.push(() => d.close());
+    const dataKey = crypto.getRandomValues(new Uint8Array(32));
+    openSeal(dataKey.slice());
+    cleanups.push(() => resetSeal());
+    const run = await startPullRun(d);
+    const [h1, h2, m1, v1] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const households = page([change('household', h1, { headName: 'Nguyễn Văn Bình', address: 'Số 1', neighborhood: 'Thôn Đông' }), change('household', h2, { headName: 'Lê Văn Cường', address: 'Số 2', neighborhood: 'Thôn Đông' })], 1, true);
+    const members = page([change('member', m1, { householdId: h1, fullName: 'Trần Thị Hoa', birthYear: 1965 })], 2, true);
+    const visits = page([change('visit', v1, { householdId: h2, date: '2026-02-20', topics: ['vneid'], outcome: 'followUp', followUpDate: '2026-03-10' })], 3, false);
+    await applyPullPage(households, { run, prepared: preparePullPage(households, run, d) }, d);
+    // The members' page is being written when the last page arrives: both count.
+    const writing = { page: members, prepared: preparePullPage(members, run, d) };
+    const last = { page: visits, prepared: preparePullPage(visits, run, d) };
+    const ahead = sealSummariesAhead([writing, last], run, d);
+    const early = await ahead;
+    expect(early?.rows.find((h) => h.id === h1)?.searchText).toContain('tran thi hoa');
+    expect(early?.rows.find((h) => h.id === h2)).toMatchObject({ lastVisitDate: '2026-02-20', followUpDate: '2026-03-10' });
+    await applyPullPage(members, { run, prepared: writing.prepared }, d);
+
+    const encrypt = vi.spyOn(crypto.subtle, 'encrypt');
+    cleanups.push(() => encrypt.mockRestore());
+    const taken = presealedStats().taken;
+    await applyPullPage(visits, { run, prepared: last.prepared, last: true, summariesAhead: ahead }, d);
+    // Nothing sealed once the last page was taken up: its visit (no notes) has nothing personal.
+    expect(encrypt).not.toHaveBeenCalled();
+    expect(presealedStats().taken - taken).toBe(2);
+    expect(await d.dirtyHouseholds.count()).toBe(0);
+    expect((await d.households.get(h1))?.searchText).toContain('tran thi hoa');
+    expect(await d.households.get(h2)).toMatchObject({ lastVisitDate: '2026-02-20', followUpDate: '2026-03-10' });
+    const raw = new Dexie(d.name);
+    await raw.open();
+    const stored = (await raw.table('households').toArray()) as Record<string, unknown>[];
+    raw.close();
+    for (const row of stored) {
+      expect(row.headName).toBeUndefined();
+      expect(openFields(dataKey, 'households', row, row.sealed as Uint8Array)).toMatchObject({ searchText: expect.stringMatching(/nguyen van binh|le van cuong/) });
+    }
+  });
+
+  it('are not taken when the page being written was not written as planned: a change the person made meanwhile goes on top', async () => {
+    const d = new AppDB('ahead-' + crypto.randomUUID());
+    cleanups.push(() => d.close());
+    const run = await startPullRun(d);
+    const [h1, m1, v1] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const households = page([change('household', h1, { headName: 'Nguyễn Văn Bình', address: 'Số 1', neighborhood: 'Thôn Đông' })], 1, true);
+    const members = page([change('member', m1, { householdId: h1, fullName: 'Trần Thị Hoa', birthYear: 1965 })], 2, true);
+    const visits = page([change('visit', v1, { householdId: h1, date: '2026-02-20', topics: ['vneid'], outcome: 'done' })], 3, false);
+    await applyPullPage(households, { run, prepared: preparePullPage(households, run, d) }, d);
+    const writing = { page: members, prepared: preparePullPage(members, run, d) };
+    const last = { page: visits, prepared: preparePullPage(visits, run, d) };
+    const ahead = sealSummariesAhead([writing, last], run, d);
+    expect((await ahead)?.rows).toHaveLength(1);
+    // The person adds a member before the members' page is written.
+    await createMember({ householdId: h1, fullName: 'Phạm Minh Châu', birthYear: 2001 }, d);
+    await applyPullPage(members, { run, prepared: writing.prepared }, d);
+    expect(run.unplanned).toBe(1);
+    await applyPullPage(visits, { run, prepared: last.prepared, last: true, summariesAhead: ahead }, d);
+    await refreshDirtyHouseholds(d, undefined, run.summaries);
+    const text = (await d.households.get(h1))?.searchText;
+    expect(text).toContain('tran thi hoa');
+    expect(text).toContain('pham minh chau');
+    expect(await d.outbox.count()).toBe(1);
+  });
+
+  it('leaves the summaries to the refresh when the pull stored more households than the refresh writes in one transaction', async () => {
+    const d = new AppDB('ahead-' + crypto.randomUUID());
+    cleanups.push(() => d.close());
+    const run = await startPullRun(d);
+    // As if earlier pages had stored them (the tables stay empty: only the last page's transaction is watched).
+    for (let i = 0; i <= REFRESH_CHUNK; i++) {
+      run.summaries!.stored('household', { id: `h${String(i).padStart(5, '0')}`, version: 1, deleted: 0, syncState: 'synced', localUpdatedAt: '', headName: `Hộ ${i}` });
+    }
+    const visits = page([change('visit', crypto.randomUUID(), { householdId: 'h00000', date: '2026-02-20', topics: ['vneid'], outcome: 'done' })], 9, false);
+    const ahead = sealSummariesAhead([{ page: visits, prepared: preparePullPage(visits, run, d) }], run, d);
+    expect(await ahead).toBeUndefined();
+    await applyPullPage(visits, { run, prepared: preparePullPage(visits, run, d), last: true, summariesAhead: ahead }, d);
+    expect(await d.households.count()).toBe(0);
+    expect(await d.dirtyHouseholds.toCollection().primaryKeys()).toEqual(['h00000']);
   });
 });
 

@@ -3,12 +3,12 @@
  * app's sync store wires it to triggers and shows its state.
  */
 import type { AppDB } from '../db/database';
-import { Transport, SyncHttpError, type FetchLike } from './transport';
+import { Transport, SyncHttpError, type FetchLike, type PullResponse } from './transport';
 import { deviceId } from '../db/meta';
 import { getMembership, saveMembership, type DeviceMembership } from './membership';
 import { clearCursor, finishReset, getCursor, getResetMarker, pullProgress, setLastSync, startReset, takeRepullFlag, type PullProgress } from './progress';
 import { applyPushResults, foldOutbox, noneSettled, takeBatch } from './outbox';
-import { applyPullPage, preparePullPage, startPullRun, type PullRun } from './pull';
+import { applyPullPage, preparePullPage, sealSummariesAhead, startPullRun, type PreparedPage, type PullRun, type SummariesAhead } from './pull';
 import { requeueMissing } from './restore';
 import { refreshDirtyHouseholds } from './dirtyHouseholds';
 import { pendingCount } from './outboxCounts';
@@ -63,6 +63,13 @@ export interface EngineOptions {
 
 /** Thrown between two requests when `halted` says so: not an error, the sync just stops. */
 class SyncHalted extends Error {}
+
+/** A pulled page with what was started for it as it arrived. */
+interface FetchedPage {
+  page: PullResponse;
+  prepared: Promise<PreparedPage>;
+  summariesAhead?: Promise<SummariesAhead | undefined>;
+}
 
 const BACKOFF_START_MS = 1000;
 const BACKOFF_CAP_MS = 5 * 60 * 1000;
@@ -244,27 +251,35 @@ export class SyncEngine {
     this.goOn();
     // The first page is asked for while the tables are counted: until it comes, the device waits.
     const starting = startPullRun(this.db);
-    let next = this.pullAhead(cursor, pageSize, starting);
+    // The page being written, while it is.
+    const writing: { now?: FetchedPage } = {};
+    let next = this.pullAhead(cursor, pageSize, starting, writing);
     next.catch(() => undefined);
     const run = await starting;
     for (;;) {
-      const { page, prepared } = await next;
+      const fetched = await next;
+      const { page, prepared, summariesAhead } = fetched;
       total ??= page.total;
+      writing.now = fetched;
       // The next page travels, and is prepared, while this one is written. If writing fails, its
       // answer is dropped unread: the cursor stored is still this page's predecessor's. A halted
       // sync asks for no more, but still writes the page it has.
       const asked = page.hasMore && !this.halted();
       if (asked) {
-        next = this.pullAhead(page.cursor, pageSize, run);
+        next = this.pullAhead(page.cursor, pageSize, run, writing);
         next.catch(() => undefined);
       }
       if (page.reset && !marker) {
         // The server was restored: its answer starts from the beginning; the outbox is kept.
         marker = await startReset(this.db);
       }
-      await applyPullPage(page, marker ? { resetMode: { marker }, run, prepared } : { run, prepared }, this.db);
+      try {
+        await applyPullPage(page, marker ? { resetMode: { marker }, run, prepared } : { run, prepared, last: !page.hasMore, summariesAhead }, this.db);
+      } finally {
+        writing.now = undefined;
+      }
       received += page.changes.length;
-      // A pull of one page needs no bar; after the last page of a long one, the summaries remain.
+      // A pull of one page needs no bar; after the last page of a long one, the summaries may remain.
       if (page.hasMore || (total ?? 0) > 0) this.setStatus({ ...this.status, progress: pullProgress(received, total, clock() - startedAt) });
       if (!page.hasMore) break;
       if (!asked) throw new SyncHalted();
@@ -278,9 +293,19 @@ export class SyncEngine {
     }
   }
 
-  /** A page, and its preparation for writing (started as soon as it arrives). */
-  private pullAhead(cursor: string | undefined, pageSize: number, run: PullRun | Promise<PullRun>) {
-    return this.transport.pull(cursor, pageSize).then(async (page) => ({ page, prepared: preparePullPage(page, await run, this.db) }));
+  /**
+   * A page, and its preparation for writing (started as soon as it arrives); for the last page of a
+   * first sync, also its households' summaries, sealed ahead while the page before (`writing.now`)
+   * is still being written.
+   */
+  private pullAhead(cursor: string | undefined, pageSize: number, run: PullRun | Promise<PullRun>, writing: { now?: FetchedPage }): Promise<FetchedPage> {
+    return this.transport.pull(cursor, pageSize).then(async (page) => {
+      const r = await run;
+      const prepared = preparePullPage(page, r, this.db);
+      if (page.hasMore || !r.summaries || page.reset) return { page, prepared };
+      const before = writing.now;
+      return { page, prepared, summariesAhead: sealSummariesAhead([...(before ? [before] : []), { page, prepared }], r, this.db) };
+    });
   }
 
   private async handleError(e: unknown): Promise<SyncStatus> {

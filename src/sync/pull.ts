@@ -15,7 +15,7 @@ import { entityTables, tableOf, type SyncedRow } from '../db/tables';
 import { isEntity } from '../domain/vocab';
 import { planPulledChange, touchedHouseholds, type PulledChangeAction } from './pullPlan';
 import { requeueRecord } from './restore';
-import { PulledSummaries } from './dirtyHouseholds';
+import { PulledSummaries, REFRESH_CHUNK } from './dirtyHouseholds';
 import { presealRows } from '../db/seal';
 
 /**
@@ -33,6 +33,8 @@ export interface PullRun {
   dirty: Set<string>;
   /** When members and visits were both empty as the pull began: what it stored of them. */
   summaries?: PulledSummaries;
+  /** Pages of this pull written otherwise than as planned ahead (see applyPlanned). */
+  unplanned: number;
 }
 
 export async function startPullRun(database: AppDB = db()): Promise<PullRun> {
@@ -40,7 +42,7 @@ export async function startPullRun(database: AppDB = db()): Promise<PullRun> {
   await database.transaction('r', entityTables(database), async () => {
     for (const entity of ENTITIES) if ((await tableOf(database, entity).count()) === 0) fresh.add(entity);
   });
-  return { fresh, dirty: new Set(), summaries: fresh.has('member') && fresh.has('visit') ? new PulledSummaries() : undefined };
+  return { fresh, dirty: new Set(), summaries: fresh.has('member') && fresh.has('visit') ? new PulledSummaries() : undefined, unplanned: 0 };
 }
 
 /**
@@ -90,6 +92,10 @@ export interface PullApplyOptions {
    * and queued again.
    */
   resetMode?: { marker: string };
+  /** The pull's last page: a first sync may write the households' summaries with it (see finalSummaries). */
+  last?: boolean;
+  /** For the last page: its summaries computed and sealed while the page before was written (sealSummariesAhead). */
+  summariesAhead?: Promise<SummariesAhead | undefined>;
 }
 
 /** Applies one pulled page and stores its cursor, in one transaction. Returns the rows written. */
@@ -104,19 +110,16 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
   // Only a re-pull after a server restore re-queues records, and the queue validates them.
   if (resetMarker) await loadSchemas();
   const prepared = await (options.prepared ?? preparePullPage(page, resetMarker ? undefined : run, database));
-  const byEntity = new Map<EntityName, PullChange[]>();
-  for (const c of page.changes) {
-    if (!isEntity(c.entity)) continue;
-    const list = byEntity.get(c.entity);
-    if (list) list.push(c);
-    else byEntity.set(c.entity, [c]);
-  }
+  const byEntity = byEntityOf(page);
+  const final = options.last && !resetMarker && run ? await finalSummaries(byEntity, prepared, run, database, options.summariesAhead) : undefined;
+  let planned = false;
   const write = (knownOutbox: boolean) =>
     database.transaction('rw', tables, async () => {
       stored.length = 0;
       dirty.clear();
       if (!knownOutbox && allPlanned(byEntity, prepared, run, resetMarker)) {
-        const written = await applyPlanned(byEntity, prepared, page.cursor, dirty, stored, run, database);
+        const written = await applyPlanned(byEntity, prepared, page.cursor, dirty, stored, run, database, final);
+        planned = written !== undefined;
         if (written !== undefined) return written;
         // A change waits in the outbox: what was written goes back, and the page is applied below.
         throw new LocalChangesWaiting();
@@ -176,6 +179,7 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
   );
   // Committed: later pages of the same pull may rely on it.
   if (run) {
+    if (!planned) run.unplanned++;
     for (const id of dirty) run.dirty.add(id);
     const summaries = run.summaries;
     if (summaries) {
@@ -204,10 +208,98 @@ function allPlanned(byEntity: Map<EntityName, PullChange[]>, prepared: PreparedP
   return true;
 }
 
+function byEntityOf(page: PullResponse): Map<EntityName, PullChange[]> {
+  const byEntity = new Map<EntityName, PullChange[]>();
+  for (const c of page.changes) {
+    if (!isEntity(c.entity)) continue;
+    const list = byEntity.get(c.entity);
+    if (list) list.push(c);
+    else byEntity.set(c.entity, [c]);
+  }
+  return byEntity;
+}
+
+/**
+ * Every household of a first sync with its summary, once `pages` (prepared, in order) are written
+ * on top of what the pull committed: `undefined` unless the households, members and visits tables
+ * were all empty as the pull began and each page can be written as planned ahead, or for more
+ * households than the refresh writes in one transaction.
+ */
+function summariesAfter(run: PullRun, pages: { byEntity: Map<EntityName, PullChange[]>; prepared: PreparedPage }[]): SyncedRow[] | undefined {
+  const summaries = run.summaries;
+  // Checked before the copy too: a team that large (a pull of 130,000 members and visits) copies nothing.
+  if (!summaries || !run.fresh.has('household') || summaries.householdCount > REFRESH_CHUNK) return undefined;
+  const after = summaries.copy();
+  for (const { byEntity, prepared } of pages) {
+    if (!allPlanned(byEntity, prepared, run, undefined)) return undefined;
+    for (const entity of ['household', 'member', 'visit'] as const) {
+      for (const c of byEntity.get(entity) ?? []) {
+        const row = prepared.planned.get(c);
+        if (row) after.stored(entity, row);
+        else after.removed(entity, c.id);
+      }
+    }
+  }
+  return after.householdCount > REFRESH_CHUNK ? undefined : after.summarizedHouseholds();
+}
+
+/** The summaries sealSummariesAhead computed, and how many pages were unplanned then. */
+export interface SummariesAhead {
+  rows: SyncedRow[];
+  unplanned: number;
+}
+
+/**
+ * As soon as the last page of a first sync has arrived, while the page before it (`writing`, if
+ * not committed yet) is written: the households' summaries after both, their personal fields sealed
+ * with WebCrypto. finalSummaries takes them when that page was written as planned. Never rejects.
+ */
+export async function sealSummariesAhead(
+  pages: { page: PullResponse; prepared: Promise<PreparedPage> }[],
+  run: PullRun,
+  database: AppDB = db(),
+): Promise<SummariesAhead | undefined> {
+  try {
+    const unplanned = run.unplanned;
+    const rows = summariesAfter(run, await Promise.all(pages.map(async ({ page, prepared }) => ({ byEntity: byEntityOf(page), prepared: await prepared }))));
+    if (!rows) return undefined;
+    await presealRows(database.households.name, rows);
+    return { rows, unplanned };
+  } catch (e) {
+    console.warn('sealing summaries ahead failed', e);
+    return undefined;
+  }
+}
+
+/**
+ * The households' summaries after the last page of a first sync, to be written with it instead of
+ * by `refreshDirtyHouseholds` after it: the households, members and visits tables were all empty
+ * as the pull began, so once the outbox is found empty in the page's transaction (nothing the
+ * person wrote meanwhile), every household on the device is one the pull stored, as it stored it,
+ * and its members and visits are the pull's too. The refresh's transaction would read the marks,
+ * the outbox twice and every household back, and wait for its own commit, only to write the same
+ * rows. Sealed before the transaction (it cannot wait for WebCrypto): ahead, while the page before
+ * was written, when that page was written as planned then (no page since was unplanned).
+ */
+async function finalSummaries(
+  byEntity: Map<EntityName, PullChange[]>,
+  prepared: PreparedPage,
+  run: PullRun,
+  database: AppDB,
+  ahead: Promise<SummariesAhead | undefined> | undefined,
+): Promise<SyncedRow[] | undefined> {
+  const early = await ahead;
+  if (early && early.unplanned === run.unplanned && allPlanned(byEntity, prepared, run, undefined)) return early.rows;
+  const rows = summariesAfter(run, [{ byEntity, prepared }]);
+  if (rows) await presealRows(database.households.name, rows).catch((e: unknown) => console.warn('sealing summaries ahead failed', e));
+  return rows;
+}
+
 /**
  * A page whose changes were all planned ahead (see allPlanned), written as applyPullPage writes
  * it when the outbox is empty, with every request made at once: the outbox's count, the rows, the
- * households' marks and the cursor. Waiting for each before making the next cost a round trip
+ * households' marks and the cursor. With `final` (finalSummaries), the households' summaries too,
+ * and the marks are all removed instead of added to. Waiting for each before making the next cost a round trip
  * through a page's busy thread every time (the next page is parsed and sealed meanwhile).
  * Answers the rows written, or `undefined` when the outbox is not empty: the caller then undoes
  * the transaction, so nothing of this write is kept.
@@ -220,6 +312,7 @@ async function applyPlanned(
   stored: { entity: 'household' | 'member' | 'visit'; puts: SyncedRow[]; deletes: string[] }[],
   run: PullRun | undefined,
   database: AppDB,
+  final?: SyncedRow[],
 ): Promise<number | undefined> {
   const requests: Promise<unknown>[] = [];
   // First in the transaction: it counts the outbox as it was before any of the writes below.
@@ -240,8 +333,14 @@ async function applyPlanned(
     if (entity === 'household' || entity === 'member' || entity === 'visit') stored.push({ entity, puts, deletes });
     count += puts.length + deletes.length;
   }
-  const newlyDirty = [...dirty].filter((id) => !run?.dirty.has(id));
-  if (newlyDirty.length) requests.push(database.dirtyHouseholds.bulkPut(newlyDirty.map((id) => ({ id }))));
+  if (final) {
+    // Asked for after the page's rows, so written over them.
+    if (final.length) requests.push(tableOf(database, 'household').bulkPut(final));
+    requests.push(database.dirtyHouseholds.clear());
+  } else {
+    const newlyDirty = [...dirty].filter((id) => !run?.dirty.has(id));
+    if (newlyDirty.length) requests.push(database.dirtyHouseholds.bulkPut(newlyDirty.map((id) => ({ id }))));
+  }
   requests.push(database.meta.put({ key: META_KEYS.pullCursor, value: cursor }));
   const [pending] = await Promise.all([waiting, ...requests]);
   return pending === 0 ? count : undefined;
