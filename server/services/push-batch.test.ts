@@ -7,7 +7,7 @@
  * team_counters. Then the fallback: a batch whose batched write fails is redone one mutation at a
  * time, with the same outcome as the per-mutation path.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '../testing';
 import { checklistStepId, consent, householdFields, memberFields, neighborhoodFields, sessionFields, SETUP_TIMEOUT, visitFields, type Fields } from '../test-fixtures';
@@ -327,6 +327,35 @@ describe('round trips', () => {
     expect(sent).toHaveLength(3);
     const counter = await db.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1', [TEAM_A]);
     expect(Number(counter[0]!.last_seq)).toBe(60);
+  }, 60_000);
+
+  it('records written once in a batch are not copied into their stored form; one read again in it is, once', async () => {
+    await fresh(batched);
+    const c = caller(TEAM_A, 0);
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    const creates: M[] = ids.map((id, i) => ({ mid: randomUUID(), seq: i + 1, entity: 'household', op: 'create', id, fields: householdFields() }));
+    // The stored form is a JSON round trip (asStored): its parses count the copies made.
+    const parses = vi.spyOn(JSON, 'parse');
+    try {
+      const first = await push(batched.db, c, { protocol: 1, deviceId: randomUUID(), mutations: creates });
+      expect(first.every((r) => r.status === 'applied')).toBe(true);
+      expect(parses).not.toHaveBeenCalled();
+      const again = randomUUID();
+      const patched = await push(batched.db, c, {
+        protocol: 1,
+        deviceId: randomUUID(),
+        mutations: [
+          { mid: randomUUID(), seq: 1, entity: 'household', op: 'create', id: again, fields: householdFields() },
+          { mid: randomUUID(), seq: 2, entity: 'household', op: 'patch', id: again, baseVersion: 1, fields: { notes: 'một' } },
+          { mid: randomUUID(), seq: 3, entity: 'household', op: 'patch', id: again, baseVersion: 2, fields: { notes: 'hai' } },
+        ],
+      });
+      expect(patched.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+      // Read back by each patch: its data and its field versions, each time.
+      expect(parses).toHaveBeenCalledTimes(4);
+    } finally {
+      parses.mockRestore();
+    }
   }, 60_000);
 
   it('deletes that cascade cost no statement more: what they take with them is read with the rest', async () => {

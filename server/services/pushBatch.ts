@@ -124,6 +124,13 @@ export class BatchStore implements PushStore {
   private readonly created = new Set<string>();
   private readonly audits: (AuditEntry & { userId: string; deviceId: string })[] = [];
   private readonly remembered: (MutationEntry & { seqKey: string })[] = [];
+  /**
+   * Ids whose view row holds its data and field versions as the rules wrote them, not yet as the
+   * database would give them back (`settled`): most records are written once in a batch and never
+   * read again in it, and that copy (a JSON round trip and a sort of every object's keys) is made
+   * only for those that are.
+   */
+  private readonly unsettled = new Set<string>();
   /** Live records, as they were before this batch, pointing at a parent in `childrenRead`. */
   private readonly prefetchedChildren: RecordRow[] = [];
   /** Parents, by the field pointing at them, whose children `prefetchedChildren` holds all of. */
@@ -250,9 +257,18 @@ export class BatchStore implements PushStore {
     for (const r of rows) this.otherTeam.set(r.id, true);
   }
 
+  /** The view's row of `id` (lowercase), as the database would give it back. */
+  private settled(id: string): RecordRow | null | undefined {
+    const r = this.view.get(id);
+    if (!r || !this.unsettled.delete(id)) return r;
+    const stored = { ...r, data: r.data === null ? null : asStored(r.data), field_versions: asStored(r.field_versions) };
+    this.view.set(id, stored);
+    return stored;
+  }
+
   async find(id: string): Promise<RecordRow | undefined> {
     await this.load([id]);
-    return this.view.get(id.toLowerCase()) ?? undefined;
+    return this.settled(id.toLowerCase()) ?? undefined;
   }
 
   async usedByOtherTeam(id: string): Promise<boolean> {
@@ -286,12 +302,10 @@ export class BatchStore implements PushStore {
     for (const row of before) {
       listed.add(row.id);
       if (!this.view.has(row.id)) this.view.set(row.id, row);
-      const current = this.view.get(row.id);
-      if (matches(current)) found.push(current);
+      if (matches(this.view.get(row.id))) found.push(this.settled(row.id)!);
     }
     for (const id of this.changed) {
-      const current = this.view.get(id);
-      if (!listed.has(id) && matches(current)) found.push(current);
+      if (!listed.has(id) && matches(this.view.get(id))) found.push(this.settled(id)!);
     }
     return found.sort((a, b) => a.server_seq - b.server_seq);
   }
@@ -304,13 +318,14 @@ export class BatchStore implements PushStore {
       entity: r.entity,
       version: 1,
       deleted: false,
-      data: asStored(r.data),
-      field_versions: asStored(r.fieldVersions),
+      data: r.data,
+      field_versions: r.fieldVersions,
       server_seq: r.serverSeq,
       created_by: this.s.userId,
       updated_by: this.s.userId,
       updated_at: '',
     });
+    this.unsettled.add(id);
     this.changed.add(id);
     this.created.add(id);
   }
@@ -323,11 +338,12 @@ export class BatchStore implements PushStore {
       ...before,
       version: r.version,
       deleted: r.deleted,
-      data: r.data === null ? null : asStored(r.data),
-      field_versions: asStored(r.fieldVersions),
+      data: r.data,
+      field_versions: r.fieldVersions,
       server_seq: r.serverSeq,
       updated_by: this.s.userId,
     });
+    this.unsettled.add(id);
     this.changed.add(id);
   }
 
