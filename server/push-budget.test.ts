@@ -177,6 +177,40 @@ describe('TeamPushes', () => {
     expect(pushes.size).toBe(0);
   });
 
+  it('runGrouped: work that fits a running group waits for the next group even with a place free; other work takes the place', async () => {
+    const pushes = new TeamPushes({ perTeam: 2, queuePerTeam: 8, queueWaitMs: 60_000 });
+    const groups: number[][] = [];
+    const first = hold();
+    const far = hold();
+    const runGroup = async (group: number[]): Promise<Settled<string>[]> => {
+      groups.push(group);
+      if (group.includes(0)) await first.done;
+      if (group.includes(9)) await far.done;
+      return group.map((n) => ({ ok: true, value: `done ${n}` }));
+    };
+    const fits = (group: number[], next: number) => group.reduce((a, b) => a + b, next) <= 5;
+    const answers = [pushes.runGrouped('t', 0, fits, runGroup)];
+    await vi.waitFor(() => expect(groups).toHaveLength(1), WAIT);
+    // 1 could have gone with 0: it waits although the second place is free…
+    answers.push(pushes.runGrouped('t', 1, fits, runGroup));
+    await vi.waitFor(() => expect(pushes.pending('t')).toBe(2), WAIT);
+    // …while 9, which could not, takes that place at once.
+    answers.push(pushes.runGrouped('t', 9, fits, runGroup));
+    await vi.waitFor(() => expect(groups).toHaveLength(2), WAIT);
+    answers.push(pushes.runGrouped('t', 2, fits, runGroup));
+    await vi.waitFor(() => expect(pushes.pending('t')).toBe(4), WAIT);
+    expect(groups).toEqual([[0], [9]]);
+    first.release();
+    expect(await answers[0]).toBe('done 0');
+    expect(await answers[1]).toBe('done 1');
+    expect(await answers[3]).toBe('done 2');
+    far.release();
+    expect(await answers[2]).toBe('done 9');
+    // One read for 1 and 2, where each would have been read alone in the free place.
+    expect(groups).toEqual([[0], [9], [1, 2]]);
+    expect(pushes.size).toBe(0);
+  });
+
   it('runGrouped: a piece taken into a group no longer waits in the queue, so its wait cannot run out', async () => {
     const pushes = new TeamPushes({ perTeam: 1, queuePerTeam: 4, queueWaitMs: 200 });
     const first = hold();

@@ -45,11 +45,12 @@ export class Slots {
   /**
    * Waits like `run`, carrying `work` that a holder may take over meanwhile (`take`): resolves
    * true when the slot is the caller's (to be given back with `release`), false when a holder
-   * took the work, which is then the holder's to finish.
+   * took the work, which is then the holder's to finish. `behind`: while anyone holds a slot, the
+   * caller waits in line even if a slot is free, and gets one when a holder gives it back.
    */
-  acquire(work?: unknown): Promise<boolean> {
+  acquire(work?: unknown, behind = false): Promise<boolean> {
     const { limit, maxQueue = Infinity, maxWaitMs, refusal } = this.options;
-    if (this.held < limit) {
+    if (this.held < limit && !(behind && this.held > 0)) {
       this.held++;
       return Promise.resolve(true);
     }

@@ -7,7 +7,7 @@
  * team_counters. Then the fallback: a batch whose batched write fails is redone one mutation at a
  * time, with the same outcome as the per-mutation path.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startTestServer, type TestServer } from '../testing';
 import { checklistStepId, consent, householdFields, memberFields, neighborhoodFields, sessionFields, SETUP_TIMEOUT, visitFields, type Fields } from '../test-fixtures';
@@ -16,6 +16,7 @@ import type { Caller } from './auth';
 import type { PushBody } from '../../src/domain/wire';
 import { push, pushGroup, type PushOptions, type PushWork } from './push';
 import { asStored } from './pushBatch';
+import { childrenOf } from './records';
 import { mulberry32 } from '../../src/domain/random';
 
 // ---------------------------------------------------------------- a seeded scenario
@@ -326,6 +327,89 @@ describe('round trips', () => {
     expect(sent).toHaveLength(3);
     const counter = await db.query<{ last_seq: number | string }>('select last_seq from team_counters where team_id = $1', [TEAM_A]);
     expect(Number(counter[0]!.last_seq)).toBe(60);
+  }, 60_000);
+
+  it('records written once in a batch are not copied into their stored form; one read again in it is, once', async () => {
+    await fresh(batched);
+    const c = caller(TEAM_A, 0);
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    const creates: M[] = ids.map((id, i) => ({ mid: randomUUID(), seq: i + 1, entity: 'household', op: 'create', id, fields: householdFields() }));
+    // The stored form is a JSON round trip (asStored): its parses count the copies made.
+    const parses = vi.spyOn(JSON, 'parse');
+    try {
+      const first = await push(batched.db, c, { protocol: 1, deviceId: randomUUID(), mutations: creates });
+      expect(first.every((r) => r.status === 'applied')).toBe(true);
+      expect(parses).not.toHaveBeenCalled();
+      const again = randomUUID();
+      const patched = await push(batched.db, c, {
+        protocol: 1,
+        deviceId: randomUUID(),
+        mutations: [
+          { mid: randomUUID(), seq: 1, entity: 'household', op: 'create', id: again, fields: householdFields() },
+          { mid: randomUUID(), seq: 2, entity: 'household', op: 'patch', id: again, baseVersion: 1, fields: { notes: 'một' } },
+          { mid: randomUUID(), seq: 3, entity: 'household', op: 'patch', id: again, baseVersion: 2, fields: { notes: 'hai' } },
+        ],
+      });
+      expect(patched.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+      // Read back by each patch: its data and its field versions, each time.
+      expect(parses).toHaveBeenCalledTimes(4);
+    } finally {
+      parses.mockRestore();
+    }
+  }, 60_000);
+
+  it('deletes that cascade cost no statement more: what they take with them is read with the rest', async () => {
+    const db = batched.db;
+    await fresh(batched);
+    const c = caller(TEAM_A, 0);
+    const deviceId = randomUUID();
+    let seq = 0;
+    const m = (x: Omit<M, 'mid' | 'seq'>): M => ({ mid: randomUUID(), seq: ++seq, ...x });
+    const households = [randomUUID(), randomUUID(), randomUUID()];
+    const members = households.map(() => randomUUID());
+    const lone = randomUUID();
+    const setup = [
+      ...households.map((id) => m({ entity: 'household', op: 'create', id, fields: householdFields() })),
+      ...members.map((id, i) => m({ entity: 'member', op: 'create', id, fields: memberFields(households[i]!) })),
+      m({ entity: 'member', op: 'create', id: lone, fields: memberFields(households[2]!) }),
+      ...[...members, lone].map((id) => m({ entity: 'checklistStep', op: 'create', id: checklistStepId(id, 'vneid.install'), fields: { memberId: id, stepKey: 'vneid.install', status: 'pending' } })),
+      ...households.map((id) => m({ entity: 'visit', op: 'create', id: randomUUID(), fields: visitFields(id) })),
+    ];
+    expect((await push(db, c, { protocol: 1, deviceId, mutations: setup })).every((r) => r.status === 'applied')).toBe(true);
+    const sent: string[] = [];
+    const deletes = [
+      m({ entity: 'household', op: 'delete', id: households[0]!, baseVersion: 1 }),
+      m({ entity: 'member', op: 'delete', id: lone, baseVersion: 1 }),
+      m({ entity: 'household', op: 'delete', id: households[1]!.toUpperCase(), baseVersion: 1 }),
+    ];
+    const results = await push(counting(db, sent), c, { protocol: 1, deviceId, mutations: deletes });
+    expect(results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(sent).toHaveLength(3);
+    const gone = await db.query<{ entity: string; n: number | string }>('select entity, count(*) as n from records where deleted group by entity order by entity');
+    // Two households, each with its member, the member's step and its visit; the lone member and its step.
+    expect(gone.map((r) => [r.entity, Number(r.n)])).toEqual([['checklistStep', 3], ['household', 2], ['member', 3], ['visit', 2]]);
+  }, 60_000);
+
+  it('a cascade looked up one mutation at a time reads only the records it finds, not every one of their entity', async () => {
+    const db = batched.db;
+    await fresh(batched);
+    const c = caller(TEAM_A, 0);
+    const busy = randomUUID();
+    const quiet = randomUUID();
+    const visits = [...Array.from({ length: 120 }, () => busy), quiet].map((h, i): M => ({ mid: randomUUID(), seq: i + 3, entity: 'visit', op: 'create', id: randomUUID(), fields: visitFields(h) }));
+    const households = [busy, quiet].map((id, i): M => ({ mid: randomUUID(), seq: i + 1, entity: 'household', op: 'create', id, fields: householdFields() }));
+    await push(db, c, { protocol: 1, deviceId: randomUUID(), mutations: [...households, ...visits] });
+    // The lookup's own statement, read through the plan PostgreSQL runs for it.
+    const statements: { sql: string; params?: unknown[] }[] = [];
+    const found = await childrenOf({ query: async (sql, params) => (statements.push({ sql, params }), db.query(sql, params)), exec: (sql) => db.exec(sql) }, TEAM_A, 'visit', 'householdId', [quiet]);
+    expect(found).toHaveLength(1);
+    const [{ sql, params }] = statements as [{ sql: string; params?: unknown[] }];
+    const [plan] = await db.query<{ 'QUERY PLAN': unknown }>(`explain (analyze, format json) ${sql}`, params);
+    const removed = (node: Record<string, unknown>): number =>
+      Number(node['Rows Removed by Filter'] ?? 0) + ((node.Plans as Record<string, unknown>[] | undefined) ?? []).reduce((n, child) => n + removed(child), 0);
+    const raw = plan!['QUERY PLAN'];
+    const top = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: Record<string, unknown> }[];
+    expect(removed(top[0]!.Plan)).toBe(0);
   }, 60_000);
 });
 

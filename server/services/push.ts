@@ -436,6 +436,8 @@ export interface PushLimits {
  */
 export class TeamPushes {
   private readonly teams = new Map<string, Slots>();
+  /** The work of each group running now, by team (`runGrouped`). */
+  private readonly running = new Map<string, Set<unknown[]>>();
 
   /** `refusal` is the answer past the queue (pulls have their own, server/routes/sync.ts). */
   constructor(
@@ -462,6 +464,12 @@ export class TeamPushes {
     }
   }
 
+  /** Whether `work` could have gone with one of the team's groups running now. */
+  private fitsRunning<W>(team: string, work: W, fits: (group: W[], next: W) => boolean): boolean {
+    for (const group of this.running.get(team) ?? []) if (fits(group as W[], work)) return true;
+    return false;
+  }
+
   /**
    * Like `run`, for work that can be done together: whoever gets the team's turn also takes the
    * work waiting behind it (as long as `fits` agrees, given the work taken so far) and
@@ -472,10 +480,16 @@ export class TeamPushes {
     const slots = this.slotsOf(team);
     const own: Piece<W, R> = { work, answer: deferred<R>() };
     try {
-      if (!(await slots.acquire(own))) return await own.answer.promise;
+      // Work that could have gone with a group running now waits for the next group, with whatever
+      // else arrives meanwhile, rather than start a group of its own beside it: the devices of a
+      // group of pushes all pull at once, and with two places each of the first two pulls would be
+      // read alone.
+      if (!(await slots.acquire(own, this.fitsRunning(team, work, fits)))) return await own.answer.promise;
       const group: Piece<W, R>[] = [own];
+      const works = [work];
+      const running = this.running.get(team) ?? this.running.set(team, new Set()).get(team)!;
+      running.add(works);
       try {
-        const works = [work];
         const joins = (piece: Piece<W, R>): boolean => {
           if (!fits(works, piece.work)) return false;
           works.push(piece.work);
@@ -489,6 +503,8 @@ export class TeamPushes {
           else piece.answer.reject(s.error);
         });
       } finally {
+        running.delete(works);
+        if (running.size === 0) this.running.delete(team);
         slots.release();
       }
       return await own.answer.promise;

@@ -15,6 +15,8 @@
 import type { Queryable } from '../db/adapter';
 import { isUuid } from '../../src/domain/ids';
 import type { PushMutation } from '../../src/domain/wire';
+import { CASCADE, type CascadeLink, type ParentField } from '../../src/domain/cascade';
+import { isEntity, type EntityName } from '../../src/domain/vocab';
 import type { Outcome } from './push';
 import type { AuditEntry, MutationEntry, NewRecord, PushStore, RecordChange, StoreScope } from './pushStore';
 import { childrenOf, type RecordRow } from './records';
@@ -25,6 +27,9 @@ import { childrenOf, type RecordRow } from './records';
  * without statistics the planner assumes a team holds 0.5% of a table, so for `= any` it prefers
  * reading all the team's rows (or the whole table), which grows with the data. The `offset 0`
  * keeps the subquery from being flattened into a join the planner could hash the same way.
+ * A cascade's probe states the partial index's condition (`data ? 'householdId'`), without which
+ * records_household cannot serve it, and leaves the entity to be filtered outside the probe: by
+ * (team, entity) it would read every live member of the team.
  */
 
 /** Compares object keys the way jsonb orders them: shorter (in UTF-8 bytes) first, then bytewise. */
@@ -54,8 +59,11 @@ export function asStored<T>(value: T): T {
   return ordered(JSON.parse(JSON.stringify(value))) as T;
 }
 
-/** One row of `BatchStore.load`'s query: a record, an answer (in `data`), a taken seq (its key in `id`), or another team's id. */
-type Prefetched = Omit<RecordRow, 'team_id' | 'id'> & { kind: 'answer' | 'seq' | 'record' | 'other'; id: string | null; record_id: string | null };
+/**
+ * One row of `BatchStore.load`'s query: a record, an answer (in `data`), a taken seq (its key in
+ * `id`), another team's id, or a live record a delete may cascade to.
+ */
+type Prefetched = Omit<RecordRow, 'team_id' | 'id'> & { kind: 'answer' | 'seq' | 'record' | 'other' | 'child'; id: string | null; record_id: string | null };
 
 const normalize = (r: RecordRow): RecordRow => ({ ...r, version: Number(r.version), server_seq: Number(r.server_seq) });
 
@@ -76,6 +84,30 @@ export interface BatchPush {
 
 const seqOf = (seqKey: string, seq: number): string => `${seqKey.toLowerCase()}:${seq}`;
 
+/** Entities whose delete cascades along `field` (src/domain/cascade.ts). */
+const cascadingAlong = (field: ParentField): EntityName[] =>
+  (Object.entries(CASCADE) as [EntityName, readonly CascadeLink[]][]).filter(([, links]) => links.some((l) => l.field === field)).map(([e]) => e);
+
+/**
+ * The parents whose live children `load` reads, by the field that points at them: the records the
+ * pushes delete (as cascade.ts looks them up, lowercase), and, one level down, the members of the
+ * households deleted (found by the query itself) and the members the pushes write (a member moved
+ * into a household deleted later in the batch). A cascade that asks about any other parent
+ * (deeper, or a member only the view holds) is read when it asks (`children`).
+ */
+function cascadeParents(mutations: PushMutation[]): Record<ParentField, string[]> {
+  const parents: Record<ParentField, Set<string>> = { householdId: new Set(), memberId: new Set() };
+  for (const m of mutations) {
+    if (m.op !== 'delete' || !isEntity(m.entity)) continue;
+    for (const link of CASCADE[m.entity] ?? []) parents[link.field].add(m.id.toLowerCase());
+  }
+  if (parents.householdId.size > 0) {
+    const moved = cascadingAlong('memberId');
+    for (const m of mutations) if (moved.includes(m.entity as EntityName)) parents.memberId.add(m.id.toLowerCase());
+  }
+  return { householdId: [...parents.householdId], memberId: [...parents.memberId] };
+}
+
 export class BatchStore implements PushStore {
   /** Own-team records by lowercase id: the state so far in this batch; null when there is none. */
   private readonly view = new Map<string, RecordRow | null>();
@@ -92,6 +124,17 @@ export class BatchStore implements PushStore {
   private readonly created = new Set<string>();
   private readonly audits: (AuditEntry & { userId: string; deviceId: string })[] = [];
   private readonly remembered: (MutationEntry & { seqKey: string })[] = [];
+  /**
+   * Ids whose view row holds its data and field versions as the rules wrote them, not yet as the
+   * database would give them back (`settled`): most records are written once in a batch and never
+   * read again in it, and that copy (a JSON round trip and a sort of every object's keys) is made
+   * only for those that are.
+   */
+  private readonly unsettled = new Set<string>();
+  /** Live records, as they were before this batch, pointing at a parent in `childrenRead`. */
+  private readonly prefetchedChildren: RecordRow[] = [];
+  /** Parents, by the field pointing at them, whose children `prefetchedChildren` holds all of. */
+  private readonly childrenRead: Record<ParentField, Set<string>> = { householdId: new Set(), memberId: new Set() };
   /** The push being decided: whose writes these are (`actAs`). */
   private s: StoreScope;
 
@@ -104,8 +147,10 @@ export class BatchStore implements PushStore {
 
   /**
    * Reads what the pushes will ask about in one query: their answered mids, taken seqs, records
-   * and the records they refer to, and which of the ids they create another team uses. Every
-   * push is of the same team; the store acts for the first one until `actAs` says otherwise.
+   * and the records they refer to, which of the ids they create another team uses, and what their
+   * deletes cascade to (one lookup per deleted household and member would otherwise be a round
+   * trip each, made while the team's counter is locked). Every push is of the same team; the
+   * store acts for the first one until `actAs` says otherwise.
    */
   static async load(tx: Queryable, pushes: BatchPush[]): Promise<BatchStore> {
     const s = pushes[0]!.scope;
@@ -119,6 +164,8 @@ export class BatchStore implements PushStore {
     const seqs = [...seqPairs.values()].map(([, seq]) => seq);
     const ids = [...new Set(mutations.flatMap((m) => [m.id, ...referencedIds(m)]).map((id) => id.toLowerCase()))];
     const creates = [...new Set(mutations.filter((m) => m.op === 'create').map((m) => m.id.toLowerCase()))];
+    const parents = cascadeParents(mutations);
+    const deeper = cascadingAlong('memberId');
     const rows = await tx.query<Prefetched>(
       `select 'answer' as kind, m.mid as id, null::text as entity, null::integer as version, null::boolean as deleted,
               m.result as data, null::jsonb as field_versions, null::bigint as server_seq,
@@ -136,12 +183,28 @@ export class BatchStore implements PushStore {
        union all
        select 'other', r.id, null, null, null, null, null, null, null, null, null, null
          from unnest($7::uuid[]) q(id)
-           cross join lateral (select id from records where id = q.id and team_id <> $5 limit 1) r`,
-      [s.scope, mids, seqKeys, seqs, s.teamId, ids, creates],
+           cross join lateral (select id from records where id = q.id and team_id <> $5 limit 1) r
+       union all
+       select 'child', r.id, r.entity, r.version, r.deleted, r.data, r.field_versions, r.server_seq, r.created_by, r.updated_by, r.updated_at, null
+         from unnest($8::text[]) q(parent)
+           cross join lateral (select * from records where team_id = $5 and data ? 'householdId' and data->>'householdId' = q.parent and not deleted offset 0) r
+       union all
+       select 'child', r.id, r.entity, r.version, r.deleted, r.data, r.field_versions, r.server_seq, r.created_by, r.updated_by, r.updated_at, null
+         from (select unnest($9::text[])
+               union
+               select c.id::text from unnest($8::text[]) h(parent)
+                 cross join lateral (select id, entity from records where team_id = $5 and data ? 'householdId'
+                                       and data->>'householdId' = h.parent and not deleted offset 0) c
+               where c.entity = any($10::text[])) q(parent)
+           cross join lateral (select * from records where team_id = $5 and data ? 'memberId' and data->>'memberId' = q.parent and not deleted offset 0) r`,
+      [s.scope, mids, seqKeys, seqs, s.teamId, ids, creates, parents.householdId, parents.memberId, deeper],
       'push_batch_read',
     );
     for (const id of ids) store.view.set(id, null);
     for (const id of creates) store.otherTeam.set(id, false);
+    for (const field of ['householdId', 'memberId'] as const) for (const id of parents[field]) store.childrenRead[field].add(id);
+    const householdsRead = new Set(parents.householdId);
+    const childIds = new Set<string>();
     for (const r of rows) {
       if (r.kind === 'answer') {
         store.answers.set(r.id!, r.data as unknown as Outcome);
@@ -149,7 +212,15 @@ export class BatchStore implements PushStore {
       }
       else if (r.kind === 'seq') store.takenSeqs.add(seqOf(r.id!, Number(r.server_seq)));
       else if (r.kind === 'other') store.otherTeam.set(r.id!, true);
-      else {
+      else if (r.kind === 'child') {
+        const { kind: _kind, record_id: _answerRecord, ...row } = r;
+        const child = normalize({ ...row, id: r.id!, team_id: s.teamId } as RecordRow);
+        // Found by both lookups (a member of a deleted household that points at a member too).
+        if (!childIds.has(child.id)) store.prefetchedChildren.push(child);
+        childIds.add(child.id);
+        const household = child.data?.householdId;
+        if (deeper.includes(child.entity as EntityName) && typeof household === 'string' && householdsRead.has(household)) store.childrenRead.memberId.add(child.id);
+      } else {
         const { kind: _kind, record_id: _answerRecord, ...row } = r;
         store.view.set(r.id!, normalize({ ...row, id: r.id!, team_id: s.teamId } as RecordRow));
       }
@@ -186,9 +257,18 @@ export class BatchStore implements PushStore {
     for (const r of rows) this.otherTeam.set(r.id, true);
   }
 
+  /** The view's row of `id` (lowercase), as the database would give it back. */
+  private settled(id: string): RecordRow | null | undefined {
+    const r = this.view.get(id);
+    if (!r || !this.unsettled.delete(id)) return r;
+    const stored = { ...r, data: r.data === null ? null : asStored(r.data), field_versions: asStored(r.field_versions) };
+    this.view.set(id, stored);
+    return stored;
+  }
+
   async find(id: string): Promise<RecordRow | undefined> {
     await this.load([id]);
-    return this.view.get(id.toLowerCase()) ?? undefined;
+    return this.settled(id.toLowerCase()) ?? undefined;
   }
 
   async usedByOtherTeam(id: string): Promise<boolean> {
@@ -202,26 +282,30 @@ export class BatchStore implements PushStore {
   }
 
   /**
-   * The database answers for the rows as they were before this batch; the view then replaces
-   * the ones this batch changed and adds those it made match (created, or re-parented), and
-   * they are put in `childrenOf`'s order again.
+   * The rows as they were before this batch (those `load` read, the rest from the database); the
+   * view then replaces the ones this batch changed and adds those it made match (created, or
+   * re-parented), and they are put in `childrenOf`'s order again.
    */
-  async children(entity: string, field: 'householdId' | 'memberId', ids: string[]): Promise<RecordRow[]> {
+  async children(entity: string, field: ParentField, ids: string[]): Promise<RecordRow[]> {
     if (ids.length === 0) return [];
     const parents = new Set(ids);
     const matches = (r: RecordRow | null | undefined): r is RecordRow =>
       !!r && r.entity === entity && !r.deleted && typeof r.data?.[field] === 'string' && parents.has(r.data[field] as string);
+    const read = this.childrenRead[field];
+    const unread = ids.filter((id) => !read.has(id));
+    const before = [
+      ...this.prefetchedChildren.filter((r) => matches(r) && read.has(r.data![field] as string)),
+      ...(unread.length > 0 ? await childrenOf(this.tx, this.s.teamId, entity, field, unread) : []),
+    ];
     const found: RecordRow[] = [];
     const listed = new Set<string>();
-    for (const row of await childrenOf(this.tx, this.s.teamId, entity, field, ids)) {
+    for (const row of before) {
       listed.add(row.id);
       if (!this.view.has(row.id)) this.view.set(row.id, row);
-      const current = this.view.get(row.id);
-      if (matches(current)) found.push(current);
+      if (matches(this.view.get(row.id))) found.push(this.settled(row.id)!);
     }
     for (const id of this.changed) {
-      const current = this.view.get(id);
-      if (!listed.has(id) && matches(current)) found.push(current);
+      if (!listed.has(id) && matches(this.view.get(id))) found.push(this.settled(id)!);
     }
     return found.sort((a, b) => a.server_seq - b.server_seq);
   }
@@ -234,13 +318,14 @@ export class BatchStore implements PushStore {
       entity: r.entity,
       version: 1,
       deleted: false,
-      data: asStored(r.data),
-      field_versions: asStored(r.fieldVersions),
+      data: r.data,
+      field_versions: r.fieldVersions,
       server_seq: r.serverSeq,
       created_by: this.s.userId,
       updated_by: this.s.userId,
       updated_at: '',
     });
+    this.unsettled.add(id);
     this.changed.add(id);
     this.created.add(id);
   }
@@ -253,11 +338,12 @@ export class BatchStore implements PushStore {
       ...before,
       version: r.version,
       deleted: r.deleted,
-      data: r.data === null ? null : asStored(r.data),
-      field_versions: asStored(r.fieldVersions),
+      data: r.data,
+      field_versions: r.fieldVersions,
       server_seq: r.serverSeq,
       updated_by: this.s.userId,
     });
+    this.unsettled.add(id);
     this.changed.add(id);
   }
 

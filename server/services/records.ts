@@ -54,9 +54,15 @@ export async function updateRecord(
  */
 export async function childrenOf(tx: Queryable, teamId: string, entity: string, field: 'householdId' | 'memberId', ids: string[]): Promise<RecordRow[]> {
   if (ids.length === 0) return [];
+  // One probe of records_household / records_member per parent (see the note in pushBatch.ts):
+  // the probe states the index's condition (`data ? field`), without which the index cannot serve
+  // it, and the entity is filtered outside, where no (team, entity) index can be chosen instead —
+  // each would read every live record of the entity in the team.
   const rows = await tx.query<RecordRow>(
-    `select * from records where team_id = $1 and entity = $2 and not deleted and data->>'${field}' = any($3::text[]) order by server_seq`,
-    [teamId, entity, ids],
+    `select r.* from unnest($3::text[]) q(parent)
+       cross join lateral (select * from records where team_id = $1 and data ? '${field}' and data->>'${field}' = q.parent and not deleted offset 0) r
+     where r.entity = $2 order by r.server_seq`,
+    [teamId, entity, [...new Set(ids)]],
   );
   return rows.map((r) => ({ ...r, version: Number(r.version), server_seq: Number(r.server_seq) }));
 }
