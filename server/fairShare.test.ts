@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FairSlots, TeamHints } from './fairShare';
+import { FairSlots, TeamHints, WorkShare } from './fairShare';
 
-/** A clock the test moves by hand: how long places are held never depends on the machine. */
+/** A clock the test moves by hand: how long work ran never depends on the machine. */
 function manualClock() {
   let t = 0;
   return { now: () => t, advance: (ms: number) => void (t += ms) };
@@ -52,38 +52,34 @@ describe('FairSlots', () => {
     expect(order).toEqual(['1', '2', '3']);
   });
 
-  it('between teams holding as many places, the one that held them the least time lately goes first', async () => {
-    const clock = manualClock();
-    const slots = new FairSlots({ limit: 1, maxWaitMs: 60_000, refusal: refused, now: clock.now });
-    const long = await slots.acquire('long');
+  it('waiting teams take turns, the one served longest ago first: no team waits for more than one place per other team', async () => {
+    const slots = new FairSlots({ limit: 1, maxWaitMs: 60_000, refusal: refused });
+    const holder = await slots.acquire('busy');
     const order: string[] = [];
-    // 'long' asks again first, 'short' after it: first come, first served would pick 'long'.
-    const waiting = queue(slots, order, ['long', 'long'], ['short', 'short']).map((w) => w.then((release) => release()));
-    clock.advance(500);
-    long();
+    // First come, first served would give b1 b2 x1 y1 x2.
+    const waiting = queue(slots, order, ['busy', 'b1'], ['busy', 'b2'], ['x', 'x1'], ['y', 'y1'], ['x', 'x2']).map((w) => w.then((release) => release()));
+    holder();
     await Promise.all(waiting);
-    expect(order).toEqual(['short', 'long']);
+    expect(order).toEqual(['x1', 'y1', 'b1', 'x2', 'b2']);
   });
 
-  it('a team back from idle carries no credit: it starts level with the least served active team', async () => {
+  it('a waiter that has waited half its limit goes first, and an urgent one before every turn', async () => {
     const clock = manualClock();
-    const slots = new FairSlots({ limit: 1, maxWaitMs: 60_000, refusal: refused, now: clock.now });
-    // 'back' holds 1 ms and leaves, then 'busy' holds 100 ms and asks again.
-    const early = await slots.acquire('back');
-    clock.advance(1);
-    early();
-    const first = await slots.acquire('busy');
+    const slots = new FairSlots({ limit: 1, maxWaitMs: 1_000, refusal: refused, now: clock.now });
+    const holder = await slots.acquire('busy');
     const order: string[] = [];
-    const [again] = queue(slots, order, ['busy', 'busy again']);
-    clock.advance(100);
-    first();
-    const release = await again!;
-    // Both wait while 'busy' holds for no time: level at 100 ms, the one waiting first goes first.
-    // Had 'back' kept its 1 ms (or started at 0), it would have gone ahead.
-    const waiting = queue(slots, order, ['busy', 'busy third'], ['back', 'back']).map((w) => w.then((r) => r()));
+    const [late] = queue(slots, order, ['busy', 'late']);
+    clock.advance(600);
+    // 'fresh' was never served and 'busy' just was: without the limit, 'fresh' would go first.
+    const [fresh] = queue(slots, order, ['fresh', 'fresh']);
+    holder();
+    const release = await late!;
+    const urgent = slots.acquire('busy', true).then((r) => (order.push('urgent'), r));
     release();
-    await Promise.all(waiting);
-    expect(order).toEqual(['busy again', 'busy third', 'back']);
+    (await urgent)();
+    (await fresh!)();
+    expect(order).toEqual(['late', 'urgent', 'fresh']);
+    expect(slots.teams).toBe(0);
   });
 
   it('a waiter whose wait runs out is refused and leaves the line', async () => {
@@ -121,5 +117,116 @@ describe('TeamHints', () => {
     hints.learn('h1', 'c');
     hints.learn('h3', 'd');
     expect([hints.of('h1'), hints.of('h2'), hints.of('h3')]).toEqual(['c', TeamHints.UNKNOWN, 'd']);
+  });
+});
+
+/** A piece of work that ends when the test says, recording when it started. */
+function piece(share: WorkShare, team: string, label: string, started: string[]) {
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  const ran = share.run(team, async () => {
+    started.push(label);
+    await done;
+  });
+  return { finish, ran };
+}
+
+describe('WorkShare', () => {
+  it('a team alone runs all its work at once, however much it has done', async () => {
+    const clock = manualClock();
+    const share = new WorkShare({ now: clock.now });
+    const started: string[] = [];
+    const pieces = [1, 2, 3].map((i) => piece(share, 'busy', `b${i}`, started));
+    clock.advance(10_000);
+    await settle();
+    expect(started).toEqual(['b1', 'b2', 'b3']);
+    for (const p of pieces) p.finish();
+    await Promise.all(pieces.map((p) => p.ran));
+  });
+
+  it('while another team has work in flight, a team over its share runs one piece at a time; the other never waits', async () => {
+    const clock = manualClock();
+    const share = new WorkShare({ now: clock.now });
+    const started: string[] = [];
+    const b1 = piece(share, 'busy', 'b1', started);
+    clock.advance(1_000);
+    const q1 = piece(share, 'quiet', 'q1', started);
+    const b2 = piece(share, 'busy', 'b2', started);
+    const q2 = piece(share, 'quiet', 'q2', started);
+    await settle();
+    // 'busy' has 1 s of work behind it, 'quiet' none: b2 waits, both of quiet's run.
+    expect(started).toEqual(['b1', 'q1', 'q2']);
+    expect(share.pending('busy')).toEqual({ running: 1, waiting: 1 });
+    b1.finish();
+    await b1.ran;
+    await settle();
+    // With nothing of its own running, the busy team's next piece goes.
+    expect(started).toEqual(['b1', 'q1', 'q2', 'b2']);
+    for (const p of [b2, q1, q2]) p.finish();
+    await Promise.all([b2.ran, q1.ran, q2.ran]);
+  });
+
+  it('the held piece goes as soon as the other teams have nothing in flight', async () => {
+    const clock = manualClock();
+    const share = new WorkShare({ now: clock.now });
+    const started: string[] = [];
+    const b1 = piece(share, 'busy', 'b1', started);
+    clock.advance(1_000);
+    const q1 = piece(share, 'quiet', 'q1', started);
+    const b2 = piece(share, 'busy', 'b2', started);
+    await settle();
+    expect(started).toEqual(['b1', 'q1']);
+    q1.finish();
+    await q1.ran;
+    await settle();
+    expect(started).toEqual(['b1', 'q1', 'b2']);
+    b1.finish();
+    b2.finish();
+    await Promise.all([b1.ran, b2.ran]);
+  });
+
+  it('teams within an even share of the recent work are not held back', async () => {
+    const clock = manualClock();
+    const share = new WorkShare({ now: clock.now });
+    const started: string[] = [];
+    const a1 = piece(share, 'a', 'a1', started);
+    const b1 = piece(share, 'b', 'b1', started);
+    clock.advance(1_000);
+    const a2 = piece(share, 'a', 'a2', started);
+    const b2 = piece(share, 'b', 'b2', started);
+    await settle();
+    expect(started).toEqual(['a1', 'b1', 'a2', 'b2']);
+    for (const p of [a1, a2, b1, b2]) p.finish();
+    await Promise.all([a1, a2, b1, b2].map((p) => p.ran));
+  });
+
+  it('past work weighs less as time passes: a team over its share an hour ago is not held now', async () => {
+    const clock = manualClock();
+    const share = new WorkShare({ now: clock.now, halfLifeMs: 1_000 });
+    const started: string[] = [];
+    const q1 = piece(share, 'quiet', 'q1', started);
+    const b1 = piece(share, 'busy', 'b1', started);
+    const b2 = piece(share, 'busy', 'b2', started);
+    clock.advance(5_000);
+    b2.finish();
+    await b2.ran;
+    // 'busy' has 10 s of work against quiet's 5 s: held.
+    const b3 = piece(share, 'busy', 'b3', started);
+    await settle();
+    expect(started).toEqual(['q1', 'b1', 'b2']);
+    b1.finish();
+    await b1.ran;
+    await settle();
+    expect(started).toEqual(['q1', 'b1', 'b2', 'b3']);
+    b3.finish();
+    await b3.ran;
+    // Busy's finished 10 s decay while quiet's piece keeps running: an hour on, they are quiet's.
+    clock.advance(3_600_000);
+    const b4 = piece(share, 'busy', 'b4', started);
+    const b5 = piece(share, 'busy', 'b5', started);
+    await settle();
+    expect(started).toEqual(['q1', 'b1', 'b2', 'b3', 'b4', 'b5']);
+    for (const p of [q1, b4, b5]) p.finish();
+    await Promise.all([q1, b4, b5].map((p) => p.ran));
   });
 });

@@ -61,8 +61,9 @@ export async function openPostgres(connectionString: string, options: PostgresOp
   const connections = new FairSlots({ limit: poolSize, maxWaitMs: acquireTimeoutMs, refusal: busy });
   const writers = new FairSlots({ limit: Math.max(1, poolSize - readReserve), maxWaitMs: acquireTimeoutMs, refusal: busy });
 
-  const connect = async (team: string): Promise<{ client: pg.PoolClient; done: () => void }> => {
-    const free = await connections.acquire(team);
+  /** `transaction`: the caller holds a writer's place, which other teams' writers wait for. */
+  const connect = async (team: string, transaction: boolean): Promise<{ client: pg.PoolClient; done: () => void }> => {
+    const free = await connections.acquire(team, transaction);
     try {
       const client = await pool.connect();
       return {
@@ -80,8 +81,8 @@ export async function openPostgres(connectionString: string, options: PostgresOp
       throw e;
     }
   };
-  const withClient = async <T>(team: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> => {
-    const { client, done } = await connect(team);
+  const withClient = async <T>(team: string, fn: (client: pg.PoolClient) => Promise<T>, transaction = false): Promise<T> => {
+    const { client, done } = await connect(team, transaction);
     try {
       return await fn(client);
     } finally {
@@ -147,7 +148,7 @@ export async function openPostgres(connectionString: string, options: PostgresOp
             await client.query('rollback').catch(() => undefined);
             throw e;
           }
-        }),
+        }, true),
       ),
     close: () => pool.end(),
     forTeam,
