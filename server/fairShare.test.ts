@@ -185,7 +185,7 @@ describe('WorkShare', () => {
     await Promise.all([b1.ran, b2.ran]);
   });
 
-  it('teams within an even share of the recent work are not held back', async () => {
+  it('teams about as busy as each other are not held back', async () => {
     const clock = manualClock();
     const share = new WorkShare({ now: clock.now });
     const started: string[] = [];
@@ -200,6 +200,31 @@ describe('WorkShare', () => {
     await Promise.all([a1, a2, b1, b2].map((p) => p.ran));
   });
 
+  it('a team is held only when it outweighs every other team in flight, not the average of them', async () => {
+    const clock = manualClock();
+    const share = new WorkShare({ now: clock.now });
+    const started: string[] = [];
+    const a1 = piece(share, 'a', 'a1', started);
+    clock.advance(200);
+    const b1 = piece(share, 'b', 'b1', started);
+    clock.advance(800);
+    const c1 = piece(share, 'c', 'c1', started);
+    // a: 1,000 ms, b: 800 ms, c: none. Against the average (600 ms) 'a' would be held; b is as busy.
+    const a2 = piece(share, 'a', 'a2', started);
+    await settle();
+    expect(started).toEqual(['a1', 'b1', 'c1', 'a2']);
+    b1.finish();
+    await b1.ran;
+    // Now 'a' outweighs the only other team in flight: its next piece waits.
+    const a3 = piece(share, 'a', 'a3', started);
+    await settle();
+    expect(share.pending('a')).toEqual({ running: 2, waiting: 1 });
+    for (const p of [a1, a2, c1]) p.finish();
+    a3.finish();
+    await Promise.all([a1, a2, a3, c1].map((p) => p.ran));
+    expect(started).toEqual(['a1', 'b1', 'c1', 'a2', 'a3']);
+  });
+
   it('past work weighs less as time passes: a team over its share an hour ago is not held now', async () => {
     const clock = manualClock();
     const share = new WorkShare({ now: clock.now, halfLifeMs: 1_000 });
@@ -210,7 +235,7 @@ describe('WorkShare', () => {
     clock.advance(5_000);
     b2.finish();
     await b2.ran;
-    // 'busy' has 10 s of work against quiet's 5 s: held.
+    // 'busy' has 10 s of work against quiet's 5 s, more than 1.5 times: held.
     const b3 = piece(share, 'busy', 'b3', started);
     await settle();
     expect(started).toEqual(['q1', 'b1', 'b2']);

@@ -165,7 +165,7 @@ export class TeamHints {
 export interface WorkShareOptions {
   /** How quickly past work stops counting: it weighs half as much after this long. */
   halfLifeMs?: number;
-  /** How far above an even share of the recent work a team may be before its work is held to one at a time. */
+  /** How many times the recent work of the busiest other team a team may have before its work is held to one at a time. */
   slack?: number;
   now?: () => number;
 }
@@ -185,10 +185,11 @@ interface TeamWork {
  * A team's share of the server's work (its pushes and pulls, each from its turn to its answer).
  * The cores, the event loop and the database's CPU are shared by whatever runs at once, so a team
  * running three pieces of work beside another team's one gets three quarters of the machine. While
- * other teams have work in flight, a team that has recently had more than an even share (by time
- * spent on its work) runs one piece at a time; its next one waits in its own line until that one
- * is done, and nobody else's work ever waits for it. A team alone, or within its share, runs as
- * much at once as its own limits allow (server/services/push.ts, TeamPushes).
+ * other teams have work in flight, a team that has recently had much more work done (by time spent
+ * on it) than every one of them runs one piece at a time; its next one waits in its own line until
+ * that one is done, and nobody else's work ever waits for it. A team alone, or one of several
+ * about as busy (200 phones in 20 teams), runs as much at once as its own limits allow
+ * (server/services/push.ts, TeamPushes): the hold only bites when one team outweighs all others.
  */
 export class WorkShare {
   private readonly teams = new Map<string, TeamWork>();
@@ -199,7 +200,7 @@ export class WorkShare {
   constructor(options: WorkShareOptions = {}) {
     this.now = options.now ?? (() => performance.now());
     this.halfLifeMs = options.halfLifeMs ?? 2_000;
-    this.slack = options.slack ?? 1.25;
+    this.slack = options.slack ?? 1.5;
   }
 
   /** Work running and waiting of `team`. */
@@ -250,15 +251,12 @@ export class WorkShare {
 
   private mayStart(t: TeamWork): boolean {
     if (t.running === 0) return true;
-    let active = 0;
-    let total = 0;
+    let busiestOther: number | undefined;
     for (const other of this.teams.values()) {
-      if (other.running === 0 && other.waiting.length === 0 && other !== t) continue;
-      active++;
-      total += this.usage(other);
+      if (other === t || (other.running === 0 && other.waiting.length === 0)) continue;
+      busiestOther = Math.max(busiestOther ?? 0, this.usage(other));
     }
-    if (active <= 1) return true;
-    return this.usage(t) <= (this.slack * total) / active;
+    return busiestOther === undefined || this.usage(t) <= this.slack * busiestOther;
   }
 
   /** Starts what may start now, the teams with the least running first. */
