@@ -55,36 +55,63 @@ create index report_visits_reached on report_visits(team_id, reached_until)
 create index report_visits_follow_up on report_visits(team_id, latest_until)
   include (date, follow_up_date, neighborhood, consent_on, withdrawn_on) where outcome = 'followUp' or follow_up_date is not null;
 
+-- Every statement below names a visit row by its whole place in report_visits_household (team,
+-- household, date, id), never by the primary key alone: planned while report_visits had no
+-- statistics (a new server's first push), a lookup of (team_id, id) was served by that index, whose
+-- leading team_id matched and whose id it then compared entry by entry, so that every lookup read
+-- the team's visits and each push of visits was slower than the last (0.3 ms per visit in the
+-- first batch of 500, 2 ms in the twelfth). A lookup by the whole place is one probe whichever index
+-- serves it. The lookups of a neighbour name the whole key in the index's order too, so that its
+-- range is the plan whatever the statistics.
+
+-- The visit just before the place (d, i) in its household's order (any, or reaching only): its id,
+-- date and whether it reached the household.
+create function report_visit_before(team uuid, household uuid, d text, i uuid, reaching_only boolean,
+  out before_id uuid, out before_date text, out before_reaching boolean) language plpgsql stable as $$
+begin
+  if reaching_only then
+    select v.id, v.date, true into before_id, before_date, before_reaching from report_visits v
+    where (v.team_id, v.household_id, v.date, v.id) < (team, household, d, i) and v.team_id = team and v.household_id = household
+      and v.outcome <> 'notHome'
+    order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
+  else
+    select v.id, v.date, v.outcome <> 'notHome' into before_id, before_date, before_reaching from report_visits v
+    where (v.team_id, v.household_id, v.date, v.id) < (team, household, d, i) and v.team_id = team and v.household_id = household
+    order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
+  end if;
+end
+$$;
+
+-- Sets the visit before a place (`before`, from report_visit_before) to end at `latest` (and at
+-- `reached` among reaching visits, unless null): its next visit is now another one.
+create function report_visit_relink(team uuid, household uuid, before_id uuid, before_date text, latest text, reached text) returns void language plpgsql as $$
+begin
+  update report_visits v set latest_until = coalesce(latest, v.latest_until), reached_until = coalesce(reached, v.reached_until)
+  where v.team_id = team and v.household_id = household and v.date = before_date and v.id = before_id;
+end
+$$;
+
 -- Takes visit `i`, at the place (d, i) of its household's order, out of that order (its row is
 -- gone already): the visit before it now comes before the one that came after it, whose date
 -- (`latest`, `reached`: the removed visit's own latest_until and reached_until) it takes. Only the
 -- visit just before it in each order changes, usually the same one, written once.
--- Each lookup names the whole key of report_visits_household in its order, so that its plan is that
--- index's range whatever the statistics: planned on a table without them (a new server's first
--- push), a lookup by the household and a date range scanned the team's visits.
 create function report_visit_unlink(team uuid, household uuid, d text, i uuid, latest text, reached text) returns void language plpgsql as $$
 declare
-  before_id uuid;
-  before_reaching boolean;
+  b record;
 begin
-  select v.id, v.outcome <> 'notHome' into before_id, before_reaching from report_visits v
-  where (v.team_id, v.household_id, v.date, v.id) < (team, household, d, i) and v.team_id = team and v.household_id = household
-  order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
-  if before_id is null then
+  b := report_visit_before(team, household, d, i, false);
+  if b.before_id is null then
     return;
   end if;
-  if reached is null or before_reaching then
-    update report_visits v set latest_until = latest, reached_until = case when reached is null then v.reached_until else reached end
-    where v.team_id = team and v.id = before_id;
+  if reached is null or b.before_reaching then
+    perform report_visit_relink(team, household, b.before_id, b.before_date, latest, case when b.before_reaching then reached end);
     return;
   end if;
-  update report_visits v set latest_until = latest where v.team_id = team and v.id = before_id;
-  update report_visits v set reached_until = reached
-  where v.team_id = team and v.id = (
-    select p.id from report_visits p
-    where (p.team_id, p.household_id, p.date, p.id) < (team, household, d, i) and p.team_id = team and p.household_id = household
-      and p.outcome <> 'notHome'
-    order by p.team_id desc, p.household_id desc, p.date desc, p.id desc limit 1);
+  perform report_visit_relink(team, household, b.before_id, b.before_date, latest, null);
+  b := report_visit_before(team, household, d, i, true);
+  if b.before_id is not null then
+    perform report_visit_relink(team, household, b.before_id, b.before_date, null, reached);
+  end if;
 end
 $$;
 
@@ -97,8 +124,7 @@ language plpgsql as $$
 declare
   next_date text;
   next_reaching boolean;
-  before_id uuid;
-  before_reaching boolean;
+  b record;
 begin
   select v.date, v.outcome <> 'notHome' into next_date, next_reaching from report_visits v
   where (v.team_id, v.household_id, v.date, v.id) > (team, household, d, i) and v.team_id = team and v.household_id = household
@@ -108,49 +134,46 @@ begin
     if next_date is null or next_reaching then
       reached := latest;
     else
-      select coalesce(min(n.date), '~') into reached from (
-        select v.date from report_visits v
-        where (v.team_id, v.household_id, v.date, v.id) > (team, household, d, i) and v.team_id = team and v.household_id = household
-          and v.outcome <> 'notHome'
-        order by v.team_id, v.household_id, v.date, v.id limit 1) n;
+      select v.date into next_date from report_visits v
+      where (v.team_id, v.household_id, v.date, v.id) > (team, household, d, i) and v.team_id = team and v.household_id = household
+        and v.outcome <> 'notHome'
+      order by v.team_id, v.household_id, v.date, v.id limit 1;
+      reached := coalesce(next_date, '~');
     end if;
   end if;
-  select v.id, v.outcome <> 'notHome' into before_id, before_reaching from report_visits v
-  where (v.team_id, v.household_id, v.date, v.id) < (team, household, d, i) and v.team_id = team and v.household_id = household
-  order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
-  if before_id is null then
+  b := report_visit_before(team, household, d, i, false);
+  if b.before_id is null then
     return;
   end if;
-  if not reaching or before_reaching then
-    update report_visits v set latest_until = d, reached_until = case when reaching then d else v.reached_until end
-    where v.team_id = team and v.id = before_id;
+  if not reaching or b.before_reaching then
+    perform report_visit_relink(team, household, b.before_id, b.before_date, d, case when reaching then d end);
     return;
   end if;
-  update report_visits v set latest_until = d where v.team_id = team and v.id = before_id;
-  update report_visits v set reached_until = d
-  where v.team_id = team and v.id = (
-    select p.id from report_visits p
-    where (p.team_id, p.household_id, p.date, p.id) < (team, household, d, i) and p.team_id = team and p.household_id = household
-      and p.outcome <> 'notHome'
-    order by p.team_id desc, p.household_id desc, p.date desc, p.id desc limit 1);
+  perform report_visit_relink(team, household, b.before_id, b.before_date, d, null);
+  b := report_visit_before(team, household, d, i, true);
+  if b.before_id is not null then
+    perform report_visit_relink(team, household, b.before_id, b.before_date, null, d);
+  end if;
 end
 $$;
 
--- Brings a visit's report row in line with its record, and its household's order with it. A change
--- that keeps its household, date and whether it reached the household (most patches) keeps its
--- place; any other is a removal from its old place and an insertion at its new one.
+-- Brings a visit's report row in line with its record `r`, and its household's order with it.
+-- `o` is the record before the change when `o_known` (the trigger's OLD, null for an insert): a
+-- visit's row is its live record's projection, so it names the row's place without a lookup.
+-- A change that keeps the household, the date and whether it reached the household (most patches)
+-- keeps its place; any other is a removal from its old place and an insertion at its new one.
 -- Two transactions changing one team's visits at once would each link theirs without seeing the
 -- other's: pushes take their team's counter lock anyway, and this lock per team makes any other
--- writer of records wait the same way (one lock per transaction: one per household took a slot
--- of the shared lock table for every household of a 500-visit push).
-create function report_project_visit(r records) returns void language plpgsql as $$
+-- writer of records wait the same way (one lock per transaction: one per household would take a
+-- slot of the shared lock table for every household of a 500-visit push).
+create function report_project_visit(r records, o records, o_known boolean) returns void language plpgsql as $$
 declare
+  had boolean;
   o_household uuid;
   o_date text;
   o_outcome text;
   o_latest text;
   o_reached text;
-  had boolean;
   n_household uuid;
   n_date text;
   n_reaching boolean;
@@ -158,30 +181,42 @@ declare
   n_reached text;
 begin
   perform pg_advisory_xact_lock(hashtextextended('report_visits ' || r.team_id::text, 0));
-  select v.household_id, v.date, v.outcome, v.latest_until, v.reached_until into o_household, o_date, o_outcome, o_latest, o_reached
-  from report_visits v where v.team_id = r.team_id and v.id = r.id;
-  had := found;
-  if r.deleted or r.data is null then
+  if o_known then
+    had := o.id is not null and o.entity = 'visit' and not o.deleted and o.data is not null;
     if had then
-      delete from report_visits where team_id = r.team_id and id = r.id;
-      perform report_visit_unlink(r.team_id, o_household, o_date, r.id, o_latest, o_reached);
+      o_household := (o.data->>'householdId')::uuid;
+      o_date := o.data->>'date';
+      o_outcome := o.data->>'outcome';
     end if;
-    return;
+  else
+    select v.household_id, v.date, v.outcome into o_household, o_date, o_outcome
+    from report_visits v where v.team_id = r.team_id and v.id = r.id;
+    had := found;
   end if;
-  n_household := (r.data->>'householdId')::uuid;
-  n_date := r.data->>'date';
-  n_reaching := (r.data->>'outcome') <> 'notHome';
-  if had and n_household = o_household and n_date = o_date and n_reaching = (o_outcome <> 'notHome') then
-    update report_visits v set outcome = r.data->>'outcome', follow_up_date = r.data->>'followUpDate', created_by = r.created_by,
-      member_ids = case when jsonb_typeof(r.data->'memberIds') = 'array'
-                        then array(select jsonb_array_elements_text(r.data->'memberIds')::uuid) end,
-      results = case when jsonb_typeof(r.data->'results') = 'object' then r.data->'results' end
-    where v.team_id = r.team_id and v.id = r.id;
-    return;
+  if not (r.deleted or r.data is null) then
+    n_household := (r.data->>'householdId')::uuid;
+    n_date := r.data->>'date';
+    n_reaching := (r.data->>'outcome') <> 'notHome';
+    if had and n_household = o_household and n_date = o_date and n_reaching = (o_outcome <> 'notHome') then
+      update report_visits v set outcome = r.data->>'outcome', follow_up_date = r.data->>'followUpDate', created_by = r.created_by,
+        member_ids = case when jsonb_typeof(r.data->'memberIds') = 'array'
+                          then array(select jsonb_array_elements_text(r.data->'memberIds')::uuid) end,
+        results = case when jsonb_typeof(r.data->'results') = 'object' then r.data->'results' end
+      where v.team_id = r.team_id and v.household_id = o_household and v.date = o_date and v.id = r.id;
+      if found then
+        return;
+      end if;
+    end if;
   end if;
   if had then
-    delete from report_visits where team_id = r.team_id and id = r.id;
-    perform report_visit_unlink(r.team_id, o_household, o_date, r.id, o_latest, o_reached);
+    delete from report_visits v where v.team_id = r.team_id and v.household_id = o_household and v.date = o_date and v.id = r.id
+    returning v.latest_until, v.reached_until into o_latest, o_reached;
+    if found then
+      perform report_visit_unlink(r.team_id, o_household, o_date, r.id, o_latest, o_reached);
+    end if;
+  end if;
+  if r.deleted or r.data is null then
+    return;
   end if;
   select l.latest, l.reached into n_latest, n_reached from report_visit_link(r.team_id, n_household, n_date, r.id, n_reaching) l;
   insert into report_visits (team_id, id, household_id, date, outcome, follow_up_date, created_by, member_ids, results,
@@ -192,7 +227,13 @@ begin
     case when jsonb_typeof(r.data->'results') = 'object' then r.data->'results' end,
     h.neighborhood, h.consent_on, h.withdrawn_on, n_latest, n_reached
   from (select 1) one
-    left join report_households h on h.team_id = r.team_id and h.id = n_household;
+    left join report_households h on h.team_id = r.team_id and h.id = n_household
+  -- A row its record did not name (written while this trigger was disabled) is replaced.
+  on conflict (team_id, id) do update set household_id = excluded.household_id, date = excluded.date,
+    outcome = excluded.outcome, follow_up_date = excluded.follow_up_date, created_by = excluded.created_by,
+    member_ids = excluded.member_ids, results = excluded.results, neighborhood = excluded.neighborhood,
+    consent_on = excluded.consent_on, withdrawn_on = excluded.withdrawn_on,
+    latest_until = excluded.latest_until, reached_until = excluded.reached_until;
 end
 $$;
 
@@ -236,7 +277,7 @@ begin
         consent_on = excluded.consent_on, withdrawn_on = excluded.withdrawn_on;
     end if;
   elsif r.entity = 'visit' then
-    perform report_project_visit(r);
+    perform report_project_visit(r, null, false);
   elsif r.entity = 'checklistStep' then
     if r.deleted or r.data is null or r.data->>'status' is distinct from 'done' or r.data->>'doneOn' is null
        or not (r.data->>'stepKey' = any (array['level1.activated', 'level2.activated', 'after.integrateDocs'])) then
@@ -251,8 +292,8 @@ begin
 end
 $$;
 
--- report_records_changed (20261206171000_report_rows.sql) with a removed record's visit row
--- taken out of its household's order.
+-- report_records_changed (20261206171000_report_rows.sql) with a visit's row projected knowing the
+-- record before the change, and a removed record's visit row taken out of its household's order.
 create or replace function report_records_changed() returns trigger language plpgsql as $$
 declare
   gone records;
@@ -266,9 +307,13 @@ begin
     if old.entity = 'visit' then
       gone := old;
       gone.deleted := true;
-      perform report_project_visit(gone);
+      perform report_project_visit(gone, old, true);
     end if;
     delete from report_steps where team_id = old.team_id and id = old.id;
+    return null;
+  end if;
+  if new.entity = 'visit' then
+    perform report_project_visit(new, case when tg_op = 'UPDATE' then old end, true);
     return null;
   end if;
   perform report_project(new);
