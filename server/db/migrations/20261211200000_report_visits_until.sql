@@ -64,104 +64,16 @@ create index report_visits_follow_up on report_visits(team_id, latest_until)
 -- serves it. The lookups of a neighbour name the whole key in the index's order too, so that its
 -- range is the plan whatever the statistics.
 
--- The visit just before the place (d, i) in its household's order (any, or reaching only): its id,
--- date and whether it reached the household.
-create function report_visit_before(team uuid, household uuid, d text, i uuid, reaching_only boolean,
-  out before_id uuid, out before_date text, out before_reaching boolean) language plpgsql stable as $$
-begin
-  if reaching_only then
-    select v.id, v.date, true into before_id, before_date, before_reaching from report_visits v
-    where (v.team_id, v.household_id, v.date, v.id) < (team, household, d, i) and v.team_id = team and v.household_id = household
-      and v.outcome <> 'notHome'
-    order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
-  else
-    select v.id, v.date, v.outcome <> 'notHome' into before_id, before_date, before_reaching from report_visits v
-    where (v.team_id, v.household_id, v.date, v.id) < (team, household, d, i) and v.team_id = team and v.household_id = household
-    order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
-  end if;
-end
-$$;
-
--- Sets the visit before a place (`before`, from report_visit_before) to end at `latest` (and at
--- `reached` among reaching visits, unless null): its next visit is now another one.
-create function report_visit_relink(team uuid, household uuid, before_id uuid, before_date text, latest text, reached text) returns void language plpgsql as $$
-begin
-  update report_visits v set latest_until = coalesce(latest, v.latest_until), reached_until = coalesce(reached, v.reached_until)
-  where v.team_id = team and v.household_id = household and v.date = before_date and v.id = before_id;
-end
-$$;
-
--- Takes visit `i`, at the place (d, i) of its household's order, out of that order (its row is
--- gone already): the visit before it now comes before the one that came after it, whose date
--- (`latest`, `reached`: the removed visit's own latest_until and reached_until) it takes. Only the
--- visit just before it in each order changes, usually the same one, written once.
-create function report_visit_unlink(team uuid, household uuid, d text, i uuid, latest text, reached text) returns void language plpgsql as $$
-declare
-  b record;
-begin
-  b := report_visit_before(team, household, d, i, false);
-  if b.before_id is null then
-    return;
-  end if;
-  if reached is null or b.before_reaching then
-    perform report_visit_relink(team, household, b.before_id, b.before_date, latest, case when b.before_reaching then reached end);
-    return;
-  end if;
-  perform report_visit_relink(team, household, b.before_id, b.before_date, latest, null);
-  b := report_visit_before(team, household, d, i, true);
-  if b.before_id is not null then
-    perform report_visit_relink(team, household, b.before_id, b.before_date, null, reached);
-  end if;
-end
-$$;
-
--- Puts visit `i` at the place (d, i) of its household's order (its row is not written yet): returns
--- its own latest_until and reached_until (null unless `reaching`), and gives the visit just before
--- it in each order its date. A visit added after its household's others (the usual push) finds
--- nothing after it and one visit before it.
-create function report_visit_link(team uuid, household uuid, d text, i uuid, reaching boolean, out latest text, out reached text)
-language plpgsql as $$
-declare
-  next_date text;
-  next_reaching boolean;
-  b record;
-begin
-  select v.date, v.outcome <> 'notHome' into next_date, next_reaching from report_visits v
-  where (v.team_id, v.household_id, v.date, v.id) > (team, household, d, i) and v.team_id = team and v.household_id = household
-  order by v.team_id, v.household_id, v.date, v.id limit 1;
-  latest := coalesce(next_date, '~');
-  if reaching then
-    if next_date is null or next_reaching then
-      reached := latest;
-    else
-      select v.date into next_date from report_visits v
-      where (v.team_id, v.household_id, v.date, v.id) > (team, household, d, i) and v.team_id = team and v.household_id = household
-        and v.outcome <> 'notHome'
-      order by v.team_id, v.household_id, v.date, v.id limit 1;
-      reached := coalesce(next_date, '~');
-    end if;
-  end if;
-  b := report_visit_before(team, household, d, i, false);
-  if b.before_id is null then
-    return;
-  end if;
-  if not reaching or b.before_reaching then
-    perform report_visit_relink(team, household, b.before_id, b.before_date, d, case when reaching then d end);
-    return;
-  end if;
-  perform report_visit_relink(team, household, b.before_id, b.before_date, d, null);
-  b := report_visit_before(team, household, d, i, true);
-  if b.before_id is not null then
-    perform report_visit_relink(team, household, b.before_id, b.before_date, null, d);
-  end if;
-end
-$$;
-
 -- Brings a visit's report row in line with its record `r`, and its household's order with it.
 -- `o` is the record before the change when `o_known` (the trigger's OLD, null for an insert): a
 -- visit's row is its live record's projection, so it names the row's place without a lookup.
 -- A change that keeps the household, the date and whether it reached the household (most patches)
--- keeps its place; any other is a removal from its old place and an insertion at its new one.
+-- keeps its place; any other takes the visit out of its old place and puts it at its new one. Only
+-- the visit just before a place in each order (usually the same one) changes: taken out, the visit
+-- before it takes its latest_until and reached_until; put in, the visit before it ends at its date.
+-- A visit added after its household's others (the usual push) finds nothing after it and one visit
+-- before it: two lookups, one write of that visit, all in this one function (each call of a helper
+-- function is a statement of its own).
 -- Two transactions changing one team's visits at once would each link theirs without seeing the
 -- other's: pushes take their team's counter lock anyway, and this lock per team makes any other
 -- writer of records wait the same way (one lock per transaction: one per household would take a
@@ -179,6 +91,11 @@ declare
   n_reaching boolean;
   n_latest text;
   n_reached text;
+  b_id uuid;
+  b_date text;
+  b_reaching boolean;
+  next_date text;
+  next_reaching boolean;
 begin
   perform pg_advisory_xact_lock(hashtextextended('report_visits ' || r.team_id::text, 0));
   if o_known then
@@ -208,17 +125,72 @@ begin
       end if;
     end if;
   end if;
+
   if had then
     delete from report_visits v where v.team_id = r.team_id and v.household_id = o_household and v.date = o_date and v.id = r.id
     returning v.latest_until, v.reached_until into o_latest, o_reached;
     if found then
-      perform report_visit_unlink(r.team_id, o_household, o_date, r.id, o_latest, o_reached);
+      select v.id, v.date, v.outcome <> 'notHome' into b_id, b_date, b_reaching from report_visits v
+      where (v.team_id, v.household_id, v.date, v.id) < (r.team_id, o_household, o_date, r.id)
+        and v.team_id = r.team_id and v.household_id = o_household
+      order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
+      if b_id is not null then
+        update report_visits v set latest_until = o_latest,
+          reached_until = case when b_reaching and o_reached is not null then o_reached else v.reached_until end
+        where v.team_id = r.team_id and v.household_id = o_household and v.date = b_date and v.id = b_id;
+        if o_reached is not null and not b_reaching then
+          select v.id, v.date into b_id, b_date from report_visits v
+          where (v.team_id, v.household_id, v.date, v.id) < (r.team_id, o_household, o_date, r.id)
+            and v.team_id = r.team_id and v.household_id = o_household and v.outcome <> 'notHome'
+          order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
+          if found then
+            update report_visits v set reached_until = o_reached
+            where v.team_id = r.team_id and v.household_id = o_household and v.date = b_date and v.id = b_id;
+          end if;
+        end if;
+      end if;
     end if;
   end if;
   if r.deleted or r.data is null then
     return;
   end if;
-  select l.latest, l.reached into n_latest, n_reached from report_visit_link(r.team_id, n_household, n_date, r.id, n_reaching) l;
+
+  select v.date, v.outcome <> 'notHome' into next_date, next_reaching from report_visits v
+  where (v.team_id, v.household_id, v.date, v.id) > (r.team_id, n_household, n_date, r.id)
+    and v.team_id = r.team_id and v.household_id = n_household
+  order by v.team_id, v.household_id, v.date, v.id limit 1;
+  n_latest := coalesce(next_date, '~');
+  if n_reaching then
+    if next_date is null or next_reaching then
+      n_reached := n_latest;
+    else
+      select v.date into next_date from report_visits v
+      where (v.team_id, v.household_id, v.date, v.id) > (r.team_id, n_household, n_date, r.id)
+        and v.team_id = r.team_id and v.household_id = n_household and v.outcome <> 'notHome'
+      order by v.team_id, v.household_id, v.date, v.id limit 1;
+      n_reached := coalesce(next_date, '~');
+    end if;
+  end if;
+  b_id := null;
+  select v.id, v.date, v.outcome <> 'notHome' into b_id, b_date, b_reaching from report_visits v
+  where (v.team_id, v.household_id, v.date, v.id) < (r.team_id, n_household, n_date, r.id)
+    and v.team_id = r.team_id and v.household_id = n_household
+  order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
+  if b_id is not null then
+    update report_visits v set latest_until = n_date,
+      reached_until = case when n_reaching and b_reaching then n_date else v.reached_until end
+    where v.team_id = r.team_id and v.household_id = n_household and v.date = b_date and v.id = b_id;
+    if n_reaching and not b_reaching then
+      select v.id, v.date into b_id, b_date from report_visits v
+      where (v.team_id, v.household_id, v.date, v.id) < (r.team_id, n_household, n_date, r.id)
+        and v.team_id = r.team_id and v.household_id = n_household and v.outcome <> 'notHome'
+      order by v.team_id desc, v.household_id desc, v.date desc, v.id desc limit 1;
+      if found then
+        update report_visits v set reached_until = n_date
+        where v.team_id = r.team_id and v.household_id = n_household and v.date = b_date and v.id = b_id;
+      end if;
+    end if;
+  end if;
   insert into report_visits (team_id, id, household_id, date, outcome, follow_up_date, created_by, member_ids, results,
                              neighborhood, consent_on, withdrawn_on, latest_until, reached_until)
   select r.team_id, r.id, n_household, n_date, r.data->>'outcome', r.data->>'followUpDate', r.created_by,
