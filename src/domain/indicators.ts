@@ -210,11 +210,6 @@ export function isCountedHousehold(h: ReportHousehold, to: string): boolean {
   return countedAt(to)(h);
 }
 
-/** The latest of a household's visits on or before `to`: greatest date, then greatest id. */
-function later(a: ReportVisit, b: ReportVisit): boolean {
-  return a.date > b.date || (a.date === b.date && a.id > b.id);
-}
-
 /** The neighborhood grouping key: trimmed, case and diacritics folded. */
 export function neighborhoodKey(name: string): string {
   return foldForSearch(name.trim());
@@ -226,121 +221,414 @@ const STEP_INDICATORS: Readonly<Record<string, IndicatorKey>> = {
   'after.integrateDocs': 'documentsIntegrated',
 };
 
-/** Each result and its indicator's key, made once: a pass adds results for every visit. */
-const RESULT_PAIRS: readonly (readonly [ResultKey, ResultIndicatorKey])[] = RESULT_KEYS.map((k) => [k, `results.${k}`] as const);
+// ---------------------------------------------------------------- records by column
 
-class Tally {
-  readonly values = emptyIndicators();
-  readonly helped = new Set<string>();
-  readonly users = new Set<string>();
-
-  addResults(results: Results | undefined): void {
-    if (!results) return;
-    for (const [k, key] of RESULT_PAIRS) this.values[key] += results[k] ?? 0;
-  }
-
-  done(): Indicators {
-    this.values.peopleHelped = this.helped.size;
-    this.values.activeUsers = this.users.size;
-    return this.values;
-  }
+/**
+ * One field of a table by column: row `i` holds `dict[codes[i]]`, or nothing when `codes[i]` is
+ * -1. Equal values may share an entry or not. `dict` may be worked out only when first read.
+ */
+export interface CodedColumn {
+  readonly dict: readonly unknown[];
+  readonly codes: Int32Array;
 }
 
-interface CountedHousehold {
-  tally: Tally;
-  /** The latest visit on or before the period's end. */
-  latest: ReportVisit | undefined;
-  everReached: boolean;
-  reachedInPeriod: boolean;
+/** A table's rows by column; a field without a column is absent from every row. */
+export interface CodedTable {
+  readonly n: number;
+  readonly columns: Readonly<Record<string, CodedColumn>>;
 }
 
 /**
- * One pass over the data. `bucket` picks where a household's figures go (one tally for the team,
- * or one per neighborhood); sessions go to `sessionTally` when there is one.
+ * The records by column (the households, a few thousand, as rows): the form the indicators are
+ * counted in. Reading a field of 100,000 visits is then a look-up in a typed array, and each rule
+ * is tested once per distinct value (a few hundred dates, three outcomes) instead of once per row.
  */
-function tally(data: ReportData, period: Period, bucket: (h: ReportHousehold) => Tally, sessionTally: Tally | undefined): void {
+export interface CodedReportData {
+  households: readonly ReportHousehold[];
+  members: CodedTable;
+  visits: CodedTable;
+  sessions: CodedTable;
+  checklistSteps: CodedTable;
+}
+
+type Row = Record<string, unknown>;
+
+/** Per table, the fields the indicators read. */
+export const REPORT_FIELDS = {
+  members: ['id', 'householdId', 'birthYear', 'hasSmartphone', 'usesOnlineServices', 'hasPaymentAccount', 'vneidLevel', 'vneidLevelSince', 'deleted'],
+  visits: ['id', 'householdId', 'date', 'outcome', 'memberIds', 'followUpDate', 'results', 'createdBy', 'deleted'],
+  sessions: ['id', 'date', 'attendees', 'results', 'createdBy', 'deleted'],
+  checklistSteps: ['memberId', 'stepKey', 'status', 'doneOn', 'deleted'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** `rows` by column, `fields` only (an undefined field is absent). */
+export function codeTable(rows: readonly object[], fields: readonly string[]): CodedTable {
+  const columns: Record<string, CodedColumn> = {};
+  for (const field of fields) {
+    const codes = new Int32Array(rows.length);
+    const dict: unknown[] = [];
+    const seen = new Map<unknown, number>();
+    for (let i = 0; i < rows.length; i++) {
+      const value = (rows[i] as Row)[field];
+      if (value === undefined) {
+        codes[i] = -1;
+        continue;
+      }
+      let code = seen.get(value);
+      // Map keys treat 0 and -0 alike: those two stay apart, as the rows hold them.
+      if (code === undefined || !Object.is(dict[code], value)) seen.set(value, (code = dict.push(value) - 1));
+      codes[i] = code;
+    }
+    columns[field] = { dict, codes };
+  }
+  return { n: rows.length, columns };
+}
+
+/** The rows again, one object each with the table's fields (absent ones left out). */
+export function decodeTable(table: CodedTable): Row[] {
+  const fields = Object.entries(table.columns);
+  const rows = new Array<Row>(table.n);
+  for (let i = 0; i < table.n; i++) rows[i] = {};
+  for (const [field, column] of fields) {
+    const { dict, codes } = column;
+    for (let i = 0; i < table.n; i++) if (codes[i]! >= 0) rows[i]![field] = dict[codes[i]!];
+  }
+  return rows;
+}
+
+/** The coded form behind each ReportData made by `codedReportData`. */
+const codedForms = new WeakMap<object, CodedReportData>();
+
+/**
+ * `coded` as a ReportData the indicators count without building its rows; the rows are built
+ * only when a caller reads them (once, then kept), and are for reading: changing them changes no
+ * count. `extra`'s properties are added as they are.
+ */
+export function codedReportData<T extends object>(coded: CodedReportData, extra?: T): ReportData & T {
+  const data = { households: coded.households, ...extra } as ReportData & T;
+  for (const name of ['members', 'visits', 'sessions', 'checklistSteps'] as const) {
+    let rows: Row[] | undefined;
+    Object.defineProperty(data, name, { enumerable: true, get: () => (rows ??= decodeTable(coded[name])) });
+  }
+  codedForms.set(data, coded);
+  return data;
+}
+
+/** Rows coded once, for a caller that counts several periods of the same records. */
+export function codeReportData(data: ReportData): ReportData {
+  return codedForms.has(data) ? data : codedReportData(codedOf(data));
+}
+
+/** Plain rows are coded on each call: a caller may have changed them since the last one. */
+function codedOf(data: ReportData): CodedReportData {
+  return (
+    codedForms.get(data) ?? {
+      households: data.households,
+      members: codeTable(data.members, REPORT_FIELDS.members),
+      visits: codeTable(data.visits, REPORT_FIELDS.visits),
+      sessions: codeTable(data.sessions, REPORT_FIELDS.sessions),
+      checklistSteps: codeTable(data.checklistSteps, REPORT_FIELDS.checklistSteps),
+    }
+  );
+}
+
+const NO_DICT: readonly unknown[] = [];
+
+/** A column's codes, every row absent when the table has no such column. */
+function codesOf(table: CodedTable, field: string): Int32Array {
+  return table.columns[field]?.codes ?? new Int32Array(table.n).fill(-1);
+}
+
+/** A column's values, the code -1 (absent) at index 0: `valuesOf(…)[code + 1]`. */
+function valuesOf(table: CodedTable, field: string): readonly unknown[] {
+  return [undefined, ...(table.columns[field]?.dict ?? NO_DICT)];
+}
+
+/** `test` of each value of a column, at its code + 1 (index 0: the field absent). */
+function flagsOf(values: readonly unknown[], test: (value: unknown) => boolean): Uint8Array {
+  const out = new Uint8Array(values.length);
+  for (let k = 0; k < values.length; k++) out[k] = test(values[k]) ? 1 : 0;
+  return out;
+}
+
+/**
+ * What does not depend on the period, worked out once per records: each row's household or
+ * member as an index. Ids are the records' keys (IndexedDB's and PostgreSQL's): one row per id.
+ */
+interface Joined {
+  data: CodedReportData;
+  householdIndex: Map<string, number>;
+  /** Each member's household index, -1 for none. */
+  memberHousehold: Int32Array;
+  memberLive: Uint8Array;
+  /** Each visit's household index, -1 for none. */
+  visitHousehold: Int32Array;
+  visitLive: Uint8Array;
+  /** Per `memberIds` code + 1, the member rows it names. */
+  named: Int32Array[];
+  /** Each checklist step's member row, -1 for none. */
+  stepMember: Int32Array;
+  /** Per `results` code + 1, the sums of RESULT_KEYS. */
+  visitResults: Float64Array[];
+  neighborhoods?: { groupOf: Int32Array; keys: string[] };
+}
+
+const joinedForms = new WeakMap<CodedReportData, Joined>();
+
+/** Each value's index in `index`, at its code + 1 (-1: none). */
+function indexOfValues(values: readonly unknown[], index: Map<string, number>): Int32Array {
+  const out = new Int32Array(values.length);
+  for (let k = 0; k < values.length; k++) out[k] = index.get(values[k] as string) ?? -1;
+  return out;
+}
+
+function rowsTo(codes: Int32Array, byCode: Int32Array): Int32Array {
+  const out = new Int32Array(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = byCode[codes[i]! + 1]!;
+  return out;
+}
+
+function liveRows(table: CodedTable): Uint8Array {
+  const live = flagsOf(valuesOf(table, 'deleted'), (deleted) => !deleted);
+  const codes = codesOf(table, 'deleted');
+  const out = new Uint8Array(table.n);
+  for (let i = 0; i < table.n; i++) out[i] = live[codes[i]! + 1]!;
+  return out;
+}
+
+function resultSums(values: readonly unknown[]): Float64Array[] {
+  return values.map((results) => {
+    const sums = new Float64Array(RESULT_KEYS.length);
+    if (results) RESULT_KEYS.forEach((k, r) => (sums[r] = (results as Results)[k] ?? 0));
+    return sums;
+  });
+}
+
+function joined(data: CodedReportData): Joined {
+  let j = joinedForms.get(data);
+  if (j) return j;
+  const householdIndex = new Map<string, number>();
+  data.households.forEach((h, i) => householdIndex.set(h.id, i));
+  const { members, visits, checklistSteps } = data;
+  const memberIndex = new Map<string, number>();
+  const memberIds = codesOf(members, 'id');
+  const memberIdValues = valuesOf(members, 'id');
+  for (let i = 0; i < members.n; i++) memberIndex.set(memberIdValues[memberIds[i]! + 1] as string, i);
+  const named = valuesOf(visits, 'memberIds').map((ids) => {
+    const rows: number[] = [];
+    if (ids) for (const id of ids as Iterable<string>) {
+      const row = memberIndex.get(id);
+      if (row !== undefined) rows.push(row);
+    }
+    return Int32Array.from(rows);
+  });
+  j = {
+    data,
+    householdIndex,
+    memberHousehold: rowsTo(codesOf(members, 'householdId'), indexOfValues(valuesOf(members, 'householdId'), householdIndex)),
+    memberLive: liveRows(members),
+    visitHousehold: rowsTo(codesOf(visits, 'householdId'), indexOfValues(valuesOf(visits, 'householdId'), householdIndex)),
+    visitLive: liveRows(visits),
+    named,
+    stepMember: rowsTo(codesOf(checklistSteps, 'memberId'), indexOfValues(valuesOf(checklistSteps, 'memberId'), memberIndex)),
+    visitResults: resultSums(valuesOf(visits, 'results')),
+  };
+  joinedForms.set(data, j);
+  return j;
+}
+
+/** Each household's neighborhood group, by its folded name (folding is slow: once per spelling). */
+function neighborhoodsOf(j: Joined): { groupOf: Int32Array; keys: string[] } {
+  if (j.neighborhoods) return j.neighborhoods;
+  const keyOf = new Map<string, string>();
+  const groupOfKey = new Map<string, number>();
+  const keys: string[] = [];
+  const groupOf = new Int32Array(j.data.households.length);
+  j.data.households.forEach((h, i) => {
+    let key = keyOf.get(h.neighborhood);
+    if (key === undefined) keyOf.set(h.neighborhood, (key = neighborhoodKey(h.neighborhood)));
+    let g = groupOfKey.get(key);
+    if (g === undefined) groupOfKey.set(key, (g = keys.push(key) - 1));
+    groupOf[i] = g;
+  });
+  return (j.neighborhoods = { groupOf, keys });
+}
+
+/** Which households and members count at `to` (counted members: live, of a counted household). */
+function countedRows(j: Joined, to: string): { households: Uint8Array; members: Uint8Array } {
+  const isCounted = countedAt(to);
+  const households = new Uint8Array(j.data.households.length);
+  j.data.households.forEach((h, i) => (households[i] = isCounted(h) ? 1 : 0));
+  const members = new Uint8Array(j.data.members.n);
+  for (let i = 0; i < members.length; i++) {
+    const h = j.memberHousehold[i]!;
+    members[i] = j.memberLive[i]! && h >= 0 ? households[h]! : 0;
+  }
+  return { households, members };
+}
+
+/** A visit's or session's date: after `to`, before `from` (per code + 1). */
+function dateFlags(values: readonly unknown[], { from, to }: Period): { afterTo: Uint8Array; beforeFrom: Uint8Array } {
+  return { afterTo: flagsOf(values, (d) => (d as string) > to), beforeFrom: flagsOf(values, (d) => (d as string) < from) };
+}
+
+/**
+ * One pass over the data. `groupOf` gives each household's group (all 0 for the team alone); the
+ * figures of group g go to `tallies[g]`, sessions' to `sessionTally` when there is one. Returns
+ * the distinct people (`createdBy`) who recorded the counted visits and sessions in the period.
+ */
+function tally(j: Joined, period: Period, groupOf: Int32Array | undefined, tallies: Indicators[], sessionTally: Indicators | undefined): Set<unknown> {
   const { from, to } = period;
+  const { data, visitHousehold, visitLive, named, visitResults } = j;
   const adultYear = Number(to.slice(0, 4)) - 18;
   const year15 = Number(to.slice(0, 4)) - 15;
+  const counted = countedRows(j, to);
+  const groupAt = (h: number) => (groupOf ? groupOf[h]! : 0);
+  const households = data.households.length;
+  for (let h = 0; h < households; h++) if (counted.households[h]) tallies[groupAt(h)]!.householdsRegistered++;
 
-  // One entry per counted household holds all a visit updates: one map lookup per visit.
-  const households = new Map<string, CountedHousehold>();
-  const isCounted = countedAt(to);
-  for (const h of data.households) {
-    if (!isCounted(h)) continue;
-    const t = bucket(h);
-    households.set(h.id, { tally: t, latest: undefined, everReached: false, reachedInPeriod: false });
-    t.values.householdsRegistered++;
-  }
-
-  const members = new Map<string, Tally>();
-  for (const m of data.members) {
-    if (!isLive(m)) continue;
-    const t = households.get(m.householdId)?.tally;
-    if (!t) continue;
-    members.set(m.id, t);
-    const v = t.values;
-    if (m.birthYear <= year15) {
+  const { members } = data;
+  const birthYears = valuesOf(members, 'birthYear');
+  const aged15 = flagsOf(birthYears, (y) => (y as number) <= year15);
+  const adult = flagsOf(birthYears, (y) => (y as number) <= adultYear);
+  const yes = (v: unknown) => v === true;
+  const payment = flagsOf(valuesOf(members, 'hasPaymentAccount'), yes);
+  const smartphone = flagsOf(valuesOf(members, 'hasSmartphone'), yes);
+  const online = flagsOf(valuesOf(members, 'usesOnlineServices'), yes);
+  const level2 = flagsOf(valuesOf(members, 'vneidLevel'), (l) => l === 2);
+  const since = flagsOf(valuesOf(members, 'vneidLevelSince'), (d) => !d || (d as string) <= to);
+  const [mBirth, mPayment, mSmartphone, mOnline, mLevel, mSince] = ['birthYear', 'hasPaymentAccount', 'hasSmartphone', 'usesOnlineServices', 'vneidLevel', 'vneidLevelSince'].map((f) => codesOf(members, f)) as Int32Array[];
+  for (let i = 0; i < members.n; i++) {
+    if (!counted.members[i]) continue;
+    const v = tallies[groupAt(j.memberHousehold[i]!)]!;
+    const b = mBirth![i]! + 1;
+    if (aged15[b]) {
       v.aged15Plus++;
-      if (m.hasPaymentAccount === true) v.aged15PlusWithPaymentAccount++;
+      if (payment[mPayment![i]! + 1]) v.aged15PlusWithPaymentAccount++;
     }
-    if (m.birthYear <= adultYear) {
+    if (adult[b]) {
       v.adults++;
-      if (m.vneidLevel === 2 && (!m.vneidLevelSince || m.vneidLevelSince <= to)) v.adultsVneidLevel2++;
-      if (m.hasSmartphone === true) v.adultsWithSmartphone++;
-      if (m.usesOnlineServices === true) v.adultsUsingOnlineServices++;
+      if (level2[mLevel![i]! + 1] && since[mSince![i]! + 1]) v.adultsVneidLevel2++;
+      if (smartphone[mSmartphone![i]! + 1]) v.adultsWithSmartphone++;
+      if (online[mOnline![i]! + 1]) v.adultsUsingOnlineServices++;
     }
   }
 
-  for (const visit of data.visits) {
-    if (!isLive(visit) || visit.date > to) continue;
-    const h = households.get(visit.householdId);
-    if (!h) continue;
-    if (!h.latest || later(visit, h.latest)) h.latest = visit;
-    const reached = visit.outcome !== 'notHome';
-    if (reached) h.everReached = true;
-    if (visit.date < from) continue;
-    const t = h.tally;
-    t.values.visits++;
-    if (visit.outcome === 'done') t.values.visitsDone++;
-    if (reached) h.reachedInPeriod = true;
-    if (visit.createdBy) t.users.add(visit.createdBy);
-    t.addResults(visit.results);
-    if (visit.memberIds) for (const id of visit.memberIds) members.get(id)?.helped.add(id);
+  const { visits } = data;
+  const dates = valuesOf(visits, 'date');
+  const { afterTo, beforeFrom } = dateFlags(dates, period);
+  const outcomes = valuesOf(visits, 'outcome');
+  const reachedBy = flagsOf(outcomes, (o) => o !== 'notHome');
+  const doneBy = flagsOf(outcomes, (o) => o === 'done');
+  const creators = valuesOf(visits, 'createdBy');
+  const creator = flagsOf(creators, (u) => !!u);
+  const [vDate, vOutcome, vCreator, vNamed, vResults, vId] = ['date', 'outcome', 'createdBy', 'memberIds', 'results', 'id'].map((f) => codesOf(visits, f)) as Int32Array[];
+  let ids: readonly unknown[] | undefined;
+  /** The spec's latest visit: the greatest date, then the greatest id (ids read only for a tie). */
+  const later = (a: number, b: number) => {
+    const da = dates[vDate![a]! + 1] as string;
+    const db = dates[vDate![b]! + 1] as string;
+    if (da !== db) return da > db;
+    ids ??= valuesOf(visits, 'id');
+    return (ids[vId![a]! + 1] as string) > (ids[vId![b]! + 1] as string);
+  };
+  const latest = new Int32Array(households).fill(-1);
+  const everReached = new Uint8Array(households);
+  const reachedInPeriod = new Uint8Array(households);
+  const helped = new Uint8Array(members.n);
+  const recordedBy = new Uint8Array(creators.length);
+  const results = tallies.map(() => new Float64Array(RESULT_KEYS.length));
+  for (let i = 0; i < visits.n; i++) {
+    const d = vDate![i]! + 1;
+    if (afterTo[d] || !visitLive[i]) continue;
+    const h = visitHousehold[i]!;
+    if (h < 0 || !counted.households[h]) continue;
+    const l = latest[h]!;
+    if (l < 0 || later(i, l)) latest[h] = i;
+    const o = vOutcome![i]! + 1;
+    const reached = reachedBy[o];
+    if (reached) everReached[h] = 1;
+    if (beforeFrom[d]) continue;
+    const g = groupAt(h);
+    const v = tallies[g]!;
+    v.visits++;
+    if (doneBy[o]) v.visitsDone++;
+    if (reached) reachedInPeriod[h] = 1;
+    const u = vCreator![i]! + 1;
+    if (creator[u]) recordedBy[u] = 1;
+    const r = vResults![i]! + 1;
+    if (r > 0) {
+      const sums = visitResults[r]!;
+      const into = results[g]!;
+      for (let k = 0; k < sums.length; k++) into[k]! += sums[k]!;
+    }
+    const people = named[vNamed![i]! + 1]!;
+    for (let k = 0; k < people.length; k++) helped[people[k]!] = 1;
   }
-  for (const h of households.values()) {
-    const v = h.tally.values;
-    if (h.everReached) v.householdsEverReached++;
-    if (h.reachedInPeriod) v.householdsReachedInPeriod++;
-    const visit = h.latest;
-    if (!visit || (visit.outcome !== 'followUp' && !visit.followUpDate)) continue;
+  tallies.forEach((v, g) => RESULT_INDICATOR_KEYS.forEach((key, k) => (v[key] += results[g]![k]!)));
+  for (let i = 0; i < members.n; i++) if (helped[i] && counted.members[i]) tallies[groupAt(j.memberHousehold[i]!)]!.peopleHelped++;
+
+  const followUpDates = valuesOf(visits, 'followUpDate');
+  const vFollowUp = codesOf(visits, 'followUpDate');
+  const hasFollowUpDate = flagsOf(followUpDates, (d) => !!d);
+  const overdueBy = flagsOf(followUpDates, (d) => !!d && (d as string) < to);
+  const followUpOutcome = flagsOf(outcomes, (o) => o === 'followUp');
+  for (let h = 0; h < households; h++) {
+    if (!counted.households[h]) continue;
+    const v = tallies[groupAt(h)]!;
+    if (everReached[h]) v.householdsEverReached++;
+    if (reachedInPeriod[h]) v.householdsReachedInPeriod++;
+    const l = latest[h]!;
+    if (l < 0) continue;
+    const f = vFollowUp[l]! + 1;
+    if (!followUpOutcome[vOutcome![l]! + 1] && !hasFollowUpDate[f]) continue;
     v.followUpsOpen++;
-    if (visit.followUpDate && visit.followUpDate < to) v.followUpsOverdue++;
+    if (overdueBy[f]) v.followUpsOverdue++;
   }
 
-  for (const step of data.checklistSteps) {
-    const key = STEP_INDICATORS[step.stepKey];
-    if (!key || !isLive(step) || step.status !== 'done' || !step.doneOn) continue;
-    if (step.doneOn < from || step.doneOn > to) continue;
-    const t = members.get(step.memberId);
-    if (t) t.values[key]++;
+  const { checklistSteps: steps } = data;
+  const stepKeys = valuesOf(steps, 'stepKey').map((k) => (typeof k === 'string' && Object.hasOwn(STEP_INDICATORS, k) ? STEP_INDICATORS[k] : undefined));
+  const stepLive = flagsOf(valuesOf(steps, 'deleted'), (deleted) => !deleted);
+  const stepDone = flagsOf(valuesOf(steps, 'status'), (s) => s === 'done');
+  const doneIn = flagsOf(valuesOf(steps, 'doneOn'), (d) => !!d && !((d as string) < from) && !((d as string) > to));
+  const [sKey, sDeleted, sStatus, sDoneOn] = ['stepKey', 'deleted', 'status', 'doneOn'].map((f) => codesOf(steps, f)) as Int32Array[];
+  for (let i = 0; i < steps.n; i++) {
+    const key = stepKeys[sKey![i]! + 1];
+    if (!key || !stepLive[sDeleted![i]! + 1] || !stepDone[sStatus![i]! + 1] || !doneIn[sDoneOn![i]! + 1]) continue;
+    const m = j.stepMember[i]!;
+    if (m >= 0 && counted.members[m]) tallies[groupAt(j.memberHousehold[m]!)]![key]++;
   }
 
-  if (!sessionTally) return;
-  for (const s of data.sessions) {
-    if (!isLive(s) || s.date < from || s.date > to) continue;
-    sessionTally.values.sessions++;
-    sessionTally.values.sessionAttendees += s.attendees;
-    if (s.createdBy) sessionTally.users.add(s.createdBy);
-    sessionTally.addResults(s.results);
+  const users = new Set<unknown>();
+  recordedBy.forEach((used, u) => (used ? users.add(creators[u]) : undefined));
+  if (!sessionTally) return users;
+  const { sessions } = data;
+  const sessionDates = dateFlags(valuesOf(sessions, 'date'), period);
+  const attendees = valuesOf(sessions, 'attendees');
+  const sessionCreators = valuesOf(sessions, 'createdBy');
+  const sessionResults = resultSums(valuesOf(sessions, 'results'));
+  const sessionLive = liveRows(sessions);
+  const [sDate, sAttendees, sCreator, sResults] = ['date', 'attendees', 'createdBy', 'results'].map((f) => codesOf(sessions, f)) as Int32Array[];
+  const sums = new Float64Array(RESULT_KEYS.length);
+  for (let i = 0; i < sessions.n; i++) {
+    const d = sDate![i]! + 1;
+    if (!sessionLive[i] || sessionDates.beforeFrom[d] || sessionDates.afterTo[d]) continue;
+    sessionTally.sessions++;
+    sessionTally.sessionAttendees += attendees[sAttendees![i]! + 1] as number;
+    const u = sessionCreators[sCreator![i]! + 1];
+    if (u) users.add(u);
+    const r = sessionResults[sResults![i]! + 1]!;
+    for (let k = 0; k < r.length; k++) sums[k]! += r[k]!;
   }
+  RESULT_INDICATOR_KEYS.forEach((key, k) => (sessionTally[key] += sums[k]!));
+  return users;
 }
 
 /** Every indicator of the spec for one team's data and one period. */
 export function computeIndicators(data: ReportData, period: Period): Indicators {
-  const team = new Tally();
-  tally(data, period, () => team, team);
-  return team.done();
+  const team = emptyIndicators();
+  team.activeUsers = tally(joined(codedOf(data)), period, undefined, [team], team).size;
+  return team;
 }
 
 export interface NeighborhoodIndicators {
@@ -356,49 +644,42 @@ export interface TeamIndicators {
 
 /**
  * The team's indicators and the same per neighborhood, in one pass over the data. A neighborhood
- * is shown as written on its first household (the smallest id: ids are time-ordered), so both
- * sides pick the same spelling. Neighborhoods are sorted by the folded name.
+ * is shown as written on its first counted household (the smallest id: ids are time-ordered), so
+ * both sides pick the same spelling. Neighborhoods are sorted by the folded name.
  */
 export function computeTeamIndicators(data: ReportData, period: Period): TeamIndicators {
-  const groups = new Map<string, { name: string; firstId: string; tally: Tally }>();
-  // Folding a name is slow (Unicode normalization) and a team writes only a few names.
-  const keys = new Map<string, string>();
-  const sessions = new Tally();
-  tally(
-    data,
-    period,
-    (h) => {
-      let key = keys.get(h.neighborhood);
-      if (key === undefined) keys.set(h.neighborhood, (key = neighborhoodKey(h.neighborhood)));
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { name: h.neighborhood.trim(), firstId: h.id, tally: new Tally() }));
-      else if (h.id < g.firstId) {
-        g.name = h.neighborhood.trim();
-        g.firstId = h.id;
-      }
-      return g.tally;
-    },
-    sessions,
-  );
-  // Each member and household is in one neighborhood, so the team's distinct counts are sums;
-  // people recording visits are not, so active users are the union of every group's.
+  const j = joined(codedOf(data));
+  const { groupOf, keys } = neighborhoodsOf(j);
+  const tallies = keys.map(() => emptyIndicators());
+  const sessions = emptyIndicators();
+  const users = tally(j, period, groupOf, tallies, sessions);
+  // A group shows once a counted household is in it, spelt as its first counted household.
+  const first = keys.map((): ReportHousehold | undefined => undefined);
+  const isCounted = countedAt(period.to);
+  j.data.households.forEach((h, i) => {
+    if (!isCounted(h)) return;
+    const g = groupOf[i]!;
+    const f = first[g];
+    if (!f || h.id < f.id) first[g] = h;
+  });
+  // Each member and household is in one neighborhood, so the team's distinct counts are sums.
   const indicators = emptyIndicators();
-  const users = new Set(sessions.users);
   const byNeighborhood: NeighborhoodIndicators[] = [];
-  for (const [, g] of [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const all = g.tally.done();
+  const order = keys.map((key, g) => ({ key, g })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const { g } of order) {
+    const f = first[g];
+    if (!f) continue;
+    const all = tallies[g]!;
     const own: Partial<Indicators> = {};
     for (const k of NEIGHBORHOOD_INDICATOR_KEYS) {
       own[k] = all[k];
       indicators[k] += all[k];
     }
-    for (const u of g.tally.users) users.add(u);
-    byNeighborhood.push({ name: g.name, indicators: own });
+    byNeighborhood.push({ name: f.neighborhood.trim(), indicators: own });
   }
-  const s = sessions.done();
-  indicators.sessions = s.sessions;
-  indicators.sessionAttendees = s.sessionAttendees;
-  for (const k of RESULT_INDICATOR_KEYS) indicators[k] += s[k];
+  indicators.sessions = sessions.sessions;
+  indicators.sessionAttendees = sessions.sessionAttendees;
+  for (const k of RESULT_INDICATOR_KEYS) indicators[k] += sessions[k];
   indicators.activeUsers = users.size;
   return { indicators, byNeighborhood };
 }
@@ -419,11 +700,9 @@ export interface UserIndicators {
 
 /** Visits and sessions in the period grouped by who recorded them (counted visits only). */
 export function indicatorsByUser(data: ReportData, period: Period): UserIndicators[] {
-  const { from, to } = period;
-  const isCounted = countedAt(to);
-  const counted = new Set(data.households.filter(isCounted).map((h) => h.id));
-  const liveMembers = new Set(data.members.filter((m) => isLive(m) && counted.has(m.householdId)).map((m) => m.id));
-  const users = new Map<string, { values: Record<UserIndicatorKey, number>; reached: Set<string>; helped: Set<string> }>();
+  const j = joined(codedOf(data));
+  const counted = countedRows(j, period.to);
+  const users = new Map<string, { values: Record<UserIndicatorKey, number>; reached: Set<number>; helped: Set<number> }>();
   const of = (userId: string) => {
     let u = users.get(userId);
     if (!u) {
@@ -432,19 +711,35 @@ export function indicatorsByUser(data: ReportData, period: Period): UserIndicato
     }
     return u;
   };
-  for (const v of data.visits) {
-    if (!v.createdBy || !isLive(v) || v.date < from || v.date > to || !counted.has(v.householdId)) continue;
-    const u = of(v.createdBy);
+  const { visits, sessions } = j.data;
+  const dates = dateFlags(valuesOf(visits, 'date'), period);
+  const outcomes = valuesOf(visits, 'outcome');
+  const creators = valuesOf(visits, 'createdBy');
+  const [vDate, vOutcome, vCreator, vNamed] = ['date', 'outcome', 'createdBy', 'memberIds'].map((f) => codesOf(visits, f)) as Int32Array[];
+  for (let i = 0; i < visits.n; i++) {
+    const userId = creators[vCreator![i]! + 1] as string;
+    const d = vDate![i]! + 1;
+    const h = j.visitHousehold[i]!;
+    if (!userId || !j.visitLive[i] || dates.beforeFrom[d] || dates.afterTo[d] || h < 0 || !counted.households[h]) continue;
+    const u = of(userId);
+    const outcome = outcomes[vOutcome![i]! + 1];
     u.values.visits++;
-    if (v.outcome === 'done') u.values.visitsDone++;
-    if (v.outcome !== 'notHome') u.reached.add(v.householdId);
-    for (const id of v.memberIds ?? []) if (liveMembers.has(id)) u.helped.add(id);
+    if (outcome === 'done') u.values.visitsDone++;
+    if (outcome !== 'notHome') u.reached.add(h);
+    for (const m of j.named[vNamed![i]! + 1]!) if (counted.members[m]) u.helped.add(m);
   }
-  for (const s of data.sessions) {
-    if (!s.createdBy || !isLive(s) || s.date < from || s.date > to) continue;
-    const u = of(s.createdBy);
+  const sessionDates = dateFlags(valuesOf(sessions, 'date'), period);
+  const sessionCreators = valuesOf(sessions, 'createdBy');
+  const attendees = valuesOf(sessions, 'attendees');
+  const sessionLive = liveRows(sessions);
+  const [sDate, sCreator, sAttendees] = ['date', 'createdBy', 'attendees'].map((f) => codesOf(sessions, f)) as Int32Array[];
+  for (let i = 0; i < sessions.n; i++) {
+    const userId = sessionCreators[sCreator![i]! + 1] as string;
+    const d = sDate![i]! + 1;
+    if (!userId || !sessionLive[i] || sessionDates.beforeFrom[d] || sessionDates.afterTo[d]) continue;
+    const u = of(userId);
     u.values.sessions++;
-    u.values.sessionAttendees += s.attendees;
+    u.values.sessionAttendees += attendees[sAttendees![i]! + 1] as number;
   }
   return [...users.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
