@@ -5,8 +5,8 @@
  * spec's edge cases and on random records. Tests only: nothing in the app or the server imports it.
  */
 import {
+  countedAt,
   emptyIndicators,
-  isCountedHousehold,
   NEIGHBORHOOD_INDICATOR_KEYS,
   neighborhoodKey,
   RESULT_INDICATOR_KEYS,
@@ -27,7 +27,6 @@ import { RESULT_KEYS, type ResultKey } from './vocab';
 
 type Results = Partial<Record<ResultKey, number>>;
 const isLive = (r: { deleted?: boolean | 0 | 1 }): boolean => !r.deleted;
-const countedAt = (to: string) => (h: ReportHousehold) => isCountedHousehold(h, to);
 
 function later(a: ReportVisit, b: ReportVisit): boolean {
   return a.date > b.date || (a.date === b.date && a.id > b.id);

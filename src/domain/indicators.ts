@@ -196,7 +196,7 @@ function laterThan(to: string): (datetime: string) => boolean {
 }
 
 /** `isCountedHousehold` for one `to`, its date worked out once. */
-function countedAt(to: string): (h: ReportHousehold) => boolean {
+export function countedAt(to: string): (h: ReportHousehold) => boolean {
   const after = laterThan(to);
   return (h) => {
     if (!isLive(h)) return false;
@@ -364,13 +364,21 @@ interface Joined {
   /** Each visit's household index, -1 for none. */
   visitHousehold: Int32Array;
   visitLive: Uint8Array;
-  /** Per `memberIds` code + 1, the member rows it names. */
-  named: Int32Array[];
+  /** Per `memberIds` code + 1 (c), the member rows it names: `namedRows[namedStart[c]…namedStart[c + 1]]`. */
+  namedStart: Int32Array;
+  namedRows: Int32Array;
   /** Each checklist step's member row, -1 for none. */
   stepMember: Int32Array;
-  /** Per `results` code + 1, the sums of RESULT_KEYS. */
-  visitResults: Float64Array[];
+  /** Per `results` code + 1 (c), its RESULT_KEYS at `visitResults[c * RESULT_KEYS.length + k]`. */
+  visitResults: Float64Array;
+  /** Every household in group 0: the team alone. */
+  oneGroup: Int32Array;
   neighborhoods?: { groupOf: Int32Array; keys: string[] };
+}
+
+interface Counted {
+  households: Uint8Array;
+  members: Uint8Array;
 }
 
 const joinedForms = new WeakMap<CodedReportData, Joined>();
@@ -396,12 +404,14 @@ function liveRows(table: CodedTable): Uint8Array {
   return out;
 }
 
-function resultSums(values: readonly unknown[]): Float64Array[] {
-  return values.map((results) => {
-    const sums = new Float64Array(RESULT_KEYS.length);
-    if (results) RESULT_KEYS.forEach((k, r) => (sums[r] = (results as Results)[k] ?? 0));
-    return sums;
+/** Each value's RESULT_KEYS (absent: 0), one after the other. */
+function resultSums(values: readonly unknown[]): Float64Array {
+  const K = RESULT_KEYS.length;
+  const sums = new Float64Array(values.length * K);
+  values.forEach((results, c) => {
+    if (results) RESULT_KEYS.forEach((k, r) => (sums[c * K + r] = (results as Results)[k] ?? 0));
   });
+  return sums;
 }
 
 function joined(data: CodedReportData): Joined {
@@ -414,13 +424,16 @@ function joined(data: CodedReportData): Joined {
   const memberIds = codesOf(members, 'id');
   const memberIdValues = valuesOf(members, 'id');
   for (let i = 0; i < members.n; i++) memberIndex.set(memberIdValues[memberIds[i]! + 1] as string, i);
-  const named = valuesOf(visits, 'memberIds').map((ids) => {
-    const rows: number[] = [];
+  // One list for every distinct `memberIds`: a typed array each would be 100,000 small objects.
+  const lists = valuesOf(visits, 'memberIds');
+  const namedStart = new Int32Array(lists.length + 1);
+  const rows: number[] = [];
+  lists.forEach((ids, c) => {
     if (ids) for (const id of ids as Iterable<string>) {
       const row = memberIndex.get(id);
       if (row !== undefined) rows.push(row);
     }
-    return Int32Array.from(rows);
+    namedStart[c + 1] = rows.length;
   });
   j = {
     data,
@@ -429,9 +442,11 @@ function joined(data: CodedReportData): Joined {
     memberLive: liveRows(members),
     visitHousehold: rowsTo(codesOf(visits, 'householdId'), indexOfValues(valuesOf(visits, 'householdId'), householdIndex)),
     visitLive: liveRows(visits),
-    named,
+    namedStart,
+    namedRows: Int32Array.from(rows),
     stepMember: rowsTo(codesOf(checklistSteps, 'memberId'), indexOfValues(valuesOf(checklistSteps, 'memberId'), memberIndex)),
     visitResults: resultSums(valuesOf(visits, 'results')),
+    oneGroup: new Int32Array(data.households.length),
   };
   joinedForms.set(data, j);
   return j;
@@ -455,7 +470,7 @@ function neighborhoodsOf(j: Joined): { groupOf: Int32Array; keys: string[] } {
 }
 
 /** Which households and members count at `to` (counted members: live, of a counted household). */
-function countedRows(j: Joined, to: string): { households: Uint8Array; members: Uint8Array } {
+function countedRows(j: Joined, to: string): Counted {
   const isCounted = countedAt(to);
   const households = new Uint8Array(j.data.households.length);
   j.data.households.forEach((h, i) => (households[i] = isCounted(h) ? 1 : 0));
@@ -473,19 +488,76 @@ function dateFlags(values: readonly unknown[], { from, to }: Period): { afterTo:
 }
 
 /**
- * One pass over the data. `groupOf` gives each household's group (all 0 for the team alone); the
- * figures of group g go to `tallies[g]`, sessions' to `sessionTally` when there is one. Returns
- * the distinct people (`createdBy`) who recorded the counted visits and sessions in the period.
+ * A group's figures while a pass counts them: fixed fields, where an `Indicators` record (keys
+ * with dots) would be a dictionary looked up at each of 100,000 visits.
  */
-function tally(j: Joined, period: Period, groupOf: Int32Array | undefined, tallies: Indicators[], sessionTally: Indicators | undefined): Set<unknown> {
+class Counts {
+  householdsRegistered = 0;
+  householdsReachedInPeriod = 0;
+  householdsEverReached = 0;
+  visits = 0;
+  visitsDone = 0;
+  peopleHelped = 0;
+  adults = 0;
+  adultsVneidLevel2 = 0;
+  adultsWithSmartphone = 0;
+  adultsUsingOnlineServices = 0;
+  aged15Plus = 0;
+  aged15PlusWithPaymentAccount = 0;
+  followUpsOpen = 0;
+  followUpsOverdue = 0;
+  /** Per STEP_KEYS. */
+  readonly steps = new Float64Array(STEP_KEYS.length);
+  /** Per RESULT_KEYS. */
+  readonly results = new Float64Array(RESULT_KEYS.length);
+
+  /** Into `into`, added to what it holds. */
+  addTo(into: Indicators): void {
+    for (const k of COUNTS_KEYS) into[k] += this[k];
+    STEP_KEYS.forEach((k, s) => (into[k] += this.steps[s]!));
+    RESULT_INDICATOR_KEYS.forEach((k, r) => (into[k] += this.results[r]!));
+  }
+}
+
+const COUNTS_KEYS = [
+  'householdsRegistered',
+  'householdsReachedInPeriod',
+  'householdsEverReached',
+  'visits',
+  'visitsDone',
+  'peopleHelped',
+  'adults',
+  'adultsVneidLevel2',
+  'adultsWithSmartphone',
+  'adultsUsingOnlineServices',
+  'aged15Plus',
+  'aged15PlusWithPaymentAccount',
+  'followUpsOpen',
+  'followUpsOverdue',
+] as const satisfies readonly (keyof Counts & IndicatorKey)[];
+
+const STEP_KEYS = ['vneidLevel1Activations', 'vneidLevel2Activations', 'documentsIntegrated'] as const satisfies readonly IndicatorKey[];
+
+/** The sessions in the period: their own figures, apart from the households'. */
+interface SessionCounts {
+  sessions: number;
+  sessionAttendees: number;
+  results: Float64Array;
+}
+
+/**
+ * One pass over the data. `groupOf` gives each household's group; the figures of group g go to
+ * `groups[g]`. Returns the distinct people (`createdBy`) who recorded the counted visits in the
+ * period, and the sessions' figures (with their people added) when `withSessions`.
+ */
+function tally(j: Joined, period: Period, counted: Counted, groupOf: Int32Array, groups: Counts[], withSessions: boolean): { users: Set<unknown>; sessions?: SessionCounts } {
   const { from, to } = period;
-  const { data, visitHousehold, visitLive, named, visitResults } = j;
+  const { data, visitHousehold, visitLive, namedStart, namedRows, visitResults } = j;
+  const K = RESULT_KEYS.length;
   const adultYear = Number(to.slice(0, 4)) - 18;
   const year15 = Number(to.slice(0, 4)) - 15;
-  const counted = countedRows(j, to);
-  const groupAt = (h: number) => (groupOf ? groupOf[h]! : 0);
   const households = data.households.length;
-  for (let h = 0; h < households; h++) if (counted.households[h]) tallies[groupAt(h)]!.householdsRegistered++;
+  for (let h = 0; h < households; h++) if (counted.households[h]) groups[groupOf[h]!]!.householdsRegistered++;
 
   const { members } = data;
   const birthYears = valuesOf(members, 'birthYear');
@@ -497,20 +569,25 @@ function tally(j: Joined, period: Period, groupOf: Int32Array | undefined, talli
   const online = flagsOf(valuesOf(members, 'usesOnlineServices'), yes);
   const level2 = flagsOf(valuesOf(members, 'vneidLevel'), (l) => l === 2);
   const since = flagsOf(valuesOf(members, 'vneidLevelSince'), (d) => !d || (d as string) <= to);
-  const [mBirth, mPayment, mSmartphone, mOnline, mLevel, mSince] = ['birthYear', 'hasPaymentAccount', 'hasSmartphone', 'usesOnlineServices', 'vneidLevel', 'vneidLevelSince'].map((f) => codesOf(members, f)) as Int32Array[];
+  const mBirth = codesOf(members, 'birthYear');
+  const mPayment = codesOf(members, 'hasPaymentAccount');
+  const mSmartphone = codesOf(members, 'hasSmartphone');
+  const mOnline = codesOf(members, 'usesOnlineServices');
+  const mLevel = codesOf(members, 'vneidLevel');
+  const mSince = codesOf(members, 'vneidLevelSince');
   for (let i = 0; i < members.n; i++) {
     if (!counted.members[i]) continue;
-    const v = tallies[groupAt(j.memberHousehold[i]!)]!;
-    const b = mBirth![i]! + 1;
+    const v = groups[groupOf[j.memberHousehold[i]!]!]!;
+    const b = mBirth[i]! + 1;
     if (aged15[b]) {
       v.aged15Plus++;
-      if (payment[mPayment![i]! + 1]) v.aged15PlusWithPaymentAccount++;
+      if (payment[mPayment[i]! + 1]) v.aged15PlusWithPaymentAccount++;
     }
     if (adult[b]) {
       v.adults++;
-      if (level2[mLevel![i]! + 1] && since[mSince![i]! + 1]) v.adultsVneidLevel2++;
-      if (smartphone[mSmartphone![i]! + 1]) v.adultsWithSmartphone++;
-      if (online[mOnline![i]! + 1]) v.adultsUsingOnlineServices++;
+      if (level2[mLevel[i]! + 1] && since[mSince[i]! + 1]) v.adultsVneidLevel2++;
+      if (smartphone[mSmartphone[i]! + 1]) v.adultsWithSmartphone++;
+      if (online[mOnline[i]! + 1]) v.adultsUsingOnlineServices++;
     }
   }
 
@@ -522,51 +599,52 @@ function tally(j: Joined, period: Period, groupOf: Int32Array | undefined, talli
   const doneBy = flagsOf(outcomes, (o) => o === 'done');
   const creators = valuesOf(visits, 'createdBy');
   const creator = flagsOf(creators, (u) => !!u);
-  const [vDate, vOutcome, vCreator, vNamed, vResults, vId] = ['date', 'outcome', 'createdBy', 'memberIds', 'results', 'id'].map((f) => codesOf(visits, f)) as Int32Array[];
+  const vDate = codesOf(visits, 'date');
+  const vOutcome = codesOf(visits, 'outcome');
+  const vCreator = codesOf(visits, 'createdBy');
+  const vNamed = codesOf(visits, 'memberIds');
+  const vResults = codesOf(visits, 'results');
+  const vId = codesOf(visits, 'id');
   let ids: readonly unknown[] | undefined;
+  const idOf = (i: number) => {
+    const code = vId[i]!;
+    return code < 0 ? undefined : (ids ??= visits.columns.id!.dict)[code];
+  };
   /** The spec's latest visit: the greatest date, then the greatest id (ids read only for a tie). */
   const later = (a: number, b: number) => {
-    const da = dates[vDate![a]! + 1] as string;
-    const db = dates[vDate![b]! + 1] as string;
+    const da = dates[vDate[a]! + 1] as string;
+    const db = dates[vDate[b]! + 1] as string;
     if (da !== db) return da > db;
-    ids ??= valuesOf(visits, 'id');
-    return (ids[vId![a]! + 1] as string) > (ids[vId![b]! + 1] as string);
+    return (idOf(a) as string) > (idOf(b) as string);
   };
   const latest = new Int32Array(households).fill(-1);
   const everReached = new Uint8Array(households);
   const reachedInPeriod = new Uint8Array(households);
   const helped = new Uint8Array(members.n);
   const recordedBy = new Uint8Array(creators.length);
-  const results = tallies.map(() => new Float64Array(RESULT_KEYS.length));
   for (let i = 0; i < visits.n; i++) {
-    const d = vDate![i]! + 1;
+    const d = vDate[i]! + 1;
     if (afterTo[d] || !visitLive[i]) continue;
     const h = visitHousehold[i]!;
     if (h < 0 || !counted.households[h]) continue;
     const l = latest[h]!;
     if (l < 0 || later(i, l)) latest[h] = i;
-    const o = vOutcome![i]! + 1;
+    const o = vOutcome[i]! + 1;
     const reached = reachedBy[o];
     if (reached) everReached[h] = 1;
     if (beforeFrom[d]) continue;
-    const g = groupAt(h);
-    const v = tallies[g]!;
+    const v = groups[groupOf[h]!]!;
     v.visits++;
     if (doneBy[o]) v.visitsDone++;
     if (reached) reachedInPeriod[h] = 1;
-    const u = vCreator![i]! + 1;
+    const u = vCreator[i]! + 1;
     if (creator[u]) recordedBy[u] = 1;
-    const r = vResults![i]! + 1;
-    if (r > 0) {
-      const sums = visitResults[r]!;
-      const into = results[g]!;
-      for (let k = 0; k < sums.length; k++) into[k]! += sums[k]!;
-    }
-    const people = named[vNamed![i]! + 1]!;
-    for (let k = 0; k < people.length; k++) helped[people[k]!] = 1;
+    const r = vResults[i]! + 1;
+    if (r > 0) for (let k = 0; k < K; k++) v.results[k]! += visitResults[r * K + k]!;
+    const c = vNamed[i]! + 1;
+    for (let k = namedStart[c]!; k < namedStart[c + 1]!; k++) helped[namedRows[k]!] = 1;
   }
-  tallies.forEach((v, g) => RESULT_INDICATOR_KEYS.forEach((key, k) => (v[key] += results[g]![k]!)));
-  for (let i = 0; i < members.n; i++) if (helped[i] && counted.members[i]) tallies[groupAt(j.memberHousehold[i]!)]!.peopleHelped++;
+  for (let i = 0; i < members.n; i++) if (helped[i] && counted.members[i]) groups[groupOf[j.memberHousehold[i]!]!]!.peopleHelped++;
 
   const followUpDates = valuesOf(visits, 'followUpDate');
   const vFollowUp = codesOf(visits, 'followUpDate');
@@ -575,60 +653,77 @@ function tally(j: Joined, period: Period, groupOf: Int32Array | undefined, talli
   const followUpOutcome = flagsOf(outcomes, (o) => o === 'followUp');
   for (let h = 0; h < households; h++) {
     if (!counted.households[h]) continue;
-    const v = tallies[groupAt(h)]!;
+    const v = groups[groupOf[h]!]!;
     if (everReached[h]) v.householdsEverReached++;
     if (reachedInPeriod[h]) v.householdsReachedInPeriod++;
     const l = latest[h]!;
     if (l < 0) continue;
     const f = vFollowUp[l]! + 1;
-    if (!followUpOutcome[vOutcome![l]! + 1] && !hasFollowUpDate[f]) continue;
+    if (!followUpOutcome[vOutcome[l]! + 1] && !hasFollowUpDate[f]) continue;
     v.followUpsOpen++;
     if (overdueBy[f]) v.followUpsOverdue++;
   }
 
   const { checklistSteps: steps } = data;
-  const stepKeys = valuesOf(steps, 'stepKey').map((k) => (typeof k === 'string' && Object.hasOwn(STEP_INDICATORS, k) ? STEP_INDICATORS[k] : undefined));
+  // Per stepKey code + 1, its index in STEP_KEYS (-1: no indicator).
+  const stepOf = Int32Array.from(valuesOf(steps, 'stepKey'), (k) => (typeof k === 'string' && Object.hasOwn(STEP_INDICATORS, k) ? STEP_KEYS.indexOf(STEP_INDICATORS[k] as (typeof STEP_KEYS)[number]) : -1));
   const stepLive = flagsOf(valuesOf(steps, 'deleted'), (deleted) => !deleted);
   const stepDone = flagsOf(valuesOf(steps, 'status'), (s) => s === 'done');
   const doneIn = flagsOf(valuesOf(steps, 'doneOn'), (d) => !!d && !((d as string) < from) && !((d as string) > to));
-  const [sKey, sDeleted, sStatus, sDoneOn] = ['stepKey', 'deleted', 'status', 'doneOn'].map((f) => codesOf(steps, f)) as Int32Array[];
+  const sKey = codesOf(steps, 'stepKey');
+  const sDeleted = codesOf(steps, 'deleted');
+  const sStatus = codesOf(steps, 'status');
+  const sDoneOn = codesOf(steps, 'doneOn');
   for (let i = 0; i < steps.n; i++) {
-    const key = stepKeys[sKey![i]! + 1];
-    if (!key || !stepLive[sDeleted![i]! + 1] || !stepDone[sStatus![i]! + 1] || !doneIn[sDoneOn![i]! + 1]) continue;
+    const s = stepOf[sKey[i]! + 1]!;
+    if (s < 0 || !stepLive[sDeleted[i]! + 1] || !stepDone[sStatus[i]! + 1] || !doneIn[sDoneOn[i]! + 1]) continue;
     const m = j.stepMember[i]!;
-    if (m >= 0 && counted.members[m]) tallies[groupAt(j.memberHousehold[m]!)]![key]++;
+    if (m >= 0 && counted.members[m]) groups[groupOf[j.memberHousehold[m]!]!]!.steps[s]!++;
   }
 
   const users = new Set<unknown>();
   recordedBy.forEach((used, u) => (used ? users.add(creators[u]) : undefined));
-  if (!sessionTally) return users;
+  if (!withSessions) return { users };
   const { sessions } = data;
   const sessionDates = dateFlags(valuesOf(sessions, 'date'), period);
   const attendees = valuesOf(sessions, 'attendees');
   const sessionCreators = valuesOf(sessions, 'createdBy');
   const sessionResults = resultSums(valuesOf(sessions, 'results'));
   const sessionLive = liveRows(sessions);
-  const [sDate, sAttendees, sCreator, sResults] = ['date', 'attendees', 'createdBy', 'results'].map((f) => codesOf(sessions, f)) as Int32Array[];
-  const sums = new Float64Array(RESULT_KEYS.length);
+  const sDate = codesOf(sessions, 'date');
+  const sAttendees = codesOf(sessions, 'attendees');
+  const sCreator = codesOf(sessions, 'createdBy');
+  const sResults = codesOf(sessions, 'results');
+  const out: SessionCounts = { sessions: 0, sessionAttendees: 0, results: new Float64Array(RESULT_KEYS.length) };
   for (let i = 0; i < sessions.n; i++) {
-    const d = sDate![i]! + 1;
+    const d = sDate[i]! + 1;
     if (!sessionLive[i] || sessionDates.beforeFrom[d] || sessionDates.afterTo[d]) continue;
-    sessionTally.sessions++;
-    sessionTally.sessionAttendees += attendees[sAttendees![i]! + 1] as number;
-    const u = sessionCreators[sCreator![i]! + 1];
+    out.sessions++;
+    out.sessionAttendees += attendees[sAttendees[i]! + 1] as number;
+    const u = sessionCreators[sCreator[i]! + 1];
     if (u) users.add(u);
-    const r = sessionResults[sResults![i]! + 1]!;
-    for (let k = 0; k < r.length; k++) sums[k]! += r[k]!;
+    const r = sResults[i]! + 1;
+    for (let k = 0; k < K; k++) out.results[k]! += sessionResults[r * K + k]!;
   }
-  RESULT_INDICATOR_KEYS.forEach((key, k) => (sessionTally[key] += sums[k]!));
-  return users;
+  return { users, sessions: out };
 }
 
 /** Every indicator of the spec for one team's data and one period. */
 export function computeIndicators(data: ReportData, period: Period): Indicators {
-  const team = emptyIndicators();
-  team.activeUsers = tally(joined(codedOf(data)), period, undefined, [team], team).size;
-  return team;
+  const j = joined(codedOf(data));
+  const team = new Counts();
+  const { users, sessions } = tally(j, period, countedRows(j, period.to), j.oneGroup, [team], true);
+  const out = emptyIndicators();
+  team.addTo(out);
+  addSessions(out, sessions!);
+  out.activeUsers = users.size;
+  return out;
+}
+
+function addSessions(into: Indicators, sessions: SessionCounts): void {
+  into.sessions += sessions.sessions;
+  into.sessionAttendees += sessions.sessionAttendees;
+  RESULT_INDICATOR_KEYS.forEach((k, r) => (into[k] += sessions.results[r]!));
 }
 
 export interface NeighborhoodIndicators {
@@ -650,14 +745,13 @@ export interface TeamIndicators {
 export function computeTeamIndicators(data: ReportData, period: Period): TeamIndicators {
   const j = joined(codedOf(data));
   const { groupOf, keys } = neighborhoodsOf(j);
-  const tallies = keys.map(() => emptyIndicators());
-  const sessions = emptyIndicators();
-  const users = tally(j, period, groupOf, tallies, sessions);
+  const counted = countedRows(j, period.to);
+  const groups = keys.map(() => new Counts());
+  const { users, sessions } = tally(j, period, counted, groupOf, groups, true);
   // A group shows once a counted household is in it, spelt as its first counted household.
   const first = keys.map((): ReportHousehold | undefined => undefined);
-  const isCounted = countedAt(period.to);
   j.data.households.forEach((h, i) => {
-    if (!isCounted(h)) return;
+    if (!counted.households[i]) return;
     const g = groupOf[i]!;
     const f = first[g];
     if (!f || h.id < f.id) first[g] = h;
@@ -669,7 +763,8 @@ export function computeTeamIndicators(data: ReportData, period: Period): TeamInd
   for (const { g } of order) {
     const f = first[g];
     if (!f) continue;
-    const all = tallies[g]!;
+    const all = emptyIndicators();
+    groups[g]!.addTo(all);
     const own: Partial<Indicators> = {};
     for (const k of NEIGHBORHOOD_INDICATOR_KEYS) {
       own[k] = all[k];
@@ -677,9 +772,7 @@ export function computeTeamIndicators(data: ReportData, period: Period): TeamInd
     }
     byNeighborhood.push({ name: f.neighborhood.trim(), indicators: own });
   }
-  indicators.sessions = sessions.sessions;
-  indicators.sessionAttendees = sessions.sessionAttendees;
-  for (const k of RESULT_INDICATOR_KEYS) indicators[k] += sessions[k];
+  addSessions(indicators, sessions!);
   indicators.activeUsers = users.size;
   return { indicators, byNeighborhood };
 }
@@ -726,7 +819,8 @@ export function indicatorsByUser(data: ReportData, period: Period): UserIndicato
     u.values.visits++;
     if (outcome === 'done') u.values.visitsDone++;
     if (outcome !== 'notHome') u.reached.add(h);
-    for (const m of j.named[vNamed![i]! + 1]!) if (counted.members[m]) u.helped.add(m);
+    const c = vNamed![i]! + 1;
+    for (let k = j.namedStart[c]!; k < j.namedStart[c + 1]!; k++) if (counted.members[j.namedRows[k]!]) u.helped.add(j.namedRows[k]!);
   }
   const sessionDates = dateFlags(valuesOf(sessions, 'date'), period);
   const sessionCreators = valuesOf(sessions, 'createdBy');
