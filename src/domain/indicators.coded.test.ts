@@ -44,9 +44,10 @@ function randomData(seed: number): ReportData {
     id: id('h', n),
     neighborhood: pick(['Thôn 3', '  thôn 3 ', 'THON 3', 'Xóm Mới', 'xom moi']),
     consent: {
-      recordedAt: pick([instant(), '2025-06-01T00:00:00Z']),
+      // Datetimes outside the plain years too (before 1970, after 9998), compared as Vietnam dates.
+      recordedAt: pick([instant(), instant(), '2025-06-01T00:00:00Z', '1969-12-31T20:00:00-05:00', '+010000-01-01T00:00:00Z']),
       purposes: pick([['reporting'], ['support', 'reporting'], ['support'], []]),
-      ...(random() < 0.2 ? { withdrawnAt: instant() } : {}),
+      ...(random() < 0.2 ? { withdrawnAt: pick([instant(), instant(), '9999-06-01T00:00:00Z']) } : {}),
     },
     deleted: deleted(),
   }));

@@ -373,6 +373,7 @@ interface Joined {
   visitResults: Float64Array;
   /** Every household in group 0: the team alone. */
   oneGroup: Int32Array;
+  consent: Consents;
   neighborhoods?: { groupOf: Int32Array; keys: string[] };
 }
 
@@ -383,10 +384,12 @@ interface Counted {
 
 const joinedForms = new WeakMap<CodedReportData, Joined>();
 
-/** Each value's index in `index`, at its code + 1 (-1: none). */
-function indexOfValues(values: readonly unknown[], index: Map<string, number>): Int32Array {
-  const out = new Int32Array(values.length);
-  for (let k = 0; k < values.length; k++) out[k] = index.get(values[k] as string) ?? -1;
+/** Each value of a column, at its code + 1, as its index in `index` (-1: none, or absent). */
+function indexOfValues(table: CodedTable, field: string, index: Map<string, number>): Int32Array {
+  const dict = table.columns[field]?.dict ?? NO_DICT;
+  const out = new Int32Array(dict.length + 1);
+  out[0] = -1;
+  for (let k = 0; k < dict.length; k++) out[k + 1] = index.get(dict[k] as string) ?? -1;
   return out;
 }
 
@@ -422,31 +425,33 @@ function joined(data: CodedReportData): Joined {
   const { members, visits, checklistSteps } = data;
   const memberIndex = new Map<string, number>();
   const memberIds = codesOf(members, 'id');
-  const memberIdValues = valuesOf(members, 'id');
-  for (let i = 0; i < members.n; i++) memberIndex.set(memberIdValues[memberIds[i]! + 1] as string, i);
+  // The large dictionaries (ids, lists of ids) are read in place, not copied as `valuesOf` does.
+  const memberIdValues = members.columns.id?.dict ?? NO_DICT;
+  for (let i = 0; i < members.n; i++) memberIndex.set(memberIdValues[memberIds[i]!] as string, i);
   // One list for every distinct `memberIds`: a typed array each would be 100,000 small objects.
-  const lists = valuesOf(visits, 'memberIds');
-  const namedStart = new Int32Array(lists.length + 1);
+  const lists = visits.columns.memberIds?.dict ?? NO_DICT;
+  const namedStart = new Int32Array(lists.length + 2);
   const rows: number[] = [];
   lists.forEach((ids, c) => {
     if (ids) for (const id of ids as Iterable<string>) {
       const row = memberIndex.get(id);
       if (row !== undefined) rows.push(row);
     }
-    namedStart[c + 1] = rows.length;
+    namedStart[c + 2] = rows.length;
   });
   j = {
     data,
     householdIndex,
-    memberHousehold: rowsTo(codesOf(members, 'householdId'), indexOfValues(valuesOf(members, 'householdId'), householdIndex)),
+    memberHousehold: rowsTo(codesOf(members, 'householdId'), indexOfValues(members, 'householdId', householdIndex)),
     memberLive: liveRows(members),
-    visitHousehold: rowsTo(codesOf(visits, 'householdId'), indexOfValues(valuesOf(visits, 'householdId'), householdIndex)),
+    visitHousehold: rowsTo(codesOf(visits, 'householdId'), indexOfValues(visits, 'householdId', householdIndex)),
     visitLive: liveRows(visits),
     namedStart,
     namedRows: Int32Array.from(rows),
-    stepMember: rowsTo(codesOf(checklistSteps, 'memberId'), indexOfValues(valuesOf(checklistSteps, 'memberId'), memberIndex)),
+    stepMember: rowsTo(codesOf(checklistSteps, 'memberId'), indexOfValues(checklistSteps, 'memberId', memberIndex)),
     visitResults: resultSums(valuesOf(visits, 'results')),
     oneGroup: new Int32Array(data.households.length),
+    consent: consentsOf(data.households),
   };
   joinedForms.set(data, j);
   return j;
@@ -469,11 +474,52 @@ function neighborhoodsOf(j: Joined): { groupOf: Int32Array; keys: string[] } {
   return (j.neighborhoods = { groupOf, keys });
 }
 
+/**
+ * Each household's consent as `countedAt` reads it, worked out once for every period: whether it
+ * may count at all (live, with the reporting purpose), and its datetimes as instants where they
+ * are plain ones (`laterThan`).
+ */
+interface Consents {
+  /** 0: never counted; 1: counted while `given < afterMs <= until`; 2: ask `countedAt`. */
+  kind: Uint8Array;
+  given: Float64Array;
+  /** Infinity: never withdrawn. */
+  until: Float64Array;
+}
+
+function consentsOf(households: readonly ReportHousehold[]): Consents {
+  const n = households.length;
+  const out: Consents = { kind: new Uint8Array(n), given: new Float64Array(n), until: new Float64Array(n) };
+  const plain = (t: number) => t >= 0 && t < PLAIN_DATES_END_MS;
+  households.forEach((h, i) => {
+    if (!isLive(h) || !h.consent.purposes.includes('reporting')) return;
+    const given = Date.parse(h.consent.recordedAt);
+    const until = h.consent.withdrawnAt ? Date.parse(h.consent.withdrawnAt) : Infinity;
+    out.given[i] = given;
+    out.until[i] = until;
+    out.kind[i] = plain(given) && (until === Infinity || plain(until)) ? 1 : 2;
+  });
+  return out;
+}
+
 /** Which households and members count at `to` (counted members: live, of a counted household). */
 function countedRows(j: Joined, to: string): Counted {
-  const isCounted = countedAt(to);
-  const households = new Uint8Array(j.data.households.length);
-  j.data.households.forEach((h, i) => (households[i] = isCounted(h) ? 1 : 0));
+  const { kind, given, until } = j.consent;
+  const n = j.data.households.length;
+  const households = new Uint8Array(n);
+  if (isCalendarDate(to)) {
+    // The day after `to` starts at `afterMs` in Vietnam, as in `laterThan`.
+    const afterMs = (dayNumber(to) + 1) * 86_400_000 - VIETNAM_OFFSET_MS;
+    let isCounted: ((h: ReportHousehold) => boolean) | undefined;
+    for (let i = 0; i < n; i++) {
+      const k = kind[i]!;
+      if (k === 1) households[i] = given[i]! < afterMs && until[i]! >= afterMs ? 1 : 0;
+      else if (k === 2) households[i] = (isCounted ??= countedAt(to))(j.data.households[i]!) ? 1 : 0;
+    }
+  } else {
+    const isCounted = countedAt(to);
+    j.data.households.forEach((h, i) => (households[i] = isCounted(h) ? 1 : 0));
+  }
   const members = new Uint8Array(j.data.members.n);
   for (let i = 0; i < members.length; i++) {
     const h = j.memberHousehold[i]!;
