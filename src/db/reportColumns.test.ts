@@ -92,5 +92,11 @@ describe('the kept records by column', () => {
     expect('values' in keptAgain.columns[FIELDS.indexOf('flag')]!).toBe(true);
     expect('dict' in keptAgain.columns[FIELDS.indexOf('date')]!).toBe(true);
     expect(fromColumns(replaceRows(toColumns([], FIELDS), [], written.slice(0, 2)))).toEqual(written.slice(0, 2));
+    // Written again and again, a date or an outcome already there is not added to the dictionary again.
+    let again = next;
+    for (let k = 0; k < 5; k++) again = replaceRows(stored(again), ['v9'], [written[1]!]);
+    expect(JSON.parse((again.columns[FIELDS.indexOf('householdId')] as { dict: string }).dict)).toEqual(['h0', 'h1', 'h9']);
+    const byId = (a: Row, b: Row) => ((a.id as string) < (b.id as string) ? -1 : 1);
+    expect(fromColumns(again).sort(byId)).toEqual([...expected].sort(byId));
   });
 });

@@ -131,6 +131,9 @@ export function isColumns(value: unknown): value is Columns {
   );
 }
 
+/** Up to this many entries, a dictionary is searched for a written row's value before adding it. */
+const SHARED_MAX = 4096;
+
 /** Each kept column's dictionary once parsed: a table is counted several times after one read. */
 const parsed = new WeakMap<object, unknown[]>();
 
@@ -188,7 +191,14 @@ export function replaceRows(c: Columns, ids: readonly string[], rows: readonly R
     const codes = new Int32Array(n);
     kept.forEach((i, k) => (codes[k] = column.codes[i]!));
     const extra: unknown[] = [];
-    added.forEach((v, k) => (codes[kept.length + k] = v === undefined ? -1 : dict.length + extra.push(v) - 1));
+    // A small dictionary (dates, outcomes, people) gives a value it holds its code again, so that
+    // kept again after each write it does not grow; ids, one per row, are added as they come.
+    const known = dict.length <= SHARED_MAX ? new Map(dict.flatMap((v, code) => (typeof v === 'object' && v !== null ? [] : [[v, code] as const]))) : undefined;
+    added.forEach((v, k) => {
+      const code = v === undefined ? -1 : (known?.get(v) ?? dict.length + extra.push(v) - 1);
+      if (known && v !== undefined && (typeof v !== 'object' || v === null)) known.set(v, code);
+      codes[kept.length + k] = code;
+    });
     if (extra.length === 0) {
       const next = { dict: column.dict, codes };
       parsed.set(next, dict);
