@@ -528,6 +528,23 @@ function countedRows(j: Joined, to: string): Counted {
   return { households, members };
 }
 
+/**
+ * Each string value's rank in string order (equal strings, equal ranks), -1 for any other value:
+ * two dates compare as their ranks, without comparing the strings, for each of 100,000 visits.
+ */
+function ranksOf(values: readonly unknown[]): Int32Array {
+  const ranks = new Int32Array(values.length).fill(-1);
+  const strings: number[] = [];
+  values.forEach((v, k) => (typeof v === 'string' ? strings.push(k) : undefined));
+  strings.sort((a, b) => ((values[a] as string) < (values[b] as string) ? -1 : (values[a] as string) > (values[b] as string) ? 1 : 0));
+  let rank = 0;
+  strings.forEach((k, i) => {
+    if (i > 0 && values[k] !== values[strings[i - 1]!]) rank++;
+    ranks[k] = rank;
+  });
+  return ranks;
+}
+
 /** A visit's or session's date: after `to`, before `from` (per code + 1). */
 function dateFlags(values: readonly unknown[], { from, to }: Period): { afterTo: Uint8Array; beforeFrom: Uint8Array } {
   return { afterTo: flagsOf(values, (d) => (d as string) > to), beforeFrom: flagsOf(values, (d) => (d as string) < from) };
@@ -656,8 +673,12 @@ function tally(j: Joined, period: Period, counted: Counted, groupOf: Int32Array,
     const code = vId[i]!;
     return code < 0 ? undefined : (ids ??= visits.columns.id!.dict)[code];
   };
+  const dateRank = ranksOf(dates);
   /** The spec's latest visit: the greatest date, then the greatest id (ids read only for a tie). */
   const later = (a: number, b: number) => {
+    const ra = dateRank[vDate[a]! + 1]!;
+    const rb = dateRank[vDate[b]! + 1]!;
+    if (ra >= 0 && rb >= 0 && ra !== rb) return ra > rb;
     const da = dates[vDate[a]! + 1] as string;
     const db = dates[vDate[b]! + 1] as string;
     if (da !== db) return da > db;
