@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { fromColumns, isColumns, toColumns, type Row } from './reportColumns';
+import { codedTable, fromColumns, isColumns, replaceRows, toColumns, type Row } from './reportColumns';
+import { decodeTable } from '../domain/indicators';
 
 const FIELDS = ['id', 'householdId', 'date', 'memberIds', 'results', 'followUpDate', 'deleted', 'flag'];
 
@@ -57,5 +58,45 @@ describe('the kept records by column', () => {
     expect(isColumns(rows)).toBe(false);
     expect(isColumns(undefined)).toBe(false);
     expect(isColumns({ ...columns, n: 999 })).toBe(false);
+  });
+
+  it('are counted as they are kept: the coded table gives the same rows, a dictionary parsed only when read', () => {
+    const rows: Row[] = [
+      { id: 'v1', householdId: 'h1', date: '2026-11-01', memberIds: ['m1'], results: { onlineDossiers: 2 }, deleted: 0, flag: true },
+      { id: 'v2', householdId: 'h1', date: '2026-11-01', deleted: 1, flag: Number.NaN },
+    ];
+    const columns = stored(toColumns(rows, FIELDS));
+    const table = codedTable(columns);
+    expect(table.n).toBe(2);
+    expect(Array.from(table.columns.date!.codes)).toEqual([0, 0]);
+    expect(decodeTable(table)).toEqual(fromColumns(columns));
+    expect(decodeTable(table)).toEqual(rows);
+  });
+
+  it('take the rows written since in place of the ones kept, and give them back kept again', () => {
+    const rows: Row[] = Array.from({ length: 6 }, (_, i) => ({ id: `v${i}`, householdId: `h${i % 2}`, date: '2026-11-0' + (i + 1), memberIds: i % 2 ? ['m1'] : undefined, deleted: 0 }));
+    const columns = stored(toColumns(rows, FIELDS));
+    const written: Row[] = [
+      { id: 'v1', householdId: 'h9', date: '2026-12-01', results: { onlineDossiers: 1 }, deleted: 1 },
+      { id: 'v9', householdId: 'h0', date: '2026-12-02', flag: 'new' },
+      // A value JSON would change: that column is kept as a plain list from then on.
+      { id: 'v8', householdId: 'h0', date: '2026-12-03', flag: Number.NaN },
+    ];
+    // v3 was removed since: noted, and not among the rows read again.
+    const next = replaceRows(columns, ['v1', 'v3', 'v9', 'v8'], written);
+    const expected = [...rows.filter((r) => r.id !== 'v1' && r.id !== 'v3'), ...written].map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
+    expect(decodeTable(codedTable(next))).toEqual(expected);
+    const keptAgain = stored(next);
+    expect(isColumns(keptAgain)).toBe(true);
+    expect(fromColumns(keptAgain)).toEqual(expected);
+    expect('values' in keptAgain.columns[FIELDS.indexOf('flag')]!).toBe(true);
+    expect('dict' in keptAgain.columns[FIELDS.indexOf('date')]!).toBe(true);
+    expect(fromColumns(replaceRows(toColumns([], FIELDS), [], written.slice(0, 2)))).toEqual(written.slice(0, 2));
+    // Written again and again, a date or an outcome already there is not added to the dictionary again.
+    let again = next;
+    for (let k = 0; k < 5; k++) again = replaceRows(stored(again), ['v9'], [written[1]!]);
+    expect(JSON.parse((again.columns[FIELDS.indexOf('householdId')] as { dict: string }).dict)).toEqual(['h0', 'h1', 'h9']);
+    const byId = (a: Row, b: Row) => ((a.id as string) < (b.id as string) ? -1 : 1);
+    expect(fromColumns(again).sort(byId)).toEqual([...expected].sort(byId));
   });
 });

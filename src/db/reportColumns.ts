@@ -9,6 +9,8 @@
  * (a date object, a binary, `NaN`, `-0`, an `undefined` inside an object) is kept as a plain list.
  */
 
+import type { CodedColumn, CodedTable } from '../domain/indicators';
+
 export type Row = Record<string, unknown>;
 
 type Column = { dict: string; codes: Int32Array } | { values: unknown[] };
@@ -127,4 +129,86 @@ export function isColumns(value: unknown): value is Columns {
     c.columns.length === c.fields.length &&
     c.columns.every((col) => ('values' in col ? Array.isArray(col.values) && col.values.length === c.n : typeof col.dict === 'string' && col.codes instanceof Int32Array && col.codes.length === c.n))
   );
+}
+
+/** Up to this many entries, a dictionary is searched for a written row's value before adding it. */
+const SHARED_MAX = 4096;
+
+/** Each kept column's dictionary once parsed: a table is counted several times after one read. */
+const parsed = new WeakMap<object, unknown[]>();
+
+function dictOf(column: { dict: string }): unknown[] {
+  let dict = parsed.get(column);
+  if (!dict) parsed.set(column, (dict = JSON.parse(column.dict) as unknown[]));
+  return dict;
+}
+
+/**
+ * The table as the indicators count it (src/domain/indicators.ts), without building a row: the
+ * codes as kept, each dictionary parsed only when a count first reads it (the visits' ids, one per
+ * row, only to break a tie on the latest date).
+ */
+export function codedTable(c: Columns): CodedTable {
+  const columns: Record<string, CodedColumn> = {};
+  c.fields.forEach((field, j) => {
+    const column = c.columns[j]!;
+    if ('values' in column) {
+      columns[field] = { dict: column.values, codes: Int32Array.from(column.values, (v, i) => (v === undefined ? -1 : i)) };
+    } else {
+      columns[field] = {
+        codes: column.codes,
+        get dict() {
+          return dictOf(column);
+        },
+      };
+    }
+  });
+  return { n: c.n, columns };
+}
+
+/**
+ * `c` with the rows written since it was kept: those whose `id` is in `ids` taken out, `rows` (as
+ * they are now; a row removed since is not among them) added after the others. The columns stay
+ * columns: what is kept again and counted is this, with no row built.
+ */
+export function replaceRows(c: Columns, ids: readonly string[], rows: readonly Row[]): Columns {
+  const wanted = new Set(ids);
+  const idColumn = c.columns[c.fields.indexOf('id')];
+  let gone: (i: number) => boolean = () => false;
+  if (idColumn && 'values' in idColumn) gone = (i) => wanted.has(idColumn.values[i] as string);
+  else if (idColumn) {
+    const drop = dictOf(idColumn).map((id) => wanted.has(id as string));
+    gone = (i) => idColumn.codes[i]! >= 0 && drop[idColumn.codes[i]!]!;
+  }
+  const kept: number[] = [];
+  for (let i = 0; i < c.n; i++) if (!gone(i)) kept.push(i);
+  const n = kept.length + rows.length;
+  const columns = c.columns.map((column, j): Column => {
+    const added = rows.map((r) => r[c.fields[j]!]);
+    if ('values' in column) return { values: [...kept.map((i) => column.values[i]), ...added] };
+    const dict = dictOf(column);
+    if (!added.every((v) => v === undefined || faithful(v))) return { values: [...kept.map((i) => (column.codes[i]! >= 0 ? dict[column.codes[i]!] : undefined)), ...added] };
+    const codes = new Int32Array(n);
+    kept.forEach((i, k) => (codes[k] = column.codes[i]!));
+    const extra: unknown[] = [];
+    // A small dictionary (dates, outcomes, people) gives a value it holds its code again, so that
+    // kept again after each write it does not grow; ids, one per row, are added as they come.
+    const known = dict.length <= SHARED_MAX ? new Map(dict.flatMap((v, code) => (typeof v === 'object' && v !== null ? [] : [[v, code] as const]))) : undefined;
+    added.forEach((v, k) => {
+      const code = v === undefined ? -1 : (known?.get(v) ?? dict.length + extra.push(v) - 1);
+      if (known && v !== undefined && (typeof v !== 'object' || v === null)) known.set(v, code);
+      codes[kept.length + k] = code;
+    });
+    if (extra.length === 0) {
+      const next = { dict: column.dict, codes };
+      parsed.set(next, dict);
+      return next;
+    }
+    // The dictionary's text with the new values after the others: not parsed and written again whole.
+    const text = `${column.dict.slice(0, -1)}${dict.length > 0 ? ',' : ''}${extra.map((v) => JSON.stringify(v)).join(',')}]`;
+    const next = { dict: text, codes };
+    parsed.set(next, [...dict, ...extra]);
+    return next;
+  });
+  return { n, fields: [...c.fields], columns };
 }

@@ -2,10 +2,10 @@
 import { db, type AppDB } from './database';
 import { currentUserId, getMeta, setMeta } from './meta';
 import { META_KEYS } from './metaKeys';
-import type { ReportChecklistStep, ReportData, ReportHousehold, ReportMember, ReportSession, ReportVisit } from '../domain/indicators';
+import { codedReportData, codeTable, type CodedTable, type ReportData, type ReportHousehold } from '../domain/indicators';
 import { COUNTED_TABLES, type ReportChanges } from './changeToken';
 import { openStoredRow, openValueAsync, sealMode, sealValueAsync, warmOpened } from './seal';
-import { fromColumns, isColumns, toColumns, type Columns } from './reportColumns';
+import { codedTable, isColumns, replaceRows, toColumns, type Columns } from './reportColumns';
 import type { StoredReportSettings } from '../domain/reportSettings';
 
 
@@ -67,9 +67,13 @@ function isKept(value: KeptRecords | undefined): value is KeptRecords {
 
 const KEPT_LABEL = 'reportRecords.households';
 
-/** What was read, and whether it came from the kept records (and a few rows read again). */
+/**
+ * What was read, and whether it came from the kept records (and a few rows read again): the
+ * households as rows, the other tables as rows (every row read) or as the kept columns.
+ */
 interface Read {
   tables: Tables;
+  columns?: Record<string, Columns>;
   token: DataToken;
   /** The records' change token alone (without who uses the phone): what kept records are tied to. */
   records: string;
@@ -117,9 +121,12 @@ async function readStored(database: AppDB, all = false): Promise<Read> {
   const households = await openValueAsync(KEPT_LABEL, kept.households);
   if (!Array.isArray(households)) return readStored(database, true);
   const tables: Tables = { households: households as Stored[] };
-  for (const name of KEPT_TABLES) tables[name] = fromColumns(kept.tables[name]!);
-  const stored = withWritten(tables, written);
-  return { tables, token, records: records ?? '', me, stored, unchanged: written.length === 0 };
+  const columns = { ...kept.tables };
+  const stored = withWritten(tables, written.filter(([name]) => name === 'households'));
+  for (const [name, ids, rows] of written) {
+    if (name !== 'households') columns[name] = replaceRows(columns[name]!, ids, rows.flatMap((row) => (row ? [counted(name, row)] : [])));
+  }
+  return { tables, columns, token, records: records ?? '', me, stored, unchanged: written.length === 0 };
 }
 
 /** The rows the notes list as written (undefined: removed), by table, read in `tx`. */
@@ -151,22 +158,49 @@ function withWritten(tables: Tables, written: Written): Stored[] {
 }
 
 /**
- * The rows as the indicators read them. Records made on this phone and not yet sent have no
- * `createdBy` yet: they are this phone's user's (`me`), as the server will record them.
+ * Records made on this phone and not yet sent have no `createdBy` yet: they are this phone's
+ * user's (`me`), as the server will record them. A new column; the one given is left as it was.
  */
-function asReportData(tables: Tables, me: string | undefined): ReportData {
-  const mine = <T extends { createdBy?: string }>(rows: T[]): T[] => (me ? rows.map((r) => (r.createdBy ? r : { ...r, createdBy: me })) : rows);
-  return {
-    households: tables.households as unknown as ReportHousehold[],
-    members: tables.members as unknown as ReportMember[],
-    visits: mine(tables.visits as unknown as ReportVisit[]),
-    sessions: mine(tables.sessions as unknown as ReportSession[]),
-    checklistSteps: tables.checklistSteps as unknown as ReportChecklistStep[],
-  };
+function mine(table: CodedTable, me: string | undefined): CodedTable {
+  const column = table.columns.createdBy;
+  if (!me) return table;
+  const dict = column?.dict ?? [];
+  const before = column?.codes;
+  const codes = new Int32Array(table.n);
+  const meCode = dict.length;
+  for (let i = 0; i < table.n; i++) {
+    const code = before ? before[i]! : -1;
+    codes[i] = code >= 0 && dict[code] ? code : meCode;
+  }
+  return { n: table.n, columns: { ...table.columns, createdBy: { dict: [...dict, me], codes } } };
 }
 
-/** What `keepReportData` keeps for figures `loadReportData` gave: the rows as counted, before `me` was applied. */
-const toKeep = new WeakMap<object, { records: string; tables: Tables }>();
+/**
+ * The records as the indicators count them: by column, without building a row of the kept
+ * tables (rows read from IndexedDB are put in columns once, for every period counted).
+ */
+function asReportData(read: Pick<Read, 'tables' | 'columns' | 'me'>, token: DataToken): ReportData & { token: DataToken } {
+  const table = (name: string): CodedTable => {
+    const kept = read.columns?.[name];
+    return kept ? codedTable(kept) : codeTable(read.tables[name]!, COUNTED_FIELDS[name]!);
+  };
+  return codedReportData(
+    {
+      households: read.tables.households as unknown as ReportHousehold[],
+      members: table('members'),
+      visits: mine(table('visits'), read.me),
+      sessions: mine(table('sessions'), read.me),
+      checklistSteps: table('checklistSteps'),
+    },
+    { token },
+  );
+}
+
+/**
+ * What `keepReportData` keeps for figures `loadReportData` gave: the households as counted, and
+ * the other tables as rows or as columns, before `me` was applied.
+ */
+const toKeep = new WeakMap<object, { records: string; tables: Tables; columns?: Record<string, Columns> }>();
 
 /**
  * Every synced record the indicators read (only the fields they read), with the change token of
@@ -174,13 +208,14 @@ const toKeep = new WeakMap<object, { records: string; tables: Tables }>();
  * phone's user's, as the server will record them.
  */
 export async function loadReportData(database: AppDB = db()): Promise<ReportData & { token: DataToken }> {
-  const { tables, token, records, me, stored, unchanged } = await readStored(database);
+  const read = await readStored(database);
+  const { tables, columns, records, stored, unchanged } = read;
   // Each household's sealed consent: opened off the page's thread, many at once, then from the cache.
   await warmOpened('households', stored);
   const opened = new Set(stored);
   tables.households = tables.households!.map((h) => (opened.has(h) ? counted('households', openStoredRow('households', h) as Stored) : h));
-  const data = { ...asReportData(tables, me), token };
-  if (!unchanged) toKeep.set(data, { records, tables });
+  const data = asReportData(read, read.token);
+  if (!unchanged) toKeep.set(data, { records, tables, ...(columns ? { columns } : {}) });
   return data;
 }
 
@@ -195,7 +230,7 @@ export async function keepReportData(data: ReportData, database: AppDB = db()): 
   toKeep.delete(data);
   const sealed = await sealValueAsync(KEPT_LABEL, read.tables.households);
   if (!sealed) return;
-  const tables = Object.fromEntries(KEPT_TABLES.map((name) => [name, toColumns(read.tables[name]!, COUNTED_FIELDS[name]!)]));
+  const tables = Object.fromEntries(KEPT_TABLES.map((name) => [name, read.columns?.[name] ?? toColumns(read.tables[name]!, COUNTED_FIELDS[name]!)]));
   await database.transaction('rw', database.meta, async () => {
     if ((await getMeta<string>(META_KEYS.reportDataToken, database)) !== read.records) return;
     await setMeta(META_KEYS.reportRecords, { v: 2, token: read.records, households: sealed, tables } satisfies KeptRecords, database);
@@ -316,7 +351,8 @@ async function countBuilt(database: AppDB, built: Tables, count: NonNullable<Bui
   await warmOpened('households', stored);
   const opened = new Set(stored);
   tables.households = tables.households!.map((h) => (opened.has(h) ? counted('households', openStoredRow('households', h) as Stored) : h));
-  return { token: `${records ?? ''}/${me ?? ''}`, results: await count(asReportData(tables, me), pause) };
+  const token = `${records ?? ''}/${me ?? ''}`;
+  return { token, results: await count(asReportData({ tables, me }, token), pause) };
 }
 
 /** Results counted from the records at `token`, by a key the caller chooses (e.g. the period). */
