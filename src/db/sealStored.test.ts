@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppDB } from './database';
 import { createHousehold } from './households';
 import { openSeal, resetSeal } from './seal';
-import { listsWarmed, readStoredHouseholds, warmLists } from './sealStored';
+import { holdWarming, listsWarmed, readStoredHouseholds, warmLists } from './sealStored';
 import { eventually } from '../../tests/unit/mountWithApp';
 
 let database: AppDB;
@@ -51,5 +51,25 @@ describe('opening the households after unlocking', () => {
     const decrypt = vi.spyOn(crypto.subtle, 'decrypt');
     warmLists(database);
     await eventually(() => expect(decrypt.mock.calls.length).toBeGreaterThanOrEqual(3), 10_000);
+  });
+});
+
+describe('the warming held back by the screen in front of the person', () => {
+  it('waits past its moment until the held work settles, and a list asking starts it at once', async () => {
+    const read = vi.fn(() => readStoredHouseholds(database));
+    warmLists(database, read);
+    let finish = () => {};
+    holdWarming(new Promise<void>((resolve) => (finish = resolve)));
+    // Well past the moment it would start on its own.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(read).not.toHaveBeenCalled();
+    finish();
+    await eventually(() => expect(read).toHaveBeenCalledTimes(1), 10_000);
+
+    const again = vi.fn(() => readStoredHouseholds(database));
+    warmLists(database, again);
+    holdWarming(new Promise<void>(() => {}));
+    await listsWarmed();
+    expect(again).toHaveBeenCalledTimes(1);
   });
 });

@@ -52,6 +52,25 @@ const WARM_AFTER_MS = 1000;
 
 let warming: Promise<void> = Promise.resolve();
 let startWarming: (() => Promise<void>) | undefined;
+let holds: Promise<unknown>[] = [];
+
+/**
+ * Work for the screen in front of the person (the dashboard's count, tens of thousands of records)
+ * goes before the warming: the moment's wait is extended until `work` settles. Only the warming
+ * that waits still; a list that asks for its households (`listsWarmed`) starts it at once.
+ */
+export function holdWarming(work: Promise<unknown>): void {
+  if (startWarming) holds.push(work.catch(() => undefined));
+}
+
+/** Settles once every hold settled, holds added meanwhile included. */
+async function holdsSettled(): Promise<void> {
+  while (holds.length) {
+    const now = holds;
+    holds = [];
+    await Promise.all(now);
+  }
+}
 
 /**
  * Opens the households and their members after unlocking, so the whole list (sorted by the sealed
@@ -64,6 +83,7 @@ let startWarming: (() => Promise<void>) | undefined;
 export function warmLists(database: AppDB, readHouseholds: () => Promise<Record<string, unknown>[]> = () => readStoredHouseholds(database)): void {
   startWarming = undefined;
   warming = Promise.resolve();
+  holds = [];
   if (sealMode() !== 'open') return;
   let started: Promise<void> | undefined;
   const start = (): Promise<void> => {
@@ -79,7 +99,7 @@ export function warmLists(database: AppDB, readHouseholds: () => Promise<Record<
     return households;
   };
   startWarming = start;
-  setTimeout(() => void start(), WARM_AFTER_MS);
+  setTimeout(() => void holdsSettled().then(() => (startWarming === start ? start() : undefined)), WARM_AFTER_MS);
 }
 
 /**

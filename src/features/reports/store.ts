@@ -23,6 +23,7 @@ import { useMembershipStore } from '../team/store';
 import { reportsApi, type ReportsApi } from '../../sync/reportsApi';
 import type { DataToken } from '../../db/reportData';
 import { holdReportBuild } from './idleBuild';
+import { holdWarming } from '../../db/sealStored';
 import { keptTeamKey, TREND_PERIODS, type PeriodFigures, type TeamCounts } from './teamCounts';
 
 
@@ -170,6 +171,8 @@ export const useReportsStore = defineStore('reports', () => {
   async function loadTeam(): Promise<void> {
     let finished = () => {};
     latestLoad = new Promise<void>((resolve) => (finished = resolve));
+    // The households list's warming after an unlock waits for this count: both need the page's thread.
+    holdWarming(latestLoad);
     try {
       await countTeamFigures();
     } finally {
