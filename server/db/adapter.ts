@@ -20,16 +20,6 @@ export interface Database extends Queryable {
   kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
-  /**
-   * The same database, whose waits for a connection queue as `team`'s work, so that one team's
-   * load does not make other teams wait (server/fairShare.ts). PostgreSQL only.
-   */
-  forTeam?(team: string): Database;
-}
-
-/** `db` as `team`'s work, where the database shares its connections between teams. */
-export function teamShare(db: Database, team: string): Database {
-  return db.forTeam ? db.forTeam(team) : db;
 }
 
 export interface OpenOptions {

@@ -11,9 +11,6 @@ import type { Role } from '../../src/domain/wire';
 import { authenticate, type Caller } from '../services/auth';
 import { addressKey } from '../services/rateLimit';
 import { sendError, sendRateLimited } from '../errors';
-import { teamShare } from '../db/adapter';
-import { TeamHints } from '../fairShare';
-import { hashSecret } from '../services/tokens';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -51,8 +48,6 @@ async function authentication(app: FastifyInstance): Promise<void> {
   const { db, limits, lastSeen } = app.ctx;
   const { tokenIdleDays } = app.ctx.config;
   app.decorateRequest('caller', undefined);
-  // The token check of a busy team's devices queues behind other teams' work, as their pushes do.
-  const teams = new TeamHints();
 
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const { config } = req.routeOptions;
@@ -63,11 +58,8 @@ async function authentication(app: FastifyInstance): Promise<void> {
     const address = addressKey(req.ip);
     const waitAddress = limits.address.take(address);
     if (waitAddress > 0) return sendRateLimited(reply, waitAddress);
-    const token = bearer(req);
-    const tokenHash = token === undefined ? undefined : hashSecret(token);
-    const outcome = await authenticate(teamShare(db, teams.of(tokenHash)), lastSeen, token, tokenIdleDays);
+    const outcome = await authenticate(db, lastSeen, bearer(req), tokenIdleDays);
     if (!outcome.ok) return sendError(reply, 401, outcome.code, UNAUTHORIZED_MESSAGES[outcome.code]);
-    teams.learn(outcome.caller.tokenHash, outcome.caller.teamId ?? `commune:${outcome.caller.communeId}`);
     limits.address.refund(address);
     const waitDevice = limits.device.take(outcome.caller.deviceId);
     if (waitDevice > 0) return sendRateLimited(reply, waitDevice);

@@ -7,16 +7,11 @@ import { refuseEnvelope } from '../services/envelope';
 import { groupFits, pushGroup } from '../services/push';
 import { decodeCursor, pullGroup, pullGroupFits } from '../services/pull';
 import { sendError } from '../errors';
-import { teamShare } from '../db/adapter';
-import { WorkShare } from '../fairShare';
 
 export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
   const { db, epoch, pushes, pulls, config } = app.ctx;
   const { lockTimeoutMs } = config.push;
-  // Per app, like the queues of each team: a busy team's work is held to one piece at a time
-  // while other teams have work in flight.
-  const share = new WorkShare();
 
   app.post(
     '/sync/push',
@@ -33,7 +28,7 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
       // Admins have no team; their pushes (all refused) queue per commune.
       const queue = caller.teamId ?? `commune:${caller.communeId}`;
       const work = { caller, body: req.body };
-      return { results: await pushes.runGrouped(queue, work, groupFits, (group) => share.run(queue, () => pushGroup(teamShare(db, queue), group, { lockTimeoutMs }))) };
+      return { results: await pushes.runGrouped(queue, work, groupFits, (group) => pushGroup(db, group, { lockTimeoutMs })) };
     },
   );
 
@@ -48,8 +43,7 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
     // Pulls of a team that waited for each other are read together (a group of pushes answered at
     // once sends its devices pulling at once).
     const work = { caller, cursor, limit };
-    const queue = caller.teamId ?? `commune:${caller.communeId}`;
-    const answer = await pulls.runGrouped(queue, work, pullGroupFits, (group) => share.run(queue, () => pullGroup(teamShare(db, queue), epoch, group)));
+    const answer = await pulls.runGrouped(caller.teamId ?? `commune:${caller.communeId}`, work, pullGroupFits, (group) => pullGroup(db, epoch, group));
     // Already encoded: as text, it would be measured and then encoded again on the way out.
     return reply.type('application/json; charset=utf-8').send(answer);
   });
