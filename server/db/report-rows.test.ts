@@ -85,47 +85,6 @@ describe('report rows', () => {
   });
 });
 
-describe('the order of a household’s visits (migration 20261211200000_report_visits_until.sql)', () => {
-  /** The visits whose latest_until or reached_until differs from what their household's visits in order give. */
-  const misplaced = () =>
-    server.db.query<{ id: string }>(
-      `select id from (
-         select v.id, v.latest_until, v.reached_until,
-           coalesce(lead(v.date) over (partition by v.team_id, v.household_id order by v.date, v.id), '~') as latest,
-           case when v.outcome <> 'notHome' then coalesce(lead(v.date) over (partition by v.team_id, v.household_id, v.outcome <> 'notHome' order by v.date, v.id), '~') end as reached
-         from report_visits v) x
-       where latest_until is distinct from latest or reached_until is distinct from reached`,
-    );
-
-  it('each visit knows the date of its household’s next visit and next reaching visit, whatever the order of the writes', async () => {
-    const h = await head.created('household', householdFields({ consent: REPORTED }));
-    const g = await head.created('household', householdFields());
-    const ids = Array.from({ length: 6 }, () => uuid()).sort();
-    const at = (i: number, date: string, outcome = 'done', household = h) => head.create('visit', visitFields(household, { date, outcome }), ids[i]);
-    // Out of order, ties on a date in both orders, several in one push.
-    await head.push([at(3, '2026-05-10'), at(5, '2026-05-01', 'notHome'), at(1, '2026-05-10', 'notHome')]);
-    await head.push([at(0, '2026-05-20', 'partial'), at(4, '2026-05-10', 'notHome', g)]);
-    await head.one(at(2, '2026-05-10'));
-    expect(await misplaced()).toEqual([]);
-    const row = async (i: number) =>
-      (await server.db.query<{ latest_until: string; reached_until: string | null }>('select latest_until, reached_until from report_visits where id = $1', [ids[i]]))[0];
-    expect(await row(3)).toEqual({ latest_until: '2026-05-20', reached_until: '2026-05-20' });
-    expect(await row(0)).toEqual({ latest_until: '~', reached_until: '~' });
-    expect(await row(1)).toEqual({ latest_until: '2026-05-10', reached_until: null });
-    // Moved in time and to another household, to notHome and back, deleted, removed from the records.
-    await head.push([head.patch('visit', ids[3]!, 1, { date: '2026-04-01' }), head.patch('visit', ids[2]!, 1, { householdId: g }), head.patch('visit', ids[0]!, 1, { outcome: 'notHome' })]);
-    expect(await misplaced()).toEqual([]);
-    await head.push([head.patch('visit', ids[0]!, 2, { outcome: 'done' }), head.patch('visit', ids[4]!, 1, { householdId: h, date: '2026-05-21' })]);
-    expect(await misplaced()).toEqual([]);
-    await head.one(head.delete('visit', ids[0]!, 3));
-    await server.db.query('delete from records where team_id = $1 and id = $2', [team.teamId, ids[5]]);
-    expect(await misplaced()).toEqual([]);
-    expect(await row(4)).toEqual({ latest_until: '~', reached_until: null });
-    expect(await row(1)).toEqual({ latest_until: '2026-05-21', reached_until: null });
-    expect(await row(3)).toEqual({ latest_until: '2026-05-10', reached_until: '~' });
-  });
-});
-
 /** The report rows as projecting every record again gives them, in a transaction rolled back. */
 async function projectAfresh(): Promise<string[]> {
   let rows: string[] = [];

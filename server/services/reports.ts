@@ -3,11 +3,9 @@
  *
  * The phones compute the indicators with src/domain/indicators.ts, the single definition. The
  * server counts the same rules in SQL, over the narrow copies of the records that a trigger keeps
- * (migration 20261206171000_report_rows.sql), nine set-based statements for a share of the teams,
+ * (migration 20261206171000_report_rows.sql), six set-based statements for a share of the teams,
  * the shares side by side on a few connections: loading a commune's 2.8 million records into Node
- * took 15 seconds. A household's state at a period's end is read from the visit that is its latest
- * (or latest reaching) visit then, which each visit's row knows (migration
- * 20261211200000_report_visits_until.sql).
+ * took 15 seconds.
  * server/routes/reports.test.ts holds both sides to the same integers on the spec's edge cases.
  *
  * Counting one team of 140,000 records still takes 0.15–0.25 s of the database's CPU, so each
@@ -56,6 +54,12 @@ const countsAt = (alias: string, to: string) =>
 const resultSums = (alias: string, results: string) =>
   RESULT_KEYS.map((k, i) => `coalesce(sum((${alias}.${results}->>'${k}')::int) filter (where ${alias}.${results} is not null), 0)::int as r${i}`).join(', ');
 
+/** A visit as one text whose greatest value is the latest visit (date, then id), then two flags: open and overdue at `to` ($3). */
+const latestKey = (v: string) => `(${v}.date || ${v}.id::text
+  || case when ${v}.outcome = 'followUp' or ${v}.follow_up_date is not null then '1' else '0' end
+  || case when ${v}.follow_up_date < $3 then '1' else '0' end) collate "C"`;
+const LATEST_FLAGS_AT = 10 + 36 + 1;
+
 /**
  * One team's statements run in one transaction that sees one snapshot, so that they count the
  * same records. Its settings: PostgreSQL's JIT spent 5 of 8 seconds compiling a commune's plans,
@@ -88,35 +92,35 @@ async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Pe
        group by 1, 2`,
       period,
     ),
+    // Per household: whether the period's visits reached it, and its latest visit at `to`, which is
+    // the period's latest, or else the latest before the period. A household not reached in the period
+    // reads its earlier visits in one range of the household index, which holds every field this
+    // needs (migration 20261208200000), for both whether it was ever reached and its latest visit
+    // (joined laterally so that it runs once per household): a probe for each of the two, each
+    // reading visit rows, was half of this statement's CPU time on 20 teams of 140,000 records.
     db.query<Row>(
-      `select h.team_id as "teamId", h.neighborhood, min(h.id::text) as "firstId", count(*)::int as "householdsRegistered"
-       from report_households h
-       where h.team_id = any($1::uuid[]) and ${countsAt('h', '$2')}
-       group by 1, 2`,
-      [teamIds, p.to],
-    ),
-    // A household's state at `to` is that of its latest visit then, and whether it was reached
-    // (in the period or ever) that of its latest visit not "notHome": each visit's row knows until
-    // when it is either (migration 20261211200000), so each figure counts one visit per household,
-    // read from one range of a partial index, instead of hashing the period's visits by household
-    // and probing the earlier visits of each household not reached in it (0.5 s of the database's
-    // CPU for 7 teams of 140,000 records; these two statements take 0.05 s).
-    db.query<Row>(
-      `select v.team_id as "teamId", v.neighborhood, count(*)::int as "householdsEverReached",
-         count(*) filter (where v.date >= $2)::int as "householdsReachedInPeriod"
-       from report_visits v
-       where v.team_id = any($1::uuid[]) and v.outcome <> 'notHome' and v.reached_until > $3 and v.date <= $3 and ${countsAt('v', '$3')}
-       group by 1, 2`,
+      `with pv as (
+         select v.team_id, v.household_id, bool_or(v.outcome <> 'notHome') as reached, max(${latestKey('v')}) as latest
+         from report_visits v
+         where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and ${countsAt('v', '$3')}
+         group by v.team_id, v.household_id),
+       hv as (
+         select h.team_id, h.id, h.neighborhood, coalesce(pv.reached, false) as reached,
+           coalesce(pv.reached, false) or coalesce(earlier.reached, false) as "everReached",
+           coalesce(pv.latest, earlier.latest) as latest
+         from report_households h
+           left join pv on pv.team_id = h.team_id and pv.household_id = h.id
+           left join lateral (
+             select max(${latestKey('e')}) as latest, bool_or(e.outcome <> 'notHome') as reached from report_visits e
+             where pv.reached is not true and e.team_id = h.team_id and e.household_id = h.id and e.date < $2) earlier on true
+         where h.team_id = any($1::uuid[]) and ${countsAt('h', '$3')})
+       select team_id as "teamId", neighborhood, min(id::text) as "firstId", count(*)::int as "householdsRegistered",
+         count(*) filter (where reached)::int as "householdsReachedInPeriod",
+         count(*) filter (where "everReached")::int as "householdsEverReached",
+         count(*) filter (where substr(latest, ${LATEST_FLAGS_AT}, 1) = '1')::int as "followUpsOpen",
+         count(*) filter (where substr(latest, ${LATEST_FLAGS_AT + 1}, 1) = '1')::int as "followUpsOverdue"
+       from hv group by 1, 2`,
       period,
-    ),
-    db.query<Row>(
-      `select v.team_id as "teamId", v.neighborhood, count(*)::int as "followUpsOpen",
-         count(*) filter (where v.follow_up_date < $2)::int as "followUpsOverdue"
-       from report_visits v
-       where v.team_id = any($1::uuid[]) and (v.outcome = 'followUp' or v.follow_up_date is not null)
-         and v.latest_until > $2 and v.date <= $2 and ${countsAt('v', '$2')}
-       group by 1, 2`,
-      [teamIds, p.to],
     ),
     db.query<Row>(
       `select m.team_id as "teamId", m.neighborhood,
@@ -252,7 +256,7 @@ export interface ReportScope {
  */
 const COUNTING_CODE = createHash('sha256')
   .update(
-    [countsAt, resultSums, neighborhoodRows, teamRows, add, teamIndicators, neighborhoodKey, countTeams]
+    [countsAt, resultSums, latestKey, neighborhoodRows, teamRows, add, teamIndicators, neighborhoodKey, countTeams]
       .map((f) => f.toString())
       .concat(TEAM_TRANSACTION, JSON.stringify([INDICATOR_KEYS, NEIGHBORHOOD_INDICATOR_KEYS, RESULT_KEYS]))
       .join('\n'),

@@ -118,7 +118,7 @@ async function statementLevel(url: string) {
     const team = await createTeam(fresh.db, key, 'Xã Đo Hiệu Năng', 'Tổ đo ghi');
     const head = await enroll(fresh.db, key, team.inviteCode, 'Trưởng tổ', 'Bench');
     if (!head) throw new Error('enroll failed');
-    const byEntity: Record<string, { rows: number; executionMs: number; triggerMs: number; batches: number[] }> = {};
+    const byEntity: Record<string, { rows: number; executionMs: number; triggerMs: number }> = {};
     for (let start = 0; start < creates.length; start += batchSize) {
       const batch = creates.slice(start, start + batchSize);
       const params: unknown[] = [team.teamId, head.user.id];
@@ -133,21 +133,17 @@ async function statementLevel(url: string) {
       );
       const plan = row!['QUERY PLAN'][0];
       // A batch may straddle two entities: it is filed under its first row's.
-      const e = (byEntity[batch[0]!.entity] ??= { rows: 0, executionMs: 0, triggerMs: 0, batches: [] });
-      const triggerMs = plan.Triggers.filter((t) => t['Trigger Name'] === 'records_report').reduce((a, t) => a + t.Time, 0);
+      const e = (byEntity[batch[0]!.entity] ??= { rows: 0, executionMs: 0, triggerMs: 0 });
       e.rows += batch.length;
       e.executionMs += plan['Execution Time'];
-      e.triggerMs += triggerMs;
-      e.batches.push(Math.round((triggerMs / batch.length) * 1000));
+      e.triggerMs += plan.Triggers.filter((t) => t['Trigger Name'] === 'records_report').reduce((a, t) => a + t.Time, 0);
     }
     const all = Object.values(byEntity).reduce((a, e) => ({ rows: a.rows + e.rows, executionMs: a.executionMs + e.executionMs, triggerMs: a.triggerMs + e.triggerMs }), { rows: 0, executionMs: 0, triggerMs: 0 });
-    const shape = (e: { rows: number; executionMs: number; triggerMs: number; batches?: number[] }) => ({
+    const shape = (e: { rows: number; executionMs: number; triggerMs: number }) => ({
       rows: e.rows,
       executionMsPer1000: Math.round((e.executionMs / e.rows) * 1000),
       triggerMsPer1000: Math.round((e.triggerMs / e.rows) * 1000),
       triggerShare: Math.round((e.triggerMs / e.executionMs) * 1000) / 1000,
-      // Batch by batch into a table that grows: a trigger whose lookups scan shows it rising.
-      ...(e.batches ? { triggerMsPer1000ByBatch: e.batches } : {}),
     });
     return { all: shape(all), byEntity: Object.fromEntries(Object.entries(byEntity).map(([k, e]) => [k, shape(e)])) };
   } finally {
