@@ -107,6 +107,17 @@ async function countedDevice(s: Awaited<ReturnType<typeof setup>>) {
   return { d, counts };
 }
 
+
+/** The households as IndexedDB holds them, read past the sealing layer. */
+async function storedHouseholds(name: string): Promise<Record<string, unknown>[]> {
+  const raw = new Dexie(name);
+  await raw.open();
+  try {
+    return (await raw.table('households').toArray()) as Record<string, unknown>[];
+  } finally {
+    raw.close();
+  }
+}
 describe('first sync: the pull pipeline', () => {
   it('asks for the next page before writing the current one, and still stores every record once', async () => {
     const s = await setup();
@@ -196,10 +207,7 @@ describe('first sync: the pull pipeline', () => {
       expect(row?.searchText).toContain(`tran thi hoa ${i}`);
       expect(row?.lastVisitDate).toBe('2026-02-21');
     }
-    const raw = new Dexie(d.name);
-    await raw.open();
-    const stored = (await raw.table('households').toArray()) as Record<string, unknown>[];
-    raw.close();
+    const stored = await storedHouseholds(d.name);
     for (const row of stored) {
       expect(row.headName).toBeUndefined();
       expect(openFields(dataKey, 'households', row, row.sealed as Uint8Array)).toMatchObject({ headName: expect.stringMatching(/^Hộ \d$/), searchText: expect.stringContaining('tran thi hoa') });
@@ -481,10 +489,7 @@ describe('first sync: the summaries sealed while the page before the last is wri
     expect(await d.dirtyHouseholds.count()).toBe(0);
     expect((await d.households.get(h1))?.searchText).toContain('tran thi hoa');
     expect(await d.households.get(h2)).toMatchObject({ lastVisitDate: '2026-02-20', followUpDate: '2026-03-10' });
-    const raw = new Dexie(d.name);
-    await raw.open();
-    const stored = (await raw.table('households').toArray()) as Record<string, unknown>[];
-    raw.close();
+    const stored = await storedHouseholds(d.name);
     for (const row of stored) {
       expect(row.headName).toBeUndefined();
       expect(openFields(dataKey, 'households', row, row.sealed as Uint8Array)).toMatchObject({ searchText: expect.stringMatching(/nguyen van binh|le van cuong/) });
