@@ -5,7 +5,7 @@
  * checked, requests are limited per client address, enrollment most strictly, and only proxies
  * named in the settings are trusted for the client's address.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import { randomBytes } from 'node:crypto';
 import { startTestServer, type TestServer, type TestTeam } from './testing';
@@ -25,7 +25,10 @@ describe('a tight limit (2 per second, bursts of 5)', () => {
   afterAll(() => server?.close(), SETUP_TIMEOUT);
 
   it('the 6th quick request gets 429 RATE_LIMITED with Retry-After; another token is not affected', async () => {
-    // six requests at once, so the machine's load cannot stretch them over a refill
+    // The limiter's clock (Date) stands still while the six requests run, so that however slowly a
+    // busy machine serves them, none of them finds a refill; it moves only when the test says.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    onTestFinished(() => vi.useRealTimers());
     const rs = await Promise.all(Array.from({ length: 6 }, () => server.inject({ method: 'GET', url: '/api/sync/pull', token: team.headToken })));
     const statuses = rs.map((r) => r.statusCode).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
@@ -41,7 +44,7 @@ describe('a tight limit (2 per second, bursts of 5)', () => {
     expect((await server.inject({ method: 'GET', url: '/api/sync/pull', token: other })).statusCode).toBe(200);
 
     // after waiting as told, the token works again
-    await sleep(retryAfter * 1000 + 100);
+    vi.setSystemTime(Date.now() + retryAfter * 1000);
     expect((await server.inject({ method: 'GET', url: '/api/sync/pull', token: team.headToken })).statusCode).toBe(200);
   });
 });
