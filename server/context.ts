@@ -21,6 +21,8 @@ export interface Limiters {
   address: RateLimiter;
   /** Per device, after. */
   device: RateLimiter;
+  /** All of a team's devices together (an admin counts under its commune). */
+  team: RateLimiter;
   enrollByAddress: RateLimiter;
   /** One bucket for the whole server. */
   enrollTotal: RateLimiter;
@@ -52,6 +54,7 @@ export function createContext(db: Database, config: ServerConfig, inviteKey: Inv
     limits: {
       address: new RateLimiter(config.addressLimit),
       device: new RateLimiter(config.rateLimit),
+      team: new RateLimiter(config.teamLimit),
       enrollByAddress: new RateLimiter(config.enrollLimit.perAddress),
       enrollTotal: new RateLimiter(config.enrollLimit.total, 1),
     },

@@ -28,7 +28,9 @@ describe('a tight limit (2 per second, bursts of 5)', () => {
     // The limiter's clock (Date) stands still while the six requests run, so that however slowly a
     // busy machine serves them, none of them finds a refill; it moves only when the test says.
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
-    onTestFinished(() => vi.useRealTimers());
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const rs = await Promise.all(Array.from({ length: 6 }, () => server.inject({ method: 'GET', url: '/api/sync/pull', token: team.headToken })));
     const statuses = rs.map((r) => r.statusCode).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
@@ -80,6 +82,32 @@ describe('a spent allowance (bursts of 5, hardly any refill)', () => {
 async function startTeamToken(server: TestServer): Promise<string> {
   return (await server.team()).headToken;
 }
+
+describe("a team's devices together (bursts of 7, hardly any refill)", () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // Each device alone could make far more requests than its team; the refill is too slow to
+    // matter however long the requests take.
+    server = await startTestServer({ ...NO_RATE_LIMIT, teamLimit: { perSecond: 0.001, burst: 7 } });
+  }, SETUP_TIMEOUT);
+  afterAll(() => server?.close(), SETUP_TIMEOUT);
+
+  it("three devices of one team share its 7 requests: the 8th gets 429 RATE_LIMITED with Retry-After; another team's device is not affected", async () => {
+    const team = await server.team();
+    // the head's two invites are the team's first two requests
+    const tokens = [team.headToken, (await team.member()).token, (await team.member()).token];
+    const statuses: number[] = [];
+    // one after another, round the three devices: the team's budget is taken in this order
+    for (let i = 0; i < 6; i++) statuses.push((await server.inject({ method: 'GET', url: '/api/team', token: tokens[i % 3] })).statusCode);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
+    const limited = await server.inject({ method: 'GET', url: '/api/sync/pull', token: tokens[0] });
+    expectError(limited, 429, 'RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+
+    const other = await startTeamToken(server);
+    for (let i = 0; i < 5; i++) expect((await server.inject({ method: 'GET', url: '/api/team', token: other })).statusCode).toBe(200);
+  });
+});
 
 describe('the default limit', () => {
   let server: TestServer;
@@ -279,9 +307,11 @@ describe('settings', () => {
     expect(configFromEnv({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
   });
 
-  it('the limits default to 25/s bursts of 120 per device, 60 a minute per address, enrollment 10 a minute per address and 60 overall', () => {
+  it('the limits default to 25/s bursts of 120 per device, 40/s bursts of 400 per team, 60 a minute per address, enrollment 10 a minute per address and 60 overall', () => {
     const c = configFromEnv({});
     expect(c.rateLimit).toEqual({ perSecond: 25, burst: 120 });
+    expect(c.teamLimit).toEqual({ perSecond: 40, burst: 400 });
+    expect(configFromEnv({ TEAM_RATE_LIMIT_PER_SECOND: '80', TEAM_RATE_LIMIT_BURST: '800' }).teamLimit).toEqual({ perSecond: 80, burst: 800 });
     expect(c.addressLimit).toEqual({ perSecond: 1, burst: 120 });
     expect(c.enrollLimit.perAddress).toEqual({ perSecond: 10 / 60, burst: 10 });
     expect(c.enrollLimit.total).toEqual({ perSecond: 1, burst: 60 });

@@ -231,7 +231,7 @@ export function expectError(r: LightMyRequestResponse, status: number, code?: st
 
 /** For functional suites: a rate limit high enough never to interfere (the limit has its own tests). */
 const UNLIMITED = { perSecond: 1_000_000, burst: 1_000_000 };
-export const NO_RATE_LIMIT = { rateLimit: UNLIMITED, addressLimit: UNLIMITED, enrollLimit: { perAddress: UNLIMITED, total: UNLIMITED } };
+export const NO_RATE_LIMIT = { rateLimit: UNLIMITED, teamLimit: UNLIMITED, addressLimit: UNLIMITED, enrollLimit: { perAddress: UNLIMITED, total: UNLIMITED } };
 
 /** Hook timeout for starting a server: PGlite's first start is slow on a busy 2-core machine. */
 export const SETUP_TIMEOUT = 120_000;

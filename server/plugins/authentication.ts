@@ -1,5 +1,5 @@
 /**
- * Authentication and the rate limits (per client address before it, per device after), decided
+ * Authentication and the rate limits (per client address before it, per device and per team after), decided
  * on the matched route: a route is private unless it says `config: { public: true }`, and may
  * name the roles it serves (`config: { roles: ['head'] }`). Whatever spelling the path has (`/%61pi/team`, an absolute-form
  * request line), the router has already matched it to its route when this runs, so no spelling
@@ -63,6 +63,14 @@ async function authentication(app: FastifyInstance): Promise<void> {
     limits.address.refund(address);
     const waitDevice = limits.device.take(outcome.caller.deviceId);
     if (waitDevice > 0) return sendRateLimited(reply, waitDevice);
+    // The team's devices together (an admin's commune, which has no team, counts as one).
+    const team = outcome.caller.teamId ?? `commune ${outcome.caller.communeId}`;
+    const waitTeam = limits.team.take(team);
+    if (waitTeam > 0) {
+      // Refused for its team's sake: the device's own allowance is not spent on it.
+      limits.device.refund(outcome.caller.deviceId);
+      return sendRateLimited(reply, waitTeam);
+    }
     if (config.roles && !config.roles.includes(outcome.caller.role)) {
       return sendError(reply, 403, 'FORBIDDEN', `only ${config.roles.map((r) => ROLE_NAMES[r]).join(' or ')} can do this`);
     }
