@@ -37,7 +37,7 @@ import { SimDevice, type TeamRun } from './device';
 import { TeamLedger, Violations } from './ledger';
 import { checkTeams, inPool, mergeChecks, setupCall, sumCounters, type CheckResult } from './teamCheck';
 import { RemoteTeam } from './remoteTeam';
-import { figures, type Figures } from './stats';
+import { figures, type Figures, type Latency } from './stats';
 import { BENCH_ENV, REPO, freshStorage, measureDatabaseCpu, measureServerOf, prepareTeams, startServer, type DatabaseCpu, type DbKind, type RunningServer } from './server';
 
 // ------------------------------------------------------------------------------------------------
@@ -97,6 +97,8 @@ if (options.seconds <= 0) {
 const PER_TEAM = 10;
 /** After the S seconds, a batch already sent is retried this long; one still unanswered is sent again before the checks. */
 const DRAIN_MS = 30_000;
+/** The noisy run's health probe: one request, then this pause. */
+const PROBE_MS = 200;
 /** How long the checks after a run may take. */
 const CHECK_MS = 120_000;
 const resultsDir = join(REPO, 'tests/bench/results');
@@ -227,11 +229,12 @@ interface NoisyResult {
   hammerDevices: number;
   seconds: number;
   thinkMs: number;
-  idle: { figures: Figures; machine: Machine };
+  /** `probe`: GET /api/health from the quiet team's process (PROBE_MS apart). */
+  idle: { figures: Figures; machine: Machine; probe: Latency };
   /** Where the noisy team's devices ran: a process of their own, or this one. */
   hammerMode: 'process' | 'inline';
   /** `machine`'s client figures are this process's (the quiet team's, and the noisy team's when inline); `hammerClient` the noisy team's own process's. */
-  loaded: { figures: Figures; hammer: Figures; machine: Machine; hammerClient: HammerClient };
+  loaded: { figures: Figures; hammer: Figures; machine: Machine; hammerClient: HammerClient; probe: Latency };
   p95Ratio: number;
   pushP95Ratio: number;
   pullP95Ratio: number;
@@ -350,11 +353,21 @@ async function noisyPhase(kind: DbKind, postgresUrl: string): Promise<NoisyResul
     try {
       await remote?.init({ type: 'init', url: server.url, timeoutMs: options.timeoutMs, pullLimit: options.pullLimit, ...hammer.remote });
       console.log(`  set up in ${setupSeconds.toFixed(1)} s (server ${server.url}, pid ${server.pid}, the noisy team ${remote ? 'in a process of its own' : 'in this process'}); the quiet team alone…`);
-      const runQuiet = (stopAt: number) => Promise.all(quiet.devices.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs })));
+      // Beside the quiet team, from its process: GET /api/health every PROBE_MS, which needs no token
+      // and no database. Its time is the client's and the server's event loops and the machine; what
+      // the quiet team's requests take beyond it is the token check, the team's gates and the database.
+      const probe = async (stopAt: number) => {
+        while (performance.now() < stopAt) {
+          await client.request('probe', 'probe', 'GET', '/api/health');
+          await new Promise((r) => setTimeout(r, PROBE_MS));
+        }
+      };
+      const runQuiet = (stopAt: number) => Promise.all([probe(stopAt), ...quiet.devices.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs }))]);
       const i0 = performance.now();
       const iStop = i0 + options.seconds * 1000;
       const idleMachine = await measured(server, await databaseCpu(), () => runQuiet(iStop).then(() => undefined));
       const idle = figures(client.samples, i0, iStop, 'quiet');
+      const idleProbe = figures(client.samples, i0, iStop, 'probe').all;
       console.log('  …and with the noisy team');
       const l0 = performance.now();
       const lStop = l0 + options.seconds * 1000;
@@ -370,6 +383,7 @@ async function noisyPhase(kind: DbKind, postgresUrl: string): Promise<NoisyResul
       });
       const loaded = figures(client.samples, l0, lStop, 'quiet');
       const hammerFigures = figures(client.samples, l0, lStop, 'hammer');
+      const loadedProbe = figures(client.samples, l0, lStop, 'probe').all;
       console.log('  checking records and cursors…');
       const giveUpAt = performance.now() + CHECK_MS;
       let checks: CheckResult;
@@ -387,9 +401,9 @@ async function noisyPhase(kind: DbKind, postgresUrl: string): Promise<NoisyResul
       hammerDevices: options.noisyDevices,
       seconds: options.seconds,
       thinkMs: options.thinkMs,
-      idle: { figures: idle, machine: idleMachine },
+      idle: { figures: idle, machine: idleMachine, probe: idleProbe },
       hammerMode: options.hammer,
-      loaded: { figures: loaded, hammer: hammerFigures, machine: loadedMachine, hammerClient },
+      loaded: { figures: loaded, hammer: hammerFigures, machine: loadedMachine, hammerClient, probe: loadedProbe },
       p95Ratio,
       pushP95Ratio: loaded.push.p95 / idle.push.p95,
       pullP95Ratio: loaded.pull.p95 / idle.pull.p95,
@@ -511,6 +525,8 @@ async function main(): Promise<number> {
     if (r.hammerMode === 'process') {
       console.log(`    the noisy team's own client process: CPU ${r.loaded.hammerClient.cpuPercent.toFixed(0)} % of a core (event-loop delay p99 ${r.loaded.hammerClient.loopDelayP99Ms.toFixed(0)} ms)`);
     }
+    const probeRow = (l: Latency) => `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)} (${l.requests})`;
+    console.log(`  GET /api/health (no token, no database) from the quiet team's process: alone ${probeRow(r.idle.probe)}; loaded ${probeRow(r.loaded.probe)}`);
     console.log(`  p95 ratio (loaded ÷ alone): all ${times(r.p95Ratio)}, push ${times(r.pushP95Ratio)}, pull ${times(r.pullP95Ratio)} (— when one side has no answers)`);
     printChecks(r.checks, r.serverLog);
     printGoals(r.goals);
