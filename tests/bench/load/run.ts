@@ -4,7 +4,7 @@
  *   npm run bench:load -- [--quick] [--db=pglite|postgres|both] [--phases=load,noisy]
  *                         [--devices=N] [--seconds=S] [--think=MS] [--timeout=MS]
  *                         [--noisy-devices=N] [--pull-limit=N] [--seed=N] [--profile-server=DIR]
- *                         [--server-root=DIR]
+ *                         [--server-root=DIR] [--hammer=process|inline]
  *
  * Each phase starts `server/index.ts` (the `npm start` entry) in a child process on a fresh
  * database, enrolls the devices through the real routes (10 per team), lets them push and pull for
@@ -12,7 +12,10 @@
  *
  * load: N devices (default: 50 and 200 on PGlite, 200 on PostgreSQL). noisy: a quiet team of 10
  * devices alone for S seconds, then again while another team of --noisy-devices devices (default
- * 30) pushes with no pause; the quiet team's p95 under load ÷ alone.
+ * 30) pushes with no pause; the quiet team's p95 under load ÷ alone. The noisy team runs in a
+ * process of its own (--hammer=process, default; phones are separate machines) or in this one
+ * (--hammer=inline, whose event loop then also delays the quiet team's times); GET /api/health is
+ * timed beside the quiet team (the event loops' and the machine's share of its times).
  * PostgreSQL: TEST_DATABASE_URL, else DATABASE_URL, else postgres://cds:cds@127.0.0.1:5432/cds_test
  * (a fresh schema, dropped afterwards); skipped with a note when unreachable.
  * --quick: PGlite, 20 devices, 10 s, the load phase only (CI).
