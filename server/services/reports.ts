@@ -3,9 +3,9 @@
  *
  * The phones compute the indicators with src/domain/indicators.ts, the single definition. The
  * server counts the same rules in SQL, over the narrow copies of the records that a trigger keeps
- * (migration 20261206171000_report_rows.sql), six set-based statements for a share of the teams,
- * the shares side by side on a few connections: loading a commune's 2.8 million records into Node
- * took 15 seconds.
+ * (migration 20261206171000_report_rows.sql), six set-based statements for each team, the teams
+ * shared out over a few connections that count side by side: loading a commune's 2.8 million
+ * records into Node took 15 seconds.
  * server/routes/reports.test.ts holds both sides to the same integers on the spec's edge cases.
  *
  * Counting one team of 140,000 records still takes 0.15–0.25 s of the database's CPU, so each
