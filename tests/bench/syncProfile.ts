@@ -60,7 +60,11 @@ async function browserCpuMs(): Promise<Map<string, number>> {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const p of procs) if (!mine.has(p.pid) && mine.has(p.ppid)) (mine.add(p.pid), (grew = true));
+    for (const p of procs) {
+      if (mine.has(p.pid) || !mine.has(p.ppid)) continue;
+      mine.add(p.pid);
+      grew = true;
+    }
   }
   // Clock ticks are 10 ms on Linux (sysconf(_SC_CLK_TCK) = 100).
   const byKind = new Map<string, number>();
