@@ -20,7 +20,6 @@
  */
 import { gcm } from '@noble/ciphers/aes.js';
 import type { DBCore, DBCoreCursor, DBCoreMutateRequest, DBCoreTable, Middleware } from 'dexie';
-import type { SealBatch, SealedBatch } from './sealWorker';
 
 /** Per table: the fields sealed, and the field whose value binds a blob to its row. */
 export const SEALED: Readonly<Record<string, { fields: readonly string[]; bind: string }>> = {
@@ -112,12 +111,8 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const IV_BYTES = 12;
 
-function aadText(table: string, row: Record<string, unknown>): string {
-  return `${table}:${String(row[SEALED[table]!.bind])}`;
-}
-
 function aad(table: string, row: Record<string, unknown>): Uint8Array {
-  return encoder.encode(aadText(table, row));
+  return encoder.encode(`${table}:${String(row[SEALED[table]!.bind])}`);
 }
 
 /** A cached opening answers only for the row it was opened on, as the AAD would. */
@@ -157,87 +152,17 @@ function personalOf(fields: readonly string[], row: Record<string, unknown>): Re
 }
 
 /**
- * The worker that seals ahead (sealWorker.ts), started on first use; `null` where there is none
- * (no `Worker`, as in unit tests, or it failed): WebCrypto seals ahead then.
- */
-let worker: Worker | null | undefined;
-let nextBatch = 0;
-const batches = new Map<number, { resolve: (blobs: Uint8Array[]) => void; reject: (e: Error) => void }>();
-
-function sealWorker(): Worker | null {
-  if (worker !== undefined) return worker;
-  worker = null;
-  if (typeof Worker === 'undefined') return null;
-  try {
-    const w = new Worker(new URL('./sealWorker.ts', import.meta.url), { type: 'module', name: 'seal' });
-    w.onmessage = (e: MessageEvent<SealedBatch>) => {
-      const waiting = batches.get(e.data.id);
-      batches.delete(e.data.id);
-      if (e.data.failed) waiting?.reject(new Error('the sealing worker failed'));
-      else waiting?.resolve(e.data.blobs);
-    };
-    w.onerror = () => {
-      // Never again: sealing ahead falls back to WebCrypto, and what waits is sealed at its write.
-      for (const waiting of batches.values()) waiting.reject(new Error('the sealing worker failed'));
-      batches.clear();
-      worker = null;
-      w.terminate();
-    };
-    worker = w;
-  } catch {
-    worker = null;
-  }
-  return worker;
-}
-
-/** Seals `rows` (associated data, JSON of the personal fields) under `rawKey` in the worker. */
-function sealInWorker(w: Worker, rawKey: Uint8Array, rows: SealBatch['rows']): Promise<Uint8Array[]> {
-  const id = nextBatch++;
-  const key = rawKey.slice();
-  return new Promise((resolve, reject) => {
-    batches.set(id, { resolve, reject });
-    w.postMessage({ id, key, rows } satisfies SealBatch, [key.buffer]);
-  });
-}
-
-/**
- * Seals, ahead of their write and off the page's thread, the rows about to be written to `table`
- * (plain rows, as written above this layer). The synchronous cipher the write needs inside its
+ * Seals, ahead of their write and with WebCrypto, the rows about to be written to `table` (plain
+ * rows, as written above this layer). The synchronous cipher the write needs inside its
  * transaction costs tens of microseconds a row on the page's thread (its key schedule and hash
- * tables are set up again for every blob). A worker (sealWorker.ts) seals a page's rows with that
- * cipher in one message; without one, WebCrypto seals thousands of rows at once off the thread,
- * though each call still costs the page's thread a promise and its task. A row written with other
- * values than these is sealed at its write as ever.
+ * tables are set up again for every blob); WebCrypto seals thousands of rows at once off that
+ * thread. A row written with other values than these is sealed at its write as ever.
  */
 export async function presealRows(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
   const spec = SEALED[table];
-  if (!spec || state.mode !== 'open' || rows.length === 0) return;
-  const rawKey = state.key;
-  const w = sealWorker();
-  if (w) {
-    const slots: { slot: string; text: string }[] = [];
-    const batch: SealBatch['rows'] = [];
-    for (const row of rows) {
-      // A row read while locked carries its blob: sealed at its write, where the blob is opened.
-      if (row[SEALED_FIELD] !== undefined) continue;
-      const personal = personalOf(spec.fields, row);
-      if (!personal) continue;
-      const text = JSON.stringify(personal);
-      slots.push({ slot: presealKey(table, row), text });
-      batch.push({ aad: aadText(table, row), text });
-    }
-    if (batch.length === 0) return;
-    const blobs = await sealInWorker(w, rawKey, batch);
-    // Locked meanwhile, or another key: nothing sealed under the old one is kept.
-    if (state.mode !== 'open' || state.key !== rawKey) return;
-    slots.forEach(({ slot, text }, i) => {
-      if (presealed.size >= MAX_PRESEALED) presealed.clear();
-      presealed.set(slot, { text, blob: blobs[i]! });
-    });
-    return;
-  }
   // No WebCrypto outside a secure context: every row is then sealed at its write.
-  if (!globalThis.crypto?.subtle) return;
+  if (!spec || state.mode !== 'open' || rows.length === 0 || !globalThis.crypto?.subtle) return;
+  const rawKey = state.key;
   if (subtleKey?.raw !== rawKey) subtleKey = { raw: rawKey, key: crypto.subtle.importKey('raw', rawKey as Uint8Array<ArrayBuffer>, 'AES-GCM', false, ['encrypt']) };
   const key = await subtleKey.key;
   await Promise.all(
