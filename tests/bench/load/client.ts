@@ -6,7 +6,8 @@
  */
 import http from 'node:http';
 
-export type RequestKind = 'push' | 'pull' | 'setup';
+/** `probe`: GET /api/health, no token and no database (the noisy run's gauge of the event loops and the machine). */
+export type RequestKind = 'push' | 'pull' | 'setup' | 'probe';
 
 /** `status` 0: the client gave up after its timeout; -1: the connection failed. */
 export interface Sample {

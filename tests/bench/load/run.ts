@@ -4,7 +4,7 @@
  *   npm run bench:load -- [--quick] [--db=pglite|postgres|both] [--phases=load,noisy]
  *                         [--devices=N] [--seconds=S] [--think=MS] [--timeout=MS]
  *                         [--noisy-devices=N] [--pull-limit=N] [--seed=N] [--profile-server=DIR]
- *                         [--server-root=DIR]
+ *                         [--server-root=DIR] [--hammer=process|inline]
  *
  * Each phase starts `server/index.ts` (the `npm start` entry) in a child process on a fresh
  * database, enrolls the devices through the real routes (10 per team), lets them push and pull for
@@ -12,7 +12,10 @@
  *
  * load: N devices (default: 50 and 200 on PGlite, 200 on PostgreSQL). noisy: a quiet team of 10
  * devices alone for S seconds, then again while another team of --noisy-devices devices (default
- * 30) pushes with no pause; the quiet team's p95 under load ÷ alone.
+ * 30) pushes with no pause; the quiet team's p95 under load ÷ alone. The noisy team runs in a
+ * process of its own (--hammer=process, default; phones are separate machines) or in this one
+ * (--hammer=inline, whose event loop then also delays the quiet team's times); GET /api/health is
+ * timed beside the quiet team (the event loops' and the machine's share of its times).
  * PostgreSQL: TEST_DATABASE_URL, else DATABASE_URL, else postgres://cds:cds@127.0.0.1:5432/cds_test
  * (a fresh schema, dropped afterwards); skipped with a note when unreachable.
  * --quick: PGlite, 20 devices, 10 s, the load phase only (CI).
@@ -31,11 +34,13 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { mulberry32 } from '../../../src/domain/random';
-import type { EnrollResponse, InviteResponse, PullResponse, PushResponse } from '../../../src/domain/wire';
-import { LoadClient, type Answer } from './client';
+import type { EnrollResponse, InviteResponse, PushResponse } from '../../../src/domain/wire';
+import { LoadClient } from './client';
 import { SimDevice, type TeamRun } from './device';
-import { TeamLedger, Violations, verifyTeam, type FinalChange } from './ledger';
-import { figures, type Figures } from './stats';
+import { TeamLedger, Violations } from './ledger';
+import { checkTeams, inPool, mergeChecks, setupCall, sumCounters, type CheckResult } from './teamCheck';
+import { RemoteTeam } from './remoteTeam';
+import { figures, type Figures, type Latency } from './stats';
 import { BENCH_ENV, REPO, freshStorage, measureDatabaseCpu, measureServerOf, prepareTeams, startServer, type DatabaseCpu, type DbKind, type RunningServer } from './server';
 
 // ------------------------------------------------------------------------------------------------
@@ -81,7 +86,12 @@ const options = {
   devices: value('devices') === undefined ? undefined : num('devices', 0),
   profileServer: value('profile-server'),
   serverRoot: value('server-root'),
+  hammer: (value('hammer') ?? 'process') as 'process' | 'inline',
 };
+if (!['process', 'inline'].includes(options.hammer)) {
+  console.error(`--hammer is process or inline, got ${options.hammer}`);
+  process.exit(2);
+}
 if (options.serverRoot) measureServerOf(options.serverRoot.endsWith('/') ? options.serverRoot : `${options.serverRoot}/`);
 if (options.seconds <= 0) {
   console.error('--seconds must be more than 0');
@@ -90,6 +100,10 @@ if (options.seconds <= 0) {
 const PER_TEAM = 10;
 /** After the S seconds, a batch already sent is retried this long; one still unanswered is sent again before the checks. */
 const DRAIN_MS = 30_000;
+/** The noisy run's health probe: one request, then this pause. */
+const PROBE_MS = 200;
+/** How long the checks after a run may take. */
+const CHECK_MS = 120_000;
 const resultsDir = join(REPO, 'tests/bench/results');
 const outName = quick ? 'load-quick' : 'load-latest';
 
@@ -100,17 +114,8 @@ interface Team {
   run: TeamRun;
   devices: SimDevice[];
   headToken: string;
-}
-
-/** A setup request; retried on 429/503 (an enrollment limit) and 5xx, any other answer is fatal. */
-async function setupCall(client: LoadClient, method: 'GET' | 'POST', path: string, token: string | undefined, body: unknown, want: number): Promise<Answer> {
-  for (let attempt = 0; attempt < 30; attempt++) {
-    const a = await client.request('setup', 'setup', method, path, token, body);
-    if (a.status === want) return a;
-    if (a.status !== 429 && a.status !== 503 && a.status < 500 && a.status > 0) throw new Error(`${method} ${path} answered ${a.status}: ${a.text.slice(0, 300)}`);
-    await new Promise((r) => setTimeout(r, (a.retryAfter ?? 1) * 1000));
-  }
-  throw new Error(`${method} ${path}: no answer after 30 attempts`);
+  /** What a process of its own needs to run the same devices (--hammer=process). */
+  remote: { name: string; group: string; tokens: string[]; seeds: number[]; shared: { id: string; version: number; fields: Record<string, unknown> } };
 }
 
 async function enrollTeam(client: LoadClient, prepared: { name: string; inviteCode: string }, devices: number, group: string, rng: () => number): Promise<Team> {
@@ -139,83 +144,12 @@ async function enrollTeam(client: LoadClient, prepared: { name: string; inviteCo
   ledger.observe(sharedId, r.version, performance.now(), { id: sharedId, version: r.version, op: 'create', fields });
 
   const run: TeamRun = { name: prepared.name, ledger, sharedId, violations: new Violations() };
+  const seeds = tokens.map(() => Math.floor(rng() * 2 ** 31));
   return {
     run,
     headToken: head.token,
-    devices: tokens.map((t, i) => new SimDevice(`${prepared.name}/${i}`, group, t, run, client, mulberry32(Math.floor(rng() * 2 ** 31)), options.pullLimit)),
-  };
-}
-
-async function inPool<T, R>(items: T[], width: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!, i);
-      }
-    }),
-  );
-  return out;
-}
-
-// ------------------------------------------------------------------------------------------------
-// Checks after a run
-
-interface CheckResult {
-  records: number;
-  acknowledged: number;
-  unresolvedRecords: number;
-  violations: Record<string, number>;
-  examples: { kind: string; id: string; device?: string; detail: string }[];
-  rejected: Record<string, number>;
-  unexpected: string[];
-  ok: boolean;
-}
-
-async function check(client: LoadClient, teams: Team[]): Promise<CheckResult> {
-  const giveUpAt = performance.now() + 120_000;
-  const devices = teams.flatMap((t) => t.devices);
-  for (const d of devices) d.group = 'check';
-  await inPool(devices, 32, (d) => d.settle(giveUpAt));
-  await inPool(devices, 32, (d) => d.pullToEnd(giveUpAt));
-  let records = 0;
-  let acknowledged = 0;
-  let unresolvedRecords = 0;
-  const all = new Violations();
-  for (const t of teams) {
-    const finalPull: FinalChange[] = [];
-    let cursor: string | undefined;
-    for (;;) {
-      const q = `limit=1000${cursor === undefined ? '' : `&cursor=${encodeURIComponent(cursor)}`}`;
-      const page = JSON.parse((await setupCall(client, 'GET', `/api/sync/pull?${q}`, t.headToken, undefined, 200)).text) as PullResponse;
-      finalPull.push(...page.changes);
-      cursor = page.cursor;
-      if (!page.hasMore) break;
-    }
-    const r = verifyTeam(t.run.ledger, finalPull, t.devices.map((d) => d.follower), t.run.violations);
-    records += r.records;
-    acknowledged += r.acknowledged;
-    unresolvedRecords += t.run.ledger.unresolved.size;
-    for (const [kind, n] of t.run.violations.counts) all.counts.set(kind, (all.counts.get(kind) ?? 0) + n);
-    all.examples.push(...t.run.violations.examples.slice(0, 10));
-  }
-  const rejected: Record<string, number> = {};
-  const unexpected: string[] = [];
-  for (const d of teams.flatMap((t) => t.devices)) {
-    for (const [code, n] of Object.entries(d.counters.rejected)) rejected[code] = (rejected[code] ?? 0) + n;
-    unexpected.push(...d.counters.unexpected);
-  }
-  return {
-    records,
-    acknowledged,
-    unresolvedRecords,
-    violations: all.summary(),
-    examples: all.examples.slice(0, 20),
-    rejected,
-    unexpected: unexpected.slice(0, 20),
-    ok: all.total === 0 && Object.keys(rejected).length === 0 && unexpected.length === 0,
+    devices: tokens.map((t, i) => new SimDevice(`${prepared.name}/${i}`, group, t, run, client, mulberry32(seeds[i]!), options.pullLimit)),
+    remote: { name: prepared.name, group, tokens, seeds, shared: { id: sharedId, version: r.version, fields } },
   };
 }
 
@@ -236,19 +170,7 @@ interface Machine {
   cores: number;
 }
 
-function counters(devices: SimDevice[]) {
-  const c = { batches: 0, mutations: 0, applied: 0, duplicates: 0, conflicts: 0, answeredAfterWindow: 0, unresolvedBatches: 0 };
-  for (const d of devices) {
-    c.batches += d.counters.batches;
-    c.mutations += d.counters.mutations;
-    c.applied += d.counters.applied;
-    c.duplicates += d.counters.duplicates;
-    c.conflicts += d.counters.conflicts;
-    c.answeredAfterWindow += d.counters.answeredAfterWindow;
-    c.unresolvedBatches += d.counters.unresolvedBatches;
-  }
-  return c;
-}
+const counters = sumCounters;
 
 /** Runs `body` while measuring both processes' CPU, the client's event loop and the load average. */
 async function measured(server: RunningServer, database: DatabaseCpu, body: () => Promise<void>): Promise<Machine> {
@@ -273,6 +195,12 @@ async function measured(server: RunningServer, database: DatabaseCpu, body: () =
     loadAverage: { before, after: loadavg()[0]! },
     cores: cpus().length,
   };
+}
+
+/** The noisy team's own process (--hammer=process; NaN when inline). */
+interface HammerClient {
+  cpuPercent: number;
+  loopDelayP99Ms: number;
 }
 
 interface Goal {
@@ -304,8 +232,12 @@ interface NoisyResult {
   hammerDevices: number;
   seconds: number;
   thinkMs: number;
-  idle: { figures: Figures; machine: Machine };
-  loaded: { figures: Figures; hammer: Figures; machine: Machine };
+  /** `probe`: GET /api/health from the quiet team's process (PROBE_MS apart). */
+  idle: { figures: Figures; machine: Machine; probe: Latency };
+  /** Where the noisy team's devices ran: a process of their own, or this one. */
+  hammerMode: 'process' | 'inline';
+  /** `machine`'s client figures are this process's (the quiet team's, and the noisy team's when inline); `hammerClient` the noisy team's own process's. */
+  loaded: { figures: Figures; hammer: Figures; machine: Machine; hammerClient: HammerClient; probe: Latency };
   p95Ratio: number;
   pushP95Ratio: number;
   pullP95Ratio: number;
@@ -391,7 +323,7 @@ async function loadPhase(kind: DbKind, devices: number, postgresUrl: string): Pr
     const machine = await measured(server, await databaseCpu(), () => Promise.all(all.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs }))).then(() => undefined));
     const f = figures(client.samples, t0, stopAt, 'load');
     console.log('  checking records and cursors…');
-    const checks = await check(client, teams);
+    const checks = await checkTeams(client, teams, performance.now() + CHECK_MS);
     return {
       phase: 'load',
       database,
@@ -418,22 +350,52 @@ async function noisyPhase(kind: DbKind, postgresUrl: string): Promise<NoisyResul
   console.log(`\n▶ noisy neighbour: ${kind}, a team of ${PER_TEAM} alone ${options.seconds} s, then with a team of ${options.noisyDevices} pushing without pause ${options.seconds} s`);
   return withServer(kind, postgresUrl, `${kind}-noisy`, specs, async ({ server, client, teams, database, logFile, setupSeconds, databaseCpu }) => {
     const [quiet, hammer] = teams as [Team, Team];
-    console.log(`  set up in ${setupSeconds.toFixed(1)} s (server ${server.url}, pid ${server.pid}); the quiet team alone…`);
-    const runQuiet = (stopAt: number) => Promise.all(quiet.devices.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs })));
-    const i0 = performance.now();
-    const iStop = i0 + options.seconds * 1000;
-    const idleMachine = await measured(server, await databaseCpu(), () => runQuiet(iStop).then(() => undefined));
-    const idle = figures(client.samples, i0, iStop, 'quiet');
-    console.log('  …and with the noisy team');
-    const l0 = performance.now();
-    const lStop = l0 + options.seconds * 1000;
-    const loadedMachine = await measured(server, await databaseCpu(), () =>
-      Promise.all([runQuiet(lStop), ...hammer.devices.map((d) => d.run({ stopAt: lStop, giveUpAt: lStop + DRAIN_MS, thinkMs: 0 }))]).then(() => undefined),
-    );
-    const loaded = figures(client.samples, l0, lStop, 'quiet');
-    const hammerFigures = figures(client.samples, l0, lStop, 'hammer');
-    console.log('  checking records and cursors…');
-    const checks = await check(client, teams);
+    // --hammer=process (default): the noisy team's devices in a process of their own, as phones are
+    // separate machines; --hammer=inline: in this process, whose event loop then also times the quiet team.
+    const remote = options.hammer === 'process' ? new RemoteTeam() : undefined;
+    try {
+      await remote?.init({ type: 'init', url: server.url, timeoutMs: options.timeoutMs, pullLimit: options.pullLimit, ...hammer.remote });
+      console.log(`  set up in ${setupSeconds.toFixed(1)} s (server ${server.url}, pid ${server.pid}, the noisy team ${remote ? 'in a process of its own' : 'in this process'}); the quiet team alone…`);
+      // Beside the quiet team, from its process: GET /api/health every PROBE_MS, which needs no token
+      // and no database. Its time is the client's and the server's event loops and the machine; what
+      // the quiet team's requests take beyond it is the token check, the team's gates and the database.
+      const probe = async (stopAt: number) => {
+        while (performance.now() < stopAt) {
+          await client.request('probe', 'probe', 'GET', '/api/health');
+          await new Promise((r) => setTimeout(r, PROBE_MS));
+        }
+      };
+      const runQuiet = (stopAt: number) => Promise.all([probe(stopAt), ...quiet.devices.map((d) => d.run({ stopAt, giveUpAt: stopAt + DRAIN_MS, thinkMs: options.thinkMs }))]);
+      const i0 = performance.now();
+      const iStop = i0 + options.seconds * 1000;
+      const idleMachine = await measured(server, await databaseCpu(), () => runQuiet(iStop).then(() => undefined));
+      const idle = figures(client.samples, i0, iStop, 'quiet');
+      const idleProbe = figures(client.samples, i0, iStop, 'probe').all;
+      console.log('  …and with the noisy team');
+      const l0 = performance.now();
+      const lStop = l0 + options.seconds * 1000;
+      let hammerClient: HammerClient = { cpuPercent: NaN, loopDelayP99Ms: NaN };
+      const loadedMachine = await measured(server, await databaseCpu(), async () => {
+        if (!remote) {
+          await Promise.all([runQuiet(lStop), ...hammer.devices.map((d) => d.run({ stopAt: lStop, giveUpAt: lStop + DRAIN_MS, thinkMs: 0 }))]);
+          return;
+        }
+        const [, ran] = await Promise.all([runQuiet(lStop), remote.run(lStop, lStop + DRAIN_MS, 0)]);
+        client.samples.push(...ran.samples);
+        hammerClient = { cpuPercent: ran.cpuPercent, loopDelayP99Ms: ran.loopDelayP99Ms };
+      });
+      const loaded = figures(client.samples, l0, lStop, 'quiet');
+      const hammerFigures = figures(client.samples, l0, lStop, 'hammer');
+      const loadedProbe = figures(client.samples, l0, lStop, 'probe').all;
+      console.log('  checking records and cursors…');
+      const giveUpAt = performance.now() + CHECK_MS;
+      let checks: CheckResult;
+      let hammerCounters = counters(hammer.devices);
+      if (remote) {
+        const [own, theirs] = await Promise.all([checkTeams(client, [quiet], giveUpAt), remote.check(giveUpAt)]);
+        checks = mergeChecks(own, theirs.checks);
+        hammerCounters = theirs.counters;
+      } else checks = await checkTeams(client, teams, giveUpAt);
     const p95Ratio = loaded.all.p95 / idle.all.p95;
     return {
       phase: 'noisy',
@@ -442,17 +404,21 @@ async function noisyPhase(kind: DbKind, postgresUrl: string): Promise<NoisyResul
       hammerDevices: options.noisyDevices,
       seconds: options.seconds,
       thinkMs: options.thinkMs,
-      idle: { figures: idle, machine: idleMachine },
-      loaded: { figures: loaded, hammer: hammerFigures, machine: loadedMachine },
+      idle: { figures: idle, machine: idleMachine, probe: idleProbe },
+      hammerMode: options.hammer,
+      loaded: { figures: loaded, hammer: hammerFigures, machine: loadedMachine, hammerClient, probe: loadedProbe },
       p95Ratio,
       pushP95Ratio: loaded.push.p95 / idle.push.p95,
       pullP95Ratio: loaded.pull.p95 / idle.pull.p95,
-      mutations: { quiet: counters(quiet.devices), hammer: counters(hammer.devices) },
+      mutations: { quiet: counters(quiet.devices), hammer: hammerCounters },
       serverLog: { ...server.logLines(), file: logFile },
       checks,
       goals: [{ goal: `noisy neighbour (${kind}): the quiet team's p95 ≤ 2 × alone`, value: `${times(p95Ratio)} × (${ms(idle.all.p95)} → ${ms(loaded.all.p95)})`, pass: p95Ratio <= 2 }],
       setupSeconds,
     };
+    } finally {
+      remote?.kill();
+    }
   });
 }
 
@@ -559,6 +525,11 @@ async function main(): Promise<number> {
     console.log('  the noisy team meanwhile:');
     printFigures(r.loaded.hammer, '    ');
     printMachine(r.loaded.machine, r.loaded.figures.requests + r.loaded.hammer.requests, '    ');
+    if (r.hammerMode === 'process') {
+      console.log(`    the noisy team's own client process: CPU ${r.loaded.hammerClient.cpuPercent.toFixed(0)} % of a core (event-loop delay p99 ${r.loaded.hammerClient.loopDelayP99Ms.toFixed(0)} ms)`);
+    }
+    const probeRow = (l: Latency) => `p50 ${ms(l.p50)}, p95 ${ms(l.p95)}, p99 ${ms(l.p99)} (${l.requests})`;
+    console.log(`  GET /api/health (no token, no database) from the quiet team's process: alone ${probeRow(r.idle.probe)}; loaded ${probeRow(r.loaded.probe)}`);
     console.log(`  p95 ratio (loaded ÷ alone): all ${times(r.p95Ratio)}, push ${times(r.pushP95Ratio)}, pull ${times(r.pullP95Ratio)} (— when one side has no answers)`);
     printChecks(r.checks, r.serverLog);
     printGoals(r.goals);

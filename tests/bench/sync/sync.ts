@@ -18,7 +18,7 @@
  * with schema=pk into tables with a primary key only (the device's limit: no index to keep).
  *
  * Query parameters: token, userId, userName, teamId, teamName, writes=200, upload=0, probe=0;
- * mode=raw, chunk=500, schema=app|pk.
+ * mode=raw, chunk=500, schema=app|pk; gate=1 (the sync waits for `window.__syncGo()`).
  * When done: `document.body.dataset.done = 'true'` and `window.__syncResult`; on failure
  * `document.body.dataset.error` and `window.__syncError`.
  */
@@ -39,6 +39,7 @@ declare global {
   interface Window {
     __syncResult?: unknown;
     __syncError?: string;
+    __syncGo?: () => void;
   }
 }
 
@@ -208,12 +209,19 @@ async function firstSync(db: AppDB, params: URLSearchParams) {
   // Let the database settle before the clock starts.
   await new Promise((r) => setTimeout(r, 200));
 
+  // With gate=1 the sync starts when the driver says so (syncProfile.ts reads the browser's CPU time
+  // on each side of it): `data-sync-phase` is `ready`, then `done` once the sync has ended.
+  if (params.get('gate') === '1') {
+    document.body.dataset.syncPhase = 'ready';
+    await new Promise<void>((go) => (window.__syncGo = go));
+  }
   const sealedAheadBefore = presealedStats().taken;
   recording = true;
   const t0 = now();
   const status = await new SyncEngine({ db, locks: null }).sync();
   const t1 = now();
   recording = false;
+  document.body.dataset.syncPhase = 'done';
   if (status.phase !== 'idle') throw new Error(`sync ended in phase ${status.phase} (${status.errorKey ?? ''})`);
 
   const pulls = requests.filter((r) => r.path === '/api/sync/pull');
