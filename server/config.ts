@@ -15,7 +15,8 @@ export interface ServerConfig {
   /**
    * Requests per second sustained and burst size of all of a team's devices together (once their
    * tokens are checked): one team pushing and pulling without pause cannot take the whole server
-   * from the other teams, while a whole team's first syncs at once stay inside it.
+   * from the other teams. A phone's first sync of a big team pulls about 8 pages a second: a few
+   * phones joining at once use the burst, then share the rate.
    */
   teamLimit: Rate;
   /**
@@ -87,7 +88,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion =
     staticDir: env.STATIC_DIR ?? 'dist',
     appVersion,
     rateLimit: { perSecond: positive(env, 'RATE_LIMIT_PER_SECOND', 25), burst: positive(env, 'RATE_LIMIT_BURST', 120) },
-    teamLimit: { perSecond: positive(env, 'TEAM_RATE_LIMIT_PER_SECOND', 40), burst: positive(env, 'TEAM_RATE_LIMIT_BURST', 400) },
+    teamLimit: { perSecond: positive(env, 'TEAM_RATE_LIMIT_PER_SECOND', 20), burst: positive(env, 'TEAM_RATE_LIMIT_BURST', 400) },
     // The burst is at least a device's, since a device's requests borrow from it while in flight.
     addressLimit: { perSecond: positive(env, 'ADDRESS_LIMIT_PER_MINUTE', 60) / 60, burst: positive(env, 'ADDRESS_LIMIT_BURST', 120) },
     enrollLimit: {

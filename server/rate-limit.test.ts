@@ -307,10 +307,10 @@ describe('settings', () => {
     expect(configFromEnv({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).trustProxy).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
   });
 
-  it('the limits default to 25/s bursts of 120 per device, 40/s bursts of 400 per team, 60 a minute per address, enrollment 10 a minute per address and 60 overall', () => {
+  it('the limits default to 25/s bursts of 120 per device, 20/s bursts of 400 per team, 60 a minute per address, enrollment 10 a minute per address and 60 overall', () => {
     const c = configFromEnv({});
     expect(c.rateLimit).toEqual({ perSecond: 25, burst: 120 });
-    expect(c.teamLimit).toEqual({ perSecond: 40, burst: 400 });
+    expect(c.teamLimit).toEqual({ perSecond: 20, burst: 400 });
     expect(configFromEnv({ TEAM_RATE_LIMIT_PER_SECOND: '80', TEAM_RATE_LIMIT_BURST: '800' }).teamLimit).toEqual({ perSecond: 80, burst: 800 });
     expect(c.addressLimit).toEqual({ perSecond: 1, burst: 120 });
     expect(c.enrollLimit.perAddress).toEqual({ perSecond: 10 / 60, burst: 10 });
