@@ -1,8 +1,9 @@
 // @vitest-environment node
 /**
- * A pull into an empty households table marks every household with one mark (ALL_HOUSEHOLDS)
- * rather than one each, and still refreshes every household it touched when it is interrupted
- * and finished by a later sync.
+ * What a first sync writes fewer of: a pull into an empty households table marks every household
+ * with one mark (ALL_HOUSEHOLDS) rather than one each, and still refreshes every household it
+ * touched when it is interrupted and finished by a later sync; a household it has just stored has
+ * no visit dates (so no entries in their indexes) until its summary is written.
  */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
@@ -102,5 +103,32 @@ describe('the mark for every household', () => {
     expect(marks.puts).toBe(ids.length + 1);
     expect(await d.dirtyHouseholds.count()).toBe(0);
     for (const [i, id] of ids.entries()) expect((await d.households.get(id))?.searchText).toContain(`tran thi hoa ${i}`);
+  });
+});
+
+describe('a household a first sync has just stored', () => {
+  it('has no last visit or follow-up date, and no entry in their indexes, until its summary is written', async () => {
+    const s = await setup();
+    const ids = await seedTeam(s);
+    const { d } = await markCountingDevice(s);
+    let pulls = 0;
+    s.net.intercept = (url) => (isPull(url) && ++pulls === 5 ? jsonResponse(200, { oops: true }) : undefined);
+    const engine = s.engine(d, { pullPageSize: 2 });
+    expect((await engine.sync()).phase).toBe('error');
+    expect(await d.households.count()).toBe(4);
+    for (const id of ids) {
+      const h = (await d.households.get(id))!;
+      expect(h).not.toHaveProperty('lastVisitDate');
+      expect(h).not.toHaveProperty('followUpDate');
+    }
+    expect(await d.households.orderBy('lastVisitDate').count()).toBe(0);
+    expect(await d.households.orderBy('followUpDate').count()).toBe(0);
+    s.net.intercept = undefined;
+    expect((await engine.sync()).phase).toBe('idle');
+    // Then every household has both, '' when never visited, and is in both indexes.
+    expect(await d.households.get(ids[0]!)).toMatchObject({ lastVisitDate: '', followUpDate: '' });
+    expect(await d.households.get(ids[3]!)).toMatchObject({ lastVisitDate: '2026-02-20', followUpDate: '2026-03-10' });
+    expect(await d.households.orderBy('lastVisitDate').count()).toBe(4);
+    expect(await d.households.orderBy('followUpDate').count()).toBe(4);
   });
 });
