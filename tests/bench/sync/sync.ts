@@ -225,8 +225,10 @@ async function firstSync(db: AppDB, params: URLSearchParams) {
   const complete = txs.filter((t) => t.end !== undefined);
   // A page's transaction opens every entity table (sessions among them); the refresh's open only
   // households, members and visits. Both reach meta: the report's change token is written with them.
-  const applyTx = complete.filter((t) => t.stores.includes('dirtyHouseholds') && t.stores.includes('sessions'));
-  const refreshTx = complete.filter((t) => t.stores.includes('dirtyHouseholds') && !t.stores.includes('sessions'));
+  // (The pull's first read, which counts the tables and looks for the mark for every household, is neither.)
+  const written = complete.filter((t) => t.mode === 'readwrite');
+  const applyTx = written.filter((t) => t.stores.includes('dirtyHouseholds') && t.stores.includes('sessions'));
+  const refreshTx = written.filter((t) => t.stores.includes('dirtyHouseholds') && !t.stores.includes('sessions'));
   const firstPull = pulls[0]?.start ?? t1;
   const networkMs = sum(pulls.map((r) => (r.body ?? r.start) - r.start));
   const serverWaitMs = sum(pulls.map((r) => (r.headers ?? r.start) - r.start));
