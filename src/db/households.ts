@@ -114,12 +114,13 @@ export async function putHouseholdsQuietly(rows: HouseholdRow[], database: AppDB
 }
 
 /** Households whose follow-up falls on or before `until` (overdue first). */
-export async function householdsToFollowUp(until: string, database: AppDB = db()): Promise<HouseholdRow[]> {
-  return database.households
+export async function householdsToFollowUp(until: string, database: AppDB = db()): Promise<(HouseholdRow & { followUpDate: string })[]> {
+  // Found by their follow-up date: every one has it.
+  return (await database.households
     .where('followUpDate')
     .between('0', until, true, true)
     .filter((h) => !h.deleted)
-    .toArray();
+    .toArray()) as (HouseholdRow & { followUpDate: string })[];
 }
 
 export async function householdsByIds(ids: string[], database: AppDB = db()): Promise<Map<string, HouseholdRow>> {

@@ -48,10 +48,13 @@ export type HouseholdRow = HouseholdFields &
     /** Folded head name, address, neighborhood, phone and member names. */
     searchText: string;
     nameKey: string;
-    /** Date of the newest visit, '' when never visited. */
-    lastVisitDate: string;
-    /** When the household should be visited again, '' when nothing is open. */
-    followUpDate: string;
+    /**
+     * Date of the newest visit, '' when never visited. Absent until the household's summary is
+     * first computed (a household a pull has just stored: see withLocalKeys in sync/pullPlan.ts).
+     */
+    lastVisitDate?: string;
+    /** When the household should be visited again, '' when nothing is open (absent like lastVisitDate). */
+    followUpDate?: string;
   };
 
 export type MemberRow = MemberFields & RecordMeta & { nameKey: string };

@@ -1,6 +1,7 @@
 /**
  * The summaries a pull leaves to be recomputed: search text (with the members' names), last visit
- * and follow-up date of each household marked in `dirtyHouseholds` (see applyPullPage).
+ * and follow-up date of each household marked in `dirtyHouseholds` (see applyPullPage), or of
+ * every household while the table holds `ALL_HOUSEHOLDS`.
  */
 import { Dexie } from 'dexie';
 import { db, type AppDB } from '../db/database';
@@ -10,6 +11,18 @@ import { followUpFrom, householdSearchText, type VisitSummaryFields } from '../d
 import { presealRows } from '../db/seal';
 
 type VisitFacts = VisitSummaryFields & { householdId: string };
+
+/**
+ * The mark that stands for every household on the device. A pull into an empty households table
+ * writes it once, in its first transaction that would mark any household, instead of a mark per
+ * household (about a tenth of the rows a first sync writes): every household on the device is
+ * then one the pull stored or one the person created meanwhile, so "all of them" covers every
+ * household the pull touched. Like the marks, it is committed with the rows that made it needed
+ * and removed only by the transaction that refreshes the last household, so a sync interrupted
+ * anywhere (mid-pull, mid-refresh) still refreshes every household on the next one. No household
+ * id is `*` (ids are UUIDs).
+ */
+export const ALL_HOUSEHOLDS = '*';
 
 /**
  * What a pull into empty member and visit tables wrote of them, kept as it commits: every member
@@ -119,12 +132,19 @@ export const REFRESH_CHUNK = 2000;
 
 export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize = REFRESH_CHUNK, pulled?: PulledSummaries): Promise<number> {
   // Both asked at once: most syncs find no mark, and the count is a cheap read besides.
-  const [ids, households] = (await Promise.all([database.dirtyHouseholds.toCollection().primaryKeys(), database.households.count()])) as [string[], number];
-  if (ids.length === 0) return 0;
+  const [marked, households] = (await Promise.all([database.dirtyHouseholds.toCollection().primaryKeys(), database.households.count()])) as [string[], number];
+  if (marked.length === 0) return 0;
+  // Every household (ALL_HOUSEHOLDS): the marks of single households are refreshed with them.
+  const all = marked.includes(ALL_HOUSEHOLDS);
+  const ids = all ? ((await database.households.toCollection().primaryKeys()) as string[]) : marked;
+  if (ids.length === 0) {
+    await database.dirtyHouseholds.clear();
+    return 0;
+  }
   const CHUNK = chunkSize;
   // After a first sync nearly every household is dirty: reading each chunk as one key range (the
   // ids come sorted) is far quicker than looking 2,000 keys up one by one, and reads little extra.
-  const dense = ids.length * 2 >= households;
+  const dense = all || ids.length * 2 >= households;
   // …and when one chunk holds them all, reading the tables straight through is quicker still (an
   // index range fetches every row through the index).
   const whole = dense && ids.length <= CHUNK;
@@ -144,51 +164,53 @@ export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize =
   let sealing = sealAhead(ids.slice(0, CHUNK));
   for (let i = 0; i < ids.length; i += CHUNK) {
     const chunk = ids.slice(i, i + CHUNK);
+    const last = i + CHUNK >= ids.length;
     const [lo, hi] = [chunk[0]!, chunk[chunk.length - 1]!];
     await sealing;
     sealing = sealAhead(ids.slice(i + CHUNK, i + 2 * CHUNK));
     await database.transaction('rw', [database.households, database.members, database.visits, database.dirtyHouseholds, database.outbox], async () => {
       // The marks in this key range, read again inside the transaction: removed below as one range,
-      // every one of them is refreshed here.
+      // every one of them is refreshed here. For every household, every household in the range is,
+      // and the marks (ALL_HOUSEHOLDS with them) go with the last chunk: until it commits, the next
+      // refresh does them all again.
       const marks = database.dirtyHouseholds.where(':id').between(lo, hi, true, true);
+      const removeMarks = (): Promise<unknown> => (all ? (last ? database.dirtyHouseholds.clear() : Promise.resolve()) : marks.delete());
       // With the pull's own summaries, the reads it may need are asked for with the marks, not
       // after them (each wait is a round trip through the page's thread): whether a person wrote
       // members or visits meanwhile, and, for a chunk read as a key range, its households.
       const [keys, local, range] = await Promise.all([
-        marks.primaryKeys() as Promise<string[]>,
+        all ? Promise.resolve(undefined) : (marks.primaryKeys() as Promise<string[]>),
         fromPull ? localMemberOrVisitWrites(database) : Promise.resolve(true),
         fromPull && dense ? database.households.where(':id').between(lo, hi, true, true).toArray() : Promise.resolve(undefined),
       ]);
-      refreshed += keys.length;
-      const wanted = new Set(keys);
+      const wanted = keys ? new Set(keys) : undefined;
+      const pick = (rows: HouseholdRow[]) => (wanted ? rows.filter((h) => wanted.has(h.id)) : rows);
       // Checked in the transaction a person's write to a member or visit would need too.
       if (fromPull && !local) {
-        const households = range ? range.filter((h) => wanted.has(h.id)) : await database.households.bulkGet(keys);
+        const households = range ? pick(range) : await database.households.bulkGet(keys!);
+        refreshed += keys ? keys.length : households.length;
         await Promise.all([
           database.households.bulkPut(households.filter((h): h is HouseholdRow => !!h).map((h) => summarized(h, fromPull.names, fromPull.visits))),
-          marks.delete(),
+          removeMarks(),
         ]);
         return;
       }
       const [households, members, visits] = await Promise.all(
         whole
-          ? [
-              database.households.toArray().then((rows) => rows.filter((h) => wanted.has(h.id))),
-              database.members.toArray(),
-              database.visits.toArray(),
-            ]
+          ? [database.households.toArray().then(pick), database.members.toArray(), database.visits.toArray()]
           : dense
           ? [
-              database.households.where(':id').between(lo, hi, true, true).toArray().then((rows) => rows.filter((h) => wanted.has(h.id))),
+              database.households.where(':id').between(lo, hi, true, true).toArray().then(pick),
               database.members.where('householdId').between(lo, hi, true, true).toArray(),
               database.visits.where('householdId').between(lo, hi, true, true).toArray(),
             ]
           : [
-              database.households.bulkGet(keys),
-              database.members.where('householdId').anyOf(keys).toArray(),
-              database.visits.where('householdId').anyOf(keys).toArray(),
+              database.households.bulkGet(keys!),
+              database.members.where('householdId').anyOf(keys!).toArray(),
+              database.visits.where('householdId').anyOf(keys!).toArray(),
             ],
       );
+      refreshed += keys ? keys.length : households.length;
       const names = new Map<string, string[]>();
       for (const m of members) {
         if (m.deleted) continue;
@@ -208,7 +230,7 @@ export async function refreshDirtyHouseholds(database: AppDB = db(), chunkSize =
         updated.push({ ...h, searchText: householdSearchText(h, names.get(h.id) ?? []), ...followUpFrom(visitsBy.get(h.id) ?? []) });
       }
       await database.households.bulkPut(updated);
-      await marks.delete();
+      await removeMarks();
     });
   }
   return refreshed;

@@ -14,7 +14,7 @@ import { createHouseholdWithMembers } from '../db/householdWithMembers';
 import { createHousehold } from '../db/households';
 import { createMember, updateMember } from '../db/members';
 import { createVisit, deleteVisit, updateVisit } from '../db/visits';
-import { REFRESH_CHUNK, refreshDirtyHouseholds } from './dirtyHouseholds';
+import { ALL_HOUSEHOLDS, REFRESH_CHUNK, refreshDirtyHouseholds } from './dirtyHouseholds';
 import { applyPullPage, preparePullPage, sealSummariesAhead, startPullRun } from './pull';
 import type { PullChange, PullResponse } from './transport';
 import { PULL_LIMIT } from '../domain/wire';
@@ -382,7 +382,12 @@ describe('first sync: requests made together', () => {
     expect(await d.households.get(other)).toMatchObject({ headName: 'Lê Văn Cường', version: 3, syncState: 'synced' });
     expect(await d.outbox.count()).toBe(1);
     expect((await d.meta.get('pullCursor'))?.value).toBe('c1');
-    expect((await d.dirtyHouseholds.toCollection().primaryKeys()).sort()).toEqual([mine.id, other].sort());
+    // The households table was empty as the pull began: one mark stands for every household.
+    expect(await d.dirtyHouseholds.toCollection().primaryKeys()).toEqual([ALL_HOUSEHOLDS]);
+    expect(await refreshDirtyHouseholds(d)).toBe(2);
+    expect(await d.dirtyHouseholds.count()).toBe(0);
+    expect((await d.households.get(mine.id))?.searchText).toContain('nguyen van binh');
+    expect((await d.households.get(other))?.searchText).toContain('le van cuong');
   });
 });
 
@@ -534,7 +539,7 @@ describe('first sync: the summaries sealed while the page before the last is wri
     expect(await ahead).toBeUndefined();
     await applyPullPage(visits, { run, prepared: preparePullPage(visits, run, d), last: true, summariesAhead: ahead }, d);
     expect(await d.households.count()).toBe(0);
-    expect(await d.dirtyHouseholds.toCollection().primaryKeys()).toEqual(['h00000']);
+    expect(await d.dirtyHouseholds.toCollection().primaryKeys()).toEqual([ALL_HOUSEHOLDS]);
   });
 });
 
@@ -584,4 +589,37 @@ describe('refreshDirtyHouseholds', () => {
       }
     });
   }
+
+  it('the mark for every household: refreshes them all, and is removed only with the last chunk, so a refresh that fails midway does them all again', async () => {
+    const d = new AppDB('refresh-all-' + crypto.randomUUID());
+    cleanups.push(() => d.close());
+    // The third chunk's write fails once.
+    let writes = 0;
+    let failAt = 3;
+    watchTables(d, 'failing', (name, t) => ({
+      mutate: (req) => (name === 'households' && req.type === 'put' && req.values.length > 1 && ++writes === failAt ? Promise.reject(new Error('disk full')) : t.mutate(req)),
+    }));
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const h = await createHousehold(hh({ headName: `Chủ hộ ${i}`, address: `Số ${i}` }), d);
+      ids.push(h.id);
+      await createMember({ householdId: h.id, fullName: `Thành viên ${i}`, birthYear: 1990 }, d);
+      await createVisit({ householdId: h.id, date: `2026-02-0${i + 1}`, topics: ['vneid'], outcome: 'done' }, d);
+    }
+    // As a first pull leaves them: no summary computed, one mark for all (and a household's own mark).
+    await d.transaction('rw', d.households, d.dirtyHouseholds, async () => {
+      for (const id of ids) await d.households.update(id, { searchText: '', lastVisitDate: '', followUpDate: '' });
+      await d.dirtyHouseholds.bulkPut([{ id: ALL_HOUSEHOLDS }, { id: ids[4]! }]);
+    });
+    await expect(refreshDirtyHouseholds(d, 2)).rejects.toThrow();
+    // Two chunks committed; the marks are all still there.
+    expect((await d.dirtyHouseholds.toCollection().primaryKeys()).sort()).toEqual([ALL_HOUSEHOLDS, ids[4]!].sort());
+    expect((await d.households.toArray()).filter((h) => h.searchText !== '')).toHaveLength(4);
+    failAt = -1;
+    expect(await refreshDirtyHouseholds(d, 2)).toBe(7);
+    expect(await d.dirtyHouseholds.count()).toBe(0);
+    for (const [i, id] of ids.entries()) {
+      expect(await d.households.get(id)).toMatchObject({ searchText: expect.stringContaining(`thanh vien ${i}`), lastVisitDate: `2026-02-0${i + 1}` });
+    }
+  });
 });

@@ -15,7 +15,7 @@ import { entityTables, tableOf, type SyncedRow } from '../db/tables';
 import { isEntity } from '../domain/vocab';
 import { planPulledChange, touchedHouseholds, type PulledChangeAction } from './pullPlan';
 import { requeueRecord } from './restore';
-import { PulledSummaries, REFRESH_CHUNK } from './dirtyHouseholds';
+import { ALL_HOUSEHOLDS, PulledSummaries, REFRESH_CHUNK } from './dirtyHouseholds';
 import { presealRows } from '../db/seal';
 
 /**
@@ -31,6 +31,11 @@ export interface PullRun {
   fresh: Set<EntityName>;
   /** Households this pull has marked dirty already (they stay marked until the refresh). */
   dirty: Set<string>;
+  /**
+   * Whether the device holds the mark for every household (ALL_HOUSEHOLDS): it did as the pull
+   * began, or a page of this pull wrote it. No other mark is needed then.
+   */
+  allDirty: boolean;
   /** When members and visits were both empty as the pull began: what it stored of them. */
   summaries?: PulledSummaries;
   /** Pages of this pull written otherwise than as planned ahead (see applyPlanned). */
@@ -39,10 +44,27 @@ export interface PullRun {
 
 export async function startPullRun(database: AppDB = db()): Promise<PullRun> {
   const fresh = new Set<EntityName>();
-  await database.transaction('r', entityTables(database), async () => {
+  let allDirty = false;
+  await database.transaction('r', [...entityTables(database), database.dirtyHouseholds], async () => {
+    const marked = database.dirtyHouseholds.get(ALL_HOUSEHOLDS);
     for (const entity of ENTITIES) if ((await tableOf(database, entity).count()) === 0) fresh.add(entity);
+    allDirty = (await marked) !== undefined;
   });
-  return { fresh, dirty: new Set(), summaries: fresh.has('member') && fresh.has('visit') ? new PulledSummaries() : undefined, unplanned: 0 };
+  return { fresh, dirty: new Set(), allDirty, summaries: fresh.has('member') && fresh.has('visit') ? new PulledSummaries() : undefined, unplanned: 0 };
+}
+
+/**
+ * The marks a page's transaction adds for the households it touched (`dirty`): none when the
+ * device holds the mark for every household already; that mark alone when the households table
+ * was empty as the pull began (see ALL_HOUSEHOLDS); otherwise one per household not marked by an
+ * earlier page of the pull.
+ */
+function marksToAdd(dirty: Set<string>, run: PullRun | undefined): { id: string }[] {
+  if (dirty.size === 0 || run?.allDirty) return [];
+  if (run?.fresh.has('household')) return [{ id: ALL_HOUSEHOLDS }];
+  const marks: { id: string }[] = [];
+  for (const id of dirty) if (!run?.dirty.has(id)) marks.push({ id });
+  return marks;
 }
 
 /**
@@ -166,8 +188,8 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
         count += puts.length + deletes.length;
       }
       // Households an earlier page of this pull marked are still marked: no need to write them again.
-      const newlyDirty = [...dirty].filter((id) => !run?.dirty.has(id));
-      if (newlyDirty.length) await database.dirtyHouseholds.bulkPut(newlyDirty.map((id) => ({ id })));
+      const marks = marksToAdd(dirty, run);
+      if (marks.length) await database.dirtyHouseholds.bulkPut(marks);
       await database.meta.put({ key: META_KEYS.pullCursor, value: page.cursor });
       return count;
     });
@@ -181,6 +203,7 @@ export async function applyPullPage(page: PullResponse, options: PullApplyOption
   if (run) {
     if (!planned) run.unplanned++;
     for (const id of dirty) run.dirty.add(id);
+    if (dirty.size && run.fresh.has('household')) run.allDirty = true;
     const summaries = run.summaries;
     if (summaries) {
       for (const { entity, puts, deletes } of stored) {
@@ -338,8 +361,8 @@ async function applyPlanned(
     if (final.length) requests.push(tableOf(database, 'household').bulkPut(final));
     requests.push(database.dirtyHouseholds.clear());
   } else {
-    const newlyDirty = [...dirty].filter((id) => !run?.dirty.has(id));
-    if (newlyDirty.length) requests.push(database.dirtyHouseholds.bulkPut(newlyDirty.map((id) => ({ id }))));
+    const marks = marksToAdd(dirty, run);
+    if (marks.length) requests.push(database.dirtyHouseholds.bulkPut(marks));
   }
   requests.push(database.meta.put({ key: META_KEYS.pullCursor, value: cursor }));
   const [pending] = await Promise.all([waiting, ...requests]);

@@ -64,7 +64,10 @@ describe('planPulledChange', () => {
   it('gives a household new to the device a search text of its own fields before its summary is recomputed', () => {
     const data = { headName: 'Nguyễn Văn Bình', address: 'Số 12 ngõ 3', neighborhood: 'Thôn Đông', phone: '0912345678' };
     const action = planPulledChange('household', { entity: 'household', id: 'h1', version: 1, deleted: false, data }, { before: undefined, local: [], now: NOW });
-    expect(action).toMatchObject({ kind: 'put', row: { searchText: 'nguyen van binh so 12 ngo 3 thon dong 0912345678', lastVisitDate: '', followUpDate: '' } });
+    expect(action).toMatchObject({ kind: 'put', row: { searchText: 'nguyen van binh so 12 ngo 3 thon dong 0912345678' } });
+    // No visit dates until the summary: no entries in their indexes meanwhile.
+    expect(action.kind === 'put' && action.row).not.toHaveProperty('lastVisitDate');
+    expect(action.kind === 'put' && action.row).not.toHaveProperty('followUpDate');
   });
 });
 

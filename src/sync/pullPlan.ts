@@ -93,9 +93,12 @@ function overlay(entity: EntityName, row: SyncedRow, entries: OutboxRow[]): Sync
 function withLocalKeys(entity: EntityName, row: SyncedRow): SyncedRow {
   if (entity === 'member') return { ...row, nameKey: personSortKey(String(row.fullName ?? '')) };
   if (entity === 'household') {
+    // No `lastVisitDate` / `followUpDate` until its summary is computed (refreshDirtyHouseholds, or
+    // the last page of a first sync), rather than '': IndexedDB writes no entry in an index for a
+    // row without its key, so a first sync's households cost two index entries fewer when they are
+    // stored and two fewer to remove when their summaries are written over them. Every reader
+    // takes an absent date as '' (never visited, nothing to follow up).
     return {
-      lastVisitDate: '',
-      followUpDate: '',
       ...row,
       // A household new to the device is found by its own fields at once, while a first sync is
       // still bringing the rest; its members' names join when its summary is recomputed.

@@ -4,6 +4,7 @@ import { Dexie } from 'dexie';
 import { watch } from 'vue';
 import { db, resetDbInstance } from '../../db/database';
 import { createHousehold, deleteHousehold, updateHousehold } from '../../db/households';
+import { createVisit } from '../../db/visits';
 import { LIST_HEAD_ROWS, readListHead } from '../../db/listHead';
 import { openSeal, resetSeal } from '../../db/seal';
 import { DB_NAMES } from '../../storageKeys';
@@ -84,5 +85,26 @@ describe('households store: the first page', { timeout: 60_000 }, () => {
     await updateHousehold(a.id, { headName: name(3) });
     await eventually(() => expect(store.results.map((h) => h.headName)).toEqual([name(2), name(3)]));
     await eventually(async () => expect((await readListHead(db()))?.map((h) => h.headName)).toEqual([name(2), name(3)]));
+  });
+});
+
+describe('households store: a household whose summary a first sync has not computed yet', { timeout: 60_000 }, () => {
+  it('counts as never visited, with nothing to follow up: last in the last-visit order, left out by the follow-up filter', async () => {
+    const visited = await createHousehold(household(name(2)));
+    await createVisit({ householdId: visited.id, date: '2026-02-20', topics: ['vneid'], outcome: 'followUp', followUpDate: '2026-03-10' });
+    const never = await createHousehold(household(name(3)));
+    // As a first sync stores a household before its summary: no last visit, no follow-up date.
+    const pulled = await createHousehold(household(name(1)));
+    const { lastVisitDate: _l, followUpDate: _f, ...bare } = (await db().households.get(pulled.id))!;
+    await db().households.put(bare);
+    expect(await db().households.get(pulled.id)).not.toHaveProperty('lastVisitDate');
+    const store = useHouseholdsStore();
+    store.sort = 'lastVisit';
+    await store.load();
+    await eventually(() => expect(store.complete).toBe(true));
+    await eventually(() => expect(store.results.map((h) => h.headName)).toEqual([name(2), name(1), name(3)]));
+    store.followUpOnly = true;
+    expect(store.results.map((h) => h.headName)).toEqual([name(2)]);
+    expect(never.lastVisitDate).toBe('');
   });
 });

@@ -80,7 +80,11 @@ export const useHouseholdsStore = defineStore('households', () => {
   const sorted = computed(() => {
     const list = [...rows.value];
     if (sort.value === 'name') list.sort((a, b) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : 0));
-    else list.sort((a, b) => (a.lastVisitDate > b.lastVisitDate ? -1 : a.lastVisitDate < b.lastVisitDate ? 1 : a.nameKey < b.nameKey ? -1 : 1));
+    else {
+      // A household a first sync has just stored has no summary yet: never visited, as far as the list knows.
+      const last = (h: HouseholdRow) => h.lastVisitDate ?? '';
+      list.sort((a, b) => (last(a) > last(b) ? -1 : last(a) < last(b) ? 1 : a.nameKey < b.nameKey ? -1 : 1));
+    }
     return list;
   });
 
@@ -90,7 +94,7 @@ export const useHouseholdsStore = defineStore('households', () => {
     return sorted.value.filter(
       (h) =>
         (!hood || h.neighborhood === hood) &&
-        (!followUpOnly.value || h.followUpDate !== '') &&
+        (!followUpOnly.value || !!h.followUpDate) &&
         matchesQuery(h.searchText, q),
     );
   });

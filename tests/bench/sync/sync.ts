@@ -53,9 +53,8 @@ interface RequestMark {
   body?: number;
   chars?: number;
   parseMs?: number;
-  /** Pull pages: changes by entity, and the distinct households they mark dirty. */
+  /** Pull pages: changes by entity. */
   entities?: Record<string, number>;
-  householdRefs?: number;
 }
 
 interface TxMark {
@@ -64,6 +63,8 @@ interface TxMark {
   start: number;
   /** When its last request resolved: from there to `end` is the commit. */
   lastOp?: number;
+  /** Rows it put into dirtyHouseholds (marks). */
+  marks?: number;
   end?: number;
 }
 
@@ -112,14 +113,8 @@ JSON.parse = function parse(text: string, reviver?: (this: unknown, key: string,
     const changes = (value as { changes?: { entity: string; id: string; data?: { householdId?: unknown } | null }[] } | null)?.changes;
     if (last.path === '/api/sync/pull' && Array.isArray(changes)) {
       const entities: Record<string, number> = {};
-      const households = new Set<string>();
-      for (const c of changes) {
-        entities[c.entity] = (entities[c.entity] ?? 0) + 1;
-        if (c.entity === 'household') households.add(c.id);
-        else if ((c.entity === 'member' || c.entity === 'visit') && typeof c.data?.householdId === 'string') households.add(c.data.householdId);
-      }
+      for (const c of changes) entities[c.entity] = (entities[c.entity] ?? 0) + 1;
       last.entities = entities;
-      last.householdRefs = households.size;
     }
   }
   return value;
@@ -164,6 +159,7 @@ function observeTransactions(db: Dexie): void {
               o.ms += t1 - t0;
               const mark = txOf.get(req.trans);
               if (mark) mark.lastOp = t1;
+              if (mark && name === 'dirtyHouseholds' && op === 'mutate' && (req as { type?: string }).type === 'put') mark.marks = (mark.marks ?? 0) + rows(req);
               return out;
             };
           return {
@@ -229,8 +225,10 @@ async function firstSync(db: AppDB, params: URLSearchParams) {
   const complete = txs.filter((t) => t.end !== undefined);
   // A page's transaction opens every entity table (sessions among them); the refresh's open only
   // households, members and visits. Both reach meta: the report's change token is written with them.
-  const applyTx = complete.filter((t) => t.stores.includes('dirtyHouseholds') && t.stores.includes('sessions'));
-  const refreshTx = complete.filter((t) => t.stores.includes('dirtyHouseholds') && !t.stores.includes('sessions'));
+  // (The pull's first read, which counts the tables and looks for the mark for every household, is neither.)
+  const written = complete.filter((t) => t.mode === 'readwrite');
+  const applyTx = written.filter((t) => t.stores.includes('dirtyHouseholds') && t.stores.includes('sessions'));
+  const refreshTx = written.filter((t) => t.stores.includes('dirtyHouseholds') && !t.stores.includes('sessions'));
   const firstPull = pulls[0]?.start ?? t1;
   const networkMs = sum(pulls.map((r) => (r.body ?? r.start) - r.start));
   const serverWaitMs = sum(pulls.map((r) => (r.headers ?? r.start) - r.start));
@@ -250,7 +248,7 @@ async function firstSync(db: AppDB, params: URLSearchParams) {
       e.pages++;
       e.rows += rows;
       e.ms += applyTx[i]!.end! - applyTx[i]!.start;
-      e.dirtyRowsWritten += r.householdRefs ?? 0;
+      e.dirtyRowsWritten += applyTx[i]!.marks ?? 0;
     });
     for (const e of Object.values(applyByEntity)) e.msPer500Rows = (e.ms / e.rows) * 500;
   }
