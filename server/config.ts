@@ -1,4 +1,5 @@
 import type { Rate } from './services/rateLimit';
+import { MAX_TOKEN_CACHE_SECONDS } from './services/auth';
 
 /** Server settings, from the environment (see the README and the sync spec). */
 export interface ServerConfig {
@@ -44,6 +45,11 @@ export interface ServerConfig {
   retentionDays: number;
   /** Days a device may stay unseen before its token stops working (`401 TOKEN_EXPIRED`). */
   tokenIdleDays: number;
+  /**
+   * Seconds a process keeps a good token's caller in memory (TokenCache in services/auth.ts); 0
+   * turns it off. A device revoked through another process is refused here once this has passed.
+   */
+  tokenCacheSeconds: number;
 }
 
 function positiveDays(value: string | undefined, fallback: number, name = 'RETENTION_DAYS'): number {
@@ -70,6 +76,14 @@ function serverSecret(env: NodeJS.ProcessEnv): string | undefined {
   if (!secret) return undefined;
   if (secret.length < 32) throw new Error('SERVER_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)');
   return secret;
+}
+
+/** 0 to MAX_TOKEN_CACHE_SECONDS; anything else stops the start (it bounds how long a revoked device works). */
+function tokenCacheSeconds(value: string | undefined): number {
+  if (value === undefined || value === '') return 5;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > MAX_TOKEN_CACHE_SECONDS) throw new Error(`TOKEN_CACHE_SECONDS must be a number of seconds from 0 to ${MAX_TOKEN_CACHE_SECONDS} (got "${value}")`);
+  return n;
 }
 
 /** A whole number from the environment, or the default when unset or not a number. */
@@ -119,5 +133,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env, appVersion =
     logLevel: env.LOG_LEVEL ?? 'info',
     retentionDays: positiveDays(env.RETENTION_DAYS, 30),
     tokenIdleDays: positiveDays(env.TOKEN_IDLE_DAYS, 90, 'TOKEN_IDLE_DAYS'),
+    tokenCacheSeconds: tokenCacheSeconds(env.TOKEN_CACHE_SECONDS),
   };
 }

@@ -8,7 +8,7 @@
  */
 import type { Database } from './db/adapter';
 import type { ServerConfig } from './config';
-import { LastSeen } from './services/auth';
+import { LastSeen, TokenCache } from './services/auth';
 import type { InviteKey } from './services/inviteKey';
 import { EpochCache } from './services/pull';
 import { TeamPushes } from './services/push';
@@ -33,6 +33,8 @@ export interface ServerContext {
   config: ServerConfig;
   epoch: EpochCache;
   lastSeen: LastSeen;
+  /** Per process: good tokens checked in the last few seconds (`TOKEN_CACHE_SECONDS`). */
+  tokens: TokenCache;
   limits: Limiters;
   inviteKey: InviteKey;
   /** Per process: each process queues its own pushes of a team; the lock timeout bounds the rest. */
@@ -51,6 +53,7 @@ export function createContext(db: Database, config: ServerConfig, inviteKey: Inv
     // PGlite belongs to this process alone; a PostgreSQL may be restored under other processes too.
     epoch: new EpochCache(db, { shared: db.kind === 'postgres' }),
     lastSeen: new LastSeen(),
+    tokens: new TokenCache(config.tokenCacheSeconds),
     limits: {
       address: new RateLimiter(config.addressLimit),
       device: new RateLimiter(config.rateLimit),

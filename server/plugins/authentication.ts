@@ -45,7 +45,7 @@ export function callerOf(req: FastifyRequest): Caller {
 }
 
 async function authentication(app: FastifyInstance): Promise<void> {
-  const { db, limits, lastSeen } = app.ctx;
+  const { db, limits, lastSeen, tokens } = app.ctx;
   const { tokenIdleDays } = app.ctx.config;
   app.decorateRequest('caller', undefined);
 
@@ -58,7 +58,7 @@ async function authentication(app: FastifyInstance): Promise<void> {
     const address = addressKey(req.ip);
     const waitAddress = limits.address.take(address);
     if (waitAddress > 0) return sendRateLimited(reply, waitAddress);
-    const outcome = await authenticate(db, lastSeen, bearer(req), tokenIdleDays);
+    const outcome = await authenticate(db, lastSeen, bearer(req), tokenIdleDays, tokens);
     if (!outcome.ok) return sendError(reply, 401, outcome.code, UNAUTHORIZED_MESSAGES[outcome.code]);
     limits.address.refund(address);
     const waitDevice = limits.device.take(outcome.caller.deviceId);

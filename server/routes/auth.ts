@@ -15,7 +15,7 @@ const WAIT = 'too many invite codes were tried; wait and try again';
 
 export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db, inviteKey, limits } = app.ctx;
+  const { db, inviteKey, limits, tokens } = app.ctx;
 
   app.post('/auth/enroll', { config: { public: true }, schema: { body: enrollRequest } }, async (req, reply) => {
     // Codes are guessed here, so tries are counted per address and over the whole server (many
@@ -38,7 +38,7 @@ export async function authRoutes(fastify: FastifyInstance): Promise<void> {
   });
 
   app.post('/auth/renew', async (req, reply) => {
-    const renewed = await renewToken(db, callerOf(req));
+    const renewed = await renewToken(db, callerOf(req), tokens);
     if (!renewed) return sendError(reply, 401, 'DEVICE_REVOKED', 'this device was removed from the team');
     return { token: renewed.token } satisfies RenewTokenResponse;
   });

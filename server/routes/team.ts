@@ -13,7 +13,7 @@ import { recordEvent } from '../services/audit';
 
 export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { db, inviteKey } = app.ctx;
+  const { db, inviteKey, tokens } = app.ctx;
 
   app.get('/team', async (req): Promise<TeamResponse> => teamOverview(db, callerOf(req)));
 
@@ -58,7 +58,7 @@ export async function teamRoutes(fastify: FastifyInstance): Promise<void> {
   app.post<{ Params: { id: string } }>('/devices/:id/revoke', { config: { roles: ['head'] } }, async (req, reply) => {
     const caller = callerOf(req);
     const { id } = req.params;
-    if (!isUuid(id) || !caller.teamId || !(await revokeDevice(db, caller.teamId, id))) return sendError(reply, 404, 'NOT_FOUND', 'no such device in your team');
+    if (!isUuid(id) || !caller.teamId || !(await revokeDevice(db, caller.teamId, id, tokens))) return sendError(reply, 404, 'NOT_FOUND', 'no such device in your team');
     await recordEvent(db, { actor: caller, entity: 'device', op: 'device-revoke', recordId: id });
     const answer: RevokeResponse = { revoked: true };
     return answer;

@@ -84,13 +84,85 @@ export class LastSeen {
  */
 export const RENEWAL_GRACE_SECONDS = 60 * 60;
 
+/** The longest a process may keep a token's caller (`TOKEN_CACHE_SECONDS`). */
+export const MAX_TOKEN_CACHE_SECONDS = 60;
+
+/**
+ * The callers of good tokens this process checked in the last `seconds`, so a device syncing every
+ * second costs one token lookup in the database every few seconds instead of one per request.
+ *
+ * Only a device's current token that was already in use is kept (not one in its renewal grace,
+ * whose fate depends on the new token's first use). What this process changes itself takes effect
+ * at once: a revoked device (`forgetDevice`, called by the revoke route) and a renewed token
+ * (`renewToken`) are dropped before their answer is sent, and a lookup that was running meanwhile
+ * is not kept (`invalidations`), so a revoked device's next request here gets 401. A change made
+ * elsewhere (another server process, the admin CLI's restore, a row edited by hand) is seen by
+ * this process once the entry is `seconds` old: with several processes over one PostgreSQL a
+ * device revoked through one of them may still be served by the others for up to that long (5 s by
+ * default; 0 turns the cache off). Last-seen is written at the lookups, so it may lag that much
+ * more than its minute. Entries expire by time and the map is bounded (`maxEntries`, oldest first).
+ */
+export class TokenCache {
+  private readonly entries = new Map<string, { caller: Caller; until: number }>();
+  /** Bumped by every forget: a lookup that began before one is not kept. */
+  private invalidations = 0;
+
+  constructor(
+    readonly seconds: number,
+    private readonly now: () => number = () => performance.now(),
+    private readonly maxEntries = 10_000,
+  ) {
+    if (!(seconds >= 0 && seconds <= MAX_TOKEN_CACHE_SECONDS)) throw new Error(`a token may be kept 0 to ${MAX_TOKEN_CACHE_SECONDS} seconds (got ${seconds})`);
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get(tokenHash: string): Caller | undefined {
+    const entry = this.entries.get(tokenHash);
+    if (!entry) return undefined;
+    if (this.now() < entry.until) return entry.caller;
+    this.entries.delete(tokenHash);
+    return undefined;
+  }
+
+  /** A mark to give `put`: the entry is kept only if nothing was forgotten since. */
+  mark(): number {
+    return this.invalidations;
+  }
+
+  put(caller: Caller, mark: number): void {
+    if (this.seconds === 0 || mark !== this.invalidations) return;
+    this.entries.delete(caller.tokenHash);
+    while (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(caller.tokenHash, { caller, until: this.now() + this.seconds * 1000 });
+  }
+
+  /** Drops every token of the device (revoked, renewed). */
+  forgetDevice(deviceId: string): void {
+    this.invalidations++;
+    for (const [hash, entry] of this.entries) if (entry.caller.deviceId === deviceId) this.entries.delete(hash);
+  }
+
+  /** Drops everything (the database changed under the app: a restore, a test). */
+  clear(): void {
+    this.invalidations++;
+    this.entries.clear();
+  }
+}
+
 /**
  * The caller behind a bearer token. A device unseen for `idleDays` gets `TOKEN_EXPIRED`; the token a
- * renewal replaced works only until the new one is used or the grace has passed.
+ * renewal replaced works only until the new one is used or the grace has passed. With `cache`, a
+ * token checked good in the last `cache.seconds` is answered from it (see `TokenCache`).
  */
-export async function authenticate(db: Queryable, lastSeen: LastSeen, token: string | undefined, idleDays: number): Promise<AuthOutcome> {
+export async function authenticate(db: Queryable, lastSeen: LastSeen, token: string | undefined, idleDays: number, cache?: TokenCache): Promise<AuthOutcome> {
   if (!token) return { ok: false, code: 'UNAUTHENTICATED' };
   const tokenHash = hashSecret(token);
+  const cached = cache?.get(tokenHash);
+  if (cached) return { ok: true, caller: cached };
+  const mark = cache?.mark() ?? 0;
   const rows = await db.query<{
     device_id: string;
     revoked_at: string | null;
@@ -121,18 +193,17 @@ export async function authenticate(db: Queryable, lastSeen: LastSeen, token: str
   if (row.idle) return { ok: false, code: 'TOKEN_EXPIRED' };
   if (row.current && !row.token_used) await db.query('update devices set token_used = true where id = $1 and token_hash = $2', [row.device_id, tokenHash]);
   if (row.seen_due) await lastSeen.write(db, row.device_id);
-  return {
-    ok: true,
-    caller: {
-      userId: row.user_id,
-      userName: row.name,
-      role: row.role,
-      teamId: row.team_id,
-      communeId: row.commune_id,
-      deviceId: row.device_id,
-      tokenHash,
-    },
+  const caller: Caller = {
+    userId: row.user_id,
+    userName: row.name,
+    role: row.role,
+    teamId: row.team_id,
+    communeId: row.commune_id,
+    deviceId: row.device_id,
+    tokenHash,
   };
+  if (row.current) cache?.put(caller, mark);
+  return { ok: true, caller };
 }
 
 /**
@@ -140,12 +211,15 @@ export async function authenticate(db: Queryable, lastSeen: LastSeen, token: str
  * becomes the only previous one, so every token before it stops working at once. Null when the
  * device was revoked meanwhile.
  */
-export async function renewToken(db: Queryable, caller: Caller): Promise<{ token: string } | null> {
+export async function renewToken(db: Queryable, caller: Caller, cache?: TokenCache): Promise<{ token: string } | null> {
   const token = newToken();
   const rows = await db.query(
     `update devices set previous_token_hash = $2, token_hash = $3, token_issued_at = now(), token_used = false
      where id = $1 and revoked_at is null returning id`,
     [caller.deviceId, caller.tokenHash, hashSecret(token)],
   );
+  // Every token before the one presented stops working now, and the one presented only lasts
+  // until the new one is used: none of them may be answered from memory any more.
+  cache?.forgetDevice(caller.deviceId);
   return rows.length ? { token } : null;
 }

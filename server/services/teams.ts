@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/adapter';
 import type { DeviceInfo, InviteInfo, InviteResponse, Named, Role, SessionUser, TeamResponse } from '../../src/domain/wire';
-import type { Caller } from './auth';
+import type { Caller, TokenCache } from './auth';
 import { newInviteCode } from './tokens';
 import type { InviteKey } from './inviteKey';
 
@@ -106,8 +106,10 @@ export async function teamInCommune(db: Queryable, teamId: string, communeId: st
  * Revokes a device of the team (again is harmless), and cancels the invites made on it: a lost
  * phone's codes stop working with it. False when the team has no such device.
  */
-export async function revokeDevice(db: Queryable, teamId: string, deviceId: string): Promise<boolean> {
+export async function revokeDevice(db: Queryable, teamId: string, deviceId: string, tokens?: TokenCache): Promise<boolean> {
   const rows = await db.query('update devices set revoked_at = coalesce(revoked_at, now()) where id = $1 and team_id = $2 returning id', [deviceId, teamId]);
+  // This process refuses the device from its next request on, whatever it checked before.
+  tokens?.forgetDevice(deviceId);
   if (rows.length === 0) return false;
   await db.query('update invites set expires_at = least(expires_at, now()) where team_id = $1 and created_by_device = $2', [teamId, deviceId]);
   return true;
