@@ -92,14 +92,14 @@ export async function openPgliteWorker(dataDir: string, options: Pick<PGliteOpti
     exec: async (sql: string) => void (await send({ op: 'exec', sql, tx })),
   });
 
-  return {
+  const inLane = (lane: string | undefined): Database => ({
     kind: 'pglite',
-    query: async <T>(sql: string, params?: unknown[]) => (closing ? closedError() : ((await send({ op: 'query', sql, params })) as T[])),
-    exec: async (sql) => (closing ? closedError() : void (await send({ op: 'exec', sql }))),
+    query: async <T>(sql: string, params?: unknown[]) => (closing ? closedError() : ((await send({ op: 'query', sql, params, lane })) as T[])),
+    exec: async (sql) => (closing ? closedError() : void (await send({ op: 'exec', sql, lane }))),
     transaction: async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
       if (closing) return closedError();
       const tx = nextId++;
-      await send({ op: 'begin', tx });
+      await send({ op: 'begin', tx, lane });
       let result: T;
       try {
         result = await fn(inTransaction(tx));
@@ -110,15 +110,18 @@ export async function openPgliteWorker(dataDir: string, options: Pick<PGliteOpti
       await send({ op: 'commit', tx });
       return result;
     },
-    close: () => {
-      closing ??= (async () => {
-        // Until the thread has ended, or a process with nothing else to do would end first.
-        worker.ref();
-        await send({ op: 'close' });
-        await exited;
-        if (onDisk) restrictDataDir(dataDir);
-      })();
-      return closing;
-    },
+    close,
+    forTeam: (team) => inLane(team),
+  });
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      // Until the thread has ended, or a process with nothing else to do would end first.
+      worker.ref();
+      await send({ op: 'close' });
+      await exited;
+      if (onDisk) restrictDataDir(dataDir);
+    })();
+    return closing;
   };
+  return inLane(undefined);
 }

@@ -7,8 +7,8 @@
  * transaction join its queue, and a transaction holds that queue from `begin` until `commit` or
  * `rollback`, PGlite having a single session.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openPglite } from './pglite';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { NO_TEAM_LANE, openPglite } from './pglite';
 import type { Database, Queryable } from './adapter';
 import { READY, crossError, type Reply, type Request, type WorkerStart } from './pgliteWorkerProtocol';
 
@@ -21,8 +21,19 @@ interface OpenTransaction {
 /** Rejects the transaction's callback so that PGlite rolls it back; never reaches a caller. */
 const ROLLED_BACK = Symbol('rolled back');
 
-function serve(port: MessagePort, db: Database): void {
+/** Answers the requests that reach `port`; returns the handler of one request. */
+function serve(port: MessagePort, db: Database): (m: Request) => void {
   const open = new Map<number, OpenTransaction>();
+  const lanes = new Map<string, Database>();
+  const inLane = (lane: string | undefined): Database => {
+    if (lane === undefined || lane === NO_TEAM_LANE) return db;
+    let d = lanes.get(lane);
+    if (!d) {
+      d = db.forTeam!(lane);
+      lanes.set(lane, d);
+    }
+    return d;
+  };
   const send = (reply: Reply): void => port.postMessage(reply);
   const answer = (id: number, work: Promise<unknown[] | void>): void => {
     work.then(
@@ -37,9 +48,9 @@ function serve(port: MessagePort, db: Database): void {
     return t.tx;
   };
 
-  const begin = (id: number, txId: number): void => {
+  const begin = (id: number, txId: number, lane: string | undefined): void => {
     let began = false;
-    const ended: Promise<void> = db.transaction(
+    const ended: Promise<void> = inLane(lane).transaction(
       (tx) =>
         new Promise<void>((resolve, reject) => {
           began = true;
@@ -68,14 +79,14 @@ function serve(port: MessagePort, db: Database): void {
     );
   };
 
-  port.on('message', (m: Request) => {
+  const handle = (m: Request): void => {
     switch (m.op) {
       case 'query':
-        return answer(m.id, (async () => (m.tx === undefined ? db : inTransaction(m.tx)).query(m.sql, m.params))());
+        return answer(m.id, (async () => (m.tx === undefined ? inLane(m.lane) : inTransaction(m.tx)).query(m.sql, m.params))());
       case 'exec':
-        return answer(m.id, (async () => (m.tx === undefined ? db : inTransaction(m.tx)).exec(m.sql))());
+        return answer(m.id, (async () => (m.tx === undefined ? inLane(m.lane) : inTransaction(m.tx)).exec(m.sql))());
       case 'begin':
-        return begin(m.id, m.tx);
+        return begin(m.id, m.tx, m.lane);
       case 'commit':
         return end(m.id, m.tx, true);
       case 'rollback':
@@ -90,15 +101,30 @@ function serve(port: MessagePort, db: Database): void {
           (e: unknown) => send({ id: m.id, ok: false, error: crossError(e) }),
         );
     }
-  });
+  };
+  port.on('message', handle);
+  return handle;
 }
 
 const port = parentPort;
 if (!port) throw new Error('pgliteWorkerThread runs only as a worker thread (see pgliteWorker.ts)');
 const start = workerData as WorkerStart;
+let handle: ((m: Request) => void) | undefined;
+/**
+ * Before the database takes its next statement or transaction, the requests that arrived while it
+ * worked are read: the fair line chooses among all that wait, and a quiet team's query that came
+ * during a busy team's page goes next, not after another of theirs already in line.
+ */
+const readArrived = (): void => {
+  if (!handle || !port) return;
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) handle(m.message as Request);
+};
 try {
-  const db = await openPglite(start.dataDir ?? 'memory://', start.loadDataDir ? { loadDataDir: new Blob([start.loadDataDir]) } : {});
-  serve(port, db);
+  const db = await openPglite(start.dataDir ?? 'memory://', {
+    ...(start.loadDataDir ? { loadDataDir: new Blob([start.loadDataDir]) } : {}),
+    beforeNext: readArrived,
+  });
+  handle = serve(port, db);
   port.postMessage({ id: READY, ok: true } satisfies Reply);
 } catch (e) {
   port.postMessage({ id: READY, ok: false, error: crossError(e) } satisfies Reply);
