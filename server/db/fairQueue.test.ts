@@ -105,6 +105,33 @@ describe('the fair line', () => {
     expect(started.slice(5)).toEqual(['busy6', 'back1', 'busy7', 'back2', 'busy8']);
   });
 
+  it("takes the work of the first lane (no team's: authentication) next whenever it waits, its time not counted", async () => {
+    let clock = 0;
+    const line = new FairQueue({ now: () => clock, first: '' });
+    const order: string[] = [];
+    const ends = new Map<string, () => void>();
+    const give = (lane: string, name: string) =>
+      line.run(lane, () => new Promise<void>((resolve) => (order.push(name), ends.set(name, resolve))));
+    const finish = async (name: string, ms: number) => {
+      clock += ms;
+      ends.get(name)!();
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    };
+    void give('a', 'a1');
+    void give('b', 'b1');
+    void give('', 'auth1');
+    void give('', 'auth2');
+    void give('a', 'a2');
+    await finish('a1', 10);
+    await finish('auth1', 50);
+    await finish('auth2', 50);
+    // b has used nothing and a 10 ms: b1, then a2, the 100 ms of authentication counted for no one.
+    await finish('b1', 10);
+    void give('', 'auth3');
+    await finish('a2', 10);
+    expect(order).toEqual(['a1', 'auth1', 'auth2', 'b1', 'a2', 'auth3']);
+  });
+
   it('answers each caller with its own result or error, and goes on after a failure', async () => {
     const { give, finish } = setUp();
     const a = give('a', 'a1', true);

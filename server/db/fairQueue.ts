@@ -27,6 +27,13 @@ export interface FairQueueOptions {
    * last query is a candidate, not left for the pick after.
    */
   beforeNext?: () => void;
+  /**
+   * A lane whose time is not counted: whenever it has work waiting, that work goes next. For the
+   * work of no team, which every team's requests share: authentication comes before a request's
+   * team is known, and counted as one lane it would have one team's share of the line for all the
+   * teams' requests together.
+   */
+  first?: string;
 }
 
 interface Task {
@@ -93,21 +100,25 @@ export class FairQueue {
     this.busy = true;
     this.options.beforeNext?.();
     let chosen: Lane | undefined;
-    for (const [name, lane] of this.lanes) {
-      if (lane.waiting.length === 0) {
-        // Nothing to remember of a lane that owes nothing: it would start from the clock anyway.
-        if (lane.used <= this.clock) this.lanes.delete(name);
-        continue;
+    const first = this.options.first === undefined ? undefined : this.lanes.get(this.options.first);
+    if (first && first.waiting.length > 0) chosen = first;
+    else
+      for (const [name, lane] of this.lanes) {
+        if (lane.waiting.length === 0) {
+          // Nothing to remember of a lane that owes nothing: it would start from the clock anyway.
+          if (lane.used <= this.clock) this.lanes.delete(name);
+          continue;
+        }
+        if (!chosen || lane.used < chosen.used || (lane.used === chosen.used && lane.waiting[0]!.order < chosen.waiting[0]!.order)) chosen = lane;
       }
-      if (!chosen || lane.used < chosen.used || (lane.used === chosen.used && lane.waiting[0]!.order < chosen.waiting[0]!.order)) chosen = lane;
-    }
     if (!chosen) {
       this.busy = false;
       return;
     }
     const lane = chosen;
+    const counted = lane !== first;
     const task = lane.waiting.shift()!;
-    this.clock = Math.max(this.clock, lane.used);
+    if (counted) this.clock = Math.max(this.clock, lane.used);
     const started = this.now();
     let running: Promise<unknown>;
     try {
@@ -116,7 +127,7 @@ export class FairQueue {
       running = Promise.reject(e);
     }
     running.then(task.resolve, task.reject).finally(() => {
-      lane.used += Math.max(0, this.now() - started);
+      if (counted) lane.used += Math.max(0, this.now() - started);
       this.next();
     });
   }

@@ -60,7 +60,7 @@ export interface PgliteAdapterOptions {
  * chosen fairly between teams (`forTeam`, fairQueue.ts).
  */
 export function pgliteDatabase(pg: PGlite, { dataDir, beforeNext }: PgliteAdapterOptions = {}): Database {
-  const line = new FairQueue({ beforeNext });
+  const line = new FairQueue({ beforeNext, first: NO_TEAM_LANE });
   let closed: Promise<void> | undefined;
   const query = async <T>(sql: string, params?: unknown[]): Promise<T[]> => (await pg.query<T>(sql, params)).rows;
   const inLane = (lane: string): Database => ({

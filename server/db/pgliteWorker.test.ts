@@ -204,13 +204,13 @@ describe('the worker adapter', () => {
     });
     // Messages keep their order: once this answers, the worker has the two requests above.
     expect(await firstTx.query('select 1 as one')).toEqual([{ one: 1 }]);
-    expect(events).toEqual([]);
+    // The second's callback is called at once; its statement waits in the worker.
+    expect(events).toEqual(['second begins']);
     release();
     await first;
     expect(await second).toEqual([{ name: 'ba mươi, sửa' }]);
     expect(await outside).toEqual([{ name: 'ba mươi, sửa' }]);
-    expect(events[0]).toBe('first commits');
-    expect(events.slice(1).sort()).toEqual(['query answers', 'second begins']);
+    expect(events).toEqual(['second begins', 'first commits', 'query answers']);
   });
 
   it("takes the teams in turn: a quiet team's query goes before the busy team's others already waiting", async () => {
@@ -256,6 +256,35 @@ describe('the worker adapter', () => {
     expect(await waited).toEqual([{ name: 'bốn mươi, sửa' }]);
     expect(await busyNext).toEqual([{ name: 'bốn mươi, sửa' }]);
     expect(order).toEqual(['busy commits', 'quiet', 'busy again']);
+  });
+
+  it('sends a waiting transaction\'s statements before it has begun: they run, in order, once it begins', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let firstOpen!: () => void;
+    const opened = new Promise<void>((resolve) => (firstOpen = resolve));
+    const first = db.forTeam!('busy team').transaction(async (tx) => {
+      await tx.query(`insert into items (id, name) values (50, 'năm mươi')`);
+      firstOpen();
+      await gate;
+      order.push('first commits');
+    });
+    await opened;
+    const second = db.forTeam!('quiet team').transaction(async (tx) => {
+      // Called at once, while the first transaction still holds the session.
+      order.push('second callback');
+      const written = tx.query(`update items set name = 'năm mươi, sửa' where id = 50`);
+      const read = tx.query<{ name: string }>('select name from items where id = 50');
+      await written;
+      return read;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(order).toEqual(['second callback']);
+    release();
+    await first;
+    expect(await second).toEqual([{ name: 'năm mươi, sửa' }]);
+    expect(order).toEqual(['second callback', 'first commits']);
   });
 
   it('fails only the request whose parameter cannot cross to the thread', async () => {

@@ -99,14 +99,21 @@ export async function openPgliteWorker(dataDir: string, options: Pick<PGliteOpti
     transaction: async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
       if (closing) return closedError();
       const tx = nextId++;
-      await send({ op: 'begin', tx, lane });
+      // The callback's statements go at once, without waiting for the answer to `begin`: the
+      // worker keeps them until the transaction has begun, which spares the transaction a round
+      // trip through this event loop while it holds the one session.
+      const began = send({ op: 'begin', tx, lane });
+      began.catch(() => undefined);
       let result: T;
       try {
         result = await fn(inTransaction(tx));
       } catch (e) {
+        // A transaction that could not begin has nothing to roll back: its error is the answer.
+        await began;
         await send({ op: 'rollback', tx });
         throw e;
       }
+      await began;
       await send({ op: 'commit', tx });
       return result;
     },

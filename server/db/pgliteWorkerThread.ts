@@ -13,7 +13,12 @@ import type { Database, Queryable } from './adapter';
 import { READY, crossError, type Reply, type Request, type WorkerStart } from './pgliteWorkerProtocol';
 
 interface OpenTransaction {
-  tx: Queryable;
+  /**
+   * The transaction, once it has begun. Its statements are sent without waiting for the answer to
+   * `begin` and wait here for it: a transaction holds the one session from its start, and a round
+   * trip to the event loop (busy with other requests) less is that much less for the others to wait.
+   */
+  tx: Promise<Queryable>;
   end(commit: boolean): void;
   ended: Promise<void>;
 }
@@ -41,7 +46,7 @@ function serve(port: MessagePort, db: Database): (m: Request) => void {
       (e: unknown) => send({ id, ok: false, error: crossError(e) }),
     );
   };
-  const inTransaction = (tx: number): Queryable => {
+  const inTransaction = async (tx: number): Promise<Queryable> => {
     const t = open.get(tx);
     // PGlite's own words for a transaction used after it ended.
     if (!t) throw new Error('Transaction is closed');
@@ -50,19 +55,38 @@ function serve(port: MessagePort, db: Database): (m: Request) => void {
 
   const begin = (id: number, txId: number, lane: string | undefined): void => {
     let began = false;
+    let opened!: (tx: Queryable) => void;
+    let failed!: (e: unknown) => void;
+    const tx = new Promise<Queryable>((resolve, reject) => {
+      opened = resolve;
+      failed = reject;
+    });
+    // Answered through its statements, if any were sent.
+    tx.catch(() => undefined);
+    let finish!: (commit: boolean) => void;
+    // In the map before the transaction joins the line: choosing the next work reads the requests
+    // that arrived (readArrived), this transaction's statements among them. They, and its end,
+    // wait for it to begin.
+    const t: OpenTransaction = { tx, ended: Promise.resolve(), end: (commit) => void tx.then(() => finish(commit), () => undefined) };
+    open.set(txId, t);
     const ended: Promise<void> = inLane(lane).transaction(
-      (tx) =>
+      (q) =>
         new Promise<void>((resolve, reject) => {
           began = true;
-          open.set(txId, { tx, ended, end: (commit) => (commit ? resolve() : reject(ROLLED_BACK)) });
+          finish = (commit) => (commit ? resolve() : reject(ROLLED_BACK));
+          opened(q);
           send({ id, ok: true });
         }),
     );
+    t.ended = ended;
     ended.then(
       () => open.delete(txId),
       (e: unknown) => {
         open.delete(txId);
-        if (!began) send({ id, ok: false, error: crossError(e) });
+        if (!began) {
+          failed(e);
+          send({ id, ok: false, error: crossError(e) });
+        }
       },
     );
   };
@@ -73,18 +97,21 @@ function serve(port: MessagePort, db: Database): (m: Request) => void {
     t.end(commit);
     answer(
       id,
-      t.ended.catch((e: unknown) => {
-        if (e !== ROLLED_BACK) throw e;
-      }),
+      // Read once it has begun: `ended` is set just after it joins the line.
+      t.tx
+        .then(() => t.ended)
+        .catch((e: unknown) => {
+          if (e !== ROLLED_BACK) throw e;
+        }),
     );
   };
 
   const handle = (m: Request): void => {
     switch (m.op) {
       case 'query':
-        return answer(m.id, (async () => (m.tx === undefined ? inLane(m.lane) : inTransaction(m.tx)).query(m.sql, m.params))());
+        return answer(m.id, (async () => (m.tx === undefined ? inLane(m.lane) : await inTransaction(m.tx)).query(m.sql, m.params))());
       case 'exec':
-        return answer(m.id, (async () => (m.tx === undefined ? inLane(m.lane) : inTransaction(m.tx)).exec(m.sql))());
+        return answer(m.id, (async () => (m.tx === undefined ? inLane(m.lane) : await inTransaction(m.tx)).exec(m.sql))());
       case 'begin':
         return begin(m.id, m.tx, m.lane);
       case 'commit':
@@ -117,7 +144,17 @@ let handle: ((m: Request) => void) | undefined;
  */
 const readArrived = (): void => {
   if (!handle || !port) return;
-  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) handle(m.message as Request);
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+    try {
+      handle(m.message as Request);
+    } catch (e) {
+      // As if thrown by a 'message' listener (which answers every request, so never does), not
+      // in the middle of the line choosing its next work.
+      queueMicrotask(() => {
+        throw e;
+      });
+    }
+  }
 };
 try {
   const db = await openPglite(start.dataDir ?? 'memory://', {
