@@ -5,9 +5,9 @@
  * `503 TEAM_BUSY` with `Retry-After`. Another team's pushes never wait behind them. Pulls have a
  * budget of their own, so one team's devices cannot take every connection either.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { startTestServer, type TestServer, type TestTeam } from './testing';
-import { Device, expectError, householdFields, NO_RATE_LIMIT, SETUP_TIMEOUT, count } from './test-fixtures';
+import { Device, expectError, householdFields, NO_RATE_LIMIT, SETUP_TIMEOUT, count, pullPage } from './test-fixtures';
 import { TeamPushes, type Settled } from './services/push';
 import { BusyError } from './errors';
 
@@ -249,5 +249,21 @@ describe('TeamPushes', () => {
     await running;
     expect(await waiting).toBe('w');
     expect(pushes.size).toBe(0);
+  });
+});
+
+describe('the teams\' lanes', () => {
+  it("on PGlite, a team's pushes and pulls wait in its own lane of the one session (db/fairQueue.ts)", async (ctx) => {
+    const server = await startTestServer(NO_RATE_LIMIT);
+    onTestFinished(() => server.close());
+    const { db } = server.app.ctx;
+    if (db.kind !== 'pglite') return ctx.skip();
+    const pushing = await server.team('Tổ Làn Một');
+    const pulling = await server.team('Tổ Làn Hai');
+    const lanes = vi.spyOn(db, 'forTeam');
+    const device = new Device(server, pushing.headToken);
+    await device.created('household', householdFields());
+    await pullPage(server, pulling.headToken);
+    expect(lanes.mock.calls).toEqual([[pushing.teamId], [pulling.teamId]]);
   });
 });

@@ -20,6 +20,18 @@ export interface Database extends Queryable {
   kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * The same database, its work counted as `team`'s where every team's statements wait in one
+   * line (PGlite: one session, shared fairly between teams, see fairQueue.ts). Work of no team
+   * (authentication, before the team is known) shares a lane of its own. PostgreSQL has none:
+   * each statement has a connection, and its team's pulls and pushes are bounded per team.
+   */
+  forTeam?(team: string): Database;
+}
+
+/** `db` with its work counted as `team`'s (`Database.forTeam`), or `db` itself. */
+export function forTeam(db: Database, team: string): Database {
+  return db.forTeam?.(team) ?? db;
 }
 
 export interface OpenOptions {

@@ -2,6 +2,7 @@ import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { chmodSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Database, Queryable } from './adapter';
+import { FairQueue } from './fairQueue';
 
 /**
  * The data folder holds personal data: only the server's user may enter it (0700) or read its
@@ -27,33 +28,47 @@ export function restrictDataDir(dir: string): void {
 }
 
 /**
- * Embedded PostgreSQL (WASM). One session: every transaction waits for the previous one.
+ * Embedded PostgreSQL (WASM). One session: every statement and transaction waits for the one
+ * before, the next chosen fairly between teams (`Database.forTeam`).
  * `loadDataDir` starts from a dump (`dumpDataDir`) instead of a new cluster: tests start from a
  * migrated one, which skips initdb, the slow part of a start.
  */
-export async function openPglite(dataDir: string, options: Pick<PGliteOptions, 'loadDataDir'> = {}): Promise<Database> {
+export async function openPglite(
+  dataDir: string,
+  options: Pick<PGliteOptions, 'loadDataDir'> & Pick<PgliteAdapterOptions, 'beforeNext'> = {},
+): Promise<Database> {
   const onDisk = dataDir !== 'memory://';
   if (onDisk) restrictDataDir(dataDir);
-  const pg = await PGlite.create(onDisk ? dataDir : undefined, options);
+  const { beforeNext, ...pgliteOptions } = options;
+  const pg = await PGlite.create(onDisk ? dataDir : undefined, pgliteOptions);
   if (onDisk) restrictDataDir(dataDir);
-  return pgliteDatabase(pg, onDisk ? dataDir : undefined);
+  return pgliteDatabase(pg, { dataDir: onDisk ? dataDir : undefined, beforeNext });
 }
 
-/** The adapter over an open PGlite; `dataDir`, when on disk, is tightened again on close. */
-export function pgliteDatabase(pg: PGlite, dataDir?: string): Database {
-  let chain: Promise<unknown> = Promise.resolve();
-  const serialize = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = chain.then(fn, fn);
-    chain = run.catch(() => undefined);
-    return run;
-  };
+/** The lane of work done for no team (`Database.forTeam`). */
+export const NO_TEAM_LANE = '';
+
+export interface PgliteAdapterOptions {
+  /** When on disk, the data folder, tightened again on close. */
+  dataDir?: string;
+  /** Called before each next statement or transaction is chosen (FairQueueOptions.beforeNext). */
+  beforeNext?: () => void;
+}
+
+/**
+ * The adapter over an open PGlite. Its one session runs one statement or transaction at a time,
+ * chosen fairly between teams (`forTeam`, fairQueue.ts).
+ */
+export function pgliteDatabase(pg: PGlite, { dataDir, beforeNext }: PgliteAdapterOptions = {}): Database {
+  const line = new FairQueue({ beforeNext, first: NO_TEAM_LANE });
+  let closed: Promise<void> | undefined;
   const query = async <T>(sql: string, params?: unknown[]): Promise<T[]> => (await pg.query<T>(sql, params)).rows;
-  return {
+  const inLane = (lane: string): Database => ({
     kind: 'pglite',
-    query: (sql, params) => serialize(() => query(sql, params)),
-    exec: (sql) => serialize(async () => void (await pg.exec(sql))),
+    query: (sql, params) => line.run(lane, () => query(sql, params)),
+    exec: (sql) => line.run(lane, async () => void (await pg.exec(sql))),
     transaction: (fn) =>
-      serialize(() =>
+      line.run(lane, () =>
         pg.transaction(async (tx) => {
           const q: Queryable = {
             query: async <T>(sql: string, params?: unknown[]) => (await tx.query<T>(sql, params)).rows,
@@ -62,10 +77,14 @@ export function pgliteDatabase(pg: PGlite, dataDir?: string): Database {
           return fn(q);
         }),
       ),
-    close: async () => {
-      await chain;
-      await pg.close();
-      if (dataDir) restrictDataDir(dataDir);
-    },
-  };
+    // After everything already waiting, whichever lane it is in.
+    close: () =>
+      (closed ??= (async () => {
+        await line.settled();
+        await pg.close();
+        if (dataDir) restrictDataDir(dataDir);
+      })()),
+    forTeam: (team) => inLane(team),
+  });
+  return inLane(NO_TEAM_LANE);
 }

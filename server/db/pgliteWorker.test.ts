@@ -204,13 +204,87 @@ describe('the worker adapter', () => {
     });
     // Messages keep their order: once this answers, the worker has the two requests above.
     expect(await firstTx.query('select 1 as one')).toEqual([{ one: 1 }]);
-    expect(events).toEqual([]);
+    // The second's callback is called at once; its statement waits in the worker.
+    expect(events).toEqual(['second begins']);
     release();
     await first;
     expect(await second).toEqual([{ name: 'ba mươi, sửa' }]);
     expect(await outside).toEqual([{ name: 'ba mươi, sửa' }]);
-    expect(events[0]).toBe('first commits');
-    expect(events.slice(1).sort()).toEqual(['query answers', 'second begins']);
+    expect(events).toEqual(['second begins', 'first commits', 'query answers']);
+  });
+
+  it("takes the teams in turn: a quiet team's query goes before the busy team's others already waiting", async () => {
+    const busy = db.forTeam!('busy team');
+    const quiet = db.forTeam!('quiet team');
+    const order: string[] = [];
+    const track = (name: string, work: Promise<unknown>) => work.then(() => void order.push(name));
+    await Promise.all([
+      track('busy 1', busy.query(HEAVY)),
+      track('busy 2', busy.query(HEAVY)),
+      track('busy 3', busy.query(HEAVY)),
+      track('quiet', quiet.query('select 1')),
+    ]);
+    // First come, first served would answer the quiet team last.
+    expect(order).toEqual(['busy 1', 'quiet', 'busy 2', 'busy 3']);
+  });
+
+  it("runs an open transaction's statements while other teams wait, then takes the team that waited", async () => {
+    const busy = db.forTeam!('busy team');
+    const quiet = db.forTeam!('quiet team');
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let firstOpen!: () => void;
+    const opened = new Promise<void>((resolve) => (firstOpen = resolve));
+    let openTx!: Queryable;
+    const first = busy.transaction(async (tx) => {
+      openTx = tx;
+      await tx.query(`insert into items (id, name) values (40, 'bốn mươi')`);
+      firstOpen();
+      await gate;
+      await tx.query(`update items set name = 'bốn mươi, sửa' where id = 40`);
+      order.push('busy commits');
+    });
+    await opened;
+    const busyNext = busy.query<{ name: string }>('select name from items where id = 40').then((rows) => (order.push('busy again'), rows));
+    const waited = quiet.query<{ name: string }>('select name from items where id = 40').then((rows) => (order.push('quiet'), rows));
+    // The others wait in their lanes; the transaction's own statements do not.
+    expect(await openTx.query('select name from items where id = 40')).toEqual([{ name: 'bốn mươi' }]);
+    expect(order).toEqual([]);
+    release();
+    await first;
+    expect(await waited).toEqual([{ name: 'bốn mươi, sửa' }]);
+    expect(await busyNext).toEqual([{ name: 'bốn mươi, sửa' }]);
+    expect(order).toEqual(['busy commits', 'quiet', 'busy again']);
+  });
+
+  it('sends a waiting transaction\'s statements before it has begun: they run, in order, once it begins', async () => {
+    const order: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let firstOpen!: () => void;
+    const opened = new Promise<void>((resolve) => (firstOpen = resolve));
+    const first = db.forTeam!('busy team').transaction(async (tx) => {
+      await tx.query(`insert into items (id, name) values (50, 'năm mươi')`);
+      firstOpen();
+      await gate;
+      order.push('first commits');
+    });
+    await opened;
+    const second = db.forTeam!('quiet team').transaction(async (tx) => {
+      // Called at once, while the first transaction still holds the session.
+      order.push('second callback');
+      const written = tx.query(`update items set name = 'năm mươi, sửa' where id = 50`);
+      const read = tx.query<{ name: string }>('select name from items where id = 50');
+      await written;
+      return read;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(order).toEqual(['second callback']);
+    release();
+    await first;
+    expect(await second).toEqual([{ name: 'năm mươi, sửa' }]);
+    expect(order).toEqual(['second callback', 'first commits']);
   });
 
   it('fails only the request whose parameter cannot cross to the thread', async () => {

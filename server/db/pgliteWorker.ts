@@ -92,33 +92,43 @@ export async function openPgliteWorker(dataDir: string, options: Pick<PGliteOpti
     exec: async (sql: string) => void (await send({ op: 'exec', sql, tx })),
   });
 
-  return {
+  const inLane = (lane: string | undefined): Database => ({
     kind: 'pglite',
-    query: async <T>(sql: string, params?: unknown[]) => (closing ? closedError() : ((await send({ op: 'query', sql, params })) as T[])),
-    exec: async (sql) => (closing ? closedError() : void (await send({ op: 'exec', sql }))),
+    query: async <T>(sql: string, params?: unknown[]) => (closing ? closedError() : ((await send({ op: 'query', sql, params, lane })) as T[])),
+    exec: async (sql) => (closing ? closedError() : void (await send({ op: 'exec', sql, lane }))),
     transaction: async <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => {
       if (closing) return closedError();
       const tx = nextId++;
-      await send({ op: 'begin', tx });
+      // The callback's statements go at once, without waiting for the answer to `begin`: the
+      // worker keeps them until the transaction has begun, which spares the transaction a round
+      // trip through this event loop while it holds the one session.
+      const began = send({ op: 'begin', tx, lane });
+      began.catch(() => undefined);
       let result: T;
       try {
         result = await fn(inTransaction(tx));
       } catch (e) {
+        // A transaction that could not begin has nothing to roll back: its error is the answer.
+        await began;
         await send({ op: 'rollback', tx });
         throw e;
       }
+      await began;
       await send({ op: 'commit', tx });
       return result;
     },
-    close: () => {
-      closing ??= (async () => {
-        // Until the thread has ended, or a process with nothing else to do would end first.
-        worker.ref();
-        await send({ op: 'close' });
-        await exited;
-        if (onDisk) restrictDataDir(dataDir);
-      })();
-      return closing;
-    },
+    close,
+    forTeam: (team) => inLane(team),
+  });
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      // Until the thread has ended, or a process with nothing else to do would end first.
+      worker.ref();
+      await send({ op: 'close' });
+      await exited;
+      if (onDisk) restrictDataDir(dataDir);
+    })();
+    return closing;
   };
+  return inLane(undefined);
 }

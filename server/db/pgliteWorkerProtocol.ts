@@ -15,11 +15,13 @@ export interface WorkerStart {
 /**
  * One request; the worker answers each with a `Reply` of the same `id`. `tx` names a transaction
  * opened by `begin`: its statements run inside it, while every other request waits until it ends.
+ * `lane` is the team whose work it is (`Database.forTeam`): a statement or transaction waits in
+ * that team's lane, and the lanes take turns (fairQueue.ts); absent, the lane of no team.
  */
 export type Request =
-  | { id: number; op: 'query'; sql: string; params?: unknown[]; tx?: number }
-  | { id: number; op: 'exec'; sql: string; tx?: number }
-  | { id: number; op: 'begin'; tx: number }
+  | { id: number; op: 'query'; sql: string; params?: unknown[]; tx?: number; lane?: string }
+  | { id: number; op: 'exec'; sql: string; tx?: number; lane?: string }
+  | { id: number; op: 'begin'; tx: number; lane?: string }
   | { id: number; op: 'commit'; tx: number }
   | { id: number; op: 'rollback'; tx: number }
   | { id: number; op: 'close' };

@@ -7,13 +7,18 @@
  * transaction join its queue, and a transaction holds that queue from `begin` until `commit` or
  * `rollback`, PGlite having a single session.
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { openPglite } from './pglite';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { NO_TEAM_LANE, openPglite } from './pglite';
 import type { Database, Queryable } from './adapter';
 import { READY, crossError, type Reply, type Request, type WorkerStart } from './pgliteWorkerProtocol';
 
 interface OpenTransaction {
-  tx: Queryable;
+  /**
+   * The transaction, once it has begun. Its statements are sent without waiting for the answer to
+   * `begin` and wait here for it: a transaction holds the one session from its start, and a round
+   * trip to the event loop (busy with other requests) less is that much less for the others to wait.
+   */
+  tx: Promise<Queryable>;
   end(commit: boolean): void;
   ended: Promise<void>;
 }
@@ -21,8 +26,19 @@ interface OpenTransaction {
 /** Rejects the transaction's callback so that PGlite rolls it back; never reaches a caller. */
 const ROLLED_BACK = Symbol('rolled back');
 
-function serve(port: MessagePort, db: Database): void {
+/** Answers the requests that reach `port`; returns the handler of one request. */
+function serve(port: MessagePort, db: Database): (m: Request) => void {
   const open = new Map<number, OpenTransaction>();
+  const lanes = new Map<string, Database>();
+  const inLane = (lane: string | undefined): Database => {
+    if (lane === undefined || lane === NO_TEAM_LANE) return db;
+    let d = lanes.get(lane);
+    if (!d) {
+      d = db.forTeam!(lane);
+      lanes.set(lane, d);
+    }
+    return d;
+  };
   const send = (reply: Reply): void => port.postMessage(reply);
   const answer = (id: number, work: Promise<unknown[] | void>): void => {
     work.then(
@@ -30,28 +46,47 @@ function serve(port: MessagePort, db: Database): void {
       (e: unknown) => send({ id, ok: false, error: crossError(e) }),
     );
   };
-  const inTransaction = (tx: number): Queryable => {
+  const inTransaction = async (tx: number): Promise<Queryable> => {
     const t = open.get(tx);
     // PGlite's own words for a transaction used after it ended.
     if (!t) throw new Error('Transaction is closed');
     return t.tx;
   };
 
-  const begin = (id: number, txId: number): void => {
+  const begin = (id: number, txId: number, lane: string | undefined): void => {
     let began = false;
-    const ended: Promise<void> = db.transaction(
-      (tx) =>
+    let opened!: (tx: Queryable) => void;
+    let failed!: (e: unknown) => void;
+    const tx = new Promise<Queryable>((resolve, reject) => {
+      opened = resolve;
+      failed = reject;
+    });
+    // Answered through its statements, if any were sent.
+    tx.catch(() => undefined);
+    let finish!: (commit: boolean) => void;
+    // In the map before the transaction joins the line: choosing the next work reads the requests
+    // that arrived (readArrived), this transaction's statements among them. They, and its end,
+    // wait for it to begin.
+    const t: OpenTransaction = { tx, ended: Promise.resolve(), end: (commit) => void tx.then(() => finish(commit), () => undefined) };
+    open.set(txId, t);
+    const ended: Promise<void> = inLane(lane).transaction(
+      (q) =>
         new Promise<void>((resolve, reject) => {
           began = true;
-          open.set(txId, { tx, ended, end: (commit) => (commit ? resolve() : reject(ROLLED_BACK)) });
+          finish = (commit) => (commit ? resolve() : reject(ROLLED_BACK));
+          opened(q);
           send({ id, ok: true });
         }),
     );
+    t.ended = ended;
     ended.then(
       () => open.delete(txId),
       (e: unknown) => {
         open.delete(txId);
-        if (!began) send({ id, ok: false, error: crossError(e) });
+        if (!began) {
+          failed(e);
+          send({ id, ok: false, error: crossError(e) });
+        }
       },
     );
   };
@@ -62,20 +97,23 @@ function serve(port: MessagePort, db: Database): void {
     t.end(commit);
     answer(
       id,
-      t.ended.catch((e: unknown) => {
-        if (e !== ROLLED_BACK) throw e;
-      }),
+      // Read once it has begun: `ended` is set just after it joins the line.
+      t.tx
+        .then(() => t.ended)
+        .catch((e: unknown) => {
+          if (e !== ROLLED_BACK) throw e;
+        }),
     );
   };
 
-  port.on('message', (m: Request) => {
+  const handle = (m: Request): void => {
     switch (m.op) {
       case 'query':
-        return answer(m.id, (async () => (m.tx === undefined ? db : inTransaction(m.tx)).query(m.sql, m.params))());
+        return answer(m.id, (async () => (m.tx === undefined ? inLane(m.lane) : await inTransaction(m.tx)).query(m.sql, m.params))());
       case 'exec':
-        return answer(m.id, (async () => (m.tx === undefined ? db : inTransaction(m.tx)).exec(m.sql))());
+        return answer(m.id, (async () => (m.tx === undefined ? inLane(m.lane) : await inTransaction(m.tx)).exec(m.sql))());
       case 'begin':
-        return begin(m.id, m.tx);
+        return begin(m.id, m.tx, m.lane);
       case 'commit':
         return end(m.id, m.tx, true);
       case 'rollback':
@@ -90,15 +128,40 @@ function serve(port: MessagePort, db: Database): void {
           (e: unknown) => send({ id: m.id, ok: false, error: crossError(e) }),
         );
     }
-  });
+  };
+  port.on('message', handle);
+  return handle;
 }
 
 const port = parentPort;
 if (!port) throw new Error('pgliteWorkerThread runs only as a worker thread (see pgliteWorker.ts)');
 const start = workerData as WorkerStart;
+let handle: ((m: Request) => void) | undefined;
+/**
+ * Before the database takes its next statement or transaction, the requests that arrived while it
+ * worked are read: the fair line chooses among all that wait, and a quiet team's query that came
+ * during a busy team's page goes next, not after another of theirs already in line.
+ */
+const readArrived = (): void => {
+  if (!handle || !port) return;
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+    try {
+      handle(m.message as Request);
+    } catch (e) {
+      // As if thrown by a 'message' listener (which answers every request, so never does), not
+      // in the middle of the line choosing its next work.
+      queueMicrotask(() => {
+        throw e;
+      });
+    }
+  }
+};
 try {
-  const db = await openPglite(start.dataDir ?? 'memory://', start.loadDataDir ? { loadDataDir: new Blob([start.loadDataDir]) } : {});
-  serve(port, db);
+  const db = await openPglite(start.dataDir ?? 'memory://', {
+    ...(start.loadDataDir ? { loadDataDir: new Blob([start.loadDataDir]) } : {}),
+    beforeNext: readArrived,
+  });
+  handle = serve(port, db);
   port.postMessage({ id: READY, ok: true } satisfies Reply);
 } catch (e) {
   port.postMessage({ id: READY, ok: false, error: crossError(e) } satisfies Reply);

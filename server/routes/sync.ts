@@ -7,6 +7,7 @@ import { refuseEnvelope } from '../services/envelope';
 import { groupFits, pushGroup } from '../services/push';
 import { decodeCursor, pullGroup, pullGroupFits } from '../services/pull';
 import { sendError } from '../errors';
+import { forTeam } from '../db/adapter';
 
 export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -28,7 +29,8 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
       // Admins have no team; their pushes (all refused) queue per commune.
       const queue = caller.teamId ?? `commune:${caller.communeId}`;
       const work = { caller, body: req.body };
-      return { results: await pushes.runGrouped(queue, work, groupFits, (group) => pushGroup(db, group, { lockTimeoutMs })) };
+      // On PGlite the team's transaction waits its turn among the teams' (Database.forTeam).
+      return { results: await pushes.runGrouped(queue, work, groupFits, (group) => pushGroup(forTeam(db, queue), group, { lockTimeoutMs })) };
     },
   );
 
@@ -43,7 +45,8 @@ export async function syncRoutes(fastify: FastifyInstance): Promise<void> {
     // Pulls of a team that waited for each other are read together (a group of pushes answered at
     // once sends its devices pulling at once).
     const work = { caller, cursor, limit };
-    const answer = await pulls.runGrouped(caller.teamId ?? `commune:${caller.communeId}`, work, pullGroupFits, (group) => pullGroup(db, epoch, group));
+    const queue = caller.teamId ?? `commune:${caller.communeId}`;
+    const answer = await pulls.runGrouped(queue, work, pullGroupFits, (group) => pullGroup(forTeam(db, queue), epoch, group));
     // Already encoded: as text, it would be measured and then encoded again on the way out.
     return reply.type('application/json; charset=utf-8').send(answer);
   });

@@ -101,8 +101,10 @@ export const PAGE_SQL = `select (select value from server_meta where key = 'epoc
 export function inIndexOrder<T>(db: Database, read: (q: Queryable) => Promise<T>): Promise<T> {
   if (db.kind !== 'pglite') return read(db);
   return db.transaction(async (tx) => {
-    await tx.query('set local enable_bitmapscan = off');
-    return read(tx);
+    // Sent with the read, not before its answer (the statements of a transaction run in the order
+    // sent): one round trip less while the transaction holds PGlite's one session.
+    const [, rows] = await Promise.all([tx.query('set local enable_bitmapscan = off'), read(tx)]);
+    return rows;
   });
 }
 
