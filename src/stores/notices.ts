@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
-import { readonly, ref } from 'vue';
+import { ref } from 'vue';
+import { readOnly } from './readonlyState';
 import { StorageFullError, StorageUnavailableError, ValidationError } from '../db/errors';
 
 export interface Notice {
@@ -34,7 +35,7 @@ export const useNoticesStore = defineStore('notices', () => {
   }
 
   return {
-    notices: readonly(notices),
+    notices: readOnly(notices),
     show,
     dismiss,
     error: (e: unknown) => {

@@ -4,7 +4,8 @@
  * keys themselves are lock/vault.ts', loaded when first needed.
  */
 import { defineStore } from 'pinia';
-import { computed, readonly, ref } from 'vue';
+import { computed, ref } from 'vue';
+import { readOnly } from '../../stores/readonlyState';
 import { STORAGE_KEYS } from '../../storageKeys';
 import { useMembershipStore } from '../team/store';
 import { useSyncStore } from '../sync/store';
@@ -163,10 +164,10 @@ export const useLockStore = defineStore('lock', () => {
   }
 
   return {
-    pinSet: readonly(pinSet),
-    unlocked: readonly(unlocked),
-    needsPin: readonly(needsPin),
-    lockAfterMinutes: readonly(lockAfterMinutes),
+    pinSet: readOnly(pinSet),
+    unlocked: readOnly(unlocked),
+    needsPin: readOnly(needsPin),
+    lockAfterMinutes: readOnly(lockAfterMinutes),
     locked,
     refresh,
     checkNewPin,

@@ -5,7 +5,8 @@
  * wrong, or `undefined`.
  */
 import { defineStore } from 'pinia';
-import { computed, readonly, shallowRef } from 'vue';
+import { computed, shallowRef } from 'vue';
+import { readOnly } from '../../stores/readonlyState';
 import type { DeviceMembership } from '../../sync/membership';
 import type { Removal } from '../../sync/teamWipe';
 import type { InviteInfo, TeamResponse, Transport } from '../../sync/transport';
@@ -218,11 +219,11 @@ export const useMembershipStore = defineStore('membership', () => {
   }
 
   return {
-    membership: readonly(membership),
-    removal: readonly(removal),
-    team: readonly(team),
-    invite: readonly(invite),
-    invites: readonly(invites),
+    membership: readOnly(membership),
+    removal: readOnly(removal),
+    team: readOnly(team),
+    invite: readOnly(invite),
+    invites: readOnly(invites),
     joined,
     isHead,
     load,
