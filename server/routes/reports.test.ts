@@ -389,6 +389,45 @@ describe('counting a commune', () => {
   });
 });
 
+// startTestServer opens PostgreSQL when TEST_DATABASE_URL names one, else PGlite.
+describe.skipIf(!!process.env.TEST_DATABASE_URL)('counting a commune on PGlite', () => {
+  it("counts team by team, each in its team's lane: another team's sync goes between them, not after the whole commune", async () => {
+    const lanesOf = server.db.forTeam?.bind(server.db);
+    expect(lanesOf, 'the test server runs on PGlite, whose one session is shared by lanes').toBeDefined();
+    const teams = [];
+    for (let i = 0; i < 3; i++) teams.push(await server.team(`Tổ ${i}`, 'Xã Lần Lượt'));
+    const { communeId } = await server.admin('Xã Lần Lượt');
+    const events: string[] = [];
+    let counting!: () => void;
+    const started = new Promise<void>((resolve) => (counting = resolve));
+    /** `d` with its transactions noted as they begin. */
+    const noting = (d: Database, lane: string): Database => ({
+      kind: d.kind,
+      query: (sql, params) => d.query(sql, params),
+      exec: (sql) => d.exec(sql),
+      close: () => d.close(),
+      transaction: (fn) =>
+        d.transaction(async (tx) => {
+          events.push(`count ${lane}`);
+          counting();
+          return fn(tx);
+        }),
+    });
+    const db: Database = { ...noting(server.db, 'no team'), forTeam: (team) => noting(lanesOf!(team), team) };
+    const report = summary(db, { role: 'admin', teamId: null, communeId }, FIXTURE_PERIOD);
+    await started;
+    // A team's sync arrives while the first team is counted (a lane of its own).
+    await server.db.forTeam!('a team that syncs').query('select 1');
+    events.push('sync');
+    const body = await report;
+    expect(body.teams.map((t) => t.id).sort()).toEqual(teams.map((t) => t.teamId).sort());
+    // The teams are counted in the summary's order, by name.
+    const [first, ...rest] = teams.map((t) => t.teamId);
+    // Untagged, every share's transaction went ahead of every team's work: the sync came last.
+    expect(events).toEqual([`count ${first}`, 'sync', ...rest.map((id) => `count ${id}`)]);
+  });
+});
+
 describe('the report tables follow a household’s changes to its members and visits', () => {
   const P: Period = { from: '2026-11-05', to: '2026-11-25' };
   const figures = async () => {

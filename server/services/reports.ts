@@ -18,7 +18,7 @@
  * count allows since a household and its members sit in one written neighborhood.
  */
 import { createHash } from 'node:crypto';
-import type { Database, Queryable } from '../db/adapter';
+import { forTeam, type Database, type Queryable } from '../db/adapter';
 import { BusyError } from '../errors';
 import { Slots } from '../slots';
 import {
@@ -290,6 +290,13 @@ async function countTeams(db: Database, teamIds: readonly string[], period: Peri
   });
 }
 
+/** `countTeams` for each team alone, its transaction waiting in the team's own lane (PGlite). */
+async function countInLanes(db: Database, teamIds: readonly string[], period: Period): ReturnType<typeof countTeams> {
+  const out: Awaited<ReturnType<typeof countTeams>> = new Map();
+  for (const id of teamIds) for (const [teamId, counted] of await countTeams(forTeam(db, id), [id], period)) out.set(teamId, counted);
+  return out;
+}
+
 /**
  * The counting connections of all requests at once: a share's transaction holds its connection for
  * the whole share, so an admin's six periods asked together would otherwise take every connection
@@ -325,10 +332,15 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
   // other connections stay free for pushes (a connection per team held every connection a
   // transaction may take, and an admin's six periods at once waited past the pool's 5 s, answered 503).
   const waiting = teams.filter((t) => !t.figures);
-  const shares = Array.from({ length: Math.min(COUNTING_CONNECTIONS, waiting.length) }, (_, i) => waiting.filter((_, j) => j % COUNTING_CONNECTIONS === i));
+  // PGlite has one session: there the teams are counted one after the other, each in a transaction
+  // of its own waiting in its team's lane of the fair line (Database.forTeam), so that a commune's
+  // summary takes turns with the teams' syncs instead of holding the session for every team at once.
+  const lanes = db.forTeam !== undefined;
+  const connections = lanes ? 1 : COUNTING_CONNECTIONS;
+  const shares = Array.from({ length: Math.min(connections, waiting.length) }, (_, i) => waiting.filter((_, j) => j % connections === i));
   const counted = new Map<string, TeamIndicators>();
   const count = async (share: typeof waiting) => {
-    const figuresOf = await countTeams(db, share.map((t) => t.id), period);
+    const figuresOf = lanes ? await countInLanes(db, share.map((t) => t.id), period) : await countTeams(db, share.map((t) => t.id), period);
     const kept = share.map((t) => ({ id: t.id, version: t.version, ...figuresOf.get(t.id)! }));
     // Figures of an older change number can never answer again; those of a newer one (counted
     // meanwhile by another request) are kept.
