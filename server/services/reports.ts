@@ -50,10 +50,6 @@ import { RESULT_KEYS } from '../../src/domain/vocab';
 const countsAt = (alias: string, to: string) =>
   `${alias}.consent_on <= ${to} and (${alias}.withdrawn_on is null or ${alias}.withdrawn_on > ${to})`;
 
-/** The sums of every results key over `alias`'s rows, as columns r0… in RESULT_KEYS order. */
-const resultSums = (alias: string, results: string) =>
-  RESULT_KEYS.map((k, i) => `coalesce(sum((${alias}.${results}->>'${k}')::int) filter (where ${alias}.${results} is not null), 0)::int as r${i}`).join(', ');
-
 /** A visit as one text whose greatest value is the latest visit (date, then id), then two flags: open and overdue at `to` ($3). */
 const latestKey = (v: string) => `(${v}.date || ${v}.id::text
   || case when ${v}.outcome = 'followUp' or ${v}.follow_up_date is not null then '1' else '0' end
@@ -71,123 +67,100 @@ const TEAM_TRANSACTION = `set transaction isolation level repeatable read, read 
 
 type Row = { teamId: string; neighborhood: string } & Record<string, number | string>;
 
-/**
- * The teams' household-based figures per team and written neighborhood, as the queries below name
- * them. Each statement counts every team of `teamIds` at once, grouped by team (`countTeams` gives
- * it one team at a time: see there).
- */
-async function neighborhoodRows(db: Queryable, teamIds: readonly string[], p: Period): Promise<Row[]> {
-  const year = Number(p.to.slice(0, 4));
-  const period = [teamIds, p.from, p.to];
-  const rows = await Promise.all([
-    // The visits themselves, grouped straight by their household's neighborhood (each visit carries
-    // its household's neighborhood and consent): summed per household first, they were a third of
-    // the next statement's grouping work, for figures that need no household.
-    db.query<Row>(
-      `select v.team_id as "teamId", v.neighborhood, count(*)::int as "visits", count(*) filter (where v.outcome = 'done')::int as "visitsDone",
-         ${resultSums('v', 'results')}
-       from report_visits v
-       where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and ${countsAt('v', '$3')}
-       group by 1, 2`,
-      period,
-    ),
-    // Per household: whether the period's visits reached it, and its latest visit at `to`, which is
-    // the period's latest, or else the latest before the period. A household not reached in the period
-    // reads its earlier visits in one range of the household index, which holds every field this
-    // needs (migration 20261208200000), for both whether it was ever reached and its latest visit
-    // (joined laterally so that it runs once per household): a probe for each of the two, each
-    // reading visit rows, was half of this statement's CPU time on 20 teams of 140,000 records.
-    db.query<Row>(
-      `with pv as (
-         select v.team_id, v.household_id, bool_or(v.outcome <> 'notHome') as reached, max(${latestKey('v')}) as latest
-         from report_visits v
-         where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and ${countsAt('v', '$3')}
-         group by v.team_id, v.household_id),
-       hv as (
-         select h.team_id, h.id, h.neighborhood, coalesce(pv.reached, false) as reached,
-           coalesce(pv.reached, false) or coalesce(earlier.reached, false) as "everReached",
-           coalesce(pv.latest, earlier.latest) as latest
-         from report_households h
-           left join pv on pv.team_id = h.team_id and pv.household_id = h.id
-           left join lateral (
-             select max(${latestKey('e')}) as latest, bool_or(e.outcome <> 'notHome') as reached from report_visits e
-             where pv.reached is not true and e.team_id = h.team_id and e.household_id = h.id and e.date < $2) earlier on true
-         where h.team_id = any($1::uuid[]) and ${countsAt('h', '$3')})
-       select team_id as "teamId", neighborhood, min(id::text) as "firstId", count(*)::int as "householdsRegistered",
-         count(*) filter (where reached)::int as "householdsReachedInPeriod",
-         count(*) filter (where "everReached")::int as "householdsEverReached",
-         count(*) filter (where substr(latest, ${LATEST_FLAGS_AT}, 1) = '1')::int as "followUpsOpen",
-         count(*) filter (where substr(latest, ${LATEST_FLAGS_AT + 1}, 1) = '1')::int as "followUpsOverdue"
-       from hv group by 1, 2`,
-      period,
-    ),
-    db.query<Row>(
-      `select m.team_id as "teamId", m.neighborhood,
-         count(*) filter (where m.birth_year <= $3)::int as "adults",
-         count(*) filter (where m.birth_year <= $3 and m.vneid_level = 2 and (m.vneid_level_since is null or m.vneid_level_since <= $2))::int as "adultsVneidLevel2",
-         count(*) filter (where m.birth_year <= $3 and m.has_smartphone)::int as "adultsWithSmartphone",
-         count(*) filter (where m.birth_year <= $3 and m.uses_online_services)::int as "adultsUsingOnlineServices",
-         count(*) filter (where m.birth_year <= $4)::int as "aged15Plus",
-         count(*) filter (where m.birth_year <= $4 and m.has_payment_account)::int as "aged15PlusWithPaymentAccount"
-       from report_members m
-       where m.team_id = any($1::uuid[]) and ${countsAt('m', '$2')}
-       group by 1, 2`,
-      [teamIds, p.to, year - 18, year - 15],
-    ),
-    // People helped count in their own household's neighborhood, whichever household was visited.
-    db.query<Row>(
-      // The counted members named in the period, as a semi-join on the named (team, member) pairs,
-      // grouped by hash: distinct pairs joined to the members and then sorted by neighborhood took
-      // three times the database's CPU time on 20 teams of 140,000 records.
-      `select m.team_id as "teamId", m.neighborhood, count(*)::int as "peopleHelped"
-       from report_members m
-       where m.team_id = any($1::uuid[]) and ${countsAt('m', '$3')}
-         and (m.team_id, m.id) in (
-           select v.team_id, unnest(v.member_ids) from report_visits v
-           where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and v.member_ids is not null and ${countsAt('v', '$3')})
-       group by 1, 2`,
-      period,
-    ),
-    db.query<Row>(
-      `select m.team_id as "teamId", m.neighborhood,
-         count(*) filter (where s.step_key = 'level1.activated')::int as "vneidLevel1Activations",
-         count(*) filter (where s.step_key = 'level2.activated')::int as "vneidLevel2Activations",
-         count(*) filter (where s.step_key = 'after.integrateDocs')::int as "documentsIntegrated"
-       from report_steps s join report_members m on m.team_id = s.team_id and m.id = s.member_id
-       where s.team_id = any($1::uuid[]) and m.team_id = any($1::uuid[]) and s.done_on between $2 and $3 and ${countsAt('m', '$3')}
-       group by 1, 2`,
-      period,
-    ),
-  ]);
-  return rows.flat();
-}
+/** The sums of every results key over `alias`'s rows, as JSON pairs r0… in RESULT_KEYS order. */
+const resultPairs = (alias: string, results: string) =>
+  RESULT_KEYS.map((k, i) => `'r${i}', coalesce(sum((${alias}.${results}->>'${k}')::int) filter (where ${alias}.${results} is not null), 0)`).join(', ');
 
-/** The teams' sessions (few, read from the records) and the people who recorded visits or sessions, per team. */
-async function teamRows(db: Queryable, teamIds: readonly string[], p: Period): Promise<Map<string, Record<string, number>>> {
-  const period = [teamIds, p.from, p.to];
-  const sessionsOf = `records s where s.team_id = any($1::uuid[]) and s.entity = 'session' and not s.deleted
-    and (s.data->>'date') collate "C" between $2 and $3`;
-  const [sessions, users] = await Promise.all([
-    db.query<{ teamId: string } & Record<string, number>>(
-      `select s.team_id as "teamId", count(*)::int as "sessions", coalesce(sum((s.data->>'attendees')::int), 0)::int as "sessionAttendees",
-         ${resultSums('s', "data->'results'")}
-       from ${sessionsOf}
-       group by 1`,
-      period,
-    ),
-    db.query<{ teamId: string } & Record<string, number>>(
-      `select team_id as "teamId", count(*)::int as "activeUsers" from (
-         select v.team_id, v.created_by from report_visits v
-         where v.team_id = any($1::uuid[]) and v.date between $2 and $3 and v.created_by is not null and ${countsAt('v', '$3')}
-         union
-         select s.team_id, s.created_by from ${sessionsOf} and s.created_by is not null) users
-       group by 1`,
-      period,
-    ),
-  ]);
-  const out = new Map<string, Record<string, number>>(teamIds.map((id) => [id, { sessions: 0, sessionAttendees: 0, activeUsers: 0 }]));
-  for (const { teamId, ...row } of [...sessions, ...users]) Object.assign(out.get(teamId) ?? {}, row);
-  return out;
+/**
+ * One team's figures in one statement: the household-based ones per written neighborhood (kinds
+ * v, h, m and st below), and the team's sessions and active users (kinds s and u), each row's
+ * figures as one JSON object named as the indicators (r0… for the results keys).
+ *
+ * The period's counted visits are read once, from the date index, into `pvis`, which four parts
+ * read: their own figures, the households they reached and their latest visits, the people they
+ * name, and who recorded them. Read by a statement each, as before, they were four ranges of the
+ * index and the table per team; the people helped are counted with the rest of the members'
+ * figures, over one reading of the team's counted members.
+ */
+async function teamFigureRows(db: Queryable, teamId: string, p: Period): Promise<{ rows: Row[]; team: Record<string, number> }> {
+  const year = Number(p.to.slice(0, 4));
+  const answer = await db.query<{ kind: string; neighborhood: string | null; firstId: string | null; figures: Record<string, number> }>(
+    `with pvis as materialized (
+       select v.household_id, v.id, v.date, v.outcome, v.follow_up_date, v.created_by, v.member_ids, v.results, v.neighborhood
+       from report_visits v
+       where v.team_id = $1::uuid and v.date between $2 and $3 and ${countsAt('v', '$3')}),
+     -- Per household: whether the period's visits reached it, and its latest visit at \`to\`, which is
+     -- the period's latest, or else the latest before the period. A household not reached in the period
+     -- reads its earlier visits in one range of the household index, which holds every field this
+     -- needs (migration 20261208200000), for both whether it was ever reached and its latest visit
+     -- (joined laterally so that it runs once per household).
+     pv as (
+       select v.household_id, bool_or(v.outcome <> 'notHome') as reached, max(${latestKey('v')}) as latest
+       from pvis v group by v.household_id),
+     hv as (
+       select h.id, h.neighborhood, coalesce(pv.reached, false) as reached,
+         coalesce(pv.reached, false) or coalesce(earlier.reached, false) as "everReached",
+         coalesce(pv.latest, earlier.latest) as latest
+       from report_households h
+         left join pv on pv.household_id = h.id
+         left join lateral (
+           select max(${latestKey('e')}) as latest, bool_or(e.outcome <> 'notHome') as reached from report_visits e
+           where pv.reached is not true and e.team_id = h.team_id and e.household_id = h.id and e.date < $2) earlier on true
+       where h.team_id = $1::uuid and ${countsAt('h', '$3')}),
+     -- People helped count in their own household's neighborhood, whichever household was visited.
+     named as (select distinct unnest(v.member_ids) as id from pvis v where v.member_ids is not null)
+     select 'v' as kind, v.neighborhood, null as "firstId",
+       json_build_object('visits', count(*), 'visitsDone', count(*) filter (where v.outcome = 'done'), ${resultPairs('v', 'results')}) as figures
+     from pvis v group by v.neighborhood
+     union all
+     select 'h', neighborhood, min(id::text), json_build_object('householdsRegistered', count(*),
+       'householdsReachedInPeriod', count(*) filter (where reached),
+       'householdsEverReached', count(*) filter (where "everReached"),
+       'followUpsOpen', count(*) filter (where substr(latest, ${LATEST_FLAGS_AT}, 1) = '1'),
+       'followUpsOverdue', count(*) filter (where substr(latest, ${LATEST_FLAGS_AT + 1}, 1) = '1'))
+     from hv group by neighborhood
+     union all
+     select 'm', m.neighborhood, null, json_build_object(
+       'adults', count(*) filter (where m.birth_year <= $4),
+       'adultsVneidLevel2', count(*) filter (where m.birth_year <= $4 and m.vneid_level = 2 and (m.vneid_level_since is null or m.vneid_level_since <= $3)),
+       'adultsWithSmartphone', count(*) filter (where m.birth_year <= $4 and m.has_smartphone),
+       'adultsUsingOnlineServices', count(*) filter (where m.birth_year <= $4 and m.uses_online_services),
+       'aged15Plus', count(*) filter (where m.birth_year <= $5),
+       'aged15PlusWithPaymentAccount', count(*) filter (where m.birth_year <= $5 and m.has_payment_account),
+       'peopleHelped', count(n.id))
+     from report_members m left join named n on n.id = m.id
+     where m.team_id = $1::uuid and ${countsAt('m', '$3')}
+     group by m.neighborhood
+     union all
+     select 'st', m.neighborhood, null, json_build_object(
+       'vneidLevel1Activations', count(*) filter (where s.step_key = 'level1.activated'),
+       'vneidLevel2Activations', count(*) filter (where s.step_key = 'level2.activated'),
+       'documentsIntegrated', count(*) filter (where s.step_key = 'after.integrateDocs'))
+     from report_steps s join report_members m on m.team_id = s.team_id and m.id = s.member_id
+     where s.team_id = $1::uuid and m.team_id = $1::uuid and s.done_on between $2 and $3 and ${countsAt('m', '$3')}
+     group by m.neighborhood
+     union all
+     -- The team's sessions (few, read from the records).
+     select 's', null, null, json_build_object('sessions', count(*), 'sessionAttendees', coalesce(sum((s.data->>'attendees')::int), 0),
+       ${resultPairs('s', "data->'results'")})
+     from records s where s.team_id = $1::uuid and s.entity = 'session' and not s.deleted and (s.data->>'date') collate "C" between $2 and $3
+     union all
+     select 'u', null, null, json_build_object('activeUsers', count(*)) from (
+       select v.created_by from pvis v where v.created_by is not null
+       union
+       select s.created_by from records s where s.team_id = $1::uuid and s.entity = 'session' and not s.deleted
+         and (s.data->>'date') collate "C" between $2 and $3 and s.created_by is not null) users`,
+    [teamId, p.from, p.to, year - 18, year - 15],
+  );
+  const rows: Row[] = [];
+  const team: Record<string, number> = { sessions: 0, sessionAttendees: 0, activeUsers: 0 };
+  for (const r of answer) {
+    // PGlite and node-postgres both give a json column parsed; a driver that gave text is read alike.
+    const figures = (typeof r.figures === 'string' ? JSON.parse(r.figures) : r.figures) as Record<string, number>;
+    if (r.kind === 's' || r.kind === 'u') Object.assign(team, figures);
+    else rows.push({ teamId, neighborhood: r.neighborhood ?? '', ...(r.firstId === null ? {} : { firstId: r.firstId }), ...figures });
+  }
+  return { rows, team };
 }
 
 /** Adds a row's figures (columns named as indicators, or r0… for the results keys) to `into`. */
@@ -255,7 +228,7 @@ export interface ReportScope {
  */
 const COUNTING_CODE = createHash('sha256')
   .update(
-    [countsAt, resultSums, latestKey, neighborhoodRows, teamRows, add, teamIndicators, neighborhoodKey, countTeams]
+    [countsAt, resultPairs, latestKey, teamFigureRows, add, teamIndicators, neighborhoodKey, countTeams]
       .map((f) => f.toString())
       .concat(TEAM_TRANSACTION, JSON.stringify([INDICATOR_KEYS, NEIGHBORHOOD_INDICATOR_KEYS, RESULT_KEYS]))
       .join('\n'),
@@ -276,12 +249,12 @@ async function countTeams(db: Database, teamIds: readonly string[], period: Peri
     // The share's teams one after the other, each with statements of its own: the statements'
     // hash tables then hold one team's households and named members, not a share's, and the same
     // work took a quarter less of the database's CPU time (7 teams of 140,000 records, issue 13).
-    const rowsOf = new Map<string, Row[]>(teamIds.map((id) => [id, []]));
+    const rowsOf = new Map<string, Row[]>();
     const teams = new Map<string, Record<string, number>>();
     for (const id of teamIds) {
-      const [neighborhoods, team] = await Promise.all([neighborhoodRows(tx, [id], period), teamRows(tx, [id], period)]);
-      for (const r of neighborhoods) rowsOf.get(r.teamId)?.push(r);
-      for (const [teamId, row] of team) teams.set(teamId, row);
+      const { rows, team } = await teamFigureRows(tx, id, period);
+      rowsOf.set(id, rows);
+      teams.set(id, team);
     }
     const lastSeqOf = new Map(seqs.map((r) => [r.teamId, r.lastSeq]));
     return new Map(
