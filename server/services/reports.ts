@@ -211,8 +211,13 @@ function teamIndicators(rows: readonly Row[], team: Record<string, number>): Tea
   return { indicators, byNeighborhood };
 }
 
-/** Connections (each counting its share of the teams) one request counts on at once (see `summary`). */
-export const COUNTING_CONNECTIONS = 3;
+/**
+ * Connections (each counting its share of the teams) one request counts on at once (see `summary`).
+ * Two, not three: on a 2-core database machine a commune of 20 teams was counted in 884 and 925 ms
+ * (medians of 3) on two, against 993 and 959 ms on three, alternated (issue 13); the third only
+ * shares the same cores, and leaves pushes one connection fewer.
+ */
+export const COUNTING_CONNECTIONS = 2;
 
 export interface ReportScope {
   role: 'head' | 'admin';
