@@ -241,37 +241,40 @@ const COUNTING_CODE = createHash('sha256')
   .digest('hex')
   .slice(0, 16);
 
-/** The teams' figures, each with the change number (team_counters.last_seq) of the records they count. */
-async function countTeams(db: Database, teamIds: readonly string[], period: Period): Promise<Map<string, { lastSeq: string; figures: TeamIndicators }>> {
+/**
+ * The figures of the teams `take` gives, one after the other until it gives none, each with the
+ * change number (team_counters.last_seq) of the records they count. The connections counting a
+ * request's teams take them from one list, so that they end together: with a fixed share each,
+ * one connection went on alone while the other had ended.
+ */
+async function countTeams(db: Database, take: () => string | undefined, period: Period): Promise<Map<string, { lastSeq: string; figures: TeamIndicators }>> {
   return db.transaction(async (tx) => {
     await tx.exec(TEAM_TRANSACTION);
-    // The first statement takes the snapshot every later one reads: the change numbers and the
-    // records they count are those of one moment, since a push raises its team's in its own transaction.
-    const seqs = await tx.query<{ teamId: string; lastSeq: string }>(
-      'select team_id as "teamId", last_seq::text as "lastSeq" from team_counters where team_id = any($1::uuid[])',
-      [teamIds],
-    );
-    // The share's teams one after the other, each with statements of its own: the statements'
-    // hash tables then hold one team's households and named members, not a share's, and the same
-    // work took a quarter less of the database's CPU time (7 teams of 140,000 records, issue 13).
-    const rowsOf = new Map<string, Row[]>();
-    const teams = new Map<string, Record<string, number>>();
-    for (const id of teamIds) {
+    // The transaction's first statement takes the snapshot every later one reads: each team's change
+    // number and the records it counts are those of one moment, since a push raises its team's in
+    // its own transaction.
+    const out = new Map<string, { lastSeq: string; figures: TeamIndicators }>();
+    // Each team with a statement of its own: its hash tables then hold one team's households and
+    // named members, not a share's, and the same work took a quarter less of the database's CPU
+    // time (7 teams of 140,000 records, issue 13).
+    for (let id = take(); id !== undefined; id = take()) {
+      const [seq] = await tx.query<{ lastSeq: string }>('select last_seq::text as "lastSeq" from team_counters where team_id = $1', [id]);
       const { rows, team } = await teamFigureRows(tx, id, period);
-      rowsOf.set(id, rows);
-      teams.set(id, team);
+      out.set(id, { lastSeq: seq?.lastSeq ?? '0', figures: teamIndicators(rows, team) });
     }
-    const lastSeqOf = new Map(seqs.map((r) => [r.teamId, r.lastSeq]));
-    return new Map(
-      teamIds.map((id) => [id, { lastSeq: lastSeqOf.get(id) ?? '0', figures: teamIndicators(rowsOf.get(id) ?? [], teams.get(id) ?? {}) }]),
-    );
+    return out;
   });
 }
 
 /** `countTeams` for each team alone, its transaction waiting in the team's own lane (PGlite). */
-async function countInLanes(db: Database, teamIds: readonly string[], period: Period): ReturnType<typeof countTeams> {
+async function countInLanes(db: Database, take: () => string | undefined, period: Period): ReturnType<typeof countTeams> {
   const out: Awaited<ReturnType<typeof countTeams>> = new Map();
-  for (const id of teamIds) for (const [teamId, counted] of await countTeams(forTeam(db, id), [id], period)) out.set(teamId, counted);
+  for (let id = take(); id !== undefined; id = take()) {
+    const one = id;
+    let taken = false;
+    const only = () => (taken ? undefined : ((taken = true), one));
+    for (const [teamId, counted] of await countTeams(forTeam(db, one), only, period)) out.set(teamId, counted);
+  }
   return out;
 }
 
@@ -309,17 +312,19 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
   // transaction of set-based statements: the database's cores work side by side, while the pool's
   // other connections stay free for pushes (a connection per team held every connection a
   // transaction may take, and an admin's six periods at once waited past the pool's 5 s, answered 503).
-  const waiting = teams.filter((t) => !t.figures);
+  const waiting = teams.filter((t) => !t.figures).map((t) => t.id);
   // PGlite has one session: there the teams are counted one after the other, each in a transaction
   // of its own waiting in its team's lane of the fair line (Database.forTeam), so that a commune's
   // summary takes turns with the teams' syncs instead of holding the session for every team at once.
   const lanes = db.forTeam !== undefined;
   const connections = lanes ? 1 : COUNTING_CONNECTIONS;
-  const shares = Array.from({ length: Math.min(connections, waiting.length) }, (_, i) => waiting.filter((_, j) => j % connections === i));
+  const version = teams[0]?.version ?? '';
   const counted = new Map<string, TeamIndicators>();
-  const count = async (share: typeof waiting) => {
-    const figuresOf = lanes ? await countInLanes(db, share.map((t) => t.id), period) : await countTeams(db, share.map((t) => t.id), period);
-    const kept = share.map((t) => ({ id: t.id, version: t.version, ...figuresOf.get(t.id)! }));
+  const take = () => waiting.shift();
+  const count = async () => {
+    const figuresOf = lanes ? await countInLanes(db, take, period) : await countTeams(db, take, period);
+    if (figuresOf.size === 0) return;
+    const kept = [...figuresOf].map(([id, f]) => ({ id, ...f }));
     // Figures of an older change number can never answer again; those of a newer one (counted
     // meanwhile by another request) are kept.
     await db.query(
@@ -329,16 +334,16 @@ export async function summary(db: Database, scope: ReportScope, period: Period, 
     );
     await db.query(
       `insert into report_summary_cache (team_id, period_from, period_to, last_seq, version, figures)
-       select c.team_id, $1, $2, c.last_seq, c.version, c.figures
-       from unnest($3::uuid[], $4::bigint[], $5::text[], $6::json[]) as c(team_id, last_seq, version, figures)
+       select c.team_id, $1, $2, c.last_seq, $3, c.figures
+       from unnest($4::uuid[], $5::bigint[], $6::json[]) as c(team_id, last_seq, figures)
        on conflict (team_id, period_from, period_to) do update
          set last_seq = excluded.last_seq, version = excluded.version, figures = excluded.figures, counted_at = now()
          where report_summary_cache.last_seq <= excluded.last_seq`,
-      [period.from, period.to, kept.map((k) => k.id), kept.map((k) => k.lastSeq), kept.map((k) => k.version), kept.map((k) => JSON.stringify(k.figures))],
+      [period.from, period.to, version, kept.map((k) => k.id), kept.map((k) => k.lastSeq), kept.map((k) => JSON.stringify(k.figures))],
     );
     for (const k of kept) counted.set(k.id, k.figures);
   };
-  await Promise.all(shares.map((share) => countingSlots(db).run(() => count(share))));
+  await Promise.all(Array.from({ length: Math.min(connections, waiting.length) }, () => countingSlots(db).run(count)));
   const out = teams.map((t) => {
     const figures = t.figures ?? counted.get(t.id);
     // Every share is counted, or its error ends the request.
