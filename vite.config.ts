@@ -103,7 +103,7 @@ export default defineConfig({
           // first paint, and as one file instead of six it comes in one round trip over HTTP/1.1's six
           // connections per host (with the entry, the screen and storage-warmup.js), not two.
           if (/\/node_modules\/(@vue\/[a-z-]+|vue|vue-router|pinia|i18next|i18next-vue)\//.test(id)) return 'core';
-          if (/\/src\/(storageKeys\.ts|db\/errors\.ts|domain\/(text|vocab|objects|ids|dates|sync)\.ts|features\/home\/showTeamSide\.ts|features\/guides\/ScamWarning\.vue)$/.test(id)) return 'core';
+          if (/\/src\/(storageKeys\.ts|stores\/readonlyState\.ts|db\/errors\.ts|domain\/(text|vocab|objects|ids|dates|sync)\.ts|features\/home\/showTeamSide\.ts|features\/guides\/ScamWarning\.vue)$/.test(id)) return 'core';
           return undefined;
         },
       },
