@@ -82,6 +82,10 @@ const resultPairs = (alias: string, results: string) =>
  * index and the table per team; the people helped are counted with the rest of the members'
  * figures, over one reading of the team's counted members.
  */
+/** The team's ($1) live sessions dated in the period ($2–$3), as `s`. */
+const SESSIONS = `records s where s.team_id = $1::uuid and s.entity = 'session' and not s.deleted
+  and (s.data->>'date') collate "C" between $2 and $3`;
+
 async function teamFigureRows(db: Queryable, teamId: string, p: Period): Promise<{ rows: Row[]; team: Record<string, number> }> {
   const year = Number(p.to.slice(0, 4));
   const answer = await db.query<{ kind: string; neighborhood: string | null; firstId: string | null; figures: Record<string, number> }>(
@@ -143,22 +147,20 @@ async function teamFigureRows(db: Queryable, teamId: string, p: Period): Promise
      -- The team's sessions (few, read from the records).
      select 's', null, null, json_build_object('sessions', count(*), 'sessionAttendees', coalesce(sum((s.data->>'attendees')::int), 0),
        ${resultPairs('s', "data->'results'")})
-     from records s where s.team_id = $1::uuid and s.entity = 'session' and not s.deleted and (s.data->>'date') collate "C" between $2 and $3
+     from ${SESSIONS}
      union all
      select 'u', null, null, json_build_object('activeUsers', count(*)) from (
        select v.created_by from pvis v where v.created_by is not null
        union
-       select s.created_by from records s where s.team_id = $1::uuid and s.entity = 'session' and not s.deleted
-         and (s.data->>'date') collate "C" between $2 and $3 and s.created_by is not null) users`,
+       select s.created_by from ${SESSIONS} and s.created_by is not null) users`,
     [teamId, p.from, p.to, year - 18, year - 15],
   );
   const rows: Row[] = [];
   const team: Record<string, number> = { sessions: 0, sessionAttendees: 0, activeUsers: 0 };
   for (const r of answer) {
-    // PGlite and node-postgres both give a json column parsed; a driver that gave text is read alike.
-    const figures = (typeof r.figures === 'string' ? JSON.parse(r.figures) : r.figures) as Record<string, number>;
-    if (r.kind === 's' || r.kind === 'u') Object.assign(team, figures);
-    else rows.push({ teamId, neighborhood: r.neighborhood ?? '', ...(r.firstId === null ? {} : { firstId: r.firstId }), ...figures });
+    // PGlite and node-postgres both give a json column parsed.
+    if (r.kind === 's' || r.kind === 'u') Object.assign(team, r.figures);
+    else rows.push({ teamId, neighborhood: r.neighborhood ?? '', ...(r.firstId === null ? {} : { firstId: r.firstId }), ...r.figures });
   }
   return { rows, team };
 }
@@ -235,7 +237,7 @@ const COUNTING_CODE = createHash('sha256')
   .update(
     [countsAt, resultPairs, latestKey, teamFigureRows, add, teamIndicators, neighborhoodKey, countTeams]
       .map((f) => f.toString())
-      .concat(TEAM_TRANSACTION, JSON.stringify([INDICATOR_KEYS, NEIGHBORHOOD_INDICATOR_KEYS, RESULT_KEYS]))
+      .concat(TEAM_TRANSACTION, SESSIONS, JSON.stringify([INDICATOR_KEYS, NEIGHBORHOOD_INDICATOR_KEYS, RESULT_KEYS]))
       .join('\n'),
   )
   .digest('hex')
@@ -270,10 +272,8 @@ async function countTeams(db: Database, take: () => string | undefined, period: 
 async function countInLanes(db: Database, take: () => string | undefined, period: Period): ReturnType<typeof countTeams> {
   const out: Awaited<ReturnType<typeof countTeams>> = new Map();
   for (let id = take(); id !== undefined; id = take()) {
-    const one = id;
-    let taken = false;
-    const only = () => (taken ? undefined : ((taken = true), one));
-    for (const [teamId, counted] of await countTeams(forTeam(db, one), only, period)) out.set(teamId, counted);
+    const alone = [id];
+    for (const [teamId, counted] of await countTeams(forTeam(db, id), () => alone.shift(), period)) out.set(teamId, counted);
   }
   return out;
 }
